@@ -1,0 +1,14 @@
+package org.eclipse.kura;
+
+/**
+ * Subset of Kura's error codes. Only constants present since Kura 5.0 may appear here: a constant that a
+ * gateway's Kura lacks fails with NoSuchFieldError at run time.
+ */
+public enum KuraErrorCode {
+    CONFIGURATION_ERROR,
+    INTERNAL_ERROR,
+    DECODER_ERROR,
+    ENCODE_ERROR,
+    INVALID_PARAMETER,
+    NOT_FOUND
+}
