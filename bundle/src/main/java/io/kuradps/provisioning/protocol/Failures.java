@@ -18,31 +18,32 @@ final class Failures {
         this.settings = settings;
     }
 
-    /** A non-2xx response; {@code error} is null when the body was missing or unreadable. */
+    /**
+     * A non-2xx response; {@code error} is null when the body was missing or unreadable. The topic's status
+     * decides the class, the body's errorCode is reported as the code.
+     */
     Failure fromResponse(int status, ServiceError error, Instant sasExpiry, Instant now) {
-        // The topic's status decides the class; the body's errorCode refines the message.
-        int httpStatus = status;
         int code = error == null ? status : error.errorCode();
         String message = error == null ? "status " + status + " without a readable error body"
                 : error.message().orElse("status " + status);
         String trackingId = error == null ? null : error.trackingId().orElse(null);
-        if (httpStatus == 429) {
+        if (status == 429) {
             return new Failure(code, FailureKind.THROTTLED, true, message,
                     "DPS is throttling registrations (too many from this device or this DPS instance, e.g. a fleet"
                             + " starting at once). The client waits as long as DPS asks and tries again; if it"
                             + " persists, spread device start-up over time or raise the DPS tier.",
                     trackingId);
         }
-        if (httpStatus >= 500) {
+        if (status >= 500) {
             return new Failure(code, FailureKind.SERVER_ERROR, true, message,
                     "DPS reported an internal error; this usually passes. The client backs off and tries again.",
                     trackingId);
         }
-        if (httpStatus == 401 || httpStatus == 403) {
+        if (status == 401 || status == 403) {
             return new Failure(code, FailureKind.UNAUTHORIZED, false, message, unauthorized(code, sasExpiry, now),
                     trackingId);
         }
-        if (httpStatus == 404) {
+        if (status == 404) {
             return new Failure(code, FailureKind.NOT_FOUND, false, message,
                     "DPS found nothing for id scope " + settings.idScope() + " and registration id "
                             + settings.registrationId() + ". Check the id scope (DPS overview page) and that an"

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -361,6 +362,6 @@ public final class RegistrationFlow {
     }
 
     private static List<FlowAction> actions(FlowAction... actions) {
-        return Collections.unmodifiableList(java.util.Arrays.asList(actions));
+        return Collections.unmodifiableList(Arrays.asList(actions));
     }
 }

@@ -62,9 +62,11 @@ final class FlowDriver {
                 body.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Moves the clock to the pending timer and fires it. */
+    /** Moves the clock to the pending timer (never backwards) and fires it. */
     List<FlowAction> fireTimer() {
-        clock.set(timer.at());
+        if (timer.at().isAfter(clock.instant())) {
+            clock.set(timer.at());
+        }
         return record(flow.onTimerFired(timer.timerId()));
     }
 
