@@ -217,6 +217,15 @@ class RegistrationFlowTest {
         Failure failure = only(driver.respond(401, "", ERROR_401), FlowAction.Fail.class).failure();
         assertThat(failure.explanation()).contains("clock reads 1970-01-01T00:00:42Z", "before 2020",
                 "SAS token expires at 1970-01-01T01:00:42Z", "NTP");
+        assertThat(failure.retryable()).as("works once the clock is set").isTrue();
+        assertThat(driver.flow.isDone()).as("but not with this clock").isTrue();
+
+        FlowDriver refused = new FlowDriver(FlowDriver.settings(), bootClock, 7L);
+        refused.record(refused.flow.start());
+        Failure onConnect = only(refused.flow.onConnectFailed(ConnectFailure.REFUSED_NOT_AUTHORIZED, "not authorized"),
+                FlowAction.Fail.class).failure();
+        assertThat(onConnect.retryable()).isTrue();
+        assertThat(onConnect.explanation()).contains("1970-01-01T01:00:42Z");
     }
 
     @Test
@@ -493,8 +502,11 @@ class RegistrationFlowTest {
     void tlsFailureWithAnUnsetClockSaysSo() throws Exception {
         FlowDriver driver = new FlowDriver(FlowDriver.settings(), Instant.EPOCH, 3L);
         driver.record(driver.flow.start());
-        assertThat(only(driver.flow.onConnectFailed(ConnectFailure.TLS_HANDSHAKE, null), FlowAction.Fail.class)
-                .failure().explanation()).contains("before 2020");
+        Failure tls = only(driver.flow.onConnectFailed(ConnectFailure.TLS_HANDSHAKE, null), FlowAction.Fail.class)
+                .failure();
+        assertThat(tls.explanation()).contains("before 2020");
+        assertThat(tls.retryable()).isTrue();
+        assertThat(tls.message()).isEqualTo("TLS_HANDSHAKE");
         FlowDriver unknown = new FlowDriver(FlowDriver.settings());
         unknown.record(unknown.flow.start());
         assertThat(only(unknown.flow.onConnectFailed(null, null), FlowAction.Retrying.class).cause().kind())
