@@ -90,11 +90,22 @@ class ProtocolPropertiesTest {
         FlowDriver driver = new FlowDriver(settings, FlowDriver.START, seed);
         Instant deadline = FlowDriver.START.plus(settings.overallDeadline());
         check(driver, driver.flow.start(), deadline);
+        Instant noPollBefore = Instant.MIN;
         for (int event : events) {
             boolean doneBefore = driver.flow.isDone();
+            Instant now = driver.clock.instant();
             List<FlowAction> actions = check(driver, next(driver, event), deadline);
             if (doneBefore) {
                 assertThat(actions).isEmpty();
+            }
+            if (event == 2 && actions.size() == 1 && actions.get(0) instanceof FlowAction.ScheduleTimer) {
+                noPollBefore = now.plusSeconds(7);
+            }
+            for (FlowAction action : actions) {
+                if (action instanceof FlowAction.Publish
+                        && ((FlowAction.Publish) action).topic().startsWith(Topics.POLL_PREFIX)) {
+                    assertThat(driver.clock.instant()).as("poll not before retry-after").isAfterOrEqualTo(noPollBefore);
+                }
             }
         }
     }
