@@ -95,6 +95,11 @@ final class CertificateAuthority {
         return certificate;
     }
 
+    /** The CA's private key (it signs device and server certificates). */
+    PrivateKey privateKey() {
+        return key;
+    }
+
     /** A server certificate for localhost, 127.0.0.1 and ::1 plus any extra host. */
     IssuedCertificate issueServerCertificate(String host) {
         try {
