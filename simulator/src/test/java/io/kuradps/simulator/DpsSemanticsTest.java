@@ -337,6 +337,22 @@ class DpsSemanticsTest {
     }
 
     @Test
+    void countersKeepTheLatestEventsOfADevice() {
+        try (TestDevice device = connected("dev-1", KEY)) {
+            device.register("1", "dev-1");
+            String operationId = device.response().json().path("operationId").asText();
+            for (int i = 0; i < Counters.EVENTS_KEPT; i++) {
+                device.poll("p" + i, operationId);
+                device.response();
+            }
+        }
+        var events = simulator.counters().events("dev-1");
+        assertThat(events).hasSize(Counters.EVENTS_KEPT);
+        assertThat(events.get(events.size() - 1).requestId()).isEqualTo("p" + (Counters.EVENTS_KEPT - 1));
+        assertThat(simulator.counters().polls()).isEqualTo(Counters.EVENTS_KEPT);
+    }
+
+    @Test
     void countersSeeConnectionsRequestsAndAnswers() {
         simulator.counters().reset();
         try (TestDevice device = connected("dev-1", KEY)) {
@@ -356,6 +372,7 @@ class DpsSemanticsTest {
         assertThat(counters.events("dev-1").get(3).retryAfterSeconds()).isEqualTo(3);
         counters.reset();
         assertThat(counters.registers()).isZero();
+        assertThat(counters.answersByStatus()).isEmpty();
         assertThat(counters.events("dev-1")).isEmpty();
     }
 }
