@@ -151,7 +151,8 @@ public final class DpsSimulator implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "DpsSimulator[mqtts://" + host + ":" + mqttPort() + ", wss://" + host + ":" + webSocketPort()
+        return "DpsSimulator[mqtts://" + host + ":" + mqttPort()
+                + (webSocketPort() < 0 ? ", no WebSocket" : ", wss://" + host + ":" + webSocketPort())
                 + ", idScope=" + idScope + "]";
     }
 
