@@ -173,10 +173,16 @@ class MqttFlowRunnerTest {
     void traditionalPemKeysGetAnErrorSayingHowToConvert(@TempDir Path files) throws Exception {
         DeviceIdentity device = simulator.issueDeviceCertificate("gateway-x509");
         Path certificate = Files.writeString(files.resolve("device.pem"), device.certificatePem());
-        Path sec1Key = Files.writeString(files.resolve("device.key"), device.privateKeyPem());
+        // Only the armour matters: traditional formats are recognised before any decoding.
+        Path sec1Key = Files.writeString(files.resolve("device-ec.key"), TestCertificates.pem("EC PRIVATE KEY",
+                new byte[] { 0x30, 0x00 }));
+        Path pkcs1Key = Files.writeString(files.resolve("device-rsa.key"), TestCertificates.pem("RSA PRIVATE KEY",
+                new byte[] { 0x30, 0x00 }));
         Path p12 = Files.write(files.resolve("device.p12"), device.pkcs12());
 
         assertThatThrownBy(() -> ClientIdentities.fromPem(certificate, sec1Key))
+                .hasMessageContaining("openssl pkcs8 -topk8");
+        assertThatThrownBy(() -> ClientIdentities.fromPem(certificate, pkcs1Key))
                 .hasMessageContaining("openssl pkcs8 -topk8");
         assertThatThrownBy(() -> ClientIdentities.fromPkcs12(p12, "wrong".toCharArray()))
                 .isInstanceOf(UnrecoverableKeyException.class).hasMessageContaining("wrong password")
