@@ -73,6 +73,17 @@ public class BundleResolutionIT {
     }
 
     @Test
+    public void everyInstalledBundleResolves() {
+        List<String> unresolved = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getState() == Bundle.INSTALLED) {
+                unresolved.add(bundle.getSymbolicName() + " " + bundle.getVersion());
+            }
+        }
+        assertEquals("bundles left unresolved", new ArrayList<String>(), unresolved);
+    }
+
+    @Test
     public void provisioningBundleIsActive() {
         Bundle bundle = provisioningBundle();
         assertEquals("state of " + bundle.getSymbolicName(), Bundle.ACTIVE, bundle.getState());
