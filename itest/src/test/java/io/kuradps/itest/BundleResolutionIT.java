@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +33,10 @@ import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
 
 /** The bundle installs and resolves on the Kura framework stack, and depends on Kura only as kura.md allows. */
 @RunWith(PaxExam.class)
@@ -149,6 +153,22 @@ public class BundleResolutionIT {
         assertTrue("embedded Kura resources " + local, local.isEmpty());
         String exports = bundle.getHeaders("").get(Constants.EXPORT_PACKAGE);
         assertTrue("Export-Package " + exports, exports == null || !exports.contains("org.eclipse.kura"));
+    }
+
+    @Test
+    public void metaTypeServiceShowsTheProvisionerOcdWithAPasswordAttribute() {
+        MetaTypeInformation information = metaTypeService.getMetaTypeInformation(provisioningBundle());
+        assertTrue("designated pids " + Arrays.toString(information.getPids()),
+                Arrays.asList(information.getPids()).contains(DpsProvisionerConfiguration.PID));
+        ObjectClassDefinition ocd = information.getObjectClassDefinition(DpsProvisionerConfiguration.PID, null);
+        assertEquals(DpsProvisionerConfiguration.PID, ocd.getID());
+        List<String> passwords = new ArrayList<>();
+        for (AttributeDefinition attribute : ocd.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
+            if (attribute.getType() == AttributeDefinition.PASSWORD) {
+                passwords.add(attribute.getID());
+            }
+        }
+        assertTrue("Password attributes " + passwords, passwords.contains("symmetric.key"));
     }
 
     private Bundle provisioningBundle() {
