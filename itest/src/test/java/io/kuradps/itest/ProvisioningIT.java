@@ -18,8 +18,11 @@ import static org.junit.Assert.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.inject.Inject;
 
 import org.eclipse.kura.crypto.CryptoService;
 import org.junit.Test;
@@ -31,9 +34,11 @@ import org.osgi.framework.Filter;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
 import io.kuradps.provisioning.api.DpsProvisioning;
+import io.kuradps.provisioning.api.ProvisioningEvents;
 import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.Counters;
 import io.kuradps.simulator.CustomAllocation;
@@ -43,6 +48,9 @@ import io.kuradps.simulator.Enrollment;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ProvisioningIT extends SimulatedDpsSupport {
+
+    @Inject
+    private EventAdmin eventAdmin;
 
     @Test
     public void individualEnrollmentWithSymmetricKeyGetsItsHub() throws Exception {
@@ -139,6 +147,35 @@ public class ProvisioningIT extends SimulatedDpsSupport {
         long connects = simulator.counters().count("gw-wrong-key", Counters.EventKind.CONNECT);
         assertTrue("connection attempts after a permanent failure: " + connects, connects <= 1);
         assertFalse("the key appears in an event: " + events.seen(), events.seen().toString().contains(wrongKey));
+    }
+
+    @Test
+    public void invalidIdScopeFailsNamingTheFieldWithoutContactingDps() throws Exception {
+        configuration(simulator).symmetricKey("gw-bad-scope", "individual", newKey())
+                .set("id.scope", "not a scope")
+                .applyTo(configurationAdmin);
+
+        Event failed = events.await(TOPIC_FAILED, STEP);
+        String message = (String) failed.getProperty(ERROR_MESSAGE);
+        assertTrue("names the field: " + message, message.toLowerCase().contains("scope"));
+        assertEquals(Boolean.FALSE, failed.getProperty(RETRYABLE));
+        assertEquals("connections to DPS", 0, simulator.counters().connections());
+    }
+
+    @Test
+    public void provisionRequestEventRegistersAgain() throws Exception {
+        String key = newKey();
+        simulator.enrollments().put(Enrollment.individual("gw-request", Attestation.symmetricKey(key))
+                .withIotHubs(HUB_A));
+        configuration(simulator).symmetricKey("gw-request", "individual", key).applyTo(configurationAdmin);
+        awaitAssigned("gw-request");
+
+        // What a cloud connection bundle does after its hub refused the connection.
+        eventAdmin.postEvent(new Event(ProvisioningEvents.TOPIC_REQUEST_PROVISION, Collections.<String, Object>emptyMap()));
+
+        Event again = awaitAssigned("gw-request");
+        assertEquals("dps", again.getProperty(SOURCE));
+        assertEquals(2, simulator.counters().count("gw-request", Counters.EventKind.REGISTER));
     }
 
     @Test
