@@ -24,9 +24,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
-import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.Counters;
-import io.kuradps.simulator.Enrollment;
 import io.kuradps.simulator.Fault;
 import io.kuradps.simulator.Faults;
 
@@ -40,10 +38,8 @@ public class LifecycleIT extends SimulatedDpsSupport {
 
     @Test
     public void restartWithDpsDownPublishesTheCachedHub() throws Exception {
-        String key = newKey();
-        simulator.enrollments().put(Enrollment.individual("gw-restart", Attestation.symmetricKey(key))
-                .withIotHubs(HUB_A));
-        configuration(simulator).symmetricKey("gw-restart", "individual", key).applyTo(configurationAdmin);
+        String key = enrollIndividual("gw-restart", HUB_A);
+        individual("gw-restart", key).applyTo(configurationAdmin);
         assertEquals("dps", awaitAssigned("gw-restart").getProperty(SOURCE));
 
         // DPS becomes unreachable, then the gateway restarts the bundle.
@@ -59,14 +55,12 @@ public class LifecycleIT extends SimulatedDpsSupport {
 
     @Test
     public void deactivationWhileWaitingForDpsLeavesNoThreadBehind() throws Exception {
-        String key = newKey();
-        simulator.enrollments().put(Enrollment.individual("gw-deactivate", Attestation.symmetricKey(key))
-                .withIotHubs(HUB_A));
+        String key = enrollIndividual("gw-deactivate", HUB_A);
         simulator.faults().on(Faults.Trigger.REGISTER).forRegistration("gw-deactivate").inject(Fault.silence());
         warmUpEventDelivery();
         Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
 
-        configuration(simulator).symmetricKey("gw-deactivate", "individual", key).applyTo(configurationAdmin);
+        individual("gw-deactivate", key).applyTo(configurationAdmin);
         Await.until("the register request reached DPS", STEP,
                 () -> simulator.counters().count("gw-deactivate", Counters.EventKind.REGISTER) >= 1);
         List<String> midFlight = namesOfNewThreads(before);
@@ -109,7 +103,8 @@ public class LifecycleIT extends SimulatedDpsSupport {
 
     private static boolean isSimulatorThread(Thread thread) {
         for (StackTraceElement frame : thread.getStackTrace()) {
-            if (frame.getClassName().startsWith("io.netty.") || frame.getClassName().startsWith("io.kuradps.simulator.")) {
+            String name = frame.getClassName();
+            if (name.startsWith("io.netty.") || name.startsWith("io.kuradps.simulator.")) {
                 return true;
             }
         }

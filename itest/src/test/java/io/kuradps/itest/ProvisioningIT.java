@@ -54,11 +54,10 @@ public class ProvisioningIT extends SimulatedDpsSupport {
 
     @Test
     public void individualEnrollmentWithSymmetricKeyGetsItsHub() throws Exception {
-        String key = newKey();
-        simulator.enrollments().put(Enrollment.individual("gw-individual", Attestation.symmetricKey(key))
-                .withIotHubs(HUB_A).withDeviceId("gw-individual-device"));
+        String key = enrollIndividual("gw-individual", 
+                e -> e.withIotHubs(HUB_A).withDeviceId("gw-individual-device"));
 
-        configuration(simulator).symmetricKey("gw-individual", "individual", key).applyTo(configurationAdmin);
+        individual("gw-individual", key).applyTo(configurationAdmin);
 
         events.await(TOPIC_STARTED, STEP);
         Event assigned = awaitAssigned("gw-individual");
@@ -82,13 +81,11 @@ public class ProvisioningIT extends SimulatedDpsSupport {
 
     @Test
     public void customPayloadIsSentAndTheReturnedPayloadIsPublished() throws Exception {
-        String key = newKey();
-        simulator.enrollments().put(Enrollment.individual("gw-payload", Attestation.symmetricKey(key))
-                .withIotHubs(HUB_A).withCustomAllocation((registrationId, requestPayloadJson, linkedHubs) ->
-                        new CustomAllocation.Decision(linkedHubs.get(0), null,
-                                "{\"echo\":" + requestPayloadJson + "}")));
+        String key = enrollIndividual("gw-payload", e -> e.withIotHubs(HUB_A).withCustomAllocation(
+                (registrationId, requestPayloadJson, linkedHubs) -> new CustomAllocation.Decision(linkedHubs.get(0),
+                        null, "{\"echo\":" + requestPayloadJson + "}")));
 
-        configuration(simulator).symmetricKey("gw-payload", "individual", key)
+        individual("gw-payload", key)
                 .set("custom.payload", "{\"modelId\":\"dtmi:kuradps:gateway;1\"}")
                 .applyTo(configurationAdmin);
 
@@ -103,11 +100,9 @@ public class ProvisioningIT extends SimulatedDpsSupport {
     public void pollingWaitsForTheRetryAfterDpsAsksFor() throws Exception {
         simulator.close();
         simulator = startSimulator(b -> b.pollsBeforeAssignment(3).retryAfterSeconds(1));
-        String key = newKey();
-        simulator.enrollments().put(Enrollment.individual("gw-polling", Attestation.symmetricKey(key))
-                .withIotHubs(HUB_A));
+        String key = enrollIndividual("gw-polling", HUB_A);
 
-        configuration(simulator).symmetricKey("gw-polling", "individual", key).applyTo(configurationAdmin);
+        individual("gw-polling", key).applyTo(configurationAdmin);
         awaitAssigned("gw-polling");
 
         List<Counters.Event> history = simulator.counters().events("gw-polling");
@@ -127,11 +122,10 @@ public class ProvisioningIT extends SimulatedDpsSupport {
 
     @Test
     public void wrongKeyFailsWithTheDpsErrorCodeAndIsNotRetried() throws Exception {
-        simulator.enrollments().put(Enrollment.individual("gw-wrong-key", Attestation.symmetricKey(newKey()))
-                .withIotHubs(HUB_A));
+        enrollIndividual("gw-wrong-key", HUB_A);
 
         String wrongKey = newKey();
-        configuration(simulator).symmetricKey("gw-wrong-key", "individual", wrongKey).applyTo(configurationAdmin);
+        individual("gw-wrong-key", wrongKey).applyTo(configurationAdmin);
 
         Event failed = events.await(TOPIC_FAILED, STEP);
         // Real DPS answers a wrong SAS key with 401000 (shared/vectors); any 401xxx code is DPS's word for it.
@@ -164,14 +158,13 @@ public class ProvisioningIT extends SimulatedDpsSupport {
 
     @Test
     public void provisionRequestEventRegistersAgain() throws Exception {
-        String key = newKey();
-        simulator.enrollments().put(Enrollment.individual("gw-request", Attestation.symmetricKey(key))
-                .withIotHubs(HUB_A));
-        configuration(simulator).symmetricKey("gw-request", "individual", key).applyTo(configurationAdmin);
+        String key = enrollIndividual("gw-request", HUB_A);
+        individual("gw-request", key).applyTo(configurationAdmin);
         awaitAssigned("gw-request");
 
         // What a cloud connection bundle does after its hub refused the connection.
-        eventAdmin.postEvent(new Event(ProvisioningEvents.TOPIC_REQUEST_PROVISION, Collections.<String, Object>emptyMap()));
+        eventAdmin.postEvent(
+                new Event(ProvisioningEvents.TOPIC_REQUEST_PROVISION, Collections.<String, Object>emptyMap()));
 
         Event again = awaitAssigned("gw-request");
         assertEquals("dps", again.getProperty(SOURCE));
@@ -180,17 +173,13 @@ public class ProvisioningIT extends SimulatedDpsSupport {
 
     @Test
     public void changedConfigurationProvisionsAgain() throws Exception {
-        String keyA = newKey();
-        String keyB = newKey();
-        simulator.enrollments().put(Enrollment.individual("gw-before", Attestation.symmetricKey(keyA))
-                .withIotHubs(HUB_A));
-        simulator.enrollments().put(Enrollment.individual("gw-after", Attestation.symmetricKey(keyB))
-                .withIotHubs(HUB_B));
+        String keyA = enrollIndividual("gw-before", HUB_A);
+        String keyB = enrollIndividual("gw-after", HUB_B);
 
-        configuration(simulator).symmetricKey("gw-before", "individual", keyA).applyTo(configurationAdmin);
+        individual("gw-before", keyA).applyTo(configurationAdmin);
         assertEquals(HUB_A, awaitAssigned("gw-before").getProperty(ASSIGNED_HUB));
 
-        configuration(simulator).symmetricKey("gw-after", "individual", keyB).applyTo(configurationAdmin);
+        individual("gw-after", keyB).applyTo(configurationAdmin);
         Event reassigned = awaitAssigned("gw-after");
         assertEquals(HUB_B, reassigned.getProperty(ASSIGNED_HUB));
         assertEquals("dps", reassigned.getProperty(SOURCE));
@@ -199,10 +188,8 @@ public class ProvisioningIT extends SimulatedDpsSupport {
 
     @Test
     public void lateConsumerFindsTheAssignmentOnTheService() throws Exception {
-        String key = newKey();
-        simulator.enrollments().put(Enrollment.individual("gw-late", Attestation.symmetricKey(key))
-                .withIotHubs(HUB_B).withDeviceId("gw-late-device"));
-        configuration(simulator).symmetricKey("gw-late", "individual", key).applyTo(configurationAdmin);
+        String key = enrollIndividual("gw-late", e -> e.withIotHubs(HUB_B).withDeviceId("gw-late-device"));
+        individual("gw-late", key).applyTo(configurationAdmin);
         awaitAssigned("gw-late");
 
         // A bundle that starts only now: it tracks the service with the filter a DS reference target would use.
@@ -225,9 +212,7 @@ public class ProvisioningIT extends SimulatedDpsSupport {
 
     @Test
     public void encryptedKeyIsDecryptedThroughKurasCryptoService() throws Exception {
-        String key = newKey();
-        simulator.enrollments().put(Enrollment.individual("gw-encrypted", Attestation.symmetricKey(key))
-                .withIotHubs(HUB_A));
+        String key = enrollIndividual("gw-encrypted", HUB_A);
         TestCryptoService crypto = new TestCryptoService();
         ServiceRegistration<CryptoService> registration = context.registerService(CryptoService.class, crypto, null);
         try {

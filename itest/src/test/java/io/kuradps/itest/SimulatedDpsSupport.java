@@ -25,7 +25,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 
 import io.kuradps.provisioning.api.ProvisioningEvents;
+import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.DpsSimulator;
+import io.kuradps.simulator.Enrollment;
 
 /**
  * A DPS simulator in the test JVM (outside OSGi; its package reaches the probe through boot delegation), a
@@ -93,6 +95,23 @@ public abstract class SimulatedDpsSupport {
     protected DpsProvisionerConfiguration configuration(DpsSimulator dps) {
         return DpsProvisionerConfiguration.forSimulator("127.0.0.1:" + dps.mqttPort(), dps.idScope(),
                 dps.caCertificateFile().toString());
+    }
+
+    /** Enrolls the id individually with a fresh symmetric key, assigned to {@code hub}; returns the key. */
+    protected String enrollIndividual(String registrationId, String hub) {
+        return enrollIndividual(registrationId, e -> e.withIotHubs(hub));
+    }
+
+    protected String enrollIndividual(String registrationId, UnaryOperator<Enrollment> details) {
+        String key = newKey();
+        simulator.enrollments().put(
+                details.apply(Enrollment.individual(registrationId, Attestation.symmetricKey(key))));
+        return key;
+    }
+
+    /** The provisioner's configuration for an individual enrollment with a symmetric key. */
+    protected DpsProvisionerConfiguration individual(String registrationId, String key) {
+        return configuration(simulator).symmetricKey(registrationId, "individual", key);
     }
 
     protected static String newKey() {

@@ -47,11 +47,9 @@ public class TransportIT extends SimulatedDpsSupport {
 
     @Test
     public void mqttOverWebSocketProvisions() throws Exception {
-        String key = newKey();
-        simulator.enrollments().put(Enrollment.individual("gw-websocket", Attestation.symmetricKey(key))
-                .withIotHubs(HUB_B));
+        String key = enrollIndividual("gw-websocket", HUB_B);
 
-        configuration(simulator).symmetricKey("gw-websocket", "individual", key)
+        individual("gw-websocket", key)
                 .set("transport", "mqtt-websocket")
                 .set("global.endpoint", "127.0.0.1:" + simulator.webSocketPort())
                 .applyTo(configurationAdmin);
