@@ -69,6 +69,26 @@ public class LifecycleIT extends SimulatedDpsSupport {
     }
 
     @Test
+    public void withAValidCacheTheOnlyWithoutCachePolicyLeavesDpsAlone() throws Exception {
+        String key = enrollIndividual("gw-cache-policy", HUB_B);
+        individual("gw-cache-policy", key).set("reprovision.policy", "without-valid-cache")
+                .applyTo(configurationAdmin);
+        assertEquals("dps", awaitAssigned("gw-cache-policy").getProperty(SOURCE));
+
+        Bundle bundle = provisioningBundle();
+        bundle.stop();
+        bundle.start();
+
+        Event cached = awaitAssigned("gw-cache-policy");
+        assertEquals("cache", cached.getProperty(SOURCE));
+        assertEquals(HUB_B, cached.getProperty(ASSIGNED_HUB));
+        // A quiet period (bounded wait for any further event) brings no registration.
+        Event next = events.next(Duration.ofSeconds(2));
+        assertEquals("events after the cached hub: " + events.seen(), null, next);
+        assertEquals(1, simulator.counters().count("gw-cache-policy", Counters.EventKind.CONNECT));
+    }
+
+    @Test
     public void deactivationWhileWaitingForDpsLeavesNoThreadBehind() throws Exception {
         String key = enrollIndividual("gw-deactivate", HUB_A);
         simulator.faults().on(Faults.Trigger.REGISTER).forRegistration("gw-deactivate").inject(Fault.silence());
