@@ -18,6 +18,8 @@ import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.lang.System.Logger.Level;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -137,6 +139,12 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
             LOG.log(Level.DEBUG, "{0} is not authenticated: {1}", credentials.registrationId(),
                     authentication.reason());
         }
+        int keepAliveSeconds = connect.variableHeader().keepAliveTimeSeconds();
+        if (keepAliveSeconds > 0) {
+            // MQTT 3.1.1 §3.1.2.10: the server disconnects a client silent for 1.5 keep-alive periods
+            ctx.pipeline().addBefore(ctx.name(), "keep-alive",
+                    new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+        }
         MqttMessage connack = MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(false).build();
         reply(ctx, faults.take(Faults.Trigger.CONNECT, credentials.registrationId()), connack);
@@ -237,8 +245,10 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         } else if (fault instanceof Fault.WrongRequestId) {
             answeredId = FaultyBodies.otherRequestId(requestId);
         }
-        String topic = "$dps/registrations/res/" + answer.status() + "/?$rid=" + answeredId
-                + (answer.retryAfterSeconds() == null ? "" : "&retry-after=" + answer.retryAfterSeconds());
+        String retryAfter = answer.retryAfterSeconds() == null ? null : "retry-after=" + answer.retryAfterSeconds();
+        String topic = "$dps/registrations/res/" + answer.status() + "/?"
+                + (retryAfter != null && fault instanceof Fault.RetryAfterFirst ? retryAfter + "&$rid=" + answeredId
+                        : "$rid=" + answeredId + (retryAfter == null ? "" : "&" + retryAfter));
         counters.answer(device.registrationId(), answeredId, answer.status(), answer.retryAfterSeconds());
         MqttMessage publish = MqttMessageBuilders.publish().topicName(topic).qos(grantedQos).retained(false)
                 .messageId(grantedQos == MqttQoS.AT_MOST_ONCE ? 0 : nextPacketId())
@@ -322,6 +332,16 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
             return chain;
         } catch (SSLPeerUnverifiedException e) {
             return List.of();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent) {
+            LOG.log(Level.DEBUG, "closing {0}: silent for 1.5 keep-alive periods", device.registrationId());
+            ctx.close();
+        } else {
+            super.userEventTriggered(ctx, event);
         }
     }
 

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +52,8 @@ public final class MqttFlowRunner {
     private static final int SUBSCRIBE_REFUSED = 0x80;
     private static final int KEEP_ALIVE_SECONDS = 60;
     private static final long CLOSE_TIMEOUT_MS = 2000;
+    /** Paho applies its connection timeout to the TCP connect and again to the TLS handshake. */
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final AtomicInteger THREAD_COUNTER = new AtomicInteger();
 
     private final DpsEndpoint endpoint;
@@ -61,7 +62,8 @@ public final class MqttFlowRunner {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
     private MqttAsyncClient client;
-    private ScheduledThreadPoolExecutor pahoExecutor;
+    private PahoExecutor pahoExecutor;
+    private SocketTracker sockets;
     /** Identifies the current connection; events of a closed one are dropped. */
     private int connectionSerial;
     private long timerId;
@@ -146,19 +148,20 @@ public final class MqttFlowRunner {
         connections++;
         roundTrips++;
         LOG.info("Connecting to {} as {}", endpoint, request.clientId());
-        pahoExecutor = new ScheduledThreadPoolExecutor(PAHO_THREADS, pahoThreads());
+        pahoExecutor = new PahoExecutor(PAHO_THREADS, pahoThreads());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setCleanSession(true);
         options.setAutomaticReconnect(false);
         options.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
-        options.setConnectionTimeout((int) Math.max(1, connectTimeout.getSeconds()));
+        options.setConnectionTimeout((int) TimeUnit.MILLISECONDS.toSeconds(connectTimeoutMillis()));
         options.setUserName(request.username());
         char[] password = request.password();
         if (password != null) {
             options.setPassword(password);
         }
-        options.setSocketFactory(endpoint.socketFactory());
+        sockets = new SocketTracker(endpoint.socketFactory());
+        options.setSocketFactory(sockets);
         options.setHttpsHostnameVerificationEnabled(true);
         try {
             client = new MqttAsyncClient(endpoint.serverUri(), request.clientId(), new MemoryPersistence(),
@@ -227,7 +230,7 @@ public final class MqttFlowRunner {
 
     /** Closes the client and its executor, politely when there is time, at once when the thread is interrupted. */
     private void closeConnection() {
-        if (client == null && pahoExecutor == null) {
+        if (client == null && pahoExecutor == null && sockets == null) {
             return;
         }
         connectionSerial++;
@@ -242,10 +245,22 @@ public final class MqttFlowRunner {
                     }
                 }
                 try {
+                    // Shutting down while Paho's connect task waits for its threads to start leaves that task
+                    // spinning forever (see PahoExecutor). Before TCP is up, aborting is safe; after, the task
+                    // ends on its own within the handshake timeout, so let it.
+                    if (sockets.anyConnected() && !pahoExecutor.awaitConnectTask(connectTimeoutMillis() + 1000)) {
+                        LOG.warn("Paho's connect task did not end within the connect timeout; aborting it");
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                try {
                     client.disconnectForcibly(0, CLOSE_TIMEOUT_MS, false);
                 } catch (MqttException e) {
                     LOG.debug("Already disconnected: {}", e.getMessage());
                 }
+                // A connect in progress ignores the forcible disconnect; closing its socket ends it.
+                sockets.closeAll();
                 try {
                     client.close(true);
                 } catch (MqttException e) {
@@ -254,22 +269,36 @@ public final class MqttFlowRunner {
                 LOG.info("Disconnected from {}", endpoint);
             }
             if (pahoExecutor != null) {
-                pahoExecutor.shutdownNow();
+                // shutdown(), not shutdownNow(): dropping the queued receiver task would leave Paho's connect task
+                // spinning (see PahoExecutor).
+                pahoExecutor.shutdown();
                 try {
                     if (!pahoExecutor.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                        LOG.warn("Paho threads did not stop within {} ms", CLOSE_TIMEOUT_MS);
+                        pahoExecutor.shutdownNow();
+                        if (!pahoExecutor.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                            LOG.warn("Paho threads did not stop within {} ms", 2 * CLOSE_TIMEOUT_MS);
+                        }
                     }
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
         } finally {
+            if (sockets != null) {
+                sockets.closeAll();
+            }
             client = null;
             pahoExecutor = null;
+            sockets = null;
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private long connectTimeoutMillis() {
+        long seconds = Math.max(1, Math.min(connectTimeout.getSeconds(), MAX_CONNECT_TIMEOUT.getSeconds()));
+        return TimeUnit.SECONDS.toMillis(seconds);
     }
 
     private void queue(int serial, Function<RegistrationFlow, List<FlowAction>> delivery) {
