@@ -49,15 +49,9 @@ public class LifecycleIT extends SimulatedDpsSupport {
         individual("gw-restart", key).applyTo(configurationAdmin);
         assertEquals("dps", awaitAssigned("gw-restart").getProperty(SOURCE));
 
-        // DPS becomes unreachable, then the gateway restarts the bundle.
+        // DPS becomes unreachable, then the gateway restarts.
         simulator.close();
-        Bundle bundle = provisioningBundle();
-        bundle.stop();
-        bundle.start();
-
-        Event cached = awaitAssigned("gw-restart");
-        assertEquals("cache", cached.getProperty(SOURCE));
-        assertEquals(HUB_A, cached.getProperty(ASSIGNED_HUB));
+        restartBundleAndAwaitCachedHub("gw-restart", HUB_A);
     }
 
     @Test
@@ -67,13 +61,7 @@ public class LifecycleIT extends SimulatedDpsSupport {
                 .applyTo(configurationAdmin);
         assertEquals("dps", awaitAssigned("gw-cache-policy").getProperty(SOURCE));
 
-        Bundle bundle = provisioningBundle();
-        bundle.stop();
-        bundle.start();
-
-        Event cached = awaitAssigned("gw-cache-policy");
-        assertEquals("cache", cached.getProperty(SOURCE));
-        assertEquals(HUB_B, cached.getProperty(ASSIGNED_HUB));
+        restartBundleAndAwaitCachedHub("gw-cache-policy", HUB_B);
         // A quiet period (bounded wait for any further event) brings no registration.
         Event next = events.next(Duration.ofSeconds(2));
         assertEquals("events after the cached hub: " + events.seen(), null, next);
@@ -149,6 +137,16 @@ public class LifecycleIT extends SimulatedDpsSupport {
         }
         Collections.sort(names);
         return names;
+    }
+
+    /** Restarts the provisioning bundle, as a gateway restart would, and expects the cached hub published. */
+    private void restartBundleAndAwaitCachedHub(String registrationId, String hub) throws Exception {
+        Bundle bundle = provisioningBundle();
+        bundle.stop();
+        bundle.start();
+        Event cached = awaitAssigned(registrationId);
+        assertEquals("cache", cached.getProperty(SOURCE));
+        assertEquals(hub, cached.getProperty(ASSIGNED_HUB));
     }
 
     /** EventAdmin starts its delivery thread on first use; start it before counting threads. */
