@@ -273,6 +273,40 @@ class MqttFlowRunnerTest {
         }
     }
 
+    @Test
+    void cancellingAtWhateverPointTheConnectHasReachedNeverLeavesAThread() throws Exception {
+        // Cancelling as soon as Paho's first thread exists lands in the TCP connect or the TLS handshake; as soon as
+        // its receiver thread exists, inside Paho's thread start-up, where Paho 1.2.5 can be left spinning.
+        for (int run = 0; run < 12; run++) {
+            String trigger = run % 3 == 0 ? "" : "MQTT Rec";
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                MqttFlowRunner runner = runner("localhost", run % 2 == 0 ? simulator.mqttPort()
+                        : simulator.webSocketPort(), run % 2 == 1, simulatorCa, null);
+                Future<FlowResult> running = caller.submit(() -> runner.run(new RegistrationFlow(
+                        settings("gateway-1", Credentials.symmetricKey(KEY), Duration.ofSeconds(60)),
+                        Clock.systemUTC(), new Random()), retries::add));
+                awaitPahoThread(trigger);
+                running.cancel(true);
+                caller.shutdown();
+                assertThat(caller.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+                noPahoThreadOutlivesARun();
+            } finally {
+                caller.shutdownNow();
+            }
+        }
+    }
+
+    /** Waits (bounded) until a Paho thread whose name starts with {@code prefix} exists. */
+    private static void awaitPahoThread(String prefix) throws InterruptedException {
+        CountDownLatch never = new CountDownLatch(1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pahoThreads().stream().noneMatch(t -> t.getName().startsWith(prefix))
+                && System.nanoTime() < deadline) {
+            never.await(1, TimeUnit.MILLISECONDS);
+        }
+    }
+
     private void cancelWhileConnected(MqttFlowRunner runner, String registrationId) throws Exception {
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
