@@ -5,7 +5,12 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_PREFIX;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
@@ -82,6 +90,36 @@ public class LifecycleIT extends SimulatedDpsSupport {
                 () -> simulator.counters().count("gw-deactivate", Counters.EventKind.REGISTER) >= 1);
 
         assertDeactivationEndsEveryNewThread(before);
+    }
+
+    @Test
+    public void deactivationDuringTheTlsHandshakeLeavesNoThreadBehind() throws Exception {
+        warmUpEventDelivery();
+        // A DPS endpoint that accepts the TCP connection and then never answers the TLS handshake.
+        try (ServerSocket mute = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    accepted.add(mute.accept());
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            }, "itest-mute-dps");
+            acceptor.start();
+            Set<Thread> before = liveThreads();
+
+            individual("gw-handshake", newKey())
+                    .set("global.endpoint", "127.0.0.1:" + mute.getLocalPort())
+                    .set("response.timeout.seconds", RESPONSE_TIMEOUT_SECONDS).set("deadline.seconds", DEADLINE_SECONDS)
+                    .applyTo(configurationAdmin);
+            Socket connection = accepted.poll(STEP.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull("the component connected", connection);
+            try {
+                assertDeactivationEndsEveryNewThread(before);
+            } finally {
+                connection.close();
+            }
+        }
     }
 
     /**
