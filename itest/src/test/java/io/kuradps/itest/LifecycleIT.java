@@ -193,7 +193,11 @@ public class LifecycleIT extends SimulatedDpsSupport {
         events.await(TOPIC_PREFIX + "WARMUP", STEP);
     }
 
+    /** The simulator runs on Netty event loops (named by Netty's default factory, and Netty code on the stack). */
     private static boolean isSimulatorThread(Thread thread) {
+        if (thread.getName().startsWith("nioEventLoopGroup-")) {
+            return true;
+        }
         for (StackTraceElement frame : thread.getStackTrace()) {
             String name = frame.getClassName();
             if (name.startsWith("io.netty.") || name.startsWith("io.kuradps.simulator.")) {
