@@ -6,7 +6,6 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_CODE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.PAYLOAD;
-import static io.kuradps.provisioning.api.ProvisioningEvents.REGISTRATION_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.RETRYABLE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.RETRY_AT;
 import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
@@ -57,7 +56,7 @@ public class ProvisioningIT extends SimulatedDpsSupport {
 
     @Test
     public void individualEnrollmentWithSymmetricKeyGetsItsHub() throws Exception {
-        String key = enrollIndividual("gw-individual", 
+        String key = enrollIndividual("gw-individual",
                 e -> e.withIotHubs(HUB_A).withDeviceId("gw-individual-device"));
 
         individual("gw-individual", key).applyTo(configurationAdmin);
