@@ -170,20 +170,19 @@ class MqttFlowRunnerTest {
     }
 
     @Test
-    void traditionalPemKeysGetAnErrorSayingHowToConvert(@TempDir Path files) throws Exception {
+    void x509WithATraditionalSec1KeyFile(@TempDir Path files) throws Exception {
         DeviceIdentity device = simulator.issueDeviceCertificate("gateway-x509");
         Path certificate = Files.writeString(files.resolve("device.pem"), device.certificatePem());
-        // Only the armour matters: traditional formats are recognised before any decoding.
-        Path sec1Key = Files.writeString(files.resolve("device-ec.key"), TestCertificates.pem("EC PRIVATE KEY",
-                new byte[] { 0x30, 0x00 }));
-        Path pkcs1Key = Files.writeString(files.resolve("device-rsa.key"), TestCertificates.pem("RSA PRIVATE KEY",
-                new byte[] { 0x30, 0x00 }));
+        PrivateKey privateKey = (PrivateKey) device.keyStore().getKey(DeviceIdentity.ALIAS, device.password());
+        String sec1Pem = TestCertificates.traditionalPem(privateKey);
+        assertThat(sec1Pem).startsWith("-----BEGIN EC PRIVATE KEY-----");
+        Path sec1Key = Files.writeString(files.resolve("device.key"), sec1Pem);
         Path p12 = Files.write(files.resolve("device.p12"), device.pkcs12());
 
-        assertThatThrownBy(() -> ClientIdentities.fromPem(certificate, sec1Key))
-                .hasMessageContaining("openssl pkcs8 -topk8");
-        assertThatThrownBy(() -> ClientIdentities.fromPem(certificate, pkcs1Key))
-                .hasMessageContaining("openssl pkcs8 -topk8");
+        FlowResult result = run(settings("gateway-x509", Credentials.x509(), Duration.ofSeconds(60)),
+                simulator.mqttPort(), false, ClientIdentities.fromPem(certificate, sec1Key));
+
+        assertThat(result.registration().flatMap(DeviceRegistration::assignedHub)).contains(HUB);
         assertThatThrownBy(() -> ClientIdentities.fromPkcs12(p12, "wrong".toCharArray()))
                 .isInstanceOf(UnrecoverableKeyException.class).hasMessageContaining("wrong password")
                 .hasMessageNotContaining(new String(device.password()));
