@@ -6,7 +6,6 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_CODE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.PAYLOAD;
-import static io.kuradps.provisioning.api.ProvisioningEvents.REGISTRATION_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.RETRYABLE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.RETRY_AT;
 import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
@@ -57,12 +56,12 @@ public class ProvisioningIT extends SimulatedDpsSupport {
 
     @Test
     public void individualEnrollmentWithSymmetricKeyGetsItsHub() throws Exception {
-        String key = enrollIndividual("gw-individual", 
+        String key = enrollIndividual("gw-individual",
                 e -> e.withIotHubs(HUB_A).withDeviceId("gw-individual-device"));
 
         individual("gw-individual", key).applyTo(configurationAdmin);
 
-        events.await(TOPIC_STARTED, STEP);
+        awaitEvent(TOPIC_STARTED, "gw-individual");
         Event assigned = awaitAssigned("gw-individual");
         assertEquals(HUB_A, assigned.getProperty(ASSIGNED_HUB));
         assertEquals("gw-individual-device", assigned.getProperty(DEVICE_ID));
@@ -79,7 +78,7 @@ public class ProvisioningIT extends SimulatedDpsSupport {
             awaitAssigned("gw-secret");
             // Also through a failure, whose explanation is the likeliest place for a secret to slip in.
             individual("gw-secret", wrongKey).applyTo(configurationAdmin);
-            events.await(TOPIC_FAILED, STEP);
+            awaitEvent(TOPIC_FAILED, "gw-secret");
             log = capture.text();
         }
         assertTrue("the bundle logged while registering", log.contains("gw-secret"));
@@ -152,7 +151,7 @@ public class ProvisioningIT extends SimulatedDpsSupport {
 
         individual("gw-throttled", key).applyTo(configurationAdmin);
 
-        Event retrying = events.await(TOPIC_RETRYING, STEP);
+        Event retrying = awaitEvent(TOPIC_RETRYING, "gw-throttled");
         assertEquals(429001, ((Number) retrying.getProperty(ERROR_CODE)).intValue());
         assertEquals(Boolean.TRUE, retrying.getProperty(RETRYABLE));
         assertEquals(1, ((Number) retrying.getProperty(ATTEMPT)).intValue());
@@ -180,7 +179,7 @@ public class ProvisioningIT extends SimulatedDpsSupport {
 
         individual("gw-disabled", key).applyTo(configurationAdmin);
 
-        Event failed = events.await(TOPIC_FAILED, STEP);
+        Event failed = awaitEvent(TOPIC_FAILED, "gw-disabled");
         assertEquals(Boolean.FALSE, failed.getProperty(RETRYABLE));
         assertEquals(1, simulator.counters().count("gw-disabled", Counters.EventKind.REGISTER));
     }
@@ -192,7 +191,7 @@ public class ProvisioningIT extends SimulatedDpsSupport {
         String wrongKey = newKey();
         individual("gw-wrong-key", wrongKey).applyTo(configurationAdmin);
 
-        Event failed = events.await(TOPIC_FAILED, STEP);
+        Event failed = awaitEvent(TOPIC_FAILED, "gw-wrong-key");
         // Real DPS answers a wrong SAS key with 401000 (shared/vectors); any 401xxx code is DPS's word for it.
         int code = ((Number) failed.getProperty(ERROR_CODE)).intValue();
         assertTrue("DPS error code " + code, code >= 401000 && code <= 401999);

@@ -24,6 +24,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 
+import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningEvents;
 import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.DpsSimulator;
@@ -72,9 +73,15 @@ public abstract class SimulatedDpsSupport {
 
     @After
     public void removeConfigurationAndStop() throws IOException {
-        DpsProvisionerConfiguration.deleteFrom(configurationAdmin);
-        events.close();
-        simulator.close();
+        try {
+            DpsProvisionerConfiguration.deleteFrom(configurationAdmin);
+            // Gone means its worker has stopped, so nothing of this test reaches the next one's event log.
+            Await.until("the provisioner is deactivated", STEP,
+                    () -> context.getServiceReference(DpsProvisioning.class) == null);
+        } finally {
+            events.close();
+            simulator.close();
+        }
         try (Stream<Path> files = Files.walk(workDirectory)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -121,7 +128,12 @@ public abstract class SimulatedDpsSupport {
     }
 
     protected Event awaitAssigned(String registrationId) throws InterruptedException {
-        return events.await(ProvisioningEvents.TOPIC_ASSIGNED,
-                e -> registrationId.equals(e.getProperty(ProvisioningEvents.REGISTRATION_ID)), STEP);
+        return awaitEvent(ProvisioningEvents.TOPIC_ASSIGNED, registrationId);
+    }
+
+    /** The next event on {@code topic} about {@code registrationId}. */
+    protected Event awaitEvent(String topic, String registrationId) throws InterruptedException {
+        return events.await(topic, e -> registrationId.equals(e.getProperty(ProvisioningEvents.REGISTRATION_ID)),
+                STEP);
     }
 }

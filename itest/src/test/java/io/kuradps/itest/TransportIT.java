@@ -5,6 +5,7 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,19 +32,35 @@ public class TransportIT extends SimulatedDpsSupport {
         DeviceIdentity device = simulator.issueDeviceCertificate("gw-x509");
         simulator.enrollments().put(Enrollment.individual("gw-x509", Attestation.x509(device.certificatePem()))
                 .withIotHubs(HUB_A));
-        Path pkcs12 = workDirectory.resolve("gw-x509.p12");
-        Files.write(pkcs12, device.pkcs12());
 
-        configuration(simulator)
-                .set("registration.id", "gw-x509")
-                .set("attestation", "x509")
-                .set("x509.pkcs12.path", pkcs12.toString())
-                .set("x509.pkcs12.password", new String(device.password()))
-                .applyTo(configurationAdmin);
+        pkcs12Configuration(device).applyTo(configurationAdmin);
 
         Event assigned = awaitAssigned("gw-x509");
         assertEquals(HUB_A, assigned.getProperty(ASSIGNED_HUB));
         assertEquals("gw-x509", assigned.getProperty(DEVICE_ID));
+    }
+
+    @Test
+    public void x509EnrollmentGroupTrustsTheIssuingCa() throws Exception {
+        simulator.enrollments().put(Enrollment.group("kura-fleet-ca", Attestation.x509BySimulatorCa())
+                .withIotHubs(HUB_B));
+        DeviceIdentity device = simulator.issueDeviceCertificate("gw-x509-member");
+
+        pkcs12Configuration(device).set("enrollment.kind", "group").applyTo(configurationAdmin);
+
+        Event assigned = awaitAssigned("gw-x509-member");
+        assertEquals(HUB_B, assigned.getProperty(ASSIGNED_HUB));
+        assertEquals("gw-x509-member", assigned.getProperty(DEVICE_ID));
+    }
+
+    /** X.509 attestation from the device identity written as a PKCS#12 file. */
+    private DpsProvisionerConfiguration pkcs12Configuration(DeviceIdentity device) throws IOException {
+        Path pkcs12 = Files.write(workDirectory.resolve(device.registrationId() + ".p12"), device.pkcs12());
+        return configuration(simulator)
+                .set("registration.id", device.registrationId())
+                .set("attestation", "x509")
+                .set("x509.pkcs12.path", pkcs12.toString())
+                .set("x509.pkcs12.password", new String(device.password()));
     }
 
     @Test
