@@ -147,7 +147,12 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         }
         MqttMessage connack = MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(false).build();
-        reply(ctx, faults.take(Faults.Trigger.CONNECT, credentials.registrationId()), connack);
+        Optional<Fault> fault = faults.take(Faults.Trigger.CONNECT, credentials.registrationId());
+        if (fault.orElse(null) instanceof Fault.RefuseConnect refused) {
+            refuse(ctx, MqttConnectReturnCode.valueOf((byte) refused.returnCode()));
+            return;
+        }
+        reply(ctx, fault, connack);
     }
 
     private void refuse(ChannelHandlerContext ctx, MqttConnectReturnCode code) {

@@ -17,6 +17,18 @@ public sealed interface Fault {
     record DropAfterAnswer() implements Fault {
     }
 
+    /**
+     * Answer a CONNECT with a CONNACK carrying this MQTT 3.1.1 return code (1 to 5), then close, as a broker
+     * refusing the connection does. Only applies to CONNECT.
+     */
+    record RefuseConnect(int returnCode) implements Fault {
+        public RefuseConnect {
+            if (returnCode < 1 || returnCode > 5) {
+                throw new IllegalArgumentException("CONNACK refusal codes are 1 to 5, not " + returnCode);
+            }
+        }
+    }
+
     /** Never answer the packet; the connection stays open. */
     record Silence() implements Fault {
     }
@@ -66,6 +78,11 @@ public sealed interface Fault {
 
     public static Fault dropAfterAnswer() {
         return new DropAfterAnswer();
+    }
+
+    /** CONNACK with return code 1 to 5 (e.g. 3 server unavailable, 5 not authorized), then close. */
+    public static Fault refuseConnect(int returnCode) {
+        return new RefuseConnect(returnCode);
     }
 
     public static Fault silence() {

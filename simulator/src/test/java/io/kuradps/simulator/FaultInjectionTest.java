@@ -56,6 +56,21 @@ class FaultInjectionTest {
     }
 
     @Test
+    void refusedConnectGetsTheGivenReturnCodeOnce() {
+        simulator.faults().on(Trigger.CONNECT).forRegistration("dev-2").times(1).inject(Fault.refuseConnect(3));
+        String password = TestDevice.sas(simulator.idScope(), "dev-2", KEY, CLOCK.instant().getEpochSecond() + 600);
+        try (TestDevice device = TestDevice.open(simulator)) {
+            assertThat(device.connect("dev-2", TestDevice.username(simulator.idScope(), "dev-2"), password))
+                    .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+        }
+        try (TestDevice device = TestDevice.open(simulator)) {
+            assertThat(device.connect("dev-2", TestDevice.username(simulator.idScope(), "dev-2"), password))
+                    .isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
+        }
+        assertThat(simulator.counters().count("dev-2", Counters.EventKind.CONNECT)).isEqualTo(2);
+    }
+
+    @Test
     void throttledWithRetryAfter() {
         simulator.faults().on(Trigger.REGISTER).times(1).inject(Fault.throttled(7));
         try (TestDevice device = connected("dev-1")) {
