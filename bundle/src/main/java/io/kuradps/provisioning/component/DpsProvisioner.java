@@ -53,6 +53,11 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
 
     public static final String PID = "io.kuradps.provisioning.DpsProvisioner";
 
+    /**
+     * Not in the metatype, so the web UI never shows it: shifts the component's clock by this many seconds (may be
+     * negative). Lets tests, and an operator chasing a report, reproduce a gateway whose clock is wrong at boot.
+     */
+    static final String CLOCK_OFFSET_SECONDS = "io.kuradps.provisioning.clock.offset.seconds";
     static final String CACHE_FILE = "assignment.json";
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -71,10 +76,11 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
     private Provisioner provisioner;
 
     @Activate
-    void activate(BundleContext context, DpsProvisionerConfig config) {
+    void activate(BundleContext context, DpsProvisionerConfig config, Map<String, Object> properties) {
         long started = System.nanoTime();
+        Clock clock = clock(properties.get(CLOCK_OFFSET_SECONDS));
         provisioner = new Provisioner(new AssignmentStore(cacheFile(context)),
-                new MqttRegistrationRunner(new KeystoreLookup(context), Clock.systemUTC()), new Output(), Clock.systemUTC(),
+                new MqttRegistrationRunner(new KeystoreLookup(context), clock), new Output(), clock,
                 new SecureRandom(), FIRST_PAUSE);
         synchronized (registrationLock) {
             registration = context.registerService(DpsProvisioning.class, new Service(), serviceProperties(null));
@@ -116,6 +122,21 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
             provisioner.apply(ProvisioningConfig.from(config, cryptoService));
         } catch (InvalidConfigurationException e) {
             provisioner.reject(e);
+        }
+    }
+
+    static Clock clock(Object offsetSeconds) {
+        if (offsetSeconds == null) {
+            return Clock.systemUTC();
+        }
+        try {
+            long seconds = offsetSeconds instanceof Number ? ((Number) offsetSeconds).longValue()
+                    : Long.parseLong(offsetSeconds.toString().trim());
+            LOG.warn("The clock is shifted by {} s ({})", seconds, CLOCK_OFFSET_SECONDS);
+            return Clock.offset(Clock.systemUTC(), Duration.ofSeconds(seconds));
+        } catch (NumberFormatException e) {
+            LOG.warn("Ignoring {}: '{}' is not a number of seconds", CLOCK_OFFSET_SECONDS, offsetSeconds);
+            return Clock.systemUTC();
         }
     }
 

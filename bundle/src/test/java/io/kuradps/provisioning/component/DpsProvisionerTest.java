@@ -93,7 +93,7 @@ class DpsProvisionerTest {
         inject(component, "eventAdmin", (EventAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] { EventAdmin.class }, (proxy, method, args) -> events.add((Event) args[0])));
         long start = System.nanoTime();
-        component.activate(bundleContext(), config);
+        component.activate(bundleContext(), config, Collections.emptyMap());
         System.out.printf("activate() took %.1f ms%n", (System.nanoTime() - start) / 1e6);
         return component;
     }
