@@ -25,6 +25,7 @@ public final class ProvisioningEventLog implements EventHandler, AutoCloseable {
 
     private final BlockingQueue<Event> pending = new LinkedBlockingQueue<>();
     private final List<String> seen = new ArrayList<>();
+    private final List<Event> recorded = new ArrayList<>();
     private final ServiceRegistration<EventHandler> registration;
 
     private ProvisioningEventLog(BundleContext context) {
@@ -54,7 +55,7 @@ public final class ProvisioningEventLog implements EventHandler, AutoCloseable {
             if (event == null) {
                 fail("no matching " + topic + " within " + timeout + "; events seen: " + seen);
             }
-            seen.add(describe(event));
+            record(event);
             if (event.getTopic().equals(topic) && matching.test(event)) {
                 return event;
             }
@@ -69,9 +70,19 @@ public final class ProvisioningEventLog implements EventHandler, AutoCloseable {
     public Event next(Duration timeout) throws InterruptedException {
         Event event = pending.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         if (event != null) {
-            seen.add(describe(event));
+            record(event);
         }
         return event;
+    }
+
+    private void record(Event event) {
+        seen.add(describe(event));
+        recorded.add(event);
+    }
+
+    /** The events consumed so far (by await or next), in order of arrival. */
+    public List<Event> recorded() {
+        return new ArrayList<>(recorded);
     }
 
     public List<String> seen() {
