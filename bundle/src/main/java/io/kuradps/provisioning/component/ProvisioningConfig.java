@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 
 import org.eclipse.kura.crypto.CryptoService;
 
+import io.kuradps.provisioning.protocol.ApiVersions;
+
 /**
  * The configuration after validation and password decryption. Immutable; holds secrets in memory only and never
  * shows them in {@link #toString()}. Field formats that belong to the DPS protocol (id scope, registration id,
@@ -154,6 +156,12 @@ final class ProvisioningConfig {
             x509Source = x509Source();
         }
         apiVersion = required(F_API_VERSION, raw.api_version());
+        if (!ApiVersions.isKnown(apiVersion)) {
+            // The protocol core takes any well-formed version; a configured one must be known, or a typo such as
+            // 2020-01-01 would only show up as DPS's 400 after a connection.
+            throw new InvalidConfigurationException(F_API_VERSION,
+                    "'" + apiVersion + "' is not one of " + String.join(", ", ApiVersions.KNOWN));
+        }
         String payload = trimmed(raw.custom_payload());
         customPayload = payload.isEmpty() ? null : payload;
         caFile = path(F_CA_FILE, raw.ca_file());
