@@ -50,6 +50,7 @@ import org.osgi.service.event.EventAdmin;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.simulator.Counters;
 import io.kuradps.simulator.Counters.EventKind;
+import io.kuradps.simulator.DeviceIdentity;
 import io.kuradps.simulator.DpsSimulator;
 import io.kuradps.simulator.Fault;
 import io.kuradps.simulator.Faults.Trigger;
@@ -137,6 +138,27 @@ public class FaultMatrixIT extends SimulatedDpsSupport {
                 certificates.server("localhost", now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1))));
     }
 
+    @Test
+    public void serverOfferingOnlyTls11IsRefused() throws Exception {
+        String id = "fm-tls11";
+        String key = provisionedToHubA(id);
+        // A certificate the client would accept is beside the point: the versions fail to meet before it is sent.
+        DeviceIdentity identity = simulator.issueDeviceCertificate("localhost");
+        try (Tls11OnlyServer server = Tls11OnlyServer.start(workDirectory, identity.pkcs12(), identity.password());
+                StandardErrorCapture log = StandardErrorCapture.start()) {
+            fast(id, key).set("global.endpoint", "127.0.0.1:" + server.port).applyTo(configurationAdmin);
+            Event failed = assertTlsFailure(id);
+            String seen = server.outcome();
+            System.out.println(KuraStack.NAME + ": TLS 1.1 server saw: " + seen + "; the gateway reported: "
+                    + failed.getProperty(ERROR_MESSAGE));
+            assertTrue("the server saw a handshake it could not complete: " + seen,
+                    seen != null && seen.startsWith("handshake failed"));
+            assertNoUnexpectedException(log);
+        }
+        assertCachedHubAIntact(id);
+        assertEndsCleanly();
+    }
+
     private void assertWrongServerCertificateFails(String id, TestServerCertificates certificates, String[] server)
             throws Exception {
         String key = provisionedToHubA(id);
@@ -160,13 +182,14 @@ public class FaultMatrixIT extends SimulatedDpsSupport {
         assertEndsCleanly();
     }
 
-    private void assertTlsFailure(String id) throws InterruptedException {
+    private Event assertTlsFailure(String id) throws InterruptedException {
         Event failed = awaitEvent(TOPIC_FAILED, id);
         assertEquals(Boolean.FALSE, failed.getProperty(RETRYABLE));
         assertNull("permanent: no fresh run", failed.getProperty(RETRY_AT));
         assertContains(failed, "TLS");
         assertContains(failed, "trusted root certificates");
         assertTrue("no retry before the failure: " + events.seen(), eventsOn(TOPIC_RETRYING).isEmpty());
+        return failed;
     }
 
     // ---- MQTT level ------------------------------------------------------------------------------------------
