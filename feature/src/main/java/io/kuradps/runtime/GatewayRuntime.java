@@ -1,0 +1,6 @@
+package io.kuradps.runtime;
+
+public final class GatewayRuntime {
+    public static void main(String[] args) {
+    }
+}
