@@ -1,0 +1,191 @@
+package io.kuradps.provisioning.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Request and response bodies as JSON. Parsing accepts any bytes and only ever throws DpsProtocolException. */
+public final class Bodies {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private Bodies() {
+    }
+
+    /** {@code {"registrationId":"...","payload":{...}}}; the payload (a JSON object, or null) is sent verbatim. */
+    public static byte[] registerRequest(String registrationId, String customPayloadJson)
+            throws DpsProtocolException {
+        return registerRequest(registrationId, customPayloadJson, null);
+    }
+
+    /** As above, plus {@code "csr"} (base64 DER PKCS#10) for api-versions that issue certificates. */
+    public static byte[] registerRequest(String registrationId, String customPayloadJson,
+            String certificateSigningRequest) throws DpsProtocolException {
+        if (registrationId == null) {
+            throw new DpsProtocolException("registrationId: missing");
+        }
+        if (customPayloadJson != null) {
+            requireJsonObject(customPayloadJson, "customPayloadJson");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            json.writeStringField("registrationId", registrationId);
+            if (customPayloadJson != null) {
+                json.writeFieldName("payload");
+                json.writeRawValue(customPayloadJson.trim());
+            }
+            if (certificateSigningRequest != null) {
+                json.writeStringField("csr", certificateSigningRequest);
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    public static OperationStatus parseOperationStatus(byte[] body) throws DpsProtocolException {
+        JsonNode root = readObject(body, "operation status");
+        String operationId = requiredText(root, "operationId", "operation status");
+        RegistrationStatus status = RegistrationStatus.fromJson(requiredText(root, "status", "operation status"),
+                "operation status");
+        JsonNode state = root.get("registrationState");
+        DeviceRegistration registration = null;
+        if (state != null && !state.isNull()) {
+            if (!state.isObject()) {
+                throw new DpsProtocolException("registrationState: expected a JSON object, got "
+                        + state.getNodeType());
+            }
+            registration = deviceRegistration(state);
+        }
+        if (status == RegistrationStatus.ASSIGNED
+                && (registration == null || !registration.assignedHub().isPresent())) {
+            throw new DpsProtocolException("registrationState: status is assigned but assignedHub and deviceId"
+                    + " are missing, so there is no hub to connect to");
+        }
+        return new OperationStatus(operationId, status, registration);
+    }
+
+    /** Parses a bare DeviceRegistrationResult, e.g. one cached or returned by a service API. */
+    public static DeviceRegistration parseDeviceRegistration(byte[] body) throws DpsProtocolException {
+        return deviceRegistration(readObject(body, "registrationState"));
+    }
+
+    public static ServiceError parseError(byte[] body) throws DpsProtocolException {
+        JsonNode root = readObject(body, "error");
+        JsonNode code = root.get("errorCode");
+        if (code == null || !code.canConvertToInt() || !code.isIntegralNumber()) {
+            throw new DpsProtocolException("error errorCode: missing or not an integer");
+        }
+        return new ServiceError(code.intValue(), optionalText(root, "trackingId", "error"),
+                optionalText(root, "message", "error"), optionalText(root, "timestampUtc", "error"));
+    }
+
+    static void requireJsonObject(String json, String field) throws DpsProtocolException {
+        readObject(json.getBytes(StandardCharsets.UTF_8), field);
+    }
+
+    private static DeviceRegistration deviceRegistration(JsonNode state) throws DpsProtocolException {
+        String context = "registrationState";
+        String assignedHub = optionalText(state, "assignedHub", context);
+        String deviceId = optionalText(state, "deviceId", context);
+        if ((assignedHub == null) != (deviceId == null)) {
+            throw new DpsProtocolException("registrationState: assignedHub and deviceId must come together, got only "
+                    + (assignedHub == null ? "deviceId" : "assignedHub"));
+        }
+        String status = optionalText(state, "status", context);
+        JsonNode errorCode = state.get("errorCode");
+        Integer code = null;
+        if (errorCode != null && !errorCode.isNull()) {
+            if (!errorCode.isIntegralNumber() || !errorCode.canConvertToInt()) {
+                throw new DpsProtocolException("registrationState errorCode: not an integer");
+            }
+            code = errorCode.intValue();
+        }
+        JsonNode payload = state.get("payload");
+        return DeviceRegistration.builder()
+                .registrationId(optionalText(state, "registrationId", context))
+                .assignedHub(assignedHub)
+                .deviceId(deviceId)
+                .status(status == null ? null : RegistrationStatus.fromJson(status, "registrationState status"))
+                .substatus(optionalText(state, "substatus", context))
+                .createdDateTimeUtc(optionalText(state, "createdDateTimeUtc", context))
+                .lastUpdatedDateTimeUtc(optionalText(state, "lastUpdatedDateTimeUtc", context))
+                .etag(optionalText(state, "etag", context))
+                .errorCode(code)
+                .errorMessage(optionalText(state, "errorMessage", context))
+                .payloadJson(payload == null || payload.isNull() ? null : payload.toString())
+                .issuedCertificateChain(certificateChain(state.get("issuedCertificateChain")))
+                .build();
+    }
+
+    private static List<String> certificateChain(JsonNode chain) throws DpsProtocolException {
+        if (chain == null || chain.isNull()) {
+            return Collections.emptyList();
+        }
+        if (!chain.isArray()) {
+            throw new DpsProtocolException("registrationState issuedCertificateChain: expected an array");
+        }
+        List<String> certificates = new ArrayList<>();
+        for (JsonNode certificate : chain) {
+            if (!certificate.isTextual()) {
+                throw new DpsProtocolException("registrationState issuedCertificateChain: expected base64 strings");
+            }
+            certificates.add(certificate.textValue());
+        }
+        return certificates;
+    }
+
+    private static JsonNode readObject(byte[] body, String what) throws DpsProtocolException {
+        if (body == null) {
+            throw new DpsProtocolException(what + ": no body");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new DpsProtocolException(what + ": not valid JSON: " + e.getOriginalMessage()
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
+        } catch (IOException e) {
+            throw new DpsProtocolException(what + ": unreadable JSON", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new DpsProtocolException(what + ": expected a JSON object, got "
+                    + (root == null ? "nothing" : root.getNodeType()));
+        }
+        return root;
+    }
+
+    private static String requiredText(JsonNode node, String field, String context) throws DpsProtocolException {
+        String value = optionalText(node, field, context);
+        if (value == null) {
+            throw new DpsProtocolException(context + " " + field + ": missing");
+        }
+        return value;
+    }
+
+    private static String optionalText(JsonNode node, String field, String context) throws DpsProtocolException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new DpsProtocolException(context + " " + field + ": expected a string, got " + value.getNodeType());
+        }
+        return value.textValue();
+    }
+}

@@ -1,0 +1,61 @@
+package io.kuradps.provisioning.protocol;
+
+import java.util.Optional;
+
+/**
+ * One classified failure: what DPS (or the local side) said, whether trying again can help, and what a person
+ * should check. Never holds a secret.
+ */
+public final class Failure {
+
+    private final int code;
+    private final FailureKind kind;
+    private final boolean retryable;
+    private final String message;
+    private final String explanation;
+    private final String trackingId;
+
+    Failure(int code, FailureKind kind, boolean retryable, String message, String explanation, String trackingId) {
+        this.code = code;
+        this.kind = kind;
+        this.retryable = retryable;
+        this.message = message;
+        this.explanation = explanation;
+        this.trackingId = trackingId;
+    }
+
+    /** DPS's errorCode (e.g. 401002), else the response status, else 0 for local causes. */
+    public int code() {
+        return code;
+    }
+
+    public FailureKind kind() {
+        return kind;
+    }
+
+    /** True when the same configuration may succeed later; false when something must be changed first. */
+    public boolean retryable() {
+        return retryable;
+    }
+
+    /** What DPS or the transport said, as received. */
+    public String message() {
+        return message;
+    }
+
+    /** What a person should check or expect, in plain words. */
+    public String explanation() {
+        return explanation;
+    }
+
+    /** DPS's tracking id, to quote to Azure support. */
+    public Optional<String> trackingId() {
+        return Optional.ofNullable(trackingId);
+    }
+
+    @Override
+    public String toString() {
+        return "Failure[" + kind + ", code=" + code + ", retryable=" + retryable + ", message=" + message
+                + (trackingId == null ? "" : ", trackingId=" + trackingId) + ", explanation=" + explanation + "]";
+    }
+}

@@ -1,0 +1,188 @@
+package io.kuradps.provisioning.protocol;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Turns what went wrong into a {@link Failure}: retryable for 429, 5xx, lost connections and timeouts; permanent
+ * for other 4xx, failed and disabled. Explanations name the settings involved (never a key or token).
+ */
+final class Failures {
+
+    /** A device clock before this has almost certainly never been set (no RTC, no NTP yet). */
+    static final Instant PLAUSIBLE_CLOCK = Instant.parse("2020-01-01T00:00:00Z");
+
+    private final RegistrationSettings settings;
+
+    Failures(RegistrationSettings settings) {
+        this.settings = settings;
+    }
+
+    /** A non-2xx response; {@code error} is null when the body was missing or unreadable. */
+    Failure fromResponse(int status, ServiceError error, Instant sasExpiry, Instant now) {
+        // The topic's status decides the class; the body's errorCode refines the message.
+        int httpStatus = status;
+        int code = error == null ? status : error.errorCode();
+        String message = error == null ? "status " + status + " without a readable error body"
+                : error.message().orElse("status " + status);
+        String trackingId = error == null ? null : error.trackingId().orElse(null);
+        if (httpStatus == 429) {
+            return new Failure(code, FailureKind.THROTTLED, true, message,
+                    "DPS is throttling registrations (too many from this device or this DPS instance, e.g. a fleet"
+                            + " starting at once). The client waits as long as DPS asks and tries again; if it"
+                            + " persists, spread device start-up over time or raise the DPS tier.",
+                    trackingId);
+        }
+        if (httpStatus >= 500) {
+            return new Failure(code, FailureKind.SERVER_ERROR, true, message,
+                    "DPS reported an internal error; this usually passes. The client backs off and tries again.",
+                    trackingId);
+        }
+        if (httpStatus == 401 || httpStatus == 403) {
+            return new Failure(code, FailureKind.UNAUTHORIZED, false, message, unauthorized(code, sasExpiry, now),
+                    trackingId);
+        }
+        if (httpStatus == 404) {
+            return new Failure(code, FailureKind.NOT_FOUND, false, message,
+                    "DPS found nothing for id scope " + settings.idScope() + " and registration id "
+                            + settings.registrationId() + ". Check the id scope (DPS overview page) and that an"
+                            + " enrollment exists for this registration id. Nothing changes until the configuration"
+                            + " or the enrollment does.",
+                    trackingId);
+        }
+        return new Failure(code, FailureKind.BAD_REQUEST, false, message, badRequest(code), trackingId);
+    }
+
+    Failure operationFailed(OperationStatus status) {
+        DeviceRegistration state = status.registrationState().orElse(null);
+        int code = state == null ? 0 : state.errorCode().orElse(0);
+        String message = state == null ? "registration failed" : state.errorMessage().orElse("registration failed");
+        String hint = code == 400207
+                ? " 400207 means the custom allocation function failed: check its logs and the custom payload sent."
+                : code == 400208 ? " 400208: no IoT hub is linked to the enrollment or to the DPS instance."
+                        : code == 400209 ? " 400209: DPS is not authorized on the linked IoT hub; re-link the hub."
+                                : "";
+        return new Failure(code, FailureKind.FAILED, false, message,
+                "DPS could not assign registration id " + settings.registrationId() + " to an IoT hub." + hint
+                        + " Nothing changes until the enrollment, its allocation policy or linked hubs do.",
+                null);
+    }
+
+    Failure disabled() {
+        return new Failure(0, FailureKind.DISABLED, false, "registration disabled",
+                "The enrollment for registration id " + settings.registrationId() + " (or this device's"
+                        + " registration record) is disabled in DPS. Enable it in the DPS portal; the client does"
+                        + " not try again until then.",
+                null);
+    }
+
+    Failure connectFailed(ConnectFailure kind, String detail, Instant sasExpiry, Instant now) {
+        String message = detail == null ? String.valueOf(kind) : detail;
+        switch (kind == null ? ConnectFailure.NETWORK : kind) {
+            case TLS_HANDSHAKE:
+                return new Failure(0, FailureKind.TLS, false, message,
+                        "The TLS handshake with DPS failed. Check the trusted root certificates, the client"
+                                + " certificate and key (X.509) and the device clock: certificates look invalid"
+                                + " when the clock is wrong." + clockWarning(null, now),
+                        null);
+            case REFUSED_NOT_AUTHORIZED:
+            case REFUSED_BAD_CREDENTIALS:
+                return new Failure(0, FailureKind.UNAUTHORIZED, false, message, unauthorized(0, sasExpiry, now),
+                        null);
+            case REFUSED_SERVER_UNAVAILABLE:
+                return new Failure(0, FailureKind.CONNECT_REFUSED, true, message,
+                        "DPS is temporarily unavailable; the client backs off and tries again.", null);
+            case REFUSED_OTHER:
+                return new Failure(0, FailureKind.CONNECT_REFUSED, false, message,
+                        "DPS refused the MQTT connection. Check the endpoint host (a DPS endpoint, not an IoT hub),"
+                                + " the registration id " + settings.registrationId() + " (it is the client id)"
+                                + " and the api-version " + settings.apiVersion() + ".",
+                        null);
+            case NETWORK:
+            default:
+                return new Failure(0, FailureKind.NETWORK, true, message,
+                        "DPS could not be reached. Check the endpoint host name, DNS, the firewall (port 8883, or"
+                                + " 443 for MQTT over WebSocket) and any proxy. The client backs off and tries again.",
+                        null);
+        }
+    }
+
+    Failure connectionLost(String cause) {
+        return new Failure(0, FailureKind.CONNECTION_LOST, true, cause == null ? "connection lost" : cause,
+                "The connection to DPS dropped during the registration. The client reconnects and registers again;"
+                        + " if it keeps happening, check the network path and any proxy.",
+                null);
+    }
+
+    Failure responseTimeout(String waitingFor) {
+        return new Failure(0, FailureKind.RESPONSE_TIMEOUT, true, "no " + waitingFor + " within "
+                + settings.responseTimeout().getSeconds() + " s",
+                "DPS did not answer in time. The client reconnects and registers again; on slow links raise"
+                        + " the response timeout.",
+                null);
+    }
+
+    Failure protocol(String detail, boolean retryable) {
+        return new Failure(0, FailureKind.PROTOCOL, retryable, detail,
+                "DPS sent something this client does not understand. Check that the endpoint is a DPS endpoint"
+                        + " and that api-version " + settings.apiVersion() + " is one it supports.",
+                null);
+    }
+
+    Failure deadlineExceeded(Failure lastCause) {
+        Duration deadline = settings.overallDeadline();
+        String last = lastCause == null ? "" : " Last problem: " + lastCause.kind() + " - " + lastCause.message()
+                + ". " + lastCause.explanation();
+        return new Failure(0, FailureKind.DEADLINE_EXCEEDED, true,
+                "no assignment within " + deadline.getSeconds() + " s",
+                "Provisioning did not finish within the overall deadline; it can be tried again later." + last,
+                lastCause == null ? null : lastCause.trackingId().orElse(null));
+    }
+
+    private String unauthorized(int code, Instant sasExpiry, Instant now) {
+        StringBuilder text = new StringBuilder("DPS rejected the device's credentials. Check: ");
+        if (settings.credentials().usesSasToken()) {
+            text.append(settings.credentials().type() == Credentials.Type.GROUP_KEY
+                    ? "the group key is the enrollment group's primary or secondary key (this device's key is"
+                            + " derived from it and the registration id); "
+                    : "the symmetric key is the individual enrollment's primary or secondary key; ");
+        } else {
+            text.append("the client certificate chains to a verified CA or matches the enrollment's certificate,"
+                    + " and its subject CN equals the registration id; ");
+            if (code == 401002 && ApiVersions.V2019_03_31.equals(settings.apiVersion())) {
+                text.append("some certificate chains are rejected with 401002 on api-version 2019-03-31 and"
+                        + " accepted on ").append(ApiVersions.V2021_06_01).append("; ");
+            }
+        }
+        text.append("the id scope ").append(settings.idScope())
+                .append(" is the one of the DPS instance holding the enrollment; the registration id ")
+                .append(settings.registrationId())
+                .append(" matches the enrollment; the enrollment exists and is enabled.");
+        text.append(clockWarning(sasExpiry, now));
+        text.append(" Nothing changes until the configuration or the enrollment does.");
+        return text.toString();
+    }
+
+    private static String clockWarning(Instant sasExpiry, Instant now) {
+        if (!now.isBefore(PLAUSIBLE_CLOCK)) {
+            return "";
+        }
+        String expiry = sasExpiry == null ? "" : " The SAS token expires at " + sasExpiry
+                + " by that clock, which DPS sees as long expired.";
+        return " The device clock reads " + now + ", before 2020, so it is probably not set." + expiry
+                + " Set the clock (NTP, RTC) and try again.";
+    }
+
+    private String badRequest(int code) {
+        switch (code) {
+            case 400208:
+                return "No IoT hub is linked to the enrollment or to the DPS instance. Link a hub in DPS.";
+            case 400209:
+                return "DPS is not authorized on the linked IoT hub; re-link the hub in DPS.";
+            default:
+                return "DPS rejected the request as invalid. Check the registration id " + settings.registrationId()
+                        + ", the api-version " + settings.apiVersion() + " and the custom payload. Nothing changes"
+                        + " until the configuration does.";
+        }
+    }
+}

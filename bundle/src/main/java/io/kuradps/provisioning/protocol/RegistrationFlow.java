@@ -1,0 +1,366 @@
+package io.kuradps.provisioning.protocol;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One registration as a state machine: events in, {@link FlowAction}s out. It owns no connection, thread or
+ * timer; its driver executes the actions and reports what happened. Not thread-safe: call it from one thread.
+ *
+ * <p>Rules: retry-after is honoured exactly, clamped to [1 s, maxRetryAfter]; without it, and for 429, 5xx,
+ * timeouts and lost connections, the wait is exponential backoff with full jitter. A transient error on a poll
+ * keeps the operation; a lost connection or timeout reconnects and registers anew. Responses whose $rid is not
+ * the one outstanding are ignored. Every wait ends by the overall deadline. After Succeed or Fail, nothing.
+ */
+public final class RegistrationFlow {
+
+    private enum Phase {
+        NEW, CONNECTING, SUBSCRIBING, REGISTERING, WAITING_TO_POLL, POLLING, WAITING_TO_RETRY, DONE
+    }
+
+    private enum TimerPurpose {
+        RESPONSE_TIMEOUT, POLL, RETRY, DEADLINE
+    }
+
+    /** What a retry timer starts: a new connection, a new register request, or the same operation's poll. */
+    private enum RetryStep {
+        RECONNECT, REREGISTER, REPOLL
+    }
+
+    private static final int SUBSCRIBE_FAILURE = 0x80;
+    /** Beyond 2^30 times the base every sane backoff is capped; stops the doubling from overflowing. */
+    private static final int MAX_BACKOFF_EXPONENT = 30;
+
+    private final RegistrationSettings settings;
+    private final Clock clock;
+    private final Random random;
+    private final Failures failures;
+    private final String ridPrefix;
+
+    private Phase phase = Phase.NEW;
+    private Instant deadline;
+    private boolean connectionOpen;
+    private long ridCounter;
+    private String outstandingRid;
+    private String operationId;
+    private long timerCounter;
+    private long activeTimerId = -1;
+    private TimerPurpose timerPurpose;
+    private RetryStep retryStep;
+    private int attempt;
+    private int pollsWithoutRetryAfter;
+    private Instant sasExpiry;
+    private Failure lastFailure;
+
+    public RegistrationFlow(RegistrationSettings settings, Clock clock, Random random) {
+        this.settings = settings;
+        this.clock = clock;
+        this.random = random;
+        this.failures = new Failures(settings);
+        // A random prefix keeps $rid values of successive flows (and gateways) apart; the counter within one.
+        this.ridPrefix = Integer.toHexString(random.nextInt());
+    }
+
+    public List<FlowAction> start() {
+        if (phase != Phase.NEW) {
+            return none();
+        }
+        deadline = now().plus(settings.overallDeadline());
+        return connect();
+    }
+
+    public List<FlowAction> onConnected() {
+        if (phase != Phase.CONNECTING) {
+            return none();
+        }
+        phase = Phase.SUBSCRIBING;
+        return actions(new FlowAction.Subscribe(Topics.SUBSCRIBE_FILTER), responseTimer());
+    }
+
+    public List<FlowAction> onSubscribed(int[] grantedQos) {
+        if (phase != Phase.SUBSCRIBING) {
+            return none();
+        }
+        if (grantedQos == null || grantedQos.length != 1 || grantedQos[0] < 0 || grantedQos[0] > 2) {
+            int granted = grantedQos == null || grantedQos.length == 0 ? -1 : grantedQos[0];
+            return fail(failures.protocol("DPS refused the subscription to " + Topics.SUBSCRIBE_FILTER
+                    + (granted == SUBSCRIBE_FAILURE ? " (SUBACK failure 0x80)" : " (granted " + granted + ")"),
+                    false));
+        }
+        return register();
+    }
+
+    public List<FlowAction> onMessage(String topic, byte[] payload) {
+        if (phase != Phase.REGISTERING && phase != Phase.POLLING) {
+            return none();
+        }
+        ResponseTopic response;
+        try {
+            response = Topics.parseResponse(topic);
+        } catch (DpsProtocolException e) {
+            // Not a response this flow can attribute to a request; the response timer covers a lost answer.
+            return none();
+        }
+        if (!response.rid().equals(outstandingRid)) {
+            return none();
+        }
+        outstandingRid = null;
+        boolean wasPolling = phase == Phase.POLLING;
+        int status = response.status();
+        if (response.isSuccess()) {
+            return onOperationStatus(response, payload);
+        }
+        ServiceError error = null;
+        try {
+            error = Bodies.parseError(payload);
+        } catch (DpsProtocolException e) {
+            // The status alone classifies the failure; the missing detail is said in its message.
+        }
+        Failure failure = failures.fromResponse(status, error, sasExpiry, now());
+        if (!failure.retryable()) {
+            return fail(failure);
+        }
+        RetryStep step = wasPolling ? RetryStep.REPOLL : RetryStep.REREGISTER;
+        Duration delay = response.retryAfter().isPresent() ? clampRetryAfter(response.retryAfter().get())
+                : backoff(attempt + 1);
+        return retry(failure, step, delay);
+    }
+
+    public List<FlowAction> onTimerFired(long timerId) {
+        if (phase == Phase.DONE || timerId != activeTimerId) {
+            return none();
+        }
+        activeTimerId = -1;
+        switch (timerPurpose) {
+            case DEADLINE:
+                return fail(failures.deadlineExceeded(lastFailure));
+            case RESPONSE_TIMEOUT:
+                return retry(failures.responseTimeout(awaitedAnswer()), RetryStep.RECONNECT, backoff(attempt + 1));
+            case POLL:
+                return poll();
+            case RETRY:
+            default:
+                return retryNow();
+        }
+    }
+
+    public List<FlowAction> onConnectionLost(String cause) {
+        if (phase == Phase.NEW || phase == Phase.DONE || !connectionOpen) {
+            return none();
+        }
+        return retry(failures.connectionLost(cause), RetryStep.RECONNECT, backoff(attempt + 1));
+    }
+
+    public List<FlowAction> onConnectFailed(ConnectFailure kind, String detail) {
+        if (phase != Phase.CONNECTING) {
+            return none();
+        }
+        connectionOpen = false;
+        Failure failure = failures.connectFailed(kind, detail, sasExpiry, now());
+        if (!failure.retryable()) {
+            return fail(failure);
+        }
+        return retry(failure, RetryStep.RECONNECT, backoff(attempt + 1));
+    }
+
+    /** True once the flow has succeeded or failed; every later event returns no actions. */
+    public boolean isDone() {
+        return phase == Phase.DONE;
+    }
+
+    private List<FlowAction> onOperationStatus(ResponseTopic response, byte[] payload) {
+        OperationStatus status;
+        try {
+            status = Bodies.parseOperationStatus(payload);
+        } catch (DpsProtocolException e) {
+            return retry(failures.protocol(e.getMessage(), true), RetryStep.REREGISTER, backoff(attempt + 1));
+        }
+        switch (status.status()) {
+            case ASSIGNED:
+                // The parser guarantees an assigned status carries a registration with hub and device id.
+                return finish(new FlowAction.Succeed(status.registrationState().get()));
+            case FAILED:
+                return fail(failures.operationFailed(status));
+            case DISABLED:
+                return fail(failures.disabled());
+            case UNASSIGNED:
+            case ASSIGNING:
+            default:
+                return waitToPoll(response, status);
+        }
+    }
+
+    private List<FlowAction> waitToPoll(ResponseTopic response, OperationStatus status) {
+        if (status.operationId().isEmpty()) {
+            return retry(failures.protocol("status " + status.status().jsonName() + " without an operationId",
+                    true), RetryStep.REREGISTER, backoff(attempt + 1));
+        }
+        operationId = status.operationId();
+        Duration delay;
+        if (response.retryAfter().isPresent()) {
+            delay = clampRetryAfter(response.retryAfter().get());
+        } else {
+            pollsWithoutRetryAfter++;
+            delay = backoff(pollsWithoutRetryAfter);
+        }
+        Instant pollAt = now().plus(delay);
+        if (!pollAt.isBefore(deadline)) {
+            return fail(failures.deadlineExceeded(lastFailure));
+        }
+        phase = Phase.WAITING_TO_POLL;
+        return actions(schedule(TimerPurpose.POLL, pollAt));
+    }
+
+    private List<FlowAction> connect() {
+        phase = Phase.CONNECTING;
+        connectionOpen = true;
+        ConnectRequest request = ConnectRequest.create(settings, now());
+        sasExpiry = request.sasExpiry();
+        return actions(new FlowAction.Connect(request), responseTimer());
+    }
+
+    private List<FlowAction> register() {
+        byte[] body;
+        try {
+            body = Bodies.registerRequest(settings.registrationId(), settings.customPayloadJson(),
+                    settings.certificateSigningRequest());
+        } catch (DpsProtocolException e) {
+            return fail(failures.protocol(e.getMessage(), false));
+        }
+        phase = Phase.REGISTERING;
+        operationId = null;
+        pollsWithoutRetryAfter = 0;
+        outstandingRid = nextRid();
+        return actions(new FlowAction.Publish(Topics.register(outstandingRid), body), responseTimer());
+    }
+
+    private List<FlowAction> poll() {
+        phase = Phase.POLLING;
+        outstandingRid = nextRid();
+        return actions(new FlowAction.Publish(Topics.poll(outstandingRid, operationId), new byte[0]),
+                responseTimer());
+    }
+
+    private List<FlowAction> retryNow() {
+        switch (retryStep) {
+            case REREGISTER:
+                return register();
+            case REPOLL:
+                return poll();
+            case RECONNECT:
+            default:
+                return connect();
+        }
+    }
+
+    private List<FlowAction> retry(Failure cause, RetryStep step, Duration delay) {
+        lastFailure = cause;
+        outstandingRid = null;
+        Instant retryAt = now().plus(delay);
+        if (!retryAt.isBefore(deadline)) {
+            return fail(failures.deadlineExceeded(cause));
+        }
+        attempt++;
+        List<FlowAction> actions = new ArrayList<>();
+        if (step == RetryStep.RECONNECT && connectionOpen) {
+            actions.add(FlowAction.Disconnect.INSTANCE);
+            connectionOpen = false;
+        }
+        phase = Phase.WAITING_TO_RETRY;
+        retryStep = connectionOpen ? step : RetryStep.RECONNECT;
+        actions.add(new FlowAction.Retrying(attempt, retryAt, cause));
+        actions.add(schedule(TimerPurpose.RETRY, retryAt));
+        return Collections.unmodifiableList(actions);
+    }
+
+    private List<FlowAction> fail(Failure failure) {
+        return finish(new FlowAction.Fail(failure));
+    }
+
+    private List<FlowAction> finish(FlowAction outcome) {
+        phase = Phase.DONE;
+        activeTimerId = -1;
+        outstandingRid = null;
+        if (connectionOpen) {
+            connectionOpen = false;
+            return actions(FlowAction.Disconnect.INSTANCE, outcome);
+        }
+        return actions(outcome);
+    }
+
+    private FlowAction responseTimer() {
+        return schedule(TimerPurpose.RESPONSE_TIMEOUT, now().plus(settings.responseTimeout()));
+    }
+
+    /** Every timer ends by the deadline: one due later fires at the deadline instead and ends the flow. */
+    private FlowAction schedule(TimerPurpose purpose, Instant at) {
+        activeTimerId = ++timerCounter;
+        if (at.isBefore(deadline)) {
+            timerPurpose = purpose;
+            return new FlowAction.ScheduleTimer(activeTimerId, at);
+        }
+        timerPurpose = TimerPurpose.DEADLINE;
+        return new FlowAction.ScheduleTimer(activeTimerId, deadline);
+    }
+
+    private Duration clampRetryAfter(Duration retryAfter) {
+        if (retryAfter.compareTo(RegistrationSettings.MIN_RETRY_AFTER) < 0) {
+            return RegistrationSettings.MIN_RETRY_AFTER;
+        }
+        return retryAfter.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : retryAfter;
+    }
+
+    /**
+     * Full jitter: uniform in [0, {@link #backoffCap(int)}], but never below backoffBase so an unlucky draw
+     * cannot become a tight loop against the service.
+     */
+    Duration backoff(int n) {
+        Duration jittered = Duration.ofMillis((long) (random.nextDouble() * backoffCap(n).toMillis()));
+        return jittered.compareTo(settings.backoffBase()) < 0 ? settings.backoffBase() : jittered;
+    }
+
+    /** min(backoffMax, backoffBase * 2^(n-1)) for the n-th consecutive wait. */
+    Duration backoffCap(int n) {
+        Duration cap = settings.backoffBase();
+        for (int doubling = 1; doubling < n && doubling <= MAX_BACKOFF_EXPONENT
+                && cap.compareTo(settings.backoffMax()) < 0; doubling++) {
+            cap = cap.multipliedBy(2);
+        }
+        return cap.compareTo(settings.backoffMax()) > 0 ? settings.backoffMax() : cap;
+    }
+
+    private String awaitedAnswer() {
+        switch (phase) {
+            case CONNECTING:
+                return "CONNACK";
+            case SUBSCRIBING:
+                return "SUBACK";
+            case POLLING:
+                return "answer to the status poll";
+            case REGISTERING:
+            default:
+                return "answer to the register request";
+        }
+    }
+
+    private String nextRid() {
+        return ridPrefix + "-" + (++ridCounter);
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    private static List<FlowAction> none() {
+        return Collections.emptyList();
+    }
+
+    private static List<FlowAction> actions(FlowAction... actions) {
+        return Collections.unmodifiableList(java.util.Arrays.asList(actions));
+    }
+}
