@@ -29,6 +29,11 @@ public final class KuraStack {
         return Paths.get(System.getProperty("kuradps.itBundles", "target/it-bundles"));
     }
 
+    /** The repository's config/ folder: the samples users get are the ones the tests use. */
+    public static Path configDirectory() {
+        return Paths.get(System.getProperty("kuradps.config", "../config"));
+    }
+
     public static Path deploymentPackage() {
         return Paths.get(System.getProperty("kuradps.dp"));
     }
