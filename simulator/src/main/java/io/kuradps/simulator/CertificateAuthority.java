@@ -73,6 +73,21 @@ final class CertificateAuthority {
         }
     }
 
+    /** An intermediate CA signed by this one (for tests of chains with intermediates). */
+    CertificateAuthority issueIntermediate(String commonName) {
+        KeyPair pair = newKeyPair();
+        Instant now = clock.instant();
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(VALIDITY)), name(commonName), pair.getPublic());
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            return new CertificateAuthority(sign(builder, key), pair.getPrivate(), clock);
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot issue an intermediate CA", e);
+        }
+    }
+
     static CertificateAuthority load(String certificatePem, String privateKeyPem, Clock clock) {
         return new CertificateAuthority(Pem.certificates(certificatePem).get(0), Pem.privateKey(privateKeyPem),
                 clock);

@@ -174,7 +174,7 @@ final class Provisioner {
         if (cached.isPresent() && current == null) {
             LOG.info("Publishing cached assignment: hub {} device {}", cached.get().assignedHub(),
                     cached.get().deviceId());
-            publish(cached.get(), key);
+            publish(cached.get(), key, State.ASSIGNED);
         }
         if (startConfig.policy == ProvisioningConfig.ReprovisionPolicy.WITHOUT_VALID_CACHE && cached.isPresent()) {
             LOG.info("A valid cached assignment exists; not contacting DPS (policy {})", startConfig.policy);
@@ -237,8 +237,7 @@ final class Provisioner {
         synchronized (lock) {
             pauseRound = 0;
         }
-        publish(assignment, key);
-        setStatus(State.ASSIGNED);
+        publish(assignment, key, State.ASSIGNED);
     }
 
     private void failed(RegistrationResult result, ProvisioningConfig runConfig, long gen) {
@@ -276,10 +275,12 @@ final class Provisioner {
                 + problem.getMessage(), false, null, now));
     }
 
-    private void publish(Assignment assignment, AssignmentStore.Key key) {
+    /** Makes {@code assignment} the one in force; the status is set before anyone hears of it. */
+    private void publish(Assignment assignment, AssignmentStore.Key key, State state) {
         Assignment previous = current;
         current = assignment;
         currentKey = key;
+        setStatus(state);
         output.assignmentChanged(assignment);
         output.post(TOPIC_ASSIGNED, ProvisioningProperties.assigned(assignment, previous));
     }

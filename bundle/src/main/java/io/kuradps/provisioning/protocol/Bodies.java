@@ -10,7 +10,9 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,7 +71,7 @@ public final class Bodies {
                 throw new DpsProtocolException("registrationState: expected a JSON object, got "
                         + state.getNodeType());
             }
-            registration = deviceRegistration(state);
+            registration = deviceRegistration(state, body, "registrationState", "payload");
         }
         if (status == RegistrationStatus.ASSIGNED
                 && (registration == null || !registration.assignedHub().isPresent())) {
@@ -81,7 +83,7 @@ public final class Bodies {
 
     /** Parses a bare DeviceRegistrationResult, e.g. one cached or returned by a service API. */
     public static DeviceRegistration parseDeviceRegistration(byte[] body) throws DpsProtocolException {
-        return deviceRegistration(readObject(body, "registrationState"));
+        return deviceRegistration(readObject(body, "registrationState"), body, "payload");
     }
 
     public static ServiceError parseError(byte[] body) throws DpsProtocolException {
@@ -98,7 +100,8 @@ public final class Bodies {
         readObject(json.getBytes(StandardCharsets.UTF_8), field);
     }
 
-    private static DeviceRegistration deviceRegistration(JsonNode state) throws DpsProtocolException {
+    private static DeviceRegistration deviceRegistration(JsonNode state, byte[] body, String... payloadPath)
+            throws DpsProtocolException {
         String context = "registrationState";
         String assignedHub = optionalText(state, "assignedHub", context);
         String deviceId = optionalText(state, "deviceId", context);
@@ -127,9 +130,49 @@ public final class Bodies {
                 .etag(optionalText(state, "etag", context))
                 .errorCode(code)
                 .errorMessage(optionalText(state, "errorMessage", context))
-                .payloadJson(payload == null || payload.isNull() ? null : payload.toString())
+                .payloadJson(payload == null || payload.isNull() ? null : rawText(body, payload, payloadPath))
                 .issuedCertificateChain(certificateChain(state.get("issuedCertificateChain")))
                 .build();
+    }
+
+    /**
+     * The value at {@code path} exactly as sent (whitespace and number formats kept), so a returned custom
+     * payload reaches its consumer unchanged; Jackson's rendering when the span cannot be located reliably.
+     */
+    private static String rawText(byte[] body, JsonNode value, String... path) {
+        try (JsonParser parser = MAPPER.getFactory().createParser(body)) {
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                String raw = findRaw(parser, body, path, 0);
+                if (raw != null && value.equals(MAPPER.readTree(raw))) {
+                    return raw;
+                }
+            }
+        } catch (IOException e) {
+            // Already parsed once as a tree; falling back to its rendering loses only formatting.
+        }
+        return value.toString();
+    }
+
+    /** With the parser on an object's START_OBJECT: the raw text of the last value at path[depth..], or null. */
+    private static String findRaw(JsonParser parser, byte[] body, String[] path, int depth) throws IOException {
+        String found = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            boolean onPath = path[depth].equals(parser.currentName());
+            JsonToken token = parser.nextToken();
+            if (onPath && depth == path.length - 1) {
+                long start = parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                parser.finishToken();
+                long end = parser.currentLocation().getByteOffset();
+                found = start >= 0 && end > start && end <= body.length
+                        ? new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8) : null;
+            } else if (onPath && token == JsonToken.START_OBJECT) {
+                found = findRaw(parser, body, path, depth + 1);
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return found;
     }
 
     private static List<String> certificateChain(JsonNode chain) throws DpsProtocolException {

@@ -45,7 +45,7 @@ public final class Credentials {
     /** The key that signs SAS tokens for this registration id; empty for X.509. */
     byte[] deviceKey(String registrationId) {
         if (type == Type.GROUP_KEY) {
-            return java.util.Base64.getDecoder().decode(DerivedKeys.deviceKey(key, registrationId));
+            return HmacSha256.sign(key, registrationId);
         }
         return key.clone();
     }

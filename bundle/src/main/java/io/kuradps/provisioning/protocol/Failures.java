@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * Turns what went wrong into a {@link Failure}: retryable for 429, 5xx, lost connections and timeouts; permanent
- * for other 4xx, failed and disabled. Explanations name the settings involved (never a key or token).
+ * for other 4xx, failed and disabled, except that authentication and TLS failures under a clock that was never
+ * set are retryable (later, not at once). Explanations name the settings involved (never a key or token).
  */
 final class Failures {
 
@@ -18,31 +19,32 @@ final class Failures {
         this.settings = settings;
     }
 
-    /** A non-2xx response; {@code error} is null when the body was missing or unreadable. */
+    /**
+     * A non-2xx response; {@code error} is null when the body was missing or unreadable. The topic's status
+     * decides the class, the body's errorCode is reported as the code.
+     */
     Failure fromResponse(int status, ServiceError error, Instant sasExpiry, Instant now) {
-        // The topic's status decides the class; the body's errorCode refines the message.
-        int httpStatus = status;
         int code = error == null ? status : error.errorCode();
         String message = error == null ? "status " + status + " without a readable error body"
                 : error.message().orElse("status " + status);
         String trackingId = error == null ? null : error.trackingId().orElse(null);
-        if (httpStatus == 429) {
+        if (status == 429) {
             return new Failure(code, FailureKind.THROTTLED, true, message,
                     "DPS is throttling registrations (too many from this device or this DPS instance, e.g. a fleet"
                             + " starting at once). The client waits as long as DPS asks and tries again; if it"
                             + " persists, spread device start-up over time or raise the DPS tier.",
                     trackingId);
         }
-        if (httpStatus >= 500) {
+        if (status >= 500) {
             return new Failure(code, FailureKind.SERVER_ERROR, true, message,
                     "DPS reported an internal error; this usually passes. The client backs off and tries again.",
                     trackingId);
         }
-        if (httpStatus == 401 || httpStatus == 403) {
-            return new Failure(code, FailureKind.UNAUTHORIZED, false, message, unauthorized(code, sasExpiry, now),
-                    trackingId);
+        if (status == 401 || status == 403) {
+            return new Failure(code, FailureKind.UNAUTHORIZED, clockLooksUnset(now), message,
+                    unauthorized(code, sasExpiry, now), trackingId);
         }
-        if (httpStatus == 404) {
+        if (status == 404) {
             return new Failure(code, FailureKind.NOT_FOUND, false, message,
                     "DPS found nothing for id scope " + settings.idScope() + " and registration id "
                             + settings.registrationId() + ". Check the id scope (DPS overview page) and that an"
@@ -80,15 +82,15 @@ final class Failures {
         String message = detail == null ? String.valueOf(kind) : detail;
         switch (kind == null ? ConnectFailure.NETWORK : kind) {
             case TLS_HANDSHAKE:
-                return new Failure(0, FailureKind.TLS, false, message,
+                return new Failure(0, FailureKind.TLS, clockLooksUnset(now), message,
                         "The TLS handshake with DPS failed. Check the trusted root certificates, the client"
                                 + " certificate and key (X.509) and the device clock: certificates look invalid"
                                 + " when the clock is wrong." + clockWarning(null, now),
                         null);
             case REFUSED_NOT_AUTHORIZED:
             case REFUSED_BAD_CREDENTIALS:
-                return new Failure(0, FailureKind.UNAUTHORIZED, false, message, unauthorized(0, sasExpiry, now),
-                        null);
+                return new Failure(0, FailureKind.UNAUTHORIZED, clockLooksUnset(now), message,
+                        unauthorized(0, sasExpiry, now), null);
             case REFUSED_SERVER_UNAVAILABLE:
                 return new Failure(0, FailureKind.CONNECT_REFUSED, true, message,
                         "DPS is temporarily unavailable; the client backs off and tries again.", null);
@@ -163,8 +165,16 @@ final class Failures {
         return text.toString();
     }
 
+    /**
+     * An unset clock makes authentication and TLS failures transient: once NTP has set it, the same
+     * configuration works. Otherwise they are permanent until the configuration changes.
+     */
+    static boolean clockLooksUnset(Instant now) {
+        return now.isBefore(PLAUSIBLE_CLOCK);
+    }
+
     private static String clockWarning(Instant sasExpiry, Instant now) {
-        if (!now.isBefore(PLAUSIBLE_CLOCK)) {
+        if (!clockLooksUnset(now)) {
             return "";
         }
         String expiry = sasExpiry == null ? "" : " The SAS token expires at " + sasExpiry

@@ -32,6 +32,7 @@ public abstract class FlowAction {
         }
     }
 
+    /** Subscribe at QoS 1 (DPS grants QoS 1 whatever is asked; 0x80 in the SUBACK means refused). */
     public static final class Subscribe extends FlowAction {
         private final String filter;
 

@@ -17,10 +17,14 @@ final class HmacSha256 {
 
     /** base64(HMAC-SHA256(key, UTF-8(message))). */
     static String signBase64(byte[] key, String message) {
+        return Base64.getEncoder().encodeToString(sign(key, message));
+    }
+
+    static byte[] sign(byte[] key, String message) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(key, ALGORITHM));
-            return Base64.getEncoder().encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             // Every Java platform must provide HmacSHA256; a missing one is a broken runtime, not bad input.
             throw new IllegalStateException("HmacSHA256 unavailable", e);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -122,7 +123,7 @@ public final class RegistrationFlow {
             // The status alone classifies the failure; the missing detail is said in its message.
         }
         Failure failure = failures.fromResponse(status, error, sasExpiry, now());
-        if (!failure.retryable()) {
+        if (endsFlow(failure)) {
             return fail(failure);
         }
         RetryStep step = wasPolling ? RetryStep.REPOLL : RetryStep.REREGISTER;
@@ -162,7 +163,7 @@ public final class RegistrationFlow {
         }
         connectionOpen = false;
         Failure failure = failures.connectFailed(kind, detail, sasExpiry, now());
-        if (!failure.retryable()) {
+        if (endsFlow(failure)) {
             return fail(failure);
         }
         return retry(failure, RetryStep.RECONNECT, backoff(attempt + 1));
@@ -171,6 +172,15 @@ public final class RegistrationFlow {
     /** True once the flow has succeeded or failed; every later event returns no actions. */
     public boolean isDone() {
         return phase == Phase.DONE;
+    }
+
+    /**
+     * Permanent failures end the flow, and so do authentication and TLS failures that are retryable only because
+     * the clock is unset: trying again at once, with the same clock, would only repeat them. The component retries
+     * those later with a fresh flow (and by then, a fresh SAS token).
+     */
+    private static boolean endsFlow(Failure failure) {
+        return !failure.retryable() || failure.kind() == FailureKind.UNAUTHORIZED || failure.kind() == FailureKind.TLS;
     }
 
     private List<FlowAction> onOperationStatus(ResponseTopic response, byte[] payload) {
@@ -361,6 +371,6 @@ public final class RegistrationFlow {
     }
 
     private static List<FlowAction> actions(FlowAction... actions) {
-        return Collections.unmodifiableList(java.util.Arrays.asList(actions));
+        return Collections.unmodifiableList(Arrays.asList(actions));
     }
 }

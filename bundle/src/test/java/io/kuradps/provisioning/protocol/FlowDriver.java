@@ -33,6 +33,30 @@ final class FlowDriver {
         this.flow = new RegistrationFlow(settings, clock, new Random(seed));
     }
 
+    /** A flow with the default test settings whose register request is out. */
+    static FlowDriver registered() throws DpsProtocolException {
+        return registered(settings());
+    }
+
+    static FlowDriver registered(RegistrationSettings settings) {
+        FlowDriver driver = new FlowDriver(settings);
+        driver.connectAndRegister();
+        return driver;
+    }
+
+    static RegistrationSettings timing(int responseTimeoutSeconds, int deadlineSeconds) throws DpsProtocolException {
+        return RegistrationSettingsTest.valid().responseTimeout(Duration.ofSeconds(responseTimeoutSeconds))
+                .overallDeadline(Duration.ofSeconds(deadlineSeconds)).build();
+    }
+
+    /** The failure the flow ends with when its register request gets this answer. */
+    static Failure failureOnRegister(int status, String body) throws DpsProtocolException {
+        FlowDriver driver = registered();
+        List<FlowAction> actions = driver.respond(status, "", body);
+        assertThat(actions.get(0)).isInstanceOf(FlowAction.Disconnect.class);
+        return only(actions, FlowAction.Fail.class).failure();
+    }
+
     static RegistrationSettings settings() throws DpsProtocolException {
         return RegistrationSettingsTest.valid().responseTimeout(Duration.ofSeconds(10)).build();
     }
@@ -62,9 +86,11 @@ final class FlowDriver {
                 body.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Moves the clock to the pending timer and fires it. */
+    /** Moves the clock to the pending timer (never backwards) and fires it. */
     List<FlowAction> fireTimer() {
-        clock.set(timer.at());
+        if (timer.at().isAfter(clock.instant())) {
+            clock.set(timer.at());
+        }
         return record(flow.onTimerFired(timer.timerId()));
     }
 

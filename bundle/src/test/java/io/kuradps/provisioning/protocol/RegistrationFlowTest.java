@@ -60,8 +60,7 @@ class RegistrationFlowTest {
 
     @Test
     void pollsAfterExactlyRetryAfterUntilAssigned() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered();
         Set<String> rids = new HashSet<>();
         rids.add(driver.lastRid());
         for (int poll = 0; poll < 4; poll++) {
@@ -86,8 +85,7 @@ class RegistrationFlowTest {
 
     @Test
     void neverPollsBeforeRetryAfterWhateverElseArrives() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered();
         long responseTimerId = driver.timer.timerId();
         String registerRid = driver.lastRid();
         driver.respond(202, "&retry-after=30", assigning());
@@ -110,8 +108,7 @@ class RegistrationFlowTest {
 
     @Test
     void missingRetryAfterPollsWithGrowingJitteredBackoff() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered();
         for (int n = 1; n <= 6; n++) {
             Instant answeredAt = driver.clock.instant();
             driver.respond(202, "", assigning());
@@ -123,8 +120,7 @@ class RegistrationFlowTest {
 
     @Test
     void throttledRegisterWaitsRetryAfterThenRegistersAgainOnTheSameConnection() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered();
         String firstRid = driver.lastRid();
         List<FlowAction> throttled = driver.respond(429, "&retry-after=45",
                 "{\"errorCode\":429001,\"trackingId\":\"t\",\"message\":\"Too many requests\"}");
@@ -144,8 +140,7 @@ class RegistrationFlowTest {
 
     @Test
     void throttledWithoutRetryAfterBacksOffWithinTheCap() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered();
         for (int attempt = 1; attempt <= 5; attempt++) {
             Instant answeredAt = driver.clock.instant();
             FlowAction.Retrying retrying = only(driver.respond(429, "", "not json"), FlowAction.Retrying.class);
@@ -159,8 +154,7 @@ class RegistrationFlowTest {
 
     @Test
     void serverErrorOnAPollKeepsTheOperation() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered();
         driver.respond(202, "&retry-after=2", assigning());
         driver.fireTimer();
         FlowAction.Retrying retrying = only(driver.respond(503, "&retry-after=7",
@@ -174,16 +168,14 @@ class RegistrationFlowTest {
 
     @Test
     void serverErrorOnRegisterRegistersAgain() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered();
         only(driver.respond(500, "", "{\"errorCode\":500000}"), FlowAction.Retrying.class);
         assertThat(only(driver.fireTimer(), FlowAction.Publish.class).topic()).contains("iotdps-register");
     }
 
     @Test
     void failedAllocationFailsPermanentlyWithDpsCodeAndMessage() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered();
         List<FlowAction> done = driver.respond(200, "", Vectors.text("payloads/csdk_failed_400207_custom_allocation.json"));
         assertThat(done.get(0)).isInstanceOf(FlowAction.Disconnect.class);
         Failure failure = only(done, FlowAction.Fail.class).failure();
@@ -197,10 +189,7 @@ class RegistrationFlowTest {
 
     @Test
     void disabledFailsPermanently() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
-        Failure failure = only(driver.respond(200, "", Vectors.text("payloads/csdk_disabled.json")),
-                FlowAction.Fail.class).failure();
+        Failure failure = FlowDriver.failureOnRegister(200, Vectors.text("payloads/csdk_disabled.json"));
         assertThat(failure.kind()).isEqualTo(FailureKind.DISABLED);
         assertThat(failure.retryable()).isFalse();
         assertThat(failure.explanation()).contains("disabled", "gw-01");
@@ -208,10 +197,8 @@ class RegistrationFlowTest {
 
     @Test
     void unauthorizedFailsPermanentlyAndNamesWhatToCheck() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
-        Failure failure = only(driver.respond(401, "", Vectors.text("payloads/real_dps_error_401000_unauthorized.json")),
-                FlowAction.Fail.class).failure();
+        Failure failure = FlowDriver.failureOnRegister(401,
+                Vectors.text("payloads/real_dps_error_401000_unauthorized.json"));
         assertThat(failure.kind()).isEqualTo(FailureKind.UNAUTHORIZED);
         assertThat(failure.code()).isEqualTo(401000);
         assertThat(failure.retryable()).isFalse();
@@ -230,6 +217,15 @@ class RegistrationFlowTest {
         Failure failure = only(driver.respond(401, "", ERROR_401), FlowAction.Fail.class).failure();
         assertThat(failure.explanation()).contains("clock reads 1970-01-01T00:00:42Z", "before 2020",
                 "SAS token expires at 1970-01-01T01:00:42Z", "NTP");
+        assertThat(failure.retryable()).as("works once the clock is set").isTrue();
+        assertThat(driver.flow.isDone()).as("but not with this clock").isTrue();
+
+        FlowDriver refused = new FlowDriver(FlowDriver.settings(), bootClock, 7L);
+        refused.record(refused.flow.start());
+        Failure onConnect = only(refused.flow.onConnectFailed(ConnectFailure.REFUSED_NOT_AUTHORIZED, "not authorized"),
+                FlowAction.Fail.class).failure();
+        assertThat(onConnect.retryable()).isTrue();
+        assertThat(onConnect.explanation()).contains("1970-01-01T01:00:42Z");
     }
 
     @Test
@@ -248,8 +244,7 @@ class RegistrationFlowTest {
     void groupKeyUnauthorizedNamesTheGroupKey() throws Exception {
         RegistrationSettings group = RegistrationSettingsTest.valid()
                 .credentials(Credentials.groupKey(RegistrationSettingsTest.DEVICE_KEY)).build();
-        FlowDriver driver = new FlowDriver(group);
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered(group);
         assertThat(only(driver.respond(403, "", "{}"), FlowAction.Fail.class).failure().explanation())
                 .contains("group key");
     }
@@ -257,10 +252,7 @@ class RegistrationFlowTest {
     @ParameterizedTest
     @ValueSource(ints = {400, 404, 405, 409, 412, 415})
     void otherClientErrorsFailPermanently(int status) throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
-        Failure failure = only(driver.respond(status, "&retry-after=5", "{\"errorCode\":" + status + "001}"),
-                FlowAction.Fail.class).failure();
+        Failure failure = FlowDriver.failureOnRegister(status, "{\"errorCode\":" + status + "001}");
         assertThat(failure.retryable()).isFalse();
         assertThat(failure.kind()).isEqualTo(status == 404 ? FailureKind.NOT_FOUND : FailureKind.BAD_REQUEST);
         assertThat(failure.explanation()).contains("Nothing changes until");
@@ -269,22 +261,17 @@ class RegistrationFlowTest {
     @Test
     void linkedHubErrorsExplainTheHubLink() throws Exception {
         for (int code : new int[] {400208, 400209}) {
-            FlowDriver driver = new FlowDriver(FlowDriver.settings());
-            driver.connectAndRegister();
-            assertThat(only(driver.respond(400, "", "{\"errorCode\":" + code + "}"), FlowAction.Fail.class)
-                    .failure().explanation()).contains("hub");
-            FlowDriver failed = new FlowDriver(FlowDriver.settings());
-            failed.connectAndRegister();
-            assertThat(only(failed.respond(200, "", "{\"operationId\":\"o\",\"status\":\"failed\","
-                    + "\"registrationState\":{\"errorCode\":" + code + "}}"), FlowAction.Fail.class).failure()
-                    .explanation()).contains(String.valueOf(code));
+            assertThat(FlowDriver.failureOnRegister(400, "{\"errorCode\":" + code + "}").explanation())
+                    .contains("hub");
+            assertThat(FlowDriver.failureOnRegister(200, "{\"operationId\":\"o\",\"status\":\"failed\","
+                    + "\"registrationState\":{\"errorCode\":" + code + "}}").explanation())
+                    .contains(String.valueOf(code));
         }
     }
 
     @Test
     void responseTimeoutReconnectsAndRegistersAnew() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered();
         String firstRid = driver.lastRid();
         List<FlowAction> timedOut = driver.fireTimer();
         assertThat(timedOut.get(0)).isInstanceOf(FlowAction.Disconnect.class);
@@ -356,16 +343,14 @@ class RegistrationFlowTest {
 
     @Test
     void connectionLostWithoutCauseStillExplains() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered();
         assertThat(only(driver.record(driver.flow.onConnectionLost(null)), FlowAction.Retrying.class).cause()
                 .message()).isEqualTo("connection lost");
     }
 
     @Test
     void strayRidsGarbageTopicsAndUnreadableBodiesOfOthersAreIgnored() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered();
         byte[] body = assigned().getBytes(StandardCharsets.UTF_8);
         assertThat(driver.flow.onMessage("$dps/registrations/res/200/?$rid=someone-else", body)).isEmpty();
         assertThat(driver.flow.onMessage("$dps/registrations/res/200/?$rid=" + driver.lastRid() + "x", body)).isEmpty();
@@ -379,8 +364,7 @@ class RegistrationFlowTest {
 
     @Test
     void unreadableAnswerToOurRequestRegistersAgain() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered();
         FlowAction.Retrying retrying = only(driver.respond(200, "", "{\"operationId\":\"x\",\"status\":\"assigned\"}"),
                 FlowAction.Retrying.class);
         assertThat(retrying.cause().kind()).isEqualTo(FailureKind.PROTOCOL);
@@ -394,10 +378,7 @@ class RegistrationFlowTest {
 
     @Test
     void overallDeadlineEndsEndlessAssigning() throws Exception {
-        RegistrationSettings settings = RegistrationSettingsTest.valid().responseTimeout(Duration.ofSeconds(10))
-                .overallDeadline(Duration.ofSeconds(60)).build();
-        FlowDriver driver = new FlowDriver(settings);
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered(FlowDriver.timing(10, 60));
         List<FlowAction> last = null;
         for (int round = 0; round < 20 && !driver.flow.isDone(); round++) {
             last = driver.respond(202, "&retry-after=25", assigning());
@@ -415,10 +396,7 @@ class RegistrationFlowTest {
 
     @Test
     void responseTimerNeverOutlivesTheDeadlineAndFiringItFails() throws Exception {
-        RegistrationSettings settings = RegistrationSettingsTest.valid().responseTimeout(Duration.ofSeconds(30))
-                .overallDeadline(Duration.ofSeconds(40)).build();
-        FlowDriver driver = new FlowDriver(settings);
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered(FlowDriver.timing(30, 40));
         driver.respond(429, "&retry-after=15", "{\"errorCode\":429001,\"trackingId\":\"trk\"}");
         driver.fireTimer();
         assertThat(driver.timer.at()).isEqualTo(START.plusSeconds(40));
@@ -433,10 +411,7 @@ class RegistrationFlowTest {
 
     @Test
     void retryPastTheDeadlineFailsAtOnceInsteadOfWaiting() throws Exception {
-        RegistrationSettings settings = RegistrationSettingsTest.valid().responseTimeout(Duration.ofSeconds(10))
-                .overallDeadline(Duration.ofSeconds(60)).build();
-        FlowDriver driver = new FlowDriver(settings);
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered(FlowDriver.timing(10, 60));
         Failure failure = only(driver.respond(429, "&retry-after=120", "{\"errorCode\":429001}"),
                 FlowAction.Fail.class).failure();
         assertThat(failure.kind()).isEqualTo(FailureKind.DEADLINE_EXCEEDED);
@@ -447,8 +422,7 @@ class RegistrationFlowTest {
     void retryAfterIsClampedToOneSecondAndToTheMaximum() throws Exception {
         RegistrationSettings settings = RegistrationSettingsTest.valid().overallDeadline(Duration.ofHours(1))
                 .maxRetryAfter(Duration.ofSeconds(300)).build();
-        FlowDriver driver = new FlowDriver(settings);
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered(settings);
         driver.respond(202, "&retry-after=0", assigning());
         assertThat(driver.timer.at()).isEqualTo(START.plusSeconds(1));
         driver.fireTimer();
@@ -528,8 +502,11 @@ class RegistrationFlowTest {
     void tlsFailureWithAnUnsetClockSaysSo() throws Exception {
         FlowDriver driver = new FlowDriver(FlowDriver.settings(), Instant.EPOCH, 3L);
         driver.record(driver.flow.start());
-        assertThat(only(driver.flow.onConnectFailed(ConnectFailure.TLS_HANDSHAKE, null), FlowAction.Fail.class)
-                .failure().explanation()).contains("before 2020");
+        Failure tls = only(driver.flow.onConnectFailed(ConnectFailure.TLS_HANDSHAKE, null), FlowAction.Fail.class)
+                .failure();
+        assertThat(tls.explanation()).contains("before 2020");
+        assertThat(tls.retryable()).isTrue();
+        assertThat(tls.message()).isEqualTo("TLS_HANDSHAKE");
         FlowDriver unknown = new FlowDriver(FlowDriver.settings());
         unknown.record(unknown.flow.start());
         assertThat(only(unknown.flow.onConnectFailed(null, null), FlowAction.Retrying.class).cause().kind())
@@ -581,8 +558,7 @@ class RegistrationFlowTest {
     void customPayloadAndCsrAreSentInTheRegisterBody() throws Exception {
         RegistrationSettings settings = RegistrationSettingsTest.valid().apiVersion(ApiVersions.V2025_07_01_PREVIEW)
                 .customPayloadJson("{\"modelId\":\"dtmi:x;1\"}").certificateSigningRequest("TUlJQg==").build();
-        FlowDriver driver = new FlowDriver(settings);
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered(settings);
         assertThat(new String(driver.lastPublish.payload(), StandardCharsets.UTF_8)).isEqualTo(
                 "{\"registrationId\":\"gw-01\",\"payload\":{\"modelId\":\"dtmi:x;1\"},\"csr\":\"TUlJQg==\"}");
     }
@@ -598,8 +574,7 @@ class RegistrationFlowTest {
 
     @Test
     void actionsDescribeThemselvesWithoutSecrets() throws Exception {
-        FlowDriver driver = new FlowDriver(FlowDriver.settings());
-        driver.connectAndRegister();
+        FlowDriver driver = FlowDriver.registered();
         driver.respond(429, "&retry-after=2", "{}");
         driver.fireTimer();
         driver.respond(200, "", assigned());

@@ -43,12 +43,4 @@ final class Vectors {
     static String topicOf(String payloadName) {
         return text(payloadName + ".topic").trim();
     }
-
-    static JsonNode tree(String jsonText) {
-        try {
-            return MAPPER.readTree(jsonText);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
