@@ -98,7 +98,8 @@ public final class GatewayRuntime {
                     event.get("device.id"), event.get("source"), seconds);
             this.firstOutcome.complete(EXIT_ASSIGNED);
         } else {
-            System.out.printf("%nFAILED (error code %s): %s after %.1f s%n%n", event.get("error.code"),
+            Object code = event.get("error.code");
+            System.out.printf("%nFAILED%s: %s after %.1f s%n%n", code == null ? "" : " (error code " + code + ")",
                     event.get("error.message"), seconds);
             this.firstOutcome.complete(EXIT_FAILED);
         }

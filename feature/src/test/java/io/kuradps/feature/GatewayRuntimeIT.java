@@ -52,7 +52,19 @@ public class GatewayRuntimeIT {
         Run run = Run.start("--config", config.toString(), "--exit-after-first", "--timeout", "60");
 
         assertThat(run.awaitExit(90)).as(run.output()).isEqualTo(1);
-        assertThat(run.output()).contains("FAILED (error code").contains("registration.id");
+        assertThat(run.output()).contains("FAILED").contains("registration.id");
+    }
+
+    @Test
+    public void misspelledPropertyIsReportedAndExitsWithOne() throws Exception {
+        Path config = this.folder.newFile("typo.properties").toPath();
+        Files.writeString(config, "kura.service.pid=io.kuradps.provisioning.DpsProvisioner\nid.scop=0ne00000000\n",
+                StandardCharsets.UTF_8);
+
+        Run run = Run.start("--config", config.toString(), "--exit-after-first", "--timeout", "60");
+
+        assertThat(run.awaitExit(90)).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("FAILED: configuration not seeded").contains("'id.scop' is not a property");
     }
 
     @Test

@@ -31,7 +31,11 @@ final class AttributeValues {
                 Array.set(value, i, parse(attribute, type, parts[i].trim()));
             }
         }
-        String problem = attribute.getType() == AttributeDefinition.PASSWORD ? null : attribute.validate(text.trim());
+        // validate() reads its argument as a comma-separated list, so a single value's commas (JSON in
+        // custom.payload, say) must be escaped to stay one value.
+        String validated = attribute.getCardinality() == 0 ? text.trim().replace("\\", "\\\\").replace(",", "\\,")
+                : text.trim();
+        String problem = attribute.getType() == AttributeDefinition.PASSWORD ? null : attribute.validate(validated);
         if (problem != null && !problem.isEmpty()) {
             throw new IllegalArgumentException("Property '" + attribute.getID() + "': " + problem);
         }

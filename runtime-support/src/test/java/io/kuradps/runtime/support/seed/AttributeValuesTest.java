@@ -3,6 +3,8 @@ package io.kuradps.runtime.support.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.function.UnaryOperator;
+
 import org.junit.jupiter.api.Test;
 import org.osgi.service.metatype.AttributeDefinition;
 
@@ -35,10 +37,20 @@ class AttributeValuesTest {
     @Test
     void metatypeValidationFailureNamesTheProperty() {
         AttributeDefinition limited = new FakeAttribute("sas.lifetime.seconds", AttributeDefinition.INTEGER, 0,
-                "value is less than the minimum 60");
+                value -> "value is less than the minimum 60");
 
         assertThatThrownBy(() -> AttributeValues.convert(limited, "5"))
                 .hasMessage("Property 'sas.lifetime.seconds': value is less than the minimum 60");
+    }
+
+    @Test
+    void singleValueWithCommasIsValidatedAsOneValue() {
+        String json = "{\"a\":1,\"b\":2}";
+        // Equinox's validate() splits at unescaped commas; seen as two values this would be a cardinality error.
+        AttributeDefinition payload = new FakeAttribute("custom.payload", AttributeDefinition.STRING, 0,
+                value -> value.equals("{\"a\":1\\,\"b\":2}") ? "" : "split into values: " + value);
+
+        assertThat(AttributeValues.convert(payload, json)).isEqualTo(json);
     }
 
     @Test
@@ -48,11 +60,12 @@ class AttributeValuesTest {
     }
 
     private static AttributeDefinition attribute(String id, int type, int cardinality) {
-        return new FakeAttribute(id, type, cardinality, "");
+        return new FakeAttribute(id, type, cardinality, value -> "");
     }
 
     /** The parts of a metatype attribute the conversion reads. */
-    private record FakeAttribute(String id, int type, int cardinality, String validation) implements AttributeDefinition {
+    private record FakeAttribute(String id, int type, int cardinality, UnaryOperator<String> validator)
+            implements AttributeDefinition {
 
         @Override
         public String getName() {
@@ -91,7 +104,7 @@ class AttributeValuesTest {
 
         @Override
         public String validate(String value) {
-            return this.validation;
+            return this.validator.apply(value);
         }
 
         @Override
