@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +52,7 @@ public final class MqttFlowRunner {
     private static final int SUBSCRIBE_REFUSED = 0x80;
     private static final int KEEP_ALIVE_SECONDS = 60;
     private static final long CLOSE_TIMEOUT_MS = 2000;
+    private static final long CONNECT_SETTLE_MS = 500;
     private static final AtomicInteger THREAD_COUNTER = new AtomicInteger();
 
     private final DpsEndpoint endpoint;
@@ -61,7 +61,7 @@ public final class MqttFlowRunner {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
     private MqttAsyncClient client;
-    private ScheduledThreadPoolExecutor pahoExecutor;
+    private PahoExecutor pahoExecutor;
     private SocketTracker sockets;
     /** Identifies the current connection; events of a closed one are dropped. */
     private int connectionSerial;
@@ -147,8 +147,7 @@ public final class MqttFlowRunner {
         connections++;
         roundTrips++;
         LOG.info("Connecting to {} as {}", endpoint, request.clientId());
-        pahoExecutor = new ScheduledThreadPoolExecutor(PAHO_THREADS, pahoThreads());
-        pahoExecutor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        pahoExecutor = new PahoExecutor(PAHO_THREADS, pahoThreads());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setCleanSession(true);
@@ -245,6 +244,15 @@ public final class MqttFlowRunner {
                     }
                 }
                 try {
+                    // Shutting down while Paho's connect task waits for its receiver leaves that task spinning
+                    // forever; it leaves the window within ~100 ms of the handshake, or fails with the socket.
+                    if (!pahoExecutor.awaitConnectTask(CONNECT_SETTLE_MS)) {
+                        LOG.debug("Connect still in progress after {} ms; aborting it", CONNECT_SETTLE_MS);
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                try {
                     client.disconnectForcibly(0, CLOSE_TIMEOUT_MS, false);
                 } catch (MqttException e) {
                     LOG.debug("Already disconnected: {}", e.getMessage());
@@ -259,8 +267,8 @@ public final class MqttFlowRunner {
                 LOG.info("Disconnected from {}", endpoint);
             }
             if (pahoExecutor != null) {
-                // shutdown(), not shutdownNow(): Paho's connect task busy-waits, ignoring interrupts, for its
-                // receiver task to start; dropping that queued task would leave the connect thread spinning.
+                // shutdown(), not shutdownNow(): dropping the queued receiver task would leave Paho's connect task
+                // spinning (see PahoExecutor).
                 pahoExecutor.shutdown();
                 try {
                     if (!pahoExecutor.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {

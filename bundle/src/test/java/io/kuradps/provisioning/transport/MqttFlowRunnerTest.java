@@ -83,7 +83,9 @@ class MqttFlowRunnerTest {
         for (Thread thread : pahoThreads()) {
             thread.join(TimeUnit.SECONDS.toMillis(3));
         }
-        assertThat(pahoThreads()).isEmpty();
+        assertThat(pahoThreads()).as(() -> pahoThreads().stream()
+                .map(t -> t.getName() + java.util.Arrays.toString(t.getStackTrace()).replace(", ", "\n  "))
+                .collect(Collectors.joining("\n"))).isEmpty();
     }
 
     static Set<Thread> pahoThreads() {
