@@ -237,8 +237,10 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         } else if (fault instanceof Fault.WrongRequestId) {
             answeredId = FaultyBodies.otherRequestId(requestId);
         }
-        String topic = "$dps/registrations/res/" + answer.status() + "/?$rid=" + answeredId
-                + (answer.retryAfterSeconds() == null ? "" : "&retry-after=" + answer.retryAfterSeconds());
+        String retryAfter = answer.retryAfterSeconds() == null ? null : "retry-after=" + answer.retryAfterSeconds();
+        String topic = "$dps/registrations/res/" + answer.status() + "/?"
+                + (retryAfter != null && fault instanceof Fault.RetryAfterFirst ? retryAfter + "&$rid=" + answeredId
+                        : "$rid=" + answeredId + (retryAfter == null ? "" : "&" + retryAfter));
         counters.answer(device.registrationId(), answeredId, answer.status(), answer.retryAfterSeconds());
         MqttMessage publish = MqttMessageBuilders.publish().topicName(topic).qos(grantedQos).retained(false)
                 .messageId(grantedQos == MqttQoS.AT_MOST_ONCE ? 0 : nextPacketId())

@@ -101,16 +101,21 @@ class DpsSemanticsTest {
         assertThat(simulator.counters().lastAuthenticationFailure("dev-1")).contains("signature");
     }
 
-    @Test
-    void expiredTokenIsAnswered401() {
+    /** Connects dev-1 with the given password, registers and returns the answer's status. */
+    int registerStatusWith(String apiVersion, String password) {
         try (TestDevice device = TestDevice.open(simulator)) {
-            // A device without a real-time clock computes its expiry from 1970.
-            device.connect("dev-1", TestDevice.username(simulator.idScope(), "dev-1"),
-                    TestDevice.sas(simulator.idScope(), "dev-1", KEY, 3600));
+            device.connect("dev-1", "0ne000SEM01/registrations/dev-1/api-version=" + apiVersion, password);
             device.subscribeToResponses();
             device.register("1", "dev-1");
-            assertThat(device.response().status()).isEqualTo(401);
+            return device.response().status();
         }
+    }
+
+    @Test
+    void expiredTokenIsAnswered401() {
+        // A device without a real-time clock computes its expiry from 1970.
+        assertThat(registerStatusWith("2019-03-31", TestDevice.sas(simulator.idScope(), "dev-1", KEY, 3600)))
+                .isEqualTo(401);
         assertThat(simulator.counters().lastAuthenticationFailure("dev-1")).contains("expired");
     }
 
@@ -118,25 +123,23 @@ class DpsSemanticsTest {
     void keyNameOtherThanRegistrationIsAnswered401() {
         String token = TestDevice.sas(simulator.idScope(), "dev-1", KEY, clock.instant().getEpochSecond() + 60)
                 .replace("skn=registration", "skn=iothubowner");
-        try (TestDevice device = TestDevice.open(simulator)) {
-            device.connect("dev-1", TestDevice.username(simulator.idScope(), "dev-1"), token);
-            device.subscribeToResponses();
-            device.register("1", "dev-1");
-            assertThat(device.response().status()).isEqualTo(401);
-        }
+        assertThat(registerStatusWith("2019-03-31", token)).isEqualTo(401);
+        assertThat(simulator.counters().lastAuthenticationFailure("dev-1")).contains("skn");
     }
 
     @Test
     void tokenForAnotherResourceIsAnswered401() {
         String token = TestDevice.sasWithResource("0ne000SEM01%2Fregistrations%2Fdev-2", KEY,
                 clock.instant().getEpochSecond() + 60);
-        try (TestDevice device = TestDevice.open(simulator)) {
-            device.connect("dev-1", TestDevice.username(simulator.idScope(), "dev-1"), token);
-            device.subscribeToResponses();
-            device.register("1", "dev-1");
-            assertThat(device.response().status()).isEqualTo(401);
-        }
+        assertThat(registerStatusWith("2019-03-31", token)).isEqualTo(401);
         assertThat(simulator.counters().lastAuthenticationFailure("dev-1")).contains("sr");
+    }
+
+    @Test
+    void passwordThatIsNoSasTokenIsAnswered401() {
+        assertThat(registerStatusWith("2019-03-31", "hunter2")).isEqualTo(401);
+        assertThat(simulator.counters().lastAuthenticationFailure("dev-1")).contains("not a SharedAccessSignature")
+                .doesNotContain("hunter2");
     }
 
     @Test
@@ -303,15 +306,9 @@ class DpsSemanticsTest {
 
     @Test
     void unknownApiVersionIsAnswered400() {
-        try (TestDevice device = TestDevice.open(simulator)) {
-            device.connect("dev-1", "0ne000SEM01/registrations/dev-1/api-version=2017-01-01",
-                    TestDevice.sas(simulator.idScope(), "dev-1", KEY, clock.instant().getEpochSecond() + 60));
-            device.subscribeToResponses();
-            device.register("1", "dev-1");
-            TestDevice.Response answer = device.response();
-            assertThat(answer.status()).isEqualTo(400);
-            assertThat(answer.json().path("message").asText()).contains("api-version");
-        }
+        assertThat(registerStatusWith("2017-01-01",
+                TestDevice.sas(simulator.idScope(), "dev-1", KEY, clock.instant().getEpochSecond() + 60)))
+                .isEqualTo(400);
     }
 
     @Test
@@ -340,6 +337,22 @@ class DpsSemanticsTest {
     }
 
     @Test
+    void countersKeepTheLatestEventsOfADevice() {
+        try (TestDevice device = connected("dev-1", KEY)) {
+            device.register("1", "dev-1");
+            String operationId = device.response().json().path("operationId").asText();
+            for (int i = 0; i < Counters.EVENTS_KEPT; i++) {
+                device.poll("p" + i, operationId);
+                device.response();
+            }
+        }
+        var events = simulator.counters().events("dev-1");
+        assertThat(events).hasSize(Counters.EVENTS_KEPT);
+        assertThat(events.get(events.size() - 1).requestId()).isEqualTo("p" + (Counters.EVENTS_KEPT - 1));
+        assertThat(simulator.counters().polls()).isEqualTo(Counters.EVENTS_KEPT);
+    }
+
+    @Test
     void countersSeeConnectionsRequestsAndAnswers() {
         simulator.counters().reset();
         try (TestDevice device = connected("dev-1", KEY)) {
@@ -359,6 +372,7 @@ class DpsSemanticsTest {
         assertThat(counters.events("dev-1").get(3).retryAfterSeconds()).isEqualTo(3);
         counters.reset();
         assertThat(counters.registers()).isZero();
+        assertThat(counters.answersByStatus()).isEmpty();
         assertThat(counters.events("dev-1")).isEmpty();
     }
 }

@@ -279,6 +279,15 @@ class FaultInjectionTest {
     }
 
     @Test
+    void retryAfterFirstInTheTopic() {
+        simulator.faults().on(Trigger.REGISTER).times(1).inject(Fault.retryAfterFirst());
+        try (TestDevice device = connected("dev-1")) {
+            device.register("1", "dev-1");
+            assertThat(device.response().topic()).isEqualTo("$dps/registrations/res/202/?retry-after=1&$rid=1");
+        }
+    }
+
+    @Test
     void oversizeBody() {
         simulator.faults().on(Trigger.POLL).times(1).inject(Fault.oversize(200_000));
         try (TestDevice device = connected("dev-1")) {
