@@ -30,12 +30,10 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Filter;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
-import org.osgi.util.tracker.ServiceTracker;
 
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningEvents;
@@ -157,18 +155,28 @@ public class ProvisioningIT extends SimulatedDpsSupport {
     }
 
     @Test
-    public void provisionRequestEventRegistersAgain() throws Exception {
+    public void provisionRequestAfterTheEnrollmentMovedSignalsTheNewHub() throws Exception {
         String key = enrollIndividual("gw-request", HUB_A);
         individual("gw-request", key).applyTo(configurationAdmin);
         awaitAssigned("gw-request");
+        // The operator moves the enrollment to another hub, and the old hub refuses the gateway ...
+        simulator.enrollments().put(simulator.enrollments().individual("gw-request").get().withIotHubs(HUB_B));
 
-        // What a cloud connection bundle does after its hub refused the connection.
+        // ... so the cloud connection bundle asks for a fresh registration.
         eventAdmin.postEvent(
                 new Event(ProvisioningEvents.TOPIC_REQUEST_PROVISION, Collections.<String, Object>emptyMap()));
 
-        Event again = awaitAssigned("gw-request");
-        assertEquals("dps", again.getProperty(SOURCE));
+        Event moved = awaitAssigned("gw-request");
+        assertEquals(HUB_B, moved.getProperty(ASSIGNED_HUB));
+        assertEquals("dps", moved.getProperty(SOURCE));
+        assertEquals(Boolean.TRUE, moved.getProperty(ProvisioningEvents.HUB_CHANGED));
+        assertEquals(HUB_A, moved.getProperty(ProvisioningEvents.PREVIOUS_HUB));
         assertEquals(2, simulator.counters().count("gw-request", Counters.EventKind.REGISTER));
+        // The service properties follow the change (updated beside the asynchronous event, so wait for them).
+        try (ProvisioningServiceTracker tracker = ProvisioningServiceTracker.open(context,
+                "(&(assigned.hub=" + HUB_B + ")(registration.id=gw-request))")) {
+            assertNotNull("service with the new hub", tracker.await(STEP));
+        }
     }
 
     @Test
@@ -193,20 +201,15 @@ public class ProvisioningIT extends SimulatedDpsSupport {
         awaitAssigned("gw-late");
 
         // A bundle that starts only now: it tracks the service with the filter a DS reference target would use.
-        Filter filter = context.createFilter("(&(objectClass=" + DpsProvisioning.class.getName()
-                + ")(assigned.hub=*)(registration.id=gw-late))");
-        ServiceTracker<DpsProvisioning, DpsProvisioning> tracker = new ServiceTracker<>(context, filter, null);
-        tracker.open();
-        try {
-            DpsProvisioning service = tracker.waitForService(STEP.toMillis());
+        try (ProvisioningServiceTracker tracker = ProvisioningServiceTracker.open(context,
+                "(&(assigned.hub=*)(registration.id=gw-late))")) {
+            DpsProvisioning service = tracker.await(STEP);
             assertNotNull("service with an assignment", service);
-            ServiceReference<DpsProvisioning> reference = tracker.getServiceReference();
+            ServiceReference<DpsProvisioning> reference = tracker.reference();
             assertEquals(HUB_B, reference.getProperty(ASSIGNED_HUB));
             assertEquals("gw-late-device", reference.getProperty(DEVICE_ID));
             assertEquals("dps", reference.getProperty(SOURCE));
             assertEquals(HUB_B, service.currentAssignment().get().assignedHub());
-        } finally {
-            tracker.close();
         }
     }
 
