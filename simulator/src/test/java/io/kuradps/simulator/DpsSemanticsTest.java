@@ -330,6 +330,16 @@ class DpsSemanticsTest {
     }
 
     @Test
+    void silentClientIsDisconnectedAfterOneAndAHalfKeepAlivePeriods() {
+        try (TestDevice device = TestDevice.open(simulator)) {
+            device.connect("dev-1", TestDevice.username(simulator.idScope(), "dev-1"),
+                    TestDevice.sas(simulator.idScope(), "dev-1", KEY, clock.instant().getEpochSecond() + 60), true,
+                    MqttVersion.MQTT_3_1_1, 1);
+            assertThat(device.awaitClosed()).isTrue();
+        }
+    }
+
+    @Test
     void pingIsAnswered() {
         try (TestDevice device = connected("dev-1", KEY)) {
             assertThat(device.ping()).isTrue();

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The executor one Paho client runs on, owned by us so that its threads end with the connection. It also knows
  * whether Paho's connect task is still running: in Paho 1.2.5 that task busy-waits, ignoring interrupts, until its
- * receiver reports running, and if the connection is shut down inside that short window it spins forever. Closing
- * waits for the connect task first (see {@link MqttFlowRunner}).
+ * receiver, sender and callback tasks report running, and if the connection is shut down inside that window it
+ * spins forever. Closing therefore waits for the connect task first (see {@link MqttFlowRunner}).
  */
 final class PahoExecutor extends ScheduledThreadPoolExecutor {
 

@@ -107,7 +107,7 @@ class MqttFlowRunnerTest {
     private static MqttFlowRunner runner(String host, int port, boolean webSocket, List<X509Certificate> trusted,
             KeyManager[] identity) throws Exception {
         DpsEndpoint endpoint = new DpsEndpoint(host, port, webSocket, TlsSocketFactories.create(trusted, identity));
-        return new MqttFlowRunner(endpoint, Clock.systemUTC(), Duration.ofSeconds(10));
+        return new MqttFlowRunner(endpoint, Clock.systemUTC(), Duration.ofSeconds(3));
     }
 
     private FlowResult run(RegistrationSettings settings, int port, boolean webSocket, KeyManager[] identity)
