@@ -55,8 +55,7 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
 
     static final String CACHE_FILE = "assignment.json";
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(60);
-    /** Normally milliseconds; a TCP/TLS connect in progress is let finish (at most 2 x 10 s), see MqttFlowRunner. */
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(25);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(DpsProvisioner.class);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

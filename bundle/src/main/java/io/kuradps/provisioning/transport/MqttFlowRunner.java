@@ -52,8 +52,6 @@ public final class MqttFlowRunner {
     private static final int SUBSCRIBE_REFUSED = 0x80;
     private static final int KEEP_ALIVE_SECONDS = 60;
     private static final long CLOSE_TIMEOUT_MS = 2000;
-    /** Paho applies its connection timeout to the TCP connect and again to the TLS handshake. */
-    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final AtomicInteger THREAD_COUNTER = new AtomicInteger();
 
     private final DpsEndpoint endpoint;
@@ -154,7 +152,7 @@ public final class MqttFlowRunner {
         options.setCleanSession(true);
         options.setAutomaticReconnect(false);
         options.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
-        options.setConnectionTimeout((int) TimeUnit.MILLISECONDS.toSeconds(connectTimeoutMillis()));
+        options.setConnectionTimeout((int) Math.max(1, connectTimeout.getSeconds()));
         options.setUserName(request.username());
         char[] password = request.password();
         if (password != null) {
@@ -245,11 +243,9 @@ public final class MqttFlowRunner {
                     }
                 }
                 try {
-                    // Shutting down while Paho's connect task waits for its threads to start leaves that task
-                    // spinning forever (see PahoExecutor). Before TCP is up, aborting is safe; after, the task
-                    // ends on its own within the handshake timeout, so let it.
-                    if (sockets.anyConnected() && !pahoExecutor.awaitConnectTask(connectTimeoutMillis() + 1000)) {
-                        LOG.warn("Paho's connect task did not end within the connect timeout; aborting it");
+                    if (!pahoExecutor.settleConnect(CLOSE_TIMEOUT_MS)) {
+                        LOG.warn("Paho's connect task did not finish starting its threads within {} ms",
+                                CLOSE_TIMEOUT_MS);
                     }
                 } catch (InterruptedException e) {
                     interrupted = true;
@@ -259,7 +255,8 @@ public final class MqttFlowRunner {
                 } catch (MqttException e) {
                     LOG.debug("Already disconnected: {}", e.getMessage());
                 }
-                // A connect in progress ignores the forcible disconnect; closing its socket ends it.
+                // A connect still in its TCP, TLS or WebSocket handshake ignores the forcible disconnect; closing
+                // its socket ends it (settleConnect made sure it can no longer reach Paho's start-up window).
                 sockets.closeAll();
                 try {
                     client.close(true);
@@ -294,11 +291,6 @@ public final class MqttFlowRunner {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private long connectTimeoutMillis() {
-        long seconds = Math.max(1, Math.min(connectTimeout.getSeconds(), MAX_CONNECT_TIMEOUT.getSeconds()));
-        return TimeUnit.SECONDS.toMillis(seconds);
     }
 
     private void queue(int serial, Function<RegistrationFlow, List<FlowAction>> delivery) {

@@ -32,18 +32,6 @@ final class SocketTracker extends DelegatingSocketFactory {
         return socket;
     }
 
-    /** True once a socket has its TCP connection (the TLS handshake may be under way or done). */
-    boolean anyConnected() {
-        synchronized (sockets) {
-            for (Socket socket : sockets) {
-                if (socket.isConnected()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
     /** Closes every socket created so far and refuses new ones. */
     void closeAll() {
         List<Socket> toClose;

@@ -173,10 +173,16 @@ class MqttFlowRunnerTest {
     void traditionalPemKeysGetAnErrorSayingHowToConvert(@TempDir Path files) throws Exception {
         DeviceIdentity device = simulator.issueDeviceCertificate("gateway-x509");
         Path certificate = Files.writeString(files.resolve("device.pem"), device.certificatePem());
-        Path sec1Key = Files.writeString(files.resolve("device.key"), device.privateKeyPem());
+        // Only the armour matters: traditional formats are recognised before any decoding.
+        Path sec1Key = Files.writeString(files.resolve("device-ec.key"), TestCertificates.pem("EC PRIVATE KEY",
+                new byte[] { 0x30, 0x00 }));
+        Path pkcs1Key = Files.writeString(files.resolve("device-rsa.key"), TestCertificates.pem("RSA PRIVATE KEY",
+                new byte[] { 0x30, 0x00 }));
         Path p12 = Files.write(files.resolve("device.p12"), device.pkcs12());
 
         assertThatThrownBy(() -> ClientIdentities.fromPem(certificate, sec1Key))
+                .hasMessageContaining("openssl pkcs8 -topk8");
+        assertThatThrownBy(() -> ClientIdentities.fromPem(certificate, pkcs1Key))
                 .hasMessageContaining("openssl pkcs8 -topk8");
         assertThatThrownBy(() -> ClientIdentities.fromPkcs12(p12, "wrong".toCharArray()))
                 .isInstanceOf(UnrecoverableKeyException.class).hasMessageContaining("wrong password")
@@ -264,6 +270,40 @@ class MqttFlowRunnerTest {
         // Accepts TCP (through the backlog) and never answers the ClientHello: the handshake read blocks.
         try (ServerSocket silent = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
             cancelWhileConnected(runner("localhost", silent.getLocalPort(), false, simulatorCa, null), "gateway-1");
+        }
+    }
+
+    @Test
+    void cancellingAtWhateverPointTheConnectHasReachedNeverLeavesAThread() throws Exception {
+        // Cancelling as soon as Paho's first thread exists lands in the TCP connect or the TLS handshake; as soon as
+        // its receiver thread exists, inside Paho's thread start-up, where Paho 1.2.5 can be left spinning.
+        for (int run = 0; run < 12; run++) {
+            String trigger = run % 3 == 0 ? "" : "MQTT Rec";
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                MqttFlowRunner runner = runner("localhost", run % 2 == 0 ? simulator.mqttPort()
+                        : simulator.webSocketPort(), run % 2 == 1, simulatorCa, null);
+                Future<FlowResult> running = caller.submit(() -> runner.run(new RegistrationFlow(
+                        settings("gateway-1", Credentials.symmetricKey(KEY), Duration.ofSeconds(60)),
+                        Clock.systemUTC(), new Random()), retries::add));
+                awaitPahoThread(trigger);
+                running.cancel(true);
+                caller.shutdown();
+                assertThat(caller.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+                noPahoThreadOutlivesARun();
+            } finally {
+                caller.shutdownNow();
+            }
+        }
+    }
+
+    /** Waits (bounded) until a Paho thread whose name starts with {@code prefix} exists. */
+    private static void awaitPahoThread(String prefix) throws InterruptedException {
+        CountDownLatch never = new CountDownLatch(1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pahoThreads().stream().noneMatch(t -> t.getName().startsWith(prefix))
+                && System.nanoTime() < deadline) {
+            never.await(1, TimeUnit.MILLISECONDS);
         }
     }
 
