@@ -1,14 +1,17 @@
 package io.kuradps.itest;
 
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ATTEMPT;
 import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_CODE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.PAYLOAD;
 import static io.kuradps.provisioning.api.ProvisioningEvents.REGISTRATION_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.RETRYABLE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.RETRY_AT;
 import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -41,6 +44,8 @@ import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.Counters;
 import io.kuradps.simulator.CustomAllocation;
 import io.kuradps.simulator.Enrollment;
+import io.kuradps.simulator.Fault;
+import io.kuradps.simulator.Faults;
 
 /** Provisioning with symmetric keys through the component, as a Kura gateway would, against the simulator. */
 @RunWith(PaxExam.class)
@@ -116,6 +121,47 @@ public class ProvisioningIT extends SimulatedDpsSupport {
             }
         }
         assertEquals("polls sent before the retry-after elapsed", new ArrayList<String>(), early);
+    }
+
+    @Test
+    public void throttledRegistrationIsRetriedAfterTheRetryAfterAndSucceeds() throws Exception {
+        String key = enrollIndividual("gw-throttled", HUB_A);
+        simulator.faults().on(Faults.Trigger.REGISTER).forRegistration("gw-throttled").times(1)
+                .inject(Fault.throttled(1));
+
+        individual("gw-throttled", key).applyTo(configurationAdmin);
+
+        Event retrying = events.await(TOPIC_RETRYING, STEP);
+        assertEquals(429001, ((Number) retrying.getProperty(ERROR_CODE)).intValue());
+        assertEquals(Boolean.TRUE, retrying.getProperty(RETRYABLE));
+        assertEquals(1, ((Number) retrying.getProperty(ATTEMPT)).intValue());
+        assertNotNull("retry.at", retrying.getProperty(RETRY_AT));
+        assertEquals(HUB_A, awaitAssigned("gw-throttled").getProperty(ASSIGNED_HUB));
+
+        List<Counters.Event> history = simulator.counters().events("gw-throttled");
+        Instant throttledAt = null;
+        Instant retriedAt = null;
+        for (Counters.Event event : history) {
+            if (event.kind() == Counters.EventKind.ANSWER && event.status() == 429 && throttledAt == null) {
+                throttledAt = event.at();
+            } else if (event.kind() == Counters.EventKind.REGISTER && throttledAt != null && retriedAt == null) {
+                retriedAt = event.at();
+            }
+        }
+        assertNotNull("a 429 answer and a register after it in " + history, retriedAt);
+        assertFalse("register again before the retry-after of 1 s: " + history,
+                retriedAt.isBefore(throttledAt.plusSeconds(1)));
+    }
+
+    @Test
+    public void disabledEnrollmentFailsWithoutRetrying() throws Exception {
+        String key = enrollIndividual("gw-disabled", e -> e.withIotHubs(HUB_A).withEnabled(false));
+
+        individual("gw-disabled", key).applyTo(configurationAdmin);
+
+        Event failed = events.await(TOPIC_FAILED, STEP);
+        assertEquals(Boolean.FALSE, failed.getProperty(RETRYABLE));
+        assertEquals(1, simulator.counters().count("gw-disabled", Counters.EventKind.REGISTER));
     }
 
     @Test
