@@ -1,0 +1,168 @@
+package io.kuradps.provisioning.component;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.kuradps.provisioning.api.Assignment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the last assignment on disk so a gateway can start with its hub while DPS is unreachable. The file
+ * records which configuration the assignment belongs to; a changed id scope, registration id or endpoint makes
+ * it invalid. Writes go to a temporary file that is forced to disk and then atomically renamed, so a crash
+ * leaves either the old or the new file, never a torn one.
+ */
+final class AssignmentStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AssignmentStore.class);
+    private static final int FORMAT = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The configuration an assignment belongs to. */
+    static final class Key {
+        private final String idScope;
+        private final String registrationId;
+        private final String endpoint;
+
+        Key(String idScope, String registrationId, String endpoint) {
+            this.idScope = Objects.requireNonNull(idScope);
+            this.registrationId = Objects.requireNonNull(registrationId);
+            this.endpoint = Objects.requireNonNull(endpoint);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Key)) {
+                return false;
+            }
+            Key that = (Key) o;
+            return idScope.equals(that.idScope) && registrationId.equals(that.registrationId)
+                    && endpoint.equals(that.endpoint);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(idScope, registrationId, endpoint);
+        }
+
+        @Override
+        public String toString() {
+            return "idScope=" + idScope + ", registrationId=" + registrationId + ", endpoint=" + endpoint;
+        }
+    }
+
+    private final Path file;
+
+    AssignmentStore(Path file) {
+        this.file = file;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** The stored assignment, marked as coming from the cache, if there is one for exactly this key. */
+    Optional<Assignment> load(Key key) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            LOG.info("No cached assignment");
+            return Optional.empty();
+        } catch (IOException e) {
+            LOG.warn("Cached assignment unreadable ({}); ignoring it", e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+        try {
+            JsonNode root = JSON.readTree(bytes);
+            if (root == null || root.path("format").asInt() != FORMAT) {
+                throw new IllegalArgumentException("unknown format");
+            }
+            Key stored = new Key(text(root, "idScope"), text(root, "registrationId"), text(root, "endpoint"));
+            if (!stored.equals(key)) {
+                LOG.info("Cached assignment belongs to another configuration ({}); not using it", stored);
+                return Optional.empty();
+            }
+            Assignment assignment = Assignment.builder()
+                    .assignedHub(text(root, "assignedHub"))
+                    .deviceId(text(root, "deviceId"))
+                    .registrationId(stored.registrationId)
+                    .idScope(stored.idScope)
+                    .substatus(root.path("substatus").asText(null))
+                    .payloadJson(root.path("payload").asText(null))
+                    .assignedAt(Instant.parse(text(root, "assignedAt")))
+                    .source(Assignment.Source.CACHE)
+                    .build();
+            return Optional.of(assignment);
+        } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
+            LOG.warn("Cached assignment in {} is corrupt ({}); ignoring it", file, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Replaces the stored assignment atomically. */
+    void save(Key key, Assignment assignment) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("idScope", key.idScope);
+        root.put("registrationId", key.registrationId);
+        root.put("endpoint", key.endpoint);
+        root.put("assignedHub", assignment.assignedHub());
+        root.put("deviceId", assignment.deviceId());
+        root.put("substatus", assignment.substatus().orElse(null));
+        root.put("payload", assignment.payloadJson().orElse(null));
+        root.put("assignedAt", assignment.assignedAt().toString());
+        byte[] bytes;
+        try {
+            bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IOException("cannot encode the assignment", e);
+        }
+        Path directory = file.toAbsolutePath().getParent();
+        Files.createDirectories(directory);
+        Path temporary = directory.resolve(file.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory(directory);
+    }
+
+    /** Makes the rename itself durable where the platform allows opening a directory (Linux does). */
+    private static void forceDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("Cannot force directory {} ({})", directory, e.getClass().getSimpleName());
+        }
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || !node.isTextual() || node.asText().isEmpty()) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return node.asText();
+    }
+}

@@ -1,0 +1,174 @@
+package io.kuradps.provisioning.component;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Optional;
+import java.security.SecureRandom;
+
+import org.eclipse.kura.configuration.ConfigurableComponent;
+import org.eclipse.kura.crypto.CryptoService;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.kuradps.provisioning.api.Assignment;
+import io.kuradps.provisioning.api.DpsProvisioning;
+import io.kuradps.provisioning.api.ProvisioningEvents;
+import io.kuradps.provisioning.api.ProvisioningStatus;
+
+/**
+ * The Kura component: takes its configuration from ConfigAdmin (as the Kura web UI writes it), hands the work to
+ * a {@link Provisioner} and connects it to OSGi: EventAdmin for events, a {@link DpsProvisioning} service whose
+ * properties carry the assignment, and an EventHandler for re-provisioning requests.
+ */
+@Component(name = DpsProvisioner.PID, configurationPid = DpsProvisioner.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = { ConfigurableComponent.class, EventHandler.class },
+        property = { "service.pid=" + DpsProvisioner.PID,
+            EventConstants.EVENT_TOPIC + "=" + ProvisioningEvents.TOPIC_REQUEST_PROVISION })
+@Designate(ocd = DpsProvisionerConfig.class)
+public final class DpsProvisioner implements ConfigurableComponent, EventHandler {
+
+    public static final String PID = "io.kuradps.provisioning.DpsProvisioner";
+
+    static final String CACHE_FILE = "assignment.json";
+    private static final Duration FIRST_PAUSE = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(DpsProvisioner.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CryptoService cryptoService;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
+    private final Object registrationLock = new Object();
+    private ServiceRegistration<DpsProvisioning> registration;
+    private Provisioner provisioner;
+
+    @Activate
+    void activate(BundleContext context, DpsProvisionerConfig config) {
+        long started = System.nanoTime();
+        provisioner = new Provisioner(new AssignmentStore(cacheFile(context)),
+                new MqttRegistrationRunner(new KeystoreLookup(context), Clock.systemUTC()), new Output(), Clock.systemUTC(),
+                new SecureRandom(), FIRST_PAUSE);
+        synchronized (registrationLock) {
+            registration = context.registerService(DpsProvisioning.class, new Service(), serviceProperties(null));
+        }
+        configure(config);
+        LOG.info("Activated in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Modified
+    void modified(DpsProvisionerConfig config) {
+        LOG.info("Configuration modified");
+        configure(config);
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            if (!provisioner.close(STOP_TIMEOUT)) {
+                LOG.warn("The provisioning thread did not stop within {} s", STOP_TIMEOUT.getSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (registrationLock) {
+            registration.unregister();
+            registration = null;
+        }
+        LOG.info("Deactivated");
+    }
+
+    /** Re-provisioning requested through EventAdmin. */
+    @Override
+    public void handleEvent(Event event) {
+        provisioner.reprovision();
+    }
+
+    private void configure(DpsProvisionerConfig config) {
+        try {
+            provisioner.apply(ProvisioningConfig.from(config, cryptoService));
+        } catch (InvalidConfigurationException e) {
+            provisioner.reject(e);
+        }
+    }
+
+    private static Path cacheFile(BundleContext context) {
+        File file = context.getDataFile(CACHE_FILE);
+        // Without a persistent data area (a framework may lack one) the cache lives in the working directory.
+        return file != null ? file.toPath() : Paths.get(CACHE_FILE);
+    }
+
+    static Dictionary<String, Object> serviceProperties(Assignment assignment) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(Constants.SERVICE_DESCRIPTION, "Azure DPS provisioning of this gateway");
+        if (assignment != null) {
+            properties.putAll(ProvisioningProperties.ofAssignment(assignment));
+        }
+        return properties;
+    }
+
+    /** Posts events and keeps the service properties in step with the assignment. */
+    private final class Output implements Provisioner.Output {
+        @Override
+        public void post(String topic, Map<String, Object> properties) {
+            EventAdmin admin = eventAdmin;
+            if (admin != null) {
+                admin.postEvent(new Event(topic, properties));
+            }
+        }
+
+        @Override
+        public void assignmentChanged(Assignment current) {
+            synchronized (registrationLock) {
+                if (registration != null) {
+                    registration.setProperties(serviceProperties(current));
+                }
+            }
+        }
+    }
+
+    /** The API service; a separate object so its public methods are exactly the interface's. */
+    private final class Service implements DpsProvisioning {
+        @Override
+        public Optional<Assignment> currentAssignment() {
+            return provisioner.currentAssignment();
+        }
+
+        @Override
+        public ProvisioningStatus status() {
+            return provisioner.status();
+        }
+
+        @Override
+        public void reprovision() {
+            provisioner.reprovision();
+        }
+    }
+}

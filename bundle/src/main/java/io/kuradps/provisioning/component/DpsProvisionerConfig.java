@@ -1,0 +1,140 @@
+package io.kuradps.provisioning.component;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/**
+ * The configuration the Kura web UI edits. bnd turns this into OSGI-INF/metatype/{pid}.xml; method names map to
+ * property ids by the OSGi rule ({@code _} becomes {@code .}).
+ */
+@ObjectClassDefinition(id = DpsProvisioner.PID, name = "Azure DPS Provisioning",
+        description = "Registers this gateway with the Azure IoT Hub Device Provisioning Service (DPS) over MQTT and "
+                + "publishes the assigned IoT hub to other bundles.")
+@interface DpsProvisionerConfig {
+
+    String ATTESTATION_SYMMETRIC_KEY = "symmetric-key";
+    String ATTESTATION_X509 = "x509";
+    String ENROLLMENT_INDIVIDUAL = "individual";
+    String ENROLLMENT_GROUP = "group";
+    String TRANSPORT_MQTT = "mqtt";
+    String TRANSPORT_WEBSOCKET = "mqtt-websocket";
+    String POLICY_EVERY_START = "every-start";
+    String POLICY_WITHOUT_VALID_CACHE = "without-valid-cache";
+
+    @AttributeDefinition(name = "Enabled", description = "Provision with DPS. When false nothing is attempted.")
+    boolean enabled() default false;
+
+    @AttributeDefinition(name = "Global endpoint",
+            description = "DPS host name, optionally with :port. The port defaults to 8883 (MQTT) or 443 (WebSocket).")
+    String global_endpoint() default "global.azure-devices-provisioning.net";
+
+    @AttributeDefinition(name = "ID scope", required = false,
+            description = "The DPS instance's ID scope, e.g. 0ne00000000 (shown on the DPS overview page).")
+    String id_scope() default "";
+
+    @AttributeDefinition(name = "Registration ID", required = false,
+            description = "Lowercase letters, digits and - . _ : (at most 128). For X.509 it must equal the "
+                    + "certificate's subject CN.")
+    String registration_id() default "";
+
+    @AttributeDefinition(name = "Attestation", description = "How the gateway proves its identity to DPS.",
+            options = {
+                @Option(label = "Symmetric key", value = ATTESTATION_SYMMETRIC_KEY),
+                @Option(label = "X.509 certificate", value = ATTESTATION_X509) })
+    String attestation() default ATTESTATION_SYMMETRIC_KEY;
+
+    @AttributeDefinition(name = "Enrollment kind",
+            description = "Individual: the key is the device's own key. Group: the key is the enrollment group's "
+                    + "key and the device key is derived from the registration ID.",
+            options = {
+                @Option(label = "Individual enrollment", value = ENROLLMENT_INDIVIDUAL),
+                @Option(label = "Enrollment group", value = ENROLLMENT_GROUP) })
+    String enrollment_kind() default ENROLLMENT_INDIVIDUAL;
+
+    @AttributeDefinition(name = "Symmetric key", type = AttributeType.PASSWORD, required = false,
+            description = "Base64 primary key of the individual enrollment or of the enrollment group "
+                    + "(symmetric key attestation only).")
+    String symmetric_key() default "";
+
+    @AttributeDefinition(name = "PKCS#12 file", required = false,
+            description = "X.509: path of a PKCS#12 file holding the device certificate chain and private key.")
+    String x509_pkcs12_path() default "";
+
+    @AttributeDefinition(name = "PKCS#12 password", type = AttributeType.PASSWORD, required = false,
+            description = "X.509: password of the PKCS#12 file.")
+    String x509_pkcs12_password() default "";
+
+    @AttributeDefinition(name = "PEM certificate file", required = false,
+            description = "X.509: path of a PEM file with the device certificate (and its chain, leaf first).")
+    String x509_certificate_path() default "";
+
+    @AttributeDefinition(name = "PEM private key file", required = false,
+            description = "X.509: path of an unencrypted PKCS#8 PEM private key (BEGIN PRIVATE KEY).")
+    String x509_key_path() default "";
+
+    @AttributeDefinition(name = "Keystore service PID", required = false,
+            description = "X.509: kura.service.pid of a Kura KeystoreService (e.g. SSLKeystore) holding the device "
+                    + "key; used with the alias below.")
+    String x509_keystore_service_pid() default "";
+
+    @AttributeDefinition(name = "Keystore alias", required = false,
+            description = "X.509: alias of the private key entry in that keystore.")
+    String x509_keystore_alias() default "";
+
+    @AttributeDefinition(name = "Transport", description = "MQTT on port 8883, or MQTT over WebSocket on port 443.",
+            options = {
+                @Option(label = "MQTT (TLS, 8883)", value = TRANSPORT_MQTT),
+                @Option(label = "MQTT over WebSocket (TLS, 443)", value = TRANSPORT_WEBSOCKET) })
+    String transport() default TRANSPORT_MQTT;
+
+    @AttributeDefinition(name = "API version",
+            description = "DPS api-version: 2019-03-31, 2021-06-01, 2021-10-01 or 2025-07-01-preview.")
+    String api_version() default "2019-03-31";
+
+    @AttributeDefinition(name = "Custom payload", required = false,
+            description = "Optional JSON object sent as the registration payload (data for a custom allocation "
+                    + "policy).")
+    String custom_payload() default "";
+
+    @AttributeDefinition(name = "Extra CA file", required = false,
+            description = "Optional PEM file of CA certificates trusted in addition to the bundled DPS roots "
+                    + "(DigiCert Global Root G2, Baltimore CyberTrust Root, Microsoft RSA Root CA 2017).")
+    String ca_file() default "";
+
+    @AttributeDefinition(name = "SAS token lifetime (s)", min = "60", max = "86400",
+            description = "How long the SAS token sent to DPS stays valid.")
+    int sas_lifetime_seconds() default 3600;
+
+    @AttributeDefinition(name = "Response timeout (s)", min = "1", max = "600",
+            description = "How long to wait for each answer (CONNACK, SUBACK, DPS response) before retrying.")
+    int response_timeout_seconds() default 30;
+
+    @AttributeDefinition(name = "Maximum retry-after (s)", min = "1", max = "3600",
+            description = "Upper bound on the retry-after DPS asks for.")
+    int max_retry_after_seconds() default 300;
+
+    @AttributeDefinition(name = "Maximum backoff (s)", min = "1", max = "3600",
+            description = "Upper bound of the exponential backoff (full jitter) between attempts.")
+    int backoff_max_seconds() default 120;
+
+    @AttributeDefinition(name = "Overall deadline (s)", min = "10", max = "86400",
+            description = "A registration run that has not succeeded by then fails (retryable); a fresh run is "
+                    + "scheduled later.")
+    int deadline_seconds() default 600;
+
+    @AttributeDefinition(name = "Pause before a fresh run, maximum (s)", min = "10", max = "86400",
+            description = "After a run fails for a transient reason, the next run starts after a pause that "
+                    + "doubles from 60 s up to this bound (with jitter).")
+    int retry_pause_max_seconds() default 3600;
+
+    @AttributeDefinition(name = "Re-provisioning policy",
+            description = "Every start: contact DPS at each start (the cached assignment is published first and "
+                    + "kept when DPS is unreachable). Only without a valid cache: contact DPS only when no "
+                    + "assignment for this configuration is cached.",
+            options = {
+                @Option(label = "Contact DPS at every start", value = POLICY_EVERY_START),
+                @Option(label = "Only without a valid cached assignment", value = POLICY_WITHOUT_VALID_CACHE) })
+    String reprovision_policy() default POLICY_EVERY_START;
+}

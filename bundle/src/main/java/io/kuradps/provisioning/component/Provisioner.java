@@ -1,0 +1,299 @@
+package io.kuradps.provisioning.component;
+
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_ASSIGNED;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_RETRYING;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import io.kuradps.provisioning.api.Assignment;
+import io.kuradps.provisioning.api.ProvisioningStatus;
+import io.kuradps.provisioning.api.ProvisioningStatus.State;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs provisioning for the current configuration on one worker thread it owns: publishes a valid cached
+ * assignment, registers with DPS as the policy says, persists and publishes the result, and schedules a fresh run
+ * after a transient failure. Every public method returns at once; a newer configuration or request cancels the
+ * work in flight (a generation counter makes late results of cancelled work harmless).
+ */
+final class Provisioner {
+
+    /** Where the provisioner reports to: EventAdmin and the service registration, in the component. */
+    interface Output {
+        void post(String topic, Map<String, Object> properties);
+
+        /** The assignment in force changed; null when there is none. */
+        void assignmentChanged(Assignment current);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
+
+    private final AssignmentStore store;
+    private final RegistrationRunner runner;
+    private final Output output;
+    private final Clock clock;
+    private final Random random;
+    private final Duration firstPause;
+    private final ScheduledThreadPoolExecutor worker;
+
+    private final Object lock = new Object();
+    private ProvisioningConfig config;
+    private long generation;
+    private Future<?> work;
+    private int pauseRound;
+    private boolean closed;
+
+    // Written on the worker thread only.
+    private volatile Assignment current;
+    private volatile AssignmentStore.Key currentKey;
+    private volatile ProvisioningStatus status;
+
+    /**
+     * @param firstPause pause before the first fresh run after a transient failure; it doubles per failed run up
+     *                   to the configured maximum
+     */
+    Provisioner(AssignmentStore store, RegistrationRunner runner, Output output, Clock clock, Random random,
+            Duration firstPause) {
+        this.store = store;
+        this.runner = runner;
+        this.output = output;
+        this.clock = clock;
+        this.random = random;
+        this.firstPause = firstPause;
+        this.worker = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "kura-dps-provisioner");
+            thread.setDaemon(true);
+            return thread;
+        });
+        worker.setRemoveOnCancelPolicy(true);
+        worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.status = ProvisioningStatus.of(State.IDLE, null, clock.instant());
+    }
+
+    /** Takes a new valid configuration; starts over only when it registers differently from the last one. */
+    void apply(ProvisioningConfig newConfig) {
+        synchronized (lock) {
+            ProvisioningConfig old = config;
+            config = newConfig;
+            if (old != null && newConfig.sameRegistrationAs(old)) {
+                LOG.info("Configuration updated without a change that affects registration; nothing restarted");
+                return;
+            }
+            long gen = restart();
+            work = worker.submit(() -> start(newConfig, gen));
+        }
+    }
+
+    /** Takes a configuration that failed validation: reports it, attempts nothing, keeps the assignment held. */
+    void reject(InvalidConfigurationException problem) {
+        synchronized (lock) {
+            config = null;
+            long gen = restart();
+            work = worker.submit(() -> reportInvalid(problem, gen));
+        }
+    }
+
+    /** Registers afresh with DPS, cancelling what is in flight. */
+    void reprovision() {
+        synchronized (lock) {
+            if (closed || config == null || !config.enabled) {
+                LOG.info("Re-provisioning request ignored: the provisioner is {}",
+                        closed ? "stopped" : config == null ? "not validly configured" : "disabled");
+                return;
+            }
+            LOG.info("Re-provisioning requested");
+            long gen = restart();
+            work = worker.submit(() -> register(gen));
+        }
+    }
+
+    Optional<Assignment> currentAssignment() {
+        return Optional.ofNullable(current);
+    }
+
+    ProvisioningStatus status() {
+        return status;
+    }
+
+    /**
+     * Cancels everything and waits for the worker thread to end.
+     *
+     * @return true when the thread ended within the timeout
+     */
+    boolean close(Duration timeout) throws InterruptedException {
+        synchronized (lock) {
+            closed = true;
+            generation++;
+        }
+        worker.shutdownNow();
+        return worker.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Cancels the work in flight; returns the generation new work belongs to. Caller holds the lock. */
+    private long restart() {
+        if (work != null) {
+            work.cancel(true);
+        }
+        pauseRound = 0;
+        return ++generation;
+    }
+
+    private boolean stale(long gen) {
+        synchronized (lock) {
+            return gen != generation;
+        }
+    }
+
+    private void start(ProvisioningConfig startConfig, long gen) {
+        if (!startConfig.enabled) {
+            LOG.info("Provisioning is disabled");
+            setStatus(State.DISABLED);
+            return;
+        }
+        LOG.info("Provisioning with {}", startConfig);
+        AssignmentStore.Key key = startConfig.cacheKey();
+        if (current != null && !key.equals(currentKey)) {
+            LOG.info("The assignment held belongs to another configuration; withdrawing it");
+            current = null;
+            currentKey = null;
+            output.assignmentChanged(null);
+        }
+        Optional<Assignment> cached = store.load(key);
+        if (cached.isPresent() && current == null) {
+            LOG.info("Publishing cached assignment: hub {} device {}", cached.get().assignedHub(),
+                    cached.get().deviceId());
+            publish(cached.get(), key, State.ASSIGNED);
+        }
+        if (startConfig.policy == ProvisioningConfig.ReprovisionPolicy.WITHOUT_VALID_CACHE && cached.isPresent()) {
+            LOG.info("A valid cached assignment exists; not contacting DPS (policy {})", startConfig.policy);
+            setStatus(State.ASSIGNED);
+            return;
+        }
+        register(gen);
+    }
+
+    private void register(long gen) {
+        ProvisioningConfig runConfig;
+        synchronized (lock) {
+            if (gen != generation || config == null || !config.enabled) {
+                return;
+            }
+            runConfig = config;
+        }
+        setStatus(State.PROVISIONING);
+        output.post(TOPIC_STARTED, ProvisioningProperties.started(runConfig.idScope, runConfig.registrationId,
+                clock.instant()));
+        LOG.info("Registering {} with DPS at {}:{} over {}", runConfig.registrationId, runConfig.endpointHost,
+                runConfig.endpointPort, runConfig.transport);
+        RegistrationResult result;
+        try {
+            result = runner.register(runConfig, (attempt, retryAt, code, message) -> {
+                if (!stale(gen)) {
+                    LOG.info("Attempt {} failed ({}: {}); next attempt at {}", attempt, code, message, retryAt);
+                    status = ProvisioningStatus.failed(State.RETRYING, current, attempt, code, message, retryAt,
+                            clock.instant());
+                    output.post(TOPIC_RETRYING, ProvisioningProperties.retrying(runConfig.idScope,
+                            runConfig.registrationId, attempt, retryAt, code, message, clock.instant()));
+                }
+            });
+        } catch (InterruptedException e) {
+            LOG.info("Registration cancelled");
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("Registration failed unexpectedly", e);
+            result = RegistrationResult.failed(0, "internal error: " + e.getClass().getName(), true, 1);
+        }
+        if (stale(gen)) {
+            return;
+        }
+        Optional<Assignment> assignment = result.assignment();
+        if (assignment.isPresent()) {
+            assigned(assignment.get(), runConfig.cacheKey());
+        } else {
+            failed(result, runConfig, gen);
+        }
+    }
+
+    private void assigned(Assignment assignment, AssignmentStore.Key key) {
+        LOG.info("Assigned to hub {} as device {}", assignment.assignedHub(), assignment.deviceId());
+        try {
+            store.save(key, assignment);
+        } catch (IOException e) {
+            LOG.warn("Cannot persist the assignment to {} ({}); it holds until restart", store.file(),
+                    e.getMessage());
+        }
+        synchronized (lock) {
+            pauseRound = 0;
+        }
+        publish(assignment, key, State.ASSIGNED);
+    }
+
+    private void failed(RegistrationResult result, ProvisioningConfig runConfig, long gen) {
+        Instant now = clock.instant();
+        Instant retryAt = null;
+        if (result.retryable()) {
+            synchronized (lock) {
+                if (gen != generation) {
+                    return;
+                }
+                Duration pause = pause(pauseRound++, runConfig.retryPauseMax);
+                retryAt = now.plus(pause);
+                work = worker.schedule(() -> register(gen), pause.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            LOG.warn("Registration failed ({}: {}); a fresh run starts at {}", result.errorCode(),
+                    result.errorMessage(), retryAt);
+        } else {
+            LOG.error("Registration failed ({}: {}); not retrying until the configuration changes or a "
+                    + "re-provisioning request", result.errorCode(), result.errorMessage());
+        }
+        status = ProvisioningStatus.failed(result.retryable() ? State.RETRYING : State.FAILED, current,
+                result.attempts(), result.errorCode(), result.errorMessage(), retryAt, now);
+        output.post(TOPIC_FAILED, ProvisioningProperties.failed(runConfig.idScope, runConfig.registrationId,
+                result.attempts(), result.errorCode(), result.errorMessage(), result.retryable(), retryAt, now));
+    }
+
+    private void reportInvalid(InvalidConfigurationException problem, long gen) {
+        if (stale(gen)) {
+            return;
+        }
+        LOG.error("Invalid configuration: {}; nothing attempted", problem.getMessage());
+        Instant now = clock.instant();
+        status = ProvisioningStatus.failed(State.FAILED, current, 0, 0, problem.getMessage(), null, now);
+        output.post(TOPIC_FAILED, ProvisioningProperties.failed(null, null, 0, 0, "invalid configuration: "
+                + problem.getMessage(), false, null, now));
+    }
+
+    /** Makes {@code assignment} the one in force; the status is set before anyone hears of it. */
+    private void publish(Assignment assignment, AssignmentStore.Key key, State state) {
+        Assignment previous = current;
+        current = assignment;
+        currentKey = key;
+        setStatus(state);
+        output.assignmentChanged(assignment);
+        output.post(TOPIC_ASSIGNED, ProvisioningProperties.assigned(assignment, previous));
+    }
+
+    private void setStatus(State state) {
+        status = ProvisioningStatus.of(state, current, clock.instant());
+    }
+
+    /** Doubling pause with "equal jitter": never below half the step, so a rebooting fleet spreads out. */
+    private Duration pause(int round, Duration max) {
+        long step = firstPause.toMillis() << Math.min(round, 20);
+        long bounded = Math.min(step, max.toMillis());
+        long half = bounded / 2;
+        return Duration.ofMillis(half + (long) (random.nextDouble() * (bounded - half)));
+    }
+}

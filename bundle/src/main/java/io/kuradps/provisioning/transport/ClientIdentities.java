@@ -1,0 +1,103 @@
+package io.kuradps.provisioning.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.X509Certificate;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+
+/**
+ * Key managers for X.509 client authentication, from the three places a gateway keeps its device identity.
+ * Exception messages name the cause but never a password.
+ */
+public final class ClientIdentities {
+
+    private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
+    private static final String PKCS8_END = "-----END PRIVATE KEY-----";
+    private static final String[] KEY_ALGORITHMS = { "RSA", "EC" };
+
+    private ClientIdentities() {
+    }
+
+    /** A PKCS#12 file holding the certificate chain and private key. */
+    public static KeyManager[] fromPkcs12(Path file, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            store.load(in, password);
+        } catch (IOException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException) {
+                throw new UnrecoverableKeyException("wrong password for the PKCS#12 file " + file);
+            }
+            throw new IOException("cannot read the PKCS#12 file " + file + ": " + e.getClass().getSimpleName(), e);
+        }
+        return keyManagers(store, password);
+    }
+
+    /**
+     * A PEM certificate file (leaf first, chain optional) and an unencrypted PKCS#8 PEM key
+     * ({@code BEGIN PRIVATE KEY}); other key formats get an error saying how to convert them.
+     */
+    public static KeyManager[] fromPem(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
+        List<X509Certificate> chain = TrustAnchors.readCertificates(certificateFile);
+        PrivateKey key = readPkcs8Key(keyFile);
+        return fromEntry(new KeyStore.PrivateKeyEntry(key, chain.toArray(new X509Certificate[0])));
+    }
+
+    /** A private key entry taken from elsewhere, e.g. a Kura KeystoreService. */
+    public static KeyManager[] fromEntry(KeyStore.PrivateKeyEntry entry) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        // The in-memory store needs some password; nothing outside this method ever sees it.
+        char[] password = "in-memory".toCharArray();
+        store.setEntry("device", entry, new KeyStore.PasswordProtection(password));
+        return keyManagers(store, password);
+    }
+
+    static PrivateKey readPkcs8Key(Path keyFile) throws IOException, GeneralSecurityException {
+        String text = new String(Files.readAllBytes(keyFile), StandardCharsets.US_ASCII);
+        int begin = text.indexOf(PKCS8_BEGIN);
+        int end = text.indexOf(PKCS8_END);
+        if (begin < 0 || end < begin) {
+            if (text.contains("ENCRYPTED PRIVATE KEY")) {
+                throw new InvalidKeySpecException("the key file " + keyFile
+                        + " is encrypted; give an unencrypted PKCS#8 key or use a PKCS#12 file");
+            }
+            throw new InvalidKeySpecException("the key file " + keyFile + " holds no '" + PKCS8_BEGIN
+                    + "' block; convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8.pem");
+        }
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(text.substring(begin + PKCS8_BEGIN.length(), end));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidKeySpecException("the key file " + keyFile + " is not valid base64");
+        }
+        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
+        for (String algorithm : KEY_ALGORITHMS) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
+            } catch (InvalidKeySpecException wrongAlgorithm) {
+                // try the next algorithm
+            }
+        }
+        throw new InvalidKeySpecException("the key file " + keyFile + " holds neither an RSA nor an EC key");
+    }
+
+    private static KeyManager[] keyManagers(KeyStore store, char[] password) throws GeneralSecurityException {
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(store, password);
+        return factory.getKeyManagers();
+    }
+}

@@ -1,0 +1,369 @@
+package io.kuradps.provisioning.component;
+
+import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_CODE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.HUB_CHANGED;
+import static io.kuradps.provisioning.api.ProvisioningEvents.PREVIOUS_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.RETRYABLE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.RETRY_AT;
+import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_ASSIGNED;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_RETRYING;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
+import static io.kuradps.provisioning.component.TestConfigs.DEVICE_KEY;
+import static io.kuradps.provisioning.component.TestConfigs.valid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.kuradps.provisioning.api.Assignment;
+import io.kuradps.provisioning.api.ProvisioningStatus.State;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProvisionerTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-26T07:00:00Z");
+    private static final long WAIT_SECONDS = 10;
+
+    @TempDir
+    Path dir;
+
+    private final Recorder output = new Recorder();
+    private final ScriptedRunner runner = new ScriptedRunner();
+    private AssignmentStore store;
+    private Provisioner provisioner;
+
+    private Provisioner provisioner(Duration firstPause) {
+        store = new AssignmentStore(dir.resolve("assignment.json"));
+        provisioner = new Provisioner(store, runner, output, Clock.fixed(NOW, ZoneOffset.UTC), new Random(1),
+                firstPause);
+        return provisioner;
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (provisioner != null) {
+            assertThat(provisioner.close(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
+        }
+    }
+
+    static Assignment fromDps(String hub, String registrationId) {
+        return Assignment.builder().assignedHub(hub).deviceId(registrationId).registrationId(registrationId)
+                .idScope("0ne00000001").assignedAt(NOW).source(Assignment.Source.DPS).build();
+    }
+
+    @Test
+    void firstStartRegistersPersistsAndPublishes() throws Exception {
+        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        Recorded assigned = output.next();
+        assertThat(assigned.topic).isEqualTo(TOPIC_ASSIGNED);
+        assertThat(assigned.properties).containsEntry(ASSIGNED_HUB, "hub-a").containsEntry(SOURCE, "dps");
+        assertThat(output.assignments).extracting(Assignment::assignedHub).containsExactly("hub-a");
+        assertThat(provisioner.currentAssignment()).map(Assignment::assignedHub).contains("hub-a");
+        assertThat(provisioner.status().state()).isEqualTo(State.ASSIGNED);
+        assertThat(store.load(ProvisioningConfig.from(valid(), null).cacheKey())).isPresent();
+    }
+
+    @Test
+    void cachedAssignmentIsPublishedFirstAndKeptWhenDpsIsUnreachable() throws Exception {
+        provisioner(Duration.ofHours(1));
+        ProvisioningConfig config = ProvisioningConfig.from(valid(), null);
+        store.save(config.cacheKey(), fromDps("hub-a", "gateway-1"));
+        runner.then(c -> RegistrationResult.failed(0, "DEADLINE_EXCEEDED: DPS unreachable", true, 3));
+
+        provisioner.apply(config);
+
+        Recorded cached = output.next();
+        assertThat(cached.topic).isEqualTo(TOPIC_ASSIGNED);
+        assertThat(cached.properties).containsEntry(SOURCE, "cache").containsEntry(ASSIGNED_HUB, "hub-a");
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        Recorded failed = output.next();
+        assertThat(failed.topic).isEqualTo(TOPIC_FAILED);
+        assertThat(failed.properties).containsEntry(RETRYABLE, true).containsKey(RETRY_AT);
+        assertThat(provisioner.currentAssignment()).map(Assignment::source).contains(Assignment.Source.CACHE);
+        assertThat(provisioner.status().state()).isEqualTo(State.RETRYING);
+        assertThat(provisioner.status().retryAt()).isPresent();
+    }
+
+    @Test
+    void policyWithoutValidCacheDoesNotContactDps() throws Exception {
+        provisioner(Duration.ofHours(1));
+        ProvisioningConfig config = ProvisioningConfig.from(valid("reprovision.policy", "without-valid-cache"), null);
+        store.save(config.cacheKey(), fromDps("hub-a", "gateway-1"));
+
+        provisioner.apply(config);
+
+        assertThat(output.next().properties).containsEntry(SOURCE, "cache");
+        awaitState(State.ASSIGNED);
+        assertThat(runner.calls).isEmpty();
+    }
+
+    @Test
+    void freshAssignmentToAnotherHubSignalsTheChange() throws Exception {
+        provisioner(Duration.ofHours(1));
+        ProvisioningConfig config = ProvisioningConfig.from(valid(), null);
+        store.save(config.cacheKey(), fromDps("hub-a", "gateway-1"));
+        runner.then(c -> RegistrationResult.assigned(fromDps("hub-b", "gateway-1"), 1));
+
+        provisioner.apply(config);
+
+        assertThat(output.next().properties).containsEntry(SOURCE, "cache");
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().properties).containsEntry(SOURCE, "dps").containsEntry(HUB_CHANGED, true)
+                .containsEntry(PREVIOUS_HUB, "hub-a");
+        assertThat(store.load(config.cacheKey())).map(Assignment::assignedHub).contains("hub-b");
+    }
+
+    @Test
+    void invalidConfigurationFailsWithoutAttemptAndKeepsTheAssignment() throws Exception {
+        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        output.next();
+        output.next();
+
+        provisioner.reject(new InvalidConfigurationException("id.scope", "is required"));
+
+        Recorded failed = output.next();
+        assertThat(failed.topic).isEqualTo(TOPIC_FAILED);
+        assertThat(failed.properties).containsEntry(ERROR_CODE, 0).containsEntry(RETRYABLE, false);
+        assertThat((String) failed.properties.get(ERROR_MESSAGE)).contains("id.scope: is required");
+        assertThat(runner.calls).hasSize(1);
+        assertThat(provisioner.currentAssignment()).map(Assignment::assignedHub).contains("hub-a");
+        assertThat(provisioner.status().state()).isEqualTo(State.FAILED);
+    }
+
+    @Test
+    void changeThatDoesNotAffectRegistrationRestartsNothing() throws Exception {
+        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        output.next();
+        output.next();
+
+        provisioner.apply(ProvisioningConfig.from(valid("response.timeout.seconds", 5), null));
+
+        assertThat(runner.calls).hasSize(1);
+        assertThat(provisioner.status().state()).isEqualTo(State.ASSIGNED);
+    }
+
+    @Test
+    void relevantChangeCancelsInFlightWorkWithdrawsTheOldHubAndRegistersAgain() throws Exception {
+        CountDownLatch firstCancelled = new CountDownLatch(1);
+        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> {
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                firstCancelled.countDown();
+                throw new CancelledRun();
+            }
+            return null;
+        });
+        runner.then(config -> RegistrationResult.assigned(fromDps("hub-c", config.registrationId), 1));
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        output.next();
+        output.next();
+        provisioner.apply(ProvisioningConfig.from(valid("registration.id", "gateway-2"), null));
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+
+        provisioner.apply(ProvisioningConfig.from(valid("registration.id", "gateway-3"), null));
+
+        assertThat(firstCancelled.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().properties).containsEntry(ASSIGNED_HUB, "hub-c");
+        assertThat(runner.calls).extracting(c -> c.registrationId)
+                .containsExactly("gateway-1", "gateway-2", "gateway-3");
+        assertThat(output.assignments).extracting(a -> a == null ? null : a.assignedHub())
+                .containsExactly("hub-a", null, "hub-c");
+    }
+
+    @Test
+    void retryableFailureSchedulesAFreshRunThatCanSucceed() throws Exception {
+        runner.then(config -> RegistrationResult.failed(0, "DEADLINE_EXCEEDED", true, 2));
+        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        provisioner(Duration.ofMillis(20)).apply(ProvisioningConfig.from(valid(), null));
+
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().topic).isEqualTo(TOPIC_FAILED);
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().topic).isEqualTo(TOPIC_ASSIGNED);
+        assertThat(runner.calls).hasSize(2);
+    }
+
+    @Test
+    void permanentFailureSchedulesNothing() throws Exception {
+        runner.then(config -> RegistrationResult.failed(401002, "UNAUTHORIZED", false, 1));
+        provisioner(Duration.ofMillis(1)).apply(ProvisioningConfig.from(valid(), null));
+
+        output.next();
+        Recorded failed = output.next();
+
+        assertThat(failed.properties).containsEntry(ERROR_CODE, 401002).containsEntry(RETRYABLE, false)
+                .doesNotContainKey(RETRY_AT);
+        assertThat(provisioner.status().state()).isEqualTo(State.FAILED);
+        assertThat(provisioner.status().retryAt()).isEmpty();
+    }
+
+    @Test
+    void retriesInsideARunBecomeRetryingEvents() throws Exception {
+        runner.then(config -> {
+            runner.listener.retrying(1, NOW.plusSeconds(3), 429, "THROTTLED");
+            return RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 2);
+        });
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+
+        output.next();
+        Recorded retrying = output.next();
+
+        assertThat(retrying.topic).isEqualTo(TOPIC_RETRYING);
+        assertThat(retrying.properties).containsEntry(ERROR_CODE, 429)
+                .containsEntry(RETRY_AT, NOW.plusSeconds(3).toEpochMilli());
+        assertThat(output.next().topic).isEqualTo(TOPIC_ASSIGNED);
+    }
+
+    @Test
+    void reprovisionRunsAgainAndIsIgnoredWhileDisabled() throws Exception {
+        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        output.next();
+        output.next();
+
+        provisioner.reprovision();
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().properties).containsEntry(HUB_CHANGED, false);
+
+        provisioner.apply(ProvisioningConfig.from(TestConfigs.of(Map.of("enabled", false)), null));
+        awaitState(State.DISABLED);
+        provisioner.reprovision();
+        assertThat(runner.calls).hasSize(2);
+    }
+
+    @Test
+    void closeCancelsARunInFlightAndEndsTheThread() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch cancelled = new CountDownLatch(1);
+        runner.then(config -> {
+            entered.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                cancelled.countDown();
+                throw new CancelledRun();
+            }
+            return null;
+        });
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+        long start = System.nanoTime();
+        assertThat(provisioner.close(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
+        System.out.printf("close() with a run in flight took %d ms%n", (System.nanoTime() - start) / 1_000_000);
+
+        assertThat(cancelled.getCount()).isZero();
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("kura-dps-provisioner"));
+        provisioner = null;
+    }
+
+    @Test
+    void eventsNeverCarryTheKey() throws Exception {
+        runner.then(config -> RegistrationResult.failed(401002, "UNAUTHORIZED: check the key", false, 1));
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+
+        output.next();
+        output.next();
+
+        assertThat(output.all).allSatisfy(r -> assertThat(r.properties.toString()).doesNotContain(DEVICE_KEY));
+        assertThat(provisioner.status().toString()).doesNotContain(DEVICE_KEY);
+    }
+
+    private void awaitState(State state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (provisioner.status().state() != state && System.nanoTime() < deadline) {
+            // Wait for the worker's next event rather than spin; every state change is preceded by one.
+            output.events.poll(50, TimeUnit.MILLISECONDS);
+        }
+        assertThat(provisioner.status().state()).isEqualTo(state);
+    }
+
+    private static final class CancelledRun extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private static final class Recorded {
+        final String topic;
+        final Map<String, Object> properties;
+
+        Recorded(String topic, Map<String, Object> properties) {
+            this.topic = topic;
+            this.properties = properties;
+        }
+    }
+
+    private static final class Recorder implements Provisioner.Output {
+        final BlockingQueue<Recorded> events = new LinkedBlockingQueue<>();
+        final List<Recorded> all = new CopyOnWriteArrayList<>();
+        final List<Assignment> assignments = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void post(String topic, Map<String, Object> properties) {
+            Recorded recorded = new Recorded(topic, properties);
+            all.add(recorded);
+            events.add(recorded);
+        }
+
+        @Override
+        public void assignmentChanged(Assignment current) {
+            assignments.add(current);
+        }
+
+        Recorded next() throws InterruptedException {
+            Recorded recorded = events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(recorded).as("an event within %d s", WAIT_SECONDS).isNotNull();
+            return recorded;
+        }
+    }
+
+    /** Answers each registration with the next scripted function; a run cancelled by interrupt throws. */
+    private static final class ScriptedRunner implements RegistrationRunner {
+        final List<ProvisioningConfig> calls = new CopyOnWriteArrayList<>();
+        private final List<Function<ProvisioningConfig, RegistrationResult>> script = new ArrayList<>();
+        volatile RetryListener listener;
+
+        void then(Function<ProvisioningConfig, RegistrationResult> step) {
+            script.add(step);
+        }
+
+        @Override
+        public RegistrationResult register(ProvisioningConfig config, RetryListener retries)
+                throws InterruptedException {
+            calls.add(config);
+            listener = retries;
+            try {
+                return script.get(calls.size() - 1).apply(config);
+            } catch (CancelledRun e) {
+                throw new InterruptedException("cancelled");
+            }
+        }
+    }
+}

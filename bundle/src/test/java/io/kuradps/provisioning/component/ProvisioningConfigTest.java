@@ -1,0 +1,186 @@
+package io.kuradps.provisioning.component;
+
+import static io.kuradps.provisioning.component.TestConfigs.DEVICE_KEY;
+import static io.kuradps.provisioning.component.TestConfigs.valid;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.eclipse.kura.KuraErrorCode;
+import org.eclipse.kura.KuraException;
+import org.eclipse.kura.crypto.CryptoService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ProvisioningConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsWithIdentityAreValid() throws Exception {
+        ProvisioningConfig config = ProvisioningConfig.from(valid(), null);
+
+        assertThat(config.enabled).isTrue();
+        assertThat(config.endpointHost).isEqualTo("global.azure-devices-provisioning.net");
+        assertThat(config.endpointPort).isEqualTo(8883);
+        assertThat(config.transport).isEqualTo(ProvisioningConfig.Transport.MQTT);
+        assertThat(config.apiVersion).isEqualTo("2019-03-31");
+        assertThat(config.policy).isEqualTo(ProvisioningConfig.ReprovisionPolicy.EVERY_START);
+        assertThat(config.deadline).isEqualTo(Duration.ofSeconds(600));
+        assertThat(config.customPayload).isNull();
+    }
+
+    @Test
+    void disabledConfigurationNeedsNothingElse() throws Exception {
+        ProvisioningConfig config = ProvisioningConfig.from(TestConfigs.of(Map.of("enabled", false)), null);
+
+        assertThat(config.enabled).isFalse();
+        assertThat(config.toString()).contains("enabled=false");
+    }
+
+    @Test
+    void webSocketDefaultsToPort443AndExplicitPortWins() throws Exception {
+        assertThat(ProvisioningConfig.from(valid("transport", "mqtt-websocket"), null).endpointPort).isEqualTo(443);
+        ProvisioningConfig local = ProvisioningConfig.from(valid("global.endpoint", "LocalHost:18883"), null);
+        assertThat(local.endpointHost).isEqualTo("localhost");
+        assertThat(local.endpointPort).isEqualTo(18883);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "global.endpoint|''|is required",
+        "global.endpoint|mqtts://dps.example.com|without scheme",
+        "global.endpoint|dps.example.com:0|port '0'",
+        "global.endpoint|dps.example.com:http|port 'http'",
+        "global.endpoint|bad_host!|not a host name",
+        "id.scope|''|is required",
+        "id.scope|scope-1|DPS id scope",
+        "registration.id|''|is required",
+        "registration.id|Gateway-1|lowercase",
+        "attestation|tpm|not one of symmetric-key, x509",
+        "enrollment.kind|team|not one of individual, group",
+        "symmetric.key|''|is required",
+        "symmetric.key|not*base64|not valid base64",
+        "symmetric.key|c2hvcnQ=|bytes",
+        "transport|amqp|not one of mqtt, mqtt-websocket",
+        "api.version|latest|latest",
+        "custom.payload|[1,2]|object",
+        "custom.payload|{broken|JSON",
+        "ca.file|/no/such/ca.pem|does not exist",
+        "x509.pkcs12.path|/no/such/file.p12|does not exist",
+        "reprovision.policy|sometimes|not one of every-start, without-valid-cache",
+    })
+    void eachFieldIsValidatedByName(String field, String value, String expected) {
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid(field, value), null))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith(field + ": ")
+                .hasMessageContaining(expected)
+                .satisfies(e -> assertThat(((InvalidConfigurationException) e).field()).isEqualTo(field));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+        "sas.lifetime.seconds, 59", "sas.lifetime.seconds, 86401",
+        "response.timeout.seconds, 0", "response.timeout.seconds, 601",
+        "max.retry.after.seconds, 0", "backoff.max.seconds, 0", "deadline.seconds, 9",
+        "retry.pause.max.seconds, 9",
+    })
+    void numbersOutsideTheirRangeAreRejectedByName(String field, int value) {
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid(field, value), null))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith(field + ": " + value + " is outside");
+    }
+
+    @Test
+    void x509NeedsExactlyOneCompleteSource() throws Exception {
+        Path file = Files.writeString(dir.resolve("device.pem"), "x");
+
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("attestation", "x509"), null))
+                .hasMessageStartingWith("x509.pkcs12.path: X.509 attestation needs a client identity");
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("attestation", "x509",
+                "x509.certificate.path", file.toString()), null))
+                .hasMessageStartingWith("x509.key.path: required together with x509.certificate.path");
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("attestation", "x509",
+                "x509.key.path", file.toString()), null))
+                .hasMessageStartingWith("x509.certificate.path: required together with x509.key.path");
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("attestation", "x509",
+                "x509.pkcs12.path", file.toString(), "x509.keystore.service.pid", "SSLKeystore"), null))
+                .hasMessageStartingWith("x509.pkcs12.path: set only one X.509 source");
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("attestation", "x509",
+                "x509.keystore.service.pid", "SSLKeystore"), null))
+                .hasMessageStartingWith("x509.keystore.alias: is required");
+
+        ProvisioningConfig keystore = ProvisioningConfig.from(valid("attestation", "x509", "symmetric.key", "",
+                "x509.keystore.service.pid", "SSLKeystore", "x509.keystore.alias", "dps"), null);
+        assertThat(keystore.x509Source).isEqualTo(ProvisioningConfig.X509Source.KEYSTORE);
+        ProvisioningConfig pem = ProvisioningConfig.from(valid("attestation", "x509",
+                "x509.certificate.path", file.toString(), "x509.key.path", file.toString()), null);
+        assertThat(pem.x509Source).isEqualTo(ProvisioningConfig.X509Source.PEM);
+    }
+
+    @Test
+    void passwordsAreDecryptedThroughCryptoService() throws Exception {
+        CryptoService crypto = new FakeCrypto();
+        String encrypted = new String(crypto.encryptAes(DEVICE_KEY.toCharArray()));
+
+        ProvisioningConfig config = ProvisioningConfig.from(valid("symmetric.key", encrypted), crypto);
+
+        assertThat(config.symmetricKey).isEqualTo(DEVICE_KEY);
+    }
+
+    @Test
+    void plainPasswordIsUsedWhenDecryptionFailsOrCryptoIsAbsent() throws Exception {
+        assertThat(ProvisioningConfig.from(valid(), new FakeCrypto()).symmetricKey).isEqualTo(DEVICE_KEY);
+        assertThat(ProvisioningConfig.from(valid(), null).symmetricKey).isEqualTo(DEVICE_KEY);
+    }
+
+    @Test
+    void onlyRegistrationFieldsCountAsRelevantChanges() throws Exception {
+        ProvisioningConfig base = ProvisioningConfig.from(valid(), null);
+
+        assertThat(ProvisioningConfig.from(valid("response.timeout.seconds", 5, "deadline.seconds", 60,
+                "reprovision.policy", "without-valid-cache"), null).sameRegistrationAs(base)).isTrue();
+        assertThat(ProvisioningConfig.from(valid("registration.id", "gateway-2"), null).sameRegistrationAs(base))
+                .isFalse();
+        assertThat(ProvisioningConfig.from(valid("transport", "mqtt-websocket"), null).sameRegistrationAs(base))
+                .isFalse();
+        assertThat(ProvisioningConfig.from(valid("custom.payload", "{\"a\":1}"), null).sameRegistrationAs(base))
+                .isFalse();
+    }
+
+    @Test
+    void secretsNeverAppearInTextOrErrors() throws Exception {
+        ProvisioningConfig config = ProvisioningConfig.from(valid(), null);
+        assertThat(config.toString()).doesNotContain(DEVICE_KEY).contains("<redacted>");
+
+        String almostKey = DEVICE_KEY.substring(0, 20) + "*";
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("symmetric.key", almostKey), null))
+                .hasMessageNotContaining(DEVICE_KEY.substring(0, 20));
+    }
+
+    /** Stands in for Kura's CryptoService: "encrypts" by reversing and marking; rejects unmarked text like Kura. */
+    static final class FakeCrypto implements CryptoService {
+        private static final String MARK = "enc:";
+
+        @Override
+        public char[] decryptAes(char[] value) throws KuraException {
+            String text = new String(value);
+            if (!text.startsWith(MARK)) {
+                throw new KuraException(KuraErrorCode.DECODER_ERROR, text);
+            }
+            return new StringBuilder(text.substring(MARK.length())).reverse().toString().toCharArray();
+        }
+
+        @Override
+        public char[] encryptAes(char[] value) {
+            return (MARK + new StringBuilder(new String(value)).reverse()).toCharArray();
+        }
+    }
+}

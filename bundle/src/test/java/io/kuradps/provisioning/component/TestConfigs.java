@@ -1,0 +1,45 @@
+package io.kuradps.provisioning.component;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Builds {@link DpsProvisionerConfig} instances the way DS does: metatype defaults, overridden by properties. */
+final class TestConfigs {
+
+    /** A device key of the right size (32 random-looking bytes, base64). */
+    static final String DEVICE_KEY = "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0wMTIzNDU=";
+
+    private TestConfigs() {
+    }
+
+    /** An enabled, valid symmetric-key configuration with the given property overrides (ids as in the metatype). */
+    static DpsProvisionerConfig valid(Object... keyValues) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("enabled", true);
+        properties.put("id.scope", "0ne00000001");
+        properties.put("registration.id", "gateway-1");
+        properties.put("symmetric.key", DEVICE_KEY);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return of(properties);
+    }
+
+    static DpsProvisionerConfig of(Map<String, Object> properties) {
+        return (DpsProvisionerConfig) Proxy.newProxyInstance(DpsProvisionerConfig.class.getClassLoader(),
+                new Class<?>[] { DpsProvisionerConfig.class }, (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return method.getName().equals("toString") ? "config" + properties
+                                : method.invoke(properties, args);
+                    }
+                    Object value = properties.get(propertyId(method));
+                    return value != null ? value : method.getDefaultValue();
+                });
+    }
+
+    private static String propertyId(Method method) {
+        return method.getName().replace('_', '.');
+    }
+}

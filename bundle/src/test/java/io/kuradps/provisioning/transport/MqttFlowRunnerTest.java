@@ -1,0 +1,277 @@
+package io.kuradps.provisioning.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import javax.net.ssl.KeyManager;
+
+import io.kuradps.provisioning.protocol.Credentials;
+import io.kuradps.provisioning.protocol.DeviceRegistration;
+import io.kuradps.provisioning.protocol.FailureKind;
+import io.kuradps.provisioning.protocol.FlowAction;
+import io.kuradps.provisioning.protocol.RegistrationFlow;
+import io.kuradps.provisioning.protocol.RegistrationSettings;
+import io.kuradps.simulator.Attestation;
+import io.kuradps.simulator.Counters;
+import io.kuradps.simulator.DeviceIdentity;
+import io.kuradps.simulator.DpsSimulator;
+import io.kuradps.simulator.Enrollment;
+import io.kuradps.simulator.Enrollments;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real registrations against the DPS simulator, over MQTT/TLS and MQTT over secure WebSocket. */
+class MqttFlowRunnerTest {
+
+    static final String ID_SCOPE = "0ne00000A0A";
+    static final String KEY = "NMgJDvdKTxjLi+xBxxkDDEwDJxEvOE5u8BiT0mVgPeg=";
+    static final String GROUP_KEY =
+            "8isrFI1sGsIlvvFSSFRiMfCNzv21fjbE/+ah/lSh3lF8e2YG1Te7w1KpZhJFFXJrqYKi9yegxkqIChbqOS9Egw==";
+    static final String HUB = "hub-a.azure-devices.net";
+
+    @TempDir
+    static Path caDirectory;
+    static DpsSimulator simulator;
+    static List<X509Certificate> simulatorCa;
+
+    private final List<FlowAction.Retrying> retries = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        simulator = DpsSimulator.builder().host("127.0.0.1").mqttPort(0).webSocketPort(0).idScope(ID_SCOPE)
+                .caDirectory(caDirectory)
+                .enrollments(Enrollments.of(
+                        Enrollment.individual("gateway-1", Attestation.symmetricKey(KEY)).withIotHubs(HUB),
+                        Enrollment.individual("gateway-slow", Attestation.symmetricKey(KEY)).withIotHubs(HUB),
+                        Enrollment.individual("gateway-x509", Attestation.x509BySimulatorCa()).withIotHubs(HUB),
+                        Enrollment.group("fleet", Attestation.symmetricKey(GROUP_KEY)).withIotHubs(HUB)))
+                .start();
+        simulatorCa = TrustAnchors.readCertificates(simulator.caCertificateFile());
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.close();
+    }
+
+    @AfterEach
+    void noPahoThreadOutlivesARun() throws InterruptedException {
+        for (Thread thread : pahoThreads()) {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        }
+        assertThat(pahoThreads()).isEmpty();
+    }
+
+    static Set<Thread> pahoThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("kura-dps-paho") || t.getName().startsWith("MQTT")
+                        || t.getName().startsWith("WebSocketReceiver"))
+                .collect(Collectors.toSet());
+    }
+
+    static RegistrationSettings settings(String registrationId, Credentials credentials, Duration deadline)
+            throws Exception {
+        return RegistrationSettings.builder().idScope(ID_SCOPE).registrationId(registrationId)
+                .credentials(credentials).apiVersion("2021-06-01").userAgent("kura-dps-test")
+                .responseTimeout(deadline.compareTo(Duration.ofSeconds(10)) < 0 ? deadline : Duration.ofSeconds(10))
+                .overallDeadline(deadline)
+                .backoffBase(Duration.ofMillis(100)).backoffMax(Duration.ofMillis(500)).build();
+    }
+
+    private static MqttFlowRunner runner(String host, int port, boolean webSocket, List<X509Certificate> trusted,
+            KeyManager[] identity) throws Exception {
+        DpsEndpoint endpoint = new DpsEndpoint(host, port, webSocket, TlsSocketFactories.create(trusted, identity));
+        return new MqttFlowRunner(endpoint, Clock.systemUTC(), Duration.ofSeconds(10));
+    }
+
+    private FlowResult run(RegistrationSettings settings, int port, boolean webSocket, KeyManager[] identity)
+            throws Exception {
+        long start = System.nanoTime();
+        FlowResult result = runner("localhost", port, webSocket, simulatorCa, identity)
+                .run(new RegistrationFlow(settings, Clock.systemUTC(), new Random()), retries::add);
+        System.out.printf("%s %s: %s in %d ms%n", webSocket ? "wss" : "mqtts", settings.registrationId(), result,
+                (System.nanoTime() - start) / 1_000_000);
+        return result;
+    }
+
+    @Test
+    void individualSymmetricKeyOverTls() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        FlowResult result = run(settings("gateway-1", Credentials.symmetricKey(KEY), Duration.ofSeconds(60)),
+                simulator.mqttPort(), false, null);
+
+        DeviceRegistration registration = result.registration().orElseThrow();
+        assertThat(registration.assignedHub()).contains(HUB);
+        assertThat(registration.deviceId()).contains("gateway-1");
+        assertThat(result.connections()).isEqualTo(1);
+        // CONNECT, SUBSCRIBE, register, one poll (the simulator assigns on the first poll by default).
+        assertThat(result.roundTrips()).isEqualTo(4);
+        assertThat(simulator.counters().count("gateway-1", Counters.EventKind.POLL)).isGreaterThanOrEqualTo(1);
+        assertThat(retries).isEmpty();
+        noPahoThreadOutlivesARun();
+        // Netty starts its event-loop threads lazily, on the simulator's first accepted connection.
+        assertThat(Thread.getAllStackTraces().keySet())
+                .allMatch(t -> before.contains(t) || !t.getName().startsWith("kura-dps"));
+    }
+
+    @Test
+    void groupEnrollmentOverWebSocket() throws Exception {
+        String registrationId = "sn-007-888-abc-mac-a1-b2-c3-d4-e5-f6";
+        FlowResult result = run(settings(registrationId, Credentials.groupKey(GROUP_KEY), Duration.ofSeconds(60)),
+                simulator.webSocketPort(), true, null);
+
+        assertThat(result.registration().flatMap(DeviceRegistration::assignedHub)).contains(HUB);
+        assertThat(result.roundTrips()).isEqualTo(4);
+    }
+
+    @Test
+    void x509FromPkcs12AndFromPemFiles(@TempDir Path files) throws Exception {
+        DeviceIdentity device = simulator.issueDeviceCertificate("gateway-x509");
+        Path p12 = Files.write(files.resolve("device.p12"), device.pkcs12());
+        Path certificate = Files.writeString(files.resolve("device.pem"), device.certificatePem());
+        PrivateKey privateKey = (PrivateKey) device.keyStore().getKey(DeviceIdentity.ALIAS, device.password());
+        Path pkcs8Key = Files.writeString(files.resolve("device.key"),
+                TestCertificates.pem("PRIVATE KEY", privateKey.getEncoded()));
+        RegistrationSettings settings = settings("gateway-x509", Credentials.x509(), Duration.ofSeconds(60));
+
+        FlowResult fromPkcs12 = run(settings, simulator.mqttPort(), false,
+                ClientIdentities.fromPkcs12(p12, device.password()));
+        FlowResult fromPem = run(settings, simulator.webSocketPort(), true,
+                ClientIdentities.fromPem(certificate, pkcs8Key));
+
+        assertThat(fromPkcs12.registration().flatMap(DeviceRegistration::assignedHub)).contains(HUB);
+        assertThat(fromPem.registration().flatMap(DeviceRegistration::assignedHub)).contains(HUB);
+    }
+
+    @Test
+    void traditionalPemKeysGetAnErrorSayingHowToConvert(@TempDir Path files) throws Exception {
+        DeviceIdentity device = simulator.issueDeviceCertificate("gateway-x509");
+        Path certificate = Files.writeString(files.resolve("device.pem"), device.certificatePem());
+        Path sec1Key = Files.writeString(files.resolve("device.key"), device.privateKeyPem());
+        Path p12 = Files.write(files.resolve("device.p12"), device.pkcs12());
+
+        assertThatThrownBy(() -> ClientIdentities.fromPem(certificate, sec1Key))
+                .hasMessageContaining("openssl pkcs8 -topk8");
+        assertThatThrownBy(() -> ClientIdentities.fromPkcs12(p12, "wrong".toCharArray()))
+                .isInstanceOf(UnrecoverableKeyException.class).hasMessageContaining("wrong password")
+                .hasMessageNotContaining(new String(device.password()));
+    }
+
+    @Test
+    void wrongKeyFailsWithoutRetrying() throws Exception {
+        String wrongKey = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+        FlowResult result = run(settings("gateway-1", Credentials.symmetricKey(wrongKey), Duration.ofSeconds(60)),
+                simulator.mqttPort(), false, null);
+
+        assertThat(result.failure()).hasValueSatisfying(failure -> {
+            assertThat(failure.kind()).isEqualTo(FailureKind.UNAUTHORIZED);
+            assertThat(failure.retryable()).isFalse();
+            assertThat(failure.toString()).doesNotContain(wrongKey);
+        });
+        assertThat(result.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void serverOutsideTheTrustAnchorsIsATlsFailure() throws Exception {
+        FlowResult result = runner("localhost", simulator.mqttPort(), false, TrustAnchors.bundledRoots(), null)
+                .run(new RegistrationFlow(settings("gateway-1", Credentials.symmetricKey(KEY),
+                        Duration.ofSeconds(60)), Clock.systemUTC(), new Random()), retries::add);
+
+        assertThat(result.failure()).hasValueSatisfying(f -> assertThat(f.kind()).isEqualTo(FailureKind.TLS));
+    }
+
+    @Test
+    void hostNameIsVerified() throws Exception {
+        TestCertificates otherName = new TestCertificates("dps.example.com");
+        try (DpsSimulator misnamed = DpsSimulator.builder().host("127.0.0.1").mqttPort(0).webSocketPort(0)
+                .idScope(ID_SCOPE).caDirectory(caDirectory.resolve("misnamed"))
+                .serverCertificate(otherName.serverChainPem, otherName.serverKeyPem)
+                .enrollments(Enrollments.of(
+                        Enrollment.individual("gateway-1", Attestation.symmetricKey(KEY)).withIotHubs(HUB)))
+                .start()) {
+            for (boolean webSocket : new boolean[] { false, true }) {
+                // Trusted chain, wrong name: localhost is not dps.example.com.
+                FlowResult result = runner("localhost", webSocket ? misnamed.webSocketPort() : misnamed.mqttPort(),
+                        webSocket, List.of(otherName.ca), null)
+                        .run(new RegistrationFlow(settings("gateway-1", Credentials.symmetricKey(KEY),
+                                Duration.ofSeconds(60)), Clock.systemUTC(), new Random()), retries::add);
+
+                assertThat(result.registration()).isEmpty();
+                assertThat(result.failure()).hasValueSatisfying(f -> {
+                    assertThat(f.kind()).isEqualTo(FailureKind.TLS);
+                    assertThat(f.message()).containsIgnoringCase("localhost");
+                });
+            }
+            assertThat(misnamed.counters().connects()).isZero();
+        }
+    }
+
+    @Test
+    void unreachableDpsRetriesThenMissesTheDeadline() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        FlowResult result = run(settings("gateway-1", Credentials.symmetricKey(KEY), Duration.ofSeconds(2)),
+                closedPort, false, null);
+
+        assertThat(result.failure()).hasValueSatisfying(failure -> {
+            assertThat(failure.kind()).isEqualTo(FailureKind.DEADLINE_EXCEEDED);
+            assertThat(failure.retryable()).isTrue();
+        });
+        assertThat(retries).isNotEmpty();
+        assertThat(result.connections()).isGreaterThan(1);
+    }
+
+    @Test
+    void interruptionCancelsPromptlyAndClosesTheConnection() throws Exception {
+        simulator.faults().latency("gateway-slow", Duration.ofSeconds(30));
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            CountDownLatch never = new CountDownLatch(1);
+            MqttFlowRunner runner = runner("localhost", simulator.mqttPort(), false, simulatorCa, null);
+            Future<FlowResult> running = caller.submit(() -> runner.run(new RegistrationFlow(
+                    settings("gateway-slow", Credentials.symmetricKey(KEY), Duration.ofSeconds(60)),
+                    Clock.systemUTC(), new Random()), retries::add));
+            // Wait (bounded) until the run holds a connection, so cancelling has Paho threads to stop.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (pahoThreads().isEmpty() && System.nanoTime() < deadline) {
+                never.await(10, TimeUnit.MILLISECONDS);
+            }
+            assertThat(pahoThreads()).isNotEmpty();
+
+            long start = System.nanoTime();
+            running.cancel(true);
+            caller.shutdown();
+            assertThat(caller.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+            System.out.printf("cancellation took %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            assertThatThrownBy(running::get).isInstanceOf(CancellationException.class);
+        } finally {
+            simulator.faults().clear();
+            caller.shutdownNow();
+        }
+    }
+}

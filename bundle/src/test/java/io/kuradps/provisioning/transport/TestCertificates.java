@@ -1,0 +1,71 @@
+package io.kuradps.provisioning.transport;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** A throwaway CA and a server certificate for a name other than localhost, to prove hostname verification. */
+final class TestCertificates {
+
+    final X509Certificate ca;
+    final String serverChainPem;
+    final String serverKeyPem;
+
+    TestCertificates(String serverDnsName) throws Exception {
+        KeyPair caKeys = newKeyPair();
+        X500Name caName = new X500Name("CN=kura-dps test CA");
+        ca = sign(new JcaX509v3CertificateBuilder(caName, BigInteger.ONE, from(), to(), caName, caKeys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(true)), caKeys.getPrivate());
+        KeyPair serverKeys = newKeyPair();
+        X509Certificate server = sign(new JcaX509v3CertificateBuilder(caName, BigInteger.TWO, from(), to(),
+                new X500Name("CN=" + serverDnsName), serverKeys.getPublic())
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                .addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(new GeneralName(GeneralName.dNSName, serverDnsName))), caKeys.getPrivate());
+        serverChainPem = pem("CERTIFICATE", server.getEncoded()) + pem("CERTIFICATE", ca.getEncoded());
+        serverKeyPem = pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded());
+    }
+
+    static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type
+                + "-----\n";
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws Exception {
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+    }
+
+    private static KeyPair newKeyPair() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    private static Date from() {
+        return Date.from(Instant.now().minus(Duration.ofHours(1)));
+    }
+
+    private static Date to() {
+        return Date.from(Instant.now().plus(Duration.ofDays(1)));
+    }
+}

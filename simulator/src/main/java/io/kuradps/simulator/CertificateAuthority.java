@@ -1,0 +1,167 @@
+package io.kuradps.simulator;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The simulator's certificate authority: a throwaway one generated at start, or one loaded from PEM files.
+ * It signs the TLS server certificate and the device certificates tests ask for. EC P-256 keys keep TLS
+ * handshakes cheap when thousands of devices connect.
+ */
+final class CertificateAuthority {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration BACKDATE = Duration.ofHours(1);
+    private static final Duration VALIDITY = Duration.ofDays(365);
+
+    private final X509Certificate certificate;
+    private final PrivateKey key;
+    private final Clock clock;
+
+    private CertificateAuthority(X509Certificate certificate, PrivateKey key, Clock clock) {
+        this.certificate = certificate;
+        this.key = key;
+        this.clock = clock;
+    }
+
+    static CertificateAuthority generate(Clock clock) {
+        KeyPair pair = newKeyPair();
+        X500Name name = name("kura-dps simulator CA " + Long.toHexString(RANDOM.nextLong()));
+        Instant now = clock.instant();
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(VALIDITY)), name, pair.getPublic());
+            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+            builder.addExtension(Extension.subjectKeyIdentifier, false,
+                    utils.createSubjectKeyIdentifier(pair.getPublic()));
+            return new CertificateAuthority(sign(builder, pair.getPrivate()), pair.getPrivate(), clock);
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot generate the simulator CA", e);
+        }
+    }
+
+    static CertificateAuthority load(String certificatePem, String privateKeyPem, Clock clock) {
+        return new CertificateAuthority(Pem.certificates(certificatePem).get(0), Pem.privateKey(privateKeyPem),
+                clock);
+    }
+
+    X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** A server certificate for localhost, 127.0.0.1 and ::1 plus any extra host. */
+    IssuedCertificate issueServerCertificate(String host) {
+        try {
+            GeneralNames names = new GeneralNames(hostNames(host).toArray(GeneralName[]::new));
+            return issue(name("localhost"), KeyPurposeId.id_kp_serverAuth, names);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("host '" + host + "' cannot go into the server certificate", e);
+        }
+    }
+
+    /** A device certificate whose subject CN is the registration id, as DPS requires. */
+    IssuedCertificate issueDeviceCertificate(String registrationId) {
+        return issue(name(registrationId), KeyPurposeId.id_kp_clientAuth, null);
+    }
+
+    private static List<GeneralName> hostNames(String host) throws UnknownHostException {
+        List<GeneralName> names = new java.util.ArrayList<>(List.of(new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.iPAddress, "::1")));
+        if (host != null && !host.equals("localhost") && !host.equals("127.0.0.1") && !host.equals("0.0.0.0")) {
+            boolean literal = host.chars().allMatch(c -> Character.isDigit(c) || c == '.' || c == ':');
+            names.add(literal ? new GeneralName(GeneralName.iPAddress, InetAddress.getByName(host).getHostAddress())
+                    : new GeneralName(GeneralName.dNSName, host));
+        }
+        return names;
+    }
+
+    private IssuedCertificate issue(X500Name subject, KeyPurposeId purpose, GeneralNames alternativeNames) {
+        KeyPair pair = newKeyPair();
+        Instant now = clock.instant();
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(VALIDITY)), subject, pair.getPublic());
+            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    utils.createAuthorityKeyIdentifier(certificate));
+            if (alternativeNames != null) {
+                builder.addExtension(Extension.subjectAlternativeName, false, alternativeNames);
+            }
+            return new IssuedCertificate(sign(builder, key), pair.getPrivate(), certificate);
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot issue a certificate for " + subject, e);
+        }
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
+            throws GeneralSecurityException {
+        try {
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+
+    private static KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no EC P-256 key generator in this JDK", e);
+        }
+    }
+
+    private static X500Name name(String commonName) {
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(64, RANDOM).add(BigInteger.ONE);
+    }
+
+    /** A certificate, its key and the CA that signed it. */
+    record IssuedCertificate(X509Certificate certificate, PrivateKey key, X509Certificate issuer) {
+        @Override
+        public String toString() {
+            return "IssuedCertificate[" + certificate.getSubjectX500Principal() + "]";
+        }
+    }
+}

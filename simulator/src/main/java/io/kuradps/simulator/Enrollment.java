@@ -1,0 +1,141 @@
+package io.kuradps.simulator;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One DPS enrollment, individual (keyed by registration id) or group (keyed by enrollment group id).
+ * Immutable: the {@code with...} methods return changed copies.
+ *
+ * @param kind individual or group
+ * @param id registration id (individual) or enrollment group id (group)
+ * @param attestation how devices authenticate
+ * @param enabled a disabled enrollment answers {@code status: disabled}
+ * @param deviceId the initial device id (individual only; null means the registration id)
+ * @param iotHubs the linked hubs; an empty list fails registrations with 400208
+ * @param allocationPolicy how a hub is chosen
+ * @param customAllocation used with {@link AllocationPolicy#CUSTOM}
+ * @param updateHubAssignment re-provisioning: whether a registering device may move to another hub
+ * @param migrateDeviceData re-provisioning: substatus deviceDataMigrated (true) or deviceDataReset (false)
+ * @param substatus forces the substatus answered (null computes it from the device's history)
+ */
+public record Enrollment(Kind kind, String id, Attestation attestation, boolean enabled, String deviceId,
+        List<String> iotHubs, AllocationPolicy allocationPolicy, CustomAllocation customAllocation,
+        boolean updateHubAssignment, boolean migrateDeviceData, Substatus substatus) {
+
+    /** The hub assigned when an enrollment names none. */
+    public static final String DEFAULT_HUB = "kura-dps-simulated-hub.azure-devices.net";
+
+    private static final Pattern REGISTRATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    /** Individual or group enrollment. */
+    public enum Kind { INDIVIDUAL, GROUP }
+
+    /** The registration substatus values DPS answers. */
+    public enum Substatus {
+        INITIAL_ASSIGNMENT("initialAssignment"),
+        DEVICE_DATA_MIGRATED("deviceDataMigrated"),
+        DEVICE_DATA_RESET("deviceDataReset"),
+        REPROVISIONED_TO_INITIAL_ASSIGNMENT("reprovisionedToInitialAssignment");
+
+        private final String wireName;
+
+        Substatus(String wireName) {
+            this.wireName = wireName;
+        }
+
+        /** The name in DPS's JSON. */
+        public String wireName() {
+            return wireName;
+        }
+
+        static Substatus parse(String text) {
+            for (Substatus s : values()) {
+                if (s.wireName.equals(text)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("substatus '" + text + "' is not one of initialAssignment, "
+                    + "deviceDataMigrated, deviceDataReset, reprovisionedToInitialAssignment");
+        }
+    }
+
+    public Enrollment {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(attestation, "attestation");
+        Objects.requireNonNull(allocationPolicy, "allocationPolicy");
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException(
+                    kind == Kind.INDIVIDUAL ? "registrationId is missing" : "enrollmentGroupId is missing");
+        }
+        if (kind == Kind.INDIVIDUAL && !REGISTRATION_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("registrationId '" + id
+                    + "' must be 1..128 characters of letters, digits, '-', '.', '_', ':'");
+        }
+        if (kind == Kind.GROUP && deviceId != null) {
+            throw new IllegalArgumentException("deviceId is for individual enrollments; group devices get their "
+                    + "registration id (enrollment group " + id + ")");
+        }
+        iotHubs = List.copyOf(Objects.requireNonNull(iotHubs, "iotHubs"));
+        if (allocationPolicy == AllocationPolicy.CUSTOM && customAllocation == null) {
+            throw new IllegalArgumentException("enrollment " + id + " has allocation policy custom but no custom "
+                    + "allocation");
+        }
+    }
+
+    /** An enabled individual enrollment on the default hub with static allocation. */
+    public static Enrollment individual(String registrationId, Attestation attestation) {
+        return new Enrollment(Kind.INDIVIDUAL, registrationId, attestation, true, null, List.of(DEFAULT_HUB),
+                AllocationPolicy.STATIC, null, true, true, null);
+    }
+
+    /** An enabled group enrollment on the default hub with static allocation. */
+    public static Enrollment group(String enrollmentGroupId, Attestation attestation) {
+        return new Enrollment(Kind.GROUP, enrollmentGroupId, attestation, true, null, List.of(DEFAULT_HUB),
+                AllocationPolicy.STATIC, null, true, true, null);
+    }
+
+    public Enrollment withEnabled(boolean newEnabled) {
+        return new Enrollment(kind, id, attestation, newEnabled, deviceId, iotHubs, allocationPolicy,
+                customAllocation, updateHubAssignment, migrateDeviceData, substatus);
+    }
+
+    public Enrollment withDeviceId(String newDeviceId) {
+        return new Enrollment(kind, id, attestation, enabled, newDeviceId, iotHubs, allocationPolicy,
+                customAllocation, updateHubAssignment, migrateDeviceData, substatus);
+    }
+
+    public Enrollment withIotHubs(String... hubs) {
+        return withIotHubs(List.of(hubs));
+    }
+
+    public Enrollment withIotHubs(List<String> hubs) {
+        return new Enrollment(kind, id, attestation, enabled, deviceId, hubs, allocationPolicy, customAllocation,
+                updateHubAssignment, migrateDeviceData, substatus);
+    }
+
+    public Enrollment withAllocationPolicy(AllocationPolicy policy) {
+        return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, policy, customAllocation,
+                updateHubAssignment, migrateDeviceData, substatus);
+    }
+
+    public Enrollment withCustomAllocation(CustomAllocation allocation) {
+        return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, AllocationPolicy.CUSTOM,
+                allocation, updateHubAssignment, migrateDeviceData, substatus);
+    }
+
+    public Enrollment withReprovisioning(boolean newUpdateHubAssignment, boolean newMigrateDeviceData) {
+        return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, allocationPolicy,
+                customAllocation, newUpdateHubAssignment, newMigrateDeviceData, substatus);
+    }
+
+    public Enrollment withSubstatus(Substatus forced) {
+        return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, allocationPolicy,
+                customAllocation, updateHubAssignment, migrateDeviceData, forced);
+    }
+
+    static boolean isValidRegistrationId(String registrationId) {
+        return registrationId != null && REGISTRATION_ID.matcher(registrationId).matches();
+    }
+}

@@ -1,0 +1,36 @@
+package io.kuradps.simulator;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.Set;
+
+/**
+ * Lets WebSocket upgrades through on the paths the SDKs use ({@code /$iothub/websocket} by the C and Python
+ * SDKs, {@code /} by C#, {@code /mqtt} by Paho's default) and answers 404 to everything else. Accepted
+ * requests are rewritten to {@code /} so that one WebSocket handler serves all three.
+ */
+final class WebSocketPathFilter extends ChannelInboundHandlerAdapter {
+
+    static final Set<String> PATHS = Set.of("/$iothub/websocket", "/", "/mqtt");
+    static final String HANDLER_PATH = "/";
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (message instanceof FullHttpRequest request) {
+            String path = new QueryStringDecoder(request.uri()).rawPath();
+            if (!PATHS.contains(path)) {
+                request.release();
+                ctx.writeAndFlush(new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.NOT_FOUND))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            request.setUri(HANDLER_PATH);
+        }
+        ctx.fireChannelRead(message);
+    }
+}
