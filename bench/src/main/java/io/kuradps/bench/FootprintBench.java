@@ -1,0 +1,105 @@
+package io.kuradps.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Benchmark 3 (in-process part): threads alive before, during and after one registration, and heap retained
+ * per registration, for each client. Threads of the simulator (Netty event loops) and of the bench itself
+ * (proxy pumps, sampler) are not counted: only what the client adds to its host.
+ */
+final class FootprintBench {
+
+    record Threads(String client, int before, int peakDuring, int rightAfter, int settled, long settleMillis,
+            List<String> lingering) {
+    }
+
+    record Heap(String client, int registrations, long retainedBytesPerRegistration) {
+    }
+
+    private static final long SETTLE_LIMIT_MILLIS = 10_000;
+    private static final int HEAP_REGISTRATIONS = 10;
+
+    private final BenchDps dps;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+
+    FootprintBench(BenchDps dps) {
+        this.dps = dps;
+    }
+
+    Threads threads(Registrar registrar, String registrationId) throws Exception {
+        List<String> baseline = clientThreads();
+        AtomicInteger peak = new AtomicInteger(baseline.size());
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                peak.accumulateAndGet(clientThreads().size(), Math::max);
+                LockSupport.parkNanos(1_000_000);
+            }
+        }, "bench-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        try {
+            registrar.register(registrationId, BenchDps.deviceKey(registrationId));
+        } finally {
+            sampling.set(false);
+            sampler.join();
+        }
+        int rightAfter = clientThreads().size();
+        long start = System.nanoTime();
+        List<String> now = clientThreads();
+        while (now.size() > baseline.size() && (System.nanoTime() - start) / 1_000_000 < SETTLE_LIMIT_MILLIS) {
+            LockSupport.parkNanos(5_000_000);
+            now = clientThreads();
+        }
+        long settle = (System.nanoTime() - start) / 1_000_000;
+        List<String> lingering = new ArrayList<>(now);
+        baseline.forEach(lingering::remove);
+        return new Threads(registrar.name(), baseline.size(), peak.get(), rightAfter, now.size(), settle, lingering);
+    }
+
+    /** Heap still in use after n registrations with the same id (so the simulator's state does not grow), per registration. */
+    Heap heap(Registrar registrar, String registrationId) throws Exception {
+        String key = BenchDps.deviceKey(registrationId);
+        registrar.register(registrationId, key);
+        long before = usedAfterGc();
+        for (int i = 0; i < HEAP_REGISTRATIONS; i++) {
+            registrar.register(registrationId, key);
+        }
+        dps.proxy.awaitIdle(5000);
+        long after = usedAfterGc();
+        return new Heap(registrar.name(), HEAP_REGISTRATIONS, (after - before) / HEAP_REGISTRATIONS);
+    }
+
+    private long usedAfterGc() {
+        dps.simulator.counters().reset();
+        for (int i = 0; i < 3; i++) {
+            memory.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    /** Names of live threads that belong to neither the simulator nor the bench. */
+    private List<String> clientThreads() {
+        List<String> names = new ArrayList<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            String name = info.getThreadName();
+            if (!name.startsWith("bench-") && !name.startsWith("nioEventLoopGroup")
+                    && !name.startsWith("globalEventExecutor")) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+}

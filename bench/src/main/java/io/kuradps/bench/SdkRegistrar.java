@@ -1,0 +1,63 @@
+package io.kuradps.bench;
+
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClient;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationResult;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientStatus;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
+import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
+import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The Azure IoT Java SDK's DPS client (provisioning-device-client 2.1.3), MQTT, symmetric key. It takes only
+ * a host name and always connects to port 8883, so the simulator (or the counting proxy) must listen there.
+ */
+final class SdkRegistrar implements Registrar {
+
+    private final String idScope;
+    private final String host;
+    private final SSLContext trustingSimulator;
+
+    SdkRegistrar(String idScope, String host, SSLContext trustingSimulator) {
+        this.idScope = idScope;
+        this.host = host;
+        this.trustingSimulator = trustingSimulator;
+    }
+
+    @Override
+    public String name() {
+        return "Azure SDK";
+    }
+
+    @Override
+    public Timing register(String registrationId, String deviceKeyBase64) throws Exception {
+        long start = System.nanoTime();
+        ProvisioningDeviceClient client = ProvisioningDeviceClient.create(host, idScope,
+                ProvisioningDeviceClientTransportProtocol.MQTT, new Provider(deviceKeyBase64, registrationId));
+        ProvisioningDeviceClientRegistrationResult result;
+        long assigned;
+        try {
+            result = client.registerDeviceSync();
+            assigned = System.nanoTime();
+        } finally {
+            client.close();
+        }
+        long closed = System.nanoTime();
+        if (result.getProvisioningDeviceClientStatus() != ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED) {
+            throw new IllegalStateException(registrationId + ": SDK ended with " + result.getProvisioningDeviceClientStatus());
+        }
+        return new Timing(assigned - start, closed - start);
+    }
+
+    /** The SDK's own symmetric-key provider, with the simulator's CA as the only trust anchor. */
+    private final class Provider extends SecurityProviderSymmetricKey {
+        Provider(String base64Key, String registrationId) {
+            super(base64Key.getBytes(StandardCharsets.UTF_8), registrationId);
+        }
+
+        @Override
+        public SSLContext getSSLContext() {
+            return trustingSimulator;
+        }
+    }
+}
