@@ -62,7 +62,8 @@ final class Authenticator {
         if (!expectedResource.equalsIgnoreCase(token.resource())) {
             return Authentication.failure(UNAUTHORIZED, "SAS token sr is not " + expectedResource);
         }
-        if (token.keyName() != null && !token.keyName().equals("registration")) {
+        // The Java SDK sends an empty skn and DPS accepts it; a key name, when given, must be "registration".
+        if (token.keyName() != null && !token.keyName().isEmpty() && !token.keyName().equals("registration")) {
             return Authentication.failure(UNAUTHORIZED, "SAS token skn is not 'registration'");
         }
         if (clock.instant().getEpochSecond() >= token.expiryEpochSeconds()) {

@@ -57,10 +57,9 @@ final class CertificateAuthority {
     static CertificateAuthority generate(Clock clock) {
         KeyPair pair = newKeyPair();
         X500Name name = name("kura-dps simulator CA " + Long.toHexString(RANDOM.nextLong()));
-        Instant now = clock.instant();
         try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(VALIDITY)), name, pair.getPublic());
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(), notBefore(clock),
+                    notAfter(clock), name, pair.getPublic());
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             builder.addExtension(Extension.keyUsage, true,
@@ -73,6 +72,20 @@ final class CertificateAuthority {
         }
     }
 
+    /** An intermediate CA signed by this one (for tests of chains with intermediates). */
+    CertificateAuthority issueIntermediate(String commonName) {
+        KeyPair pair = newKeyPair();
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(), notBefore(clock),
+                    notAfter(clock), name(commonName), pair.getPublic());
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            return new CertificateAuthority(sign(builder, key), pair.getPrivate(), clock);
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot issue an intermediate CA", e);
+        }
+    }
+
     static CertificateAuthority load(String certificatePem, String privateKeyPem, Clock clock) {
         return new CertificateAuthority(Pem.certificates(certificatePem).get(0), Pem.privateKey(privateKeyPem),
                 clock);
@@ -80,6 +93,11 @@ final class CertificateAuthority {
 
     X509Certificate certificate() {
         return certificate;
+    }
+
+    /** The CA's private key (it signs device and server certificates). */
+    PrivateKey privateKey() {
+        return key;
     }
 
     /** A server certificate for localhost, 127.0.0.1 and ::1 plus any extra host. */
@@ -110,10 +128,9 @@ final class CertificateAuthority {
 
     private IssuedCertificate issue(X500Name subject, KeyPurposeId purpose, GeneralNames alternativeNames) {
         KeyPair pair = newKeyPair();
-        Instant now = clock.instant();
         try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(VALIDITY)), subject, pair.getPublic());
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(), notBefore(clock),
+                    notAfter(clock), subject, pair.getPublic());
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -127,6 +144,22 @@ final class CertificateAuthority {
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot issue a certificate for " + subject, e);
         }
+    }
+
+    /*
+     * Certificates are checked by the simulator on its (possibly simulated) clock and by TLS clients on the real
+     * one, so they are valid around both.
+     */
+    private static Date notBefore(Clock clock) {
+        Instant simulated = clock.instant();
+        Instant real = Instant.now();
+        return Date.from((simulated.isBefore(real) ? simulated : real).minus(BACKDATE));
+    }
+
+    private static Date notAfter(Clock clock) {
+        Instant simulated = clock.instant();
+        Instant real = Instant.now();
+        return Date.from((simulated.isAfter(real) ? simulated : real).plus(VALIDITY));
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)

@@ -48,17 +48,20 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
     private final Authenticator authenticator;
     private final Faults faults;
     private final Counters counters;
+    private final Duration answerDelay;
 
     private DeviceCredentials device;
     private Authentication authentication;
     private MqttQoS grantedQos;
     private int nextPacketId = 1;
 
-    DpsMqttHandler(DpsService service, Authenticator authenticator, Faults faults, Counters counters) {
+    DpsMqttHandler(DpsService service, Authenticator authenticator, Faults faults, Counters counters,
+            Duration answerDelay) {
         this.service = service;
         this.authenticator = authenticator;
         this.faults = faults;
         this.counters = counters;
+        this.answerDelay = answerDelay;
     }
 
     @Override
@@ -209,12 +212,13 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
             answer = register ? service.register(device, authentication, body, forced)
                     : service.poll(device, authentication, decode(parameters.get("operationId")), forced);
         }
-        if (fault instanceof Fault.Delay delay) {
-            Answer delayed = answer;
-            ctx.executor().schedule(() -> publishAnswer(ctx, requestId, delayed, null),
-                    delay.delay().toNanos(), TimeUnit.NANOSECONDS);
-        } else {
+        Duration wait = fault instanceof Fault.Delay delay ? answerDelay.plus(delay.delay()) : answerDelay;
+        if (wait.isZero()) {
             publishAnswer(ctx, requestId, answer, fault);
+        } else {
+            Answer delayed = answer;
+            ctx.executor().schedule(() -> publishAnswer(ctx, requestId, delayed, fault), wait.toNanos(),
+                    TimeUnit.NANOSECONDS);
         }
     }
 
@@ -233,8 +237,10 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         } else if (fault instanceof Fault.WrongRequestId) {
             answeredId = FaultyBodies.otherRequestId(requestId);
         }
-        String topic = "$dps/registrations/res/" + answer.status() + "/?$rid=" + answeredId
-                + (answer.retryAfterSeconds() == null ? "" : "&retry-after=" + answer.retryAfterSeconds());
+        String retryAfter = answer.retryAfterSeconds() == null ? null : "retry-after=" + answer.retryAfterSeconds();
+        String topic = "$dps/registrations/res/" + answer.status() + "/?"
+                + (retryAfter != null && fault instanceof Fault.RetryAfterFirst ? retryAfter + "&$rid=" + answeredId
+                        : "$rid=" + answeredId + (retryAfter == null ? "" : "&" + retryAfter));
         counters.answer(device.registrationId(), answeredId, answer.status(), answer.retryAfterSeconds());
         MqttMessage publish = MqttMessageBuilders.publish().topicName(topic).qos(grantedQos).retained(false)
                 .messageId(grantedQos == MqttQoS.AT_MOST_ONCE ? 0 : nextPacketId())

@@ -167,6 +167,7 @@ public final class DpsSimulator implements AutoCloseable {
         private int pollsBeforeAssignment = 1;
         private Duration assignmentDelay = Duration.ZERO;
         private int retryAfterSeconds = 1;
+        private Duration answerDelay = Duration.ZERO;
         private String idScope;
         private double throttle;
         private String caCertificatePem;
@@ -239,6 +240,19 @@ public final class DpsSimulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long the simulated service takes to answer a register or poll request (default 0). Real DPS
+         * takes tens of milliseconds or more; some clients rely on that, e.g. the Azure Java SDK 2.x deadlocks
+         * when an answer arrives right behind the PUBACK of its request.
+         */
+        public Builder answerDelay(Duration delay) {
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("answerDelay must not be negative, was " + delay);
+            }
+            this.answerDelay = delay;
+            return this;
+        }
+
         /** The retry-after sent with 202 answers (default 1 for quick tests; real DPS sends 3). */
         public Builder retryAfterSeconds(int seconds) {
             if (seconds < 0) {
@@ -299,7 +313,7 @@ public final class DpsSimulator implements AutoCloseable {
                     throttle > 0 ? new TokenBucket(throttle, clock) : null);
             Authenticator authenticator = new Authenticator(list, scope, clock, authority.certificate());
             MqttServer server = new MqttServer(ssl,
-                    () -> new DpsMqttHandler(service, authenticator, faults, counters));
+                    () -> new DpsMqttHandler(service, authenticator, faults, counters, answerDelay));
             server.start(host, mqttPort, webSocketPort);
             DpsSimulator simulator = new DpsSimulator(server, authority, caFile, list, faults, counters, scope, host);
             LOG.log(Level.INFO, "DPS simulator listening: " + simulator + ", CA certificate in " + caFile);

@@ -52,6 +52,10 @@ public sealed interface Fault {
     record WrongRequestId() implements Fault {
     }
 
+    /** Put retry-after before $rid in the answer topic, as DPS sometimes does. */
+    record RetryAfterFirst() implements Fault {
+    }
+
     /** Pad the answer body to at least this many bytes. */
     record Oversize(int bytes) implements Fault {
     }
@@ -101,6 +105,10 @@ public sealed interface Fault {
 
     public static Fault wrongRequestId() {
         return new WrongRequestId();
+    }
+
+    public static Fault retryAfterFirst() {
+        return new RetryAfterFirst();
     }
 
     public static Fault oversize(int bytes) {

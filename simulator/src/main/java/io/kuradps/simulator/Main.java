@@ -29,6 +29,7 @@ public final class Main {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();
+            System.out.println("DPS simulator stopped; " + simulator.counters());
             stopped.countDown();
         }, "dps-simulator-shutdown"));
         System.out.println("DPS simulator id scope " + simulator.idScope());

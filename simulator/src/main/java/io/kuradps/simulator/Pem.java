@@ -16,6 +16,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /** PEM reading and writing for certificates and private keys. */
 final class Pem {
@@ -42,7 +43,8 @@ final class Pem {
             Object object = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (object instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
+                // SEC1 "EC PRIVATE KEY" may omit the public key, so convert the private part alone
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
             }
             if (object instanceof PrivateKeyInfo info) {
                 return converter.getPrivateKey(info);
@@ -53,10 +55,15 @@ final class Pem {
         }
     }
 
+    /** PEM of a certificate, or of a private key as unencrypted PKCS#8 ("PRIVATE KEY"). */
     static String encode(Object certificateOrKey) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(certificateOrKey);
+            if (certificateOrKey instanceof PrivateKey key) {
+                writer.writeObject(new JcaPKCS8Generator(key, null));
+            } else {
+                writer.writeObject(certificateOrKey);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

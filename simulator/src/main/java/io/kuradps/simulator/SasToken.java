@@ -79,7 +79,7 @@ final class SasToken {
         return expiryEpochSeconds;
     }
 
-    /** The key name; null when the token has no skn. */
+    /** The key name; null when the token has no skn, empty when it has an empty one. */
     String keyName() {
         return keyName;
     }

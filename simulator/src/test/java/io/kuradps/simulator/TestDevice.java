@@ -107,7 +107,7 @@ final class TestDevice implements AutoCloseable {
             builder.password(password.getBytes(StandardCharsets.UTF_8));
         }
         channel.writeAndFlush(builder.build());
-        MqttMessage answer = next();
+        MqttMessage answer = next(WAIT);
         if (answer == null) {
             return null;
         }
@@ -119,6 +119,19 @@ final class TestDevice implements AutoCloseable {
     MqttConnectReturnCode connect(DpsSimulator simulator, String registrationId, String base64Key) {
         return connect(registrationId, username(simulator.idScope(), registrationId),
                 sas(simulator.idScope(), registrationId, base64Key, nowPlus(3600)));
+    }
+
+    /** Sends CONNECT as a symmetric-key device and does not wait for anything. */
+    void sendConnect(DpsSimulator simulator, String registrationId, String base64Key) {
+        channel.writeAndFlush(MqttMessageBuilders.connect().clientId(registrationId)
+                .username(username(simulator.idScope(), registrationId)).cleanSession(true).keepAlive(60)
+                .protocolVersion(MqttVersion.MQTT_3_1_1).password(sas(simulator.idScope(), registrationId, base64Key,
+                        nowPlus(3600)).getBytes(StandardCharsets.UTF_8)).build());
+    }
+
+    /** Any packet from the simulator within the time, else null. */
+    MqttMessage packetOrNull(Duration within) {
+        return next(within);
     }
 
     /** Subscribes and returns the granted QoS values; null when the server closed instead. */
@@ -138,6 +151,22 @@ final class TestDevice implements AutoCloseable {
 
     void subscribeToResponses() {
         assertThat(subscribe(MqttQoS.AT_LEAST_ONCE, RESPONSES)).containsExactly(1);
+    }
+
+    /** Unsubscribes; true when UNSUBACK came. */
+    boolean unsubscribe(String filter) {
+        channel.writeAndFlush(MqttMessageBuilders.unsubscribe().messageId(packetIds.getAndIncrement())
+                .addTopicFilter(filter).build());
+        MqttMessage answer = next();
+        return answer != null && answer.fixedHeader().messageType() == MqttMessageType.UNSUBACK;
+    }
+
+    /** Sends PINGREQ; true when PINGRESP came. */
+    boolean ping() {
+        channel.writeAndFlush(new MqttMessage(new io.netty.handler.codec.mqtt.MqttFixedHeader(MqttMessageType.PINGREQ,
+                false, MqttQoS.AT_MOST_ONCE, false, 0)));
+        MqttMessage answer = next();
+        return answer != null && answer.fixedHeader().messageType() == MqttMessageType.PINGRESP;
     }
 
     /** Publishes at QoS 1 without waiting for anything. */
@@ -207,7 +236,11 @@ final class TestDevice implements AutoCloseable {
     }
 
     private MqttMessage next() {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return next(WAIT);
+    }
+
+    private MqttMessage next(Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 MqttMessage message = received.poll(50, TimeUnit.MILLISECONDS);

@@ -1,0 +1,183 @@
+package io.kuradps.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import java.io.IOException;
+import java.time.Clock;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** TLS versions, the server certificate, and X.509 device authentication (individual and group CA). */
+class X509AndTlsTest {
+
+    static DpsSimulator simulator;
+    static DeviceIdentity pinned;
+
+    @BeforeAll
+    static void start() {
+        simulator = DpsSimulator.builder().mqttPort(0).webSocketPort(-1).idScope("0ne000X5091")
+                .enrollments(Enrollments.of(
+                        Enrollment.individual("x509-by-ca", Attestation.x509BySimulatorCa()).withDeviceId("cam-1")
+                                .withIotHubs("hub-x.azure-devices.net"),
+                        Enrollment.group("x509-fleet", Attestation.x509BySimulatorCa())
+                                .withIotHubs("hub-y.azure-devices.net"),
+                        Enrollment.individual("symmetric-only", Attestation.symmetricKey(RegistrationTest.KEY))))
+                .start();
+        pinned = simulator.issueDeviceCertificate("x509-pinned");
+        simulator.enrollments().put(Enrollment.individual("x509-pinned", Attestation.x509(pinned.certificatePem())));
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.close();
+    }
+
+    static TestDevice.Response provisionWithCertificate(DeviceIdentity identity, String registrationId,
+            String apiVersion) {
+        try (TestDevice device = TestDevice.open(simulator.mqttPort(), simulator.clientSslContext(identity))) {
+            assertThat(device.connect(registrationId, simulator.idScope() + "/registrations/" + registrationId
+                    + "/api-version=" + apiVersion, null)).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
+            device.subscribeToResponses();
+            return device.provision(registrationId);
+        }
+    }
+
+    static TestDevice.Response provisionWithCertificate(DeviceIdentity identity) {
+        return provisionWithCertificate(identity, identity.registrationId(), "2021-06-01");
+    }
+
+    @Test
+    void individualEnrollmentTrustingTheSimulatorCa() {
+        TestDevice.Response answer = provisionWithCertificate(simulator.issueDeviceCertificate("x509-by-ca"));
+        JsonNode state = answer.json().path("registrationState");
+        assertThat(answer.json().path("status").asText()).isEqualTo("assigned");
+        assertThat(state.path("deviceId").asText()).isEqualTo("cam-1");
+        assertThat(state.path("assignedHub").asText()).isEqualTo("hub-x.azure-devices.net");
+        assertThat(state.has("x509")).isTrue();
+    }
+
+    @Test
+    void individualEnrollmentWithAPinnedCertificateAcceptsOnlyThatOne() {
+        assertThat(provisionWithCertificate(pinned).status()).isEqualTo(200);
+        TestDevice.Response other = provisionWithCertificate(simulator.issueDeviceCertificate("x509-pinned"));
+        assertThat(other.status()).isEqualTo(401);
+        assertThat(other.json().path("errorCode").asInt()).isEqualTo(401002);
+        assertThat(other.json().path("message").asText()).isEqualTo("Invalid certificate.");
+    }
+
+    @Test
+    void groupEnrollmentTrustsDevicesSignedByItsCa() {
+        TestDevice.Response answer = provisionWithCertificate(simulator.issueDeviceCertificate("camera-77"));
+        JsonNode state = answer.json().path("registrationState");
+        assertThat(state.path("assignedHub").asText()).isEqualTo("hub-y.azure-devices.net");
+        assertThat(state.path("deviceId").asText()).isEqualTo("camera-77");
+        assertThat(state.path("x509").path("enrollmentGroupId").asText()).isEqualTo("x509-fleet");
+    }
+
+    @Test
+    void certificateFromAnotherCaIsAnswered401002() {
+        try (DpsSimulator stranger = DpsSimulator.builder().mqttPort(0).webSocketPort(-1).start()) {
+            DeviceIdentity foreign = stranger.issueDeviceCertificate("camera-78");
+            TestDevice.Response answer = provisionWithCertificate(foreign);
+            assertThat(answer.status()).isEqualTo(401);
+            assertThat(answer.json().path("errorCode").asInt()).isEqualTo(401002);
+        }
+    }
+
+    @Test
+    void commonNameMustBeTheRegistrationId() {
+        DeviceIdentity identity = simulator.issueDeviceCertificate("camera-79");
+        TestDevice.Response answer = provisionWithCertificate(identity, "camera-80", "2021-06-01");
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(simulator.counters().lastAuthenticationFailure("camera-80")).contains("CN");
+    }
+
+    @Test
+    void certificateForASymmetricKeyEnrollmentIsAnswered401() {
+        TestDevice.Response answer = provisionWithCertificate(simulator.issueDeviceCertificate("symmetric-only"));
+        assertThat(answer.status()).isEqualTo(401);
+    }
+
+    @Test
+    void noCredentialsAtAllIsAnswered401() {
+        try (TestDevice device = TestDevice.open(simulator)) {
+            device.connect("nobody", TestDevice.username(simulator.idScope(), "nobody"), null);
+            device.subscribeToResponses();
+            device.register("1", "nobody");
+            assertThat(device.response().status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void groupCaGivenAsPemWithAnIntermediateInTheChainNeedsApiVersion2021() {
+        CertificateAuthority root = CertificateAuthority.generate(Clock.systemUTC());
+        CertificateAuthority intermediate = root.issueIntermediate("fleet intermediate");
+        simulator.enrollments().put(Enrollment.group("pem-fleet", Attestation.x509(Pem.encode(root.certificate())))
+                .withIotHubs("hub-z.azure-devices.net"));
+        DeviceIdentity device = DeviceIdentity.of("pem-device-1", intermediate.issueDeviceCertificate("pem-device-1"));
+
+        TestDevice.Response old = provisionWithCertificate(device, "pem-device-1", "2019-03-31");
+        assertThat(old.status()).as("production DPS refused such chains on 2019-03-31").isEqualTo(401);
+        assertThat(old.json().path("errorCode").asInt()).isEqualTo(401002);
+
+        TestDevice.Response current = provisionWithCertificate(device, "pem-device-1", "2021-06-01");
+        assertThat(current.json().path("registrationState").path("assignedHub").asText())
+                .isEqualTo("hub-z.azure-devices.net");
+        simulator.enrollments().remove(Enrollment.Kind.GROUP, "pem-fleet");
+    }
+
+    @Test
+    void tls12AndTls13AreAccepted() throws IOException {
+        for (String protocol : new String[] {"TLSv1.2", "TLSv1.3"}) {
+            try (SSLSocket socket = (SSLSocket) simulator.clientSslContext().getSocketFactory()
+                    .createSocket("127.0.0.1", simulator.mqttPort())) {
+                socket.setEnabledProtocols(new String[] {protocol});
+                socket.startHandshake();
+                assertThat(socket.getSession().getProtocol()).isEqualTo(protocol);
+            }
+        }
+    }
+
+    @Test
+    void tls10And11AreRefused() throws IOException {
+        assertThat(DpsSimulator.TLS_PROTOCOLS).containsExactly("TLSv1.3", "TLSv1.2");
+        for (String protocol : new String[] {"TLSv1", "TLSv1.1"}) {
+            try (SSLSocket socket = (SSLSocket) simulator.clientSslContext().getSocketFactory()
+                    .createSocket("127.0.0.1", simulator.mqttPort())) {
+                socket.setEnabledProtocols(new String[] {protocol});
+                assertThatThrownBy(socket::startHandshake).isInstanceOf(SSLHandshakeException.class);
+            }
+        }
+    }
+
+    @Test
+    void serverCertificateNamesLocalhostAndLoopback() throws Exception {
+        try (SSLSocket socket = (SSLSocket) simulator.clientSslContext().getSocketFactory()
+                .createSocket("127.0.0.1", simulator.mqttPort())) {
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            var server = (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+            assertThat(server.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))))
+                    .contains("localhost", "127.0.0.1");
+        }
+        assertThat(simulator.caCertificateFile()).content().isEqualTo(simulator.caCertificatePem());
+    }
+
+    @Test
+    void deviceIdentityHidesItsSecrets() {
+        DeviceIdentity identity = simulator.issueDeviceCertificate("secretive");
+        assertThat(identity.toString()).doesNotContain(new String(identity.password()))
+                .doesNotContain("PRIVATE KEY");
+        assertThat(identity.privateKeyPem()).contains("PRIVATE KEY");
+        assertThat(Pem.certificates(identity.certificatePem()).get(0).getSubjectX500Principal().getName())
+                .isEqualTo("CN=secretive");
+    }
+}
