@@ -8,7 +8,6 @@ import java.nio.file.Paths;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,6 +26,7 @@ public final class GatewayRuntime {
     static final int EXIT_USAGE = 2;
     static final int EXIT_TIMEOUT = 3;
 
+    private static final String EQUINOX_SHUTDOWN_HOOK = "Equinox Shutdown Hook";
     private static final String TOPIC_ASSIGNED = "io/kuradps/provisioning/ProvisioningEvent/ASSIGNED";
 
     private final long startNanos = System.nanoTime();
@@ -98,7 +98,8 @@ public final class GatewayRuntime {
                     event.get("device.id"), event.get("source"), seconds);
             this.firstOutcome.complete(EXIT_ASSIGNED);
         } else {
-            System.out.printf("%nFAILED: %s %s after %.1f s%n%n", Optional.ofNullable(event.get("error.code")).orElse(""),
+            Object code = event.get("error.code");
+            System.out.printf("%nFAILED%s: %s after %.1f s%n%n", code == null ? "" : " (error code " + code + ")",
                     event.get("error.message"), seconds);
             this.firstOutcome.complete(EXIT_FAILED);
         }
@@ -128,6 +129,23 @@ public final class GatewayRuntime {
         }
     }
 
+    /**
+     * On Ctrl-C, Equinox saves its storage from a shutdown hook of its own, concurrently with ours; deleting
+     * the directory before that hook ends would let it write the storage back.
+     */
+    private static void awaitEquinoxStorageSave() {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (EQUINOX_SHUTDOWN_HOOK.equals(thread.getName()) && thread != Thread.currentThread()) {
+                try {
+                    thread.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     /** Stops the framework, then the simulator, then removes the work directory; runs once. */
     private static final class Cleanup {
 
@@ -154,11 +172,13 @@ public final class GatewayRuntime {
             if (this.demo != null) {
                 this.demo.close();
             }
+            awaitEquinoxStorageSave();
             try (Stream<Path> paths = Files.walk(this.work)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             } catch (IOException e) {
                 System.err.println("Could not remove " + this.work + ": " + e.getMessage());
             }
+            System.out.println(this.demo != null ? "Stopped the framework and the DPS simulator" : "Stopped the framework");
         }
     }
 }

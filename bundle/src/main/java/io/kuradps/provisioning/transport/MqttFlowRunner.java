@@ -62,6 +62,7 @@ public final class MqttFlowRunner {
 
     private MqttAsyncClient client;
     private ScheduledThreadPoolExecutor pahoExecutor;
+    private SocketTracker sockets;
     /** Identifies the current connection; events of a closed one are dropped. */
     private int connectionSerial;
     private long timerId;
@@ -147,6 +148,7 @@ public final class MqttFlowRunner {
         roundTrips++;
         LOG.info("Connecting to {} as {}", endpoint, request.clientId());
         pahoExecutor = new ScheduledThreadPoolExecutor(PAHO_THREADS, pahoThreads());
+        pahoExecutor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setCleanSession(true);
@@ -158,7 +160,8 @@ public final class MqttFlowRunner {
         if (password != null) {
             options.setPassword(password);
         }
-        options.setSocketFactory(endpoint.socketFactory());
+        sockets = new SocketTracker(endpoint.socketFactory());
+        options.setSocketFactory(sockets);
         options.setHttpsHostnameVerificationEnabled(true);
         try {
             client = new MqttAsyncClient(endpoint.serverUri(), request.clientId(), new MemoryPersistence(),
@@ -227,7 +230,7 @@ public final class MqttFlowRunner {
 
     /** Closes the client and its executor, politely when there is time, at once when the thread is interrupted. */
     private void closeConnection() {
-        if (client == null && pahoExecutor == null) {
+        if (client == null && pahoExecutor == null && sockets == null) {
             return;
         }
         connectionSerial++;
@@ -246,6 +249,8 @@ public final class MqttFlowRunner {
                 } catch (MqttException e) {
                     LOG.debug("Already disconnected: {}", e.getMessage());
                 }
+                // A connect in progress ignores the forcible disconnect; closing its socket ends it.
+                sockets.closeAll();
                 try {
                     client.close(true);
                 } catch (MqttException e) {
@@ -254,18 +259,27 @@ public final class MqttFlowRunner {
                 LOG.info("Disconnected from {}", endpoint);
             }
             if (pahoExecutor != null) {
-                pahoExecutor.shutdownNow();
+                // shutdown(), not shutdownNow(): Paho's connect task busy-waits, ignoring interrupts, for its
+                // receiver task to start; dropping that queued task would leave the connect thread spinning.
+                pahoExecutor.shutdown();
                 try {
                     if (!pahoExecutor.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                        LOG.warn("Paho threads did not stop within {} ms", CLOSE_TIMEOUT_MS);
+                        pahoExecutor.shutdownNow();
+                        if (!pahoExecutor.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                            LOG.warn("Paho threads did not stop within {} ms", 2 * CLOSE_TIMEOUT_MS);
+                        }
                     }
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
         } finally {
+            if (sockets != null) {
+                sockets.closeAll();
+            }
             client = null;
             pahoExecutor = null;
+            sockets = null;
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

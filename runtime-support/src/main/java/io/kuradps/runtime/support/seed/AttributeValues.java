@@ -20,77 +20,70 @@ final class AttributeValues {
      *             validation; a Password attribute's value is never quoted
      */
     static Object convert(AttributeDefinition attribute, String text) {
-        Function<String, Object> parser = parserFor(attribute);
+        ValueType type = valueType(attribute);
         Object value;
         if (attribute.getCardinality() == 0) {
-            value = parse(attribute, parser, text.trim());
+            value = parse(attribute, type, text.trim());
         } else {
             String[] parts = text.isEmpty() ? new String[0] : text.split(",", -1);
-            value = Array.newInstance(elementType(attribute), parts.length);
+            value = Array.newInstance(type.javaType, parts.length);
             for (int i = 0; i < parts.length; i++) {
-                Array.set(value, i, parse(attribute, parser, parts[i].trim()));
+                Array.set(value, i, parse(attribute, type, parts[i].trim()));
             }
         }
-        String problem = attribute.getType() == AttributeDefinition.PASSWORD ? null : attribute.validate(text.trim());
+        // validate() reads its argument as a comma-separated list, so a single value's commas (JSON in
+        // custom.payload, say) must be escaped to stay one value.
+        String validated = attribute.getCardinality() == 0 ? text.trim().replace("\\", "\\\\").replace(",", "\\,")
+                : text.trim();
+        String problem = attribute.getType() == AttributeDefinition.PASSWORD ? null : attribute.validate(validated);
         if (problem != null && !problem.isEmpty()) {
             throw new IllegalArgumentException("Property '" + attribute.getID() + "': " + problem);
         }
         return value;
     }
 
-    private static Object parse(AttributeDefinition attribute, Function<String, Object> parser, String text) {
+    private static Object parse(AttributeDefinition attribute, ValueType type, String text) {
         try {
-            return parser.apply(text);
+            return type.parser.apply(text);
         } catch (IllegalArgumentException e) {
             String shown = attribute.getType() == AttributeDefinition.PASSWORD ? "(hidden)" : "'" + text + "'";
             throw new IllegalArgumentException("Property '" + attribute.getID() + "': " + shown + " is not a valid "
-                    + elementType(attribute).getSimpleName(), e);
+                    + type.javaType.getSimpleName(), e);
         }
     }
 
-    private static Function<String, Object> parserFor(AttributeDefinition attribute) {
-        switch (attribute.getType()) {
-        case AttributeDefinition.LONG:
-            return Long::valueOf;
-        case AttributeDefinition.INTEGER:
-            return Integer::valueOf;
-        case AttributeDefinition.SHORT:
-            return Short::valueOf;
-        case AttributeDefinition.BYTE:
-            return Byte::valueOf;
-        case AttributeDefinition.DOUBLE:
-            return Double::valueOf;
-        case AttributeDefinition.FLOAT:
-            return Float::valueOf;
-        case AttributeDefinition.BOOLEAN:
-            return AttributeValues::parseBoolean;
-        case AttributeDefinition.CHARACTER:
-            return AttributeValues::parseCharacter;
-        default:
-            return text -> text;
+    /** The Java type a metatype type maps to, and how its text is read. */
+    private static final class ValueType {
+
+        final Class<?> javaType;
+        final Function<String, Object> parser;
+
+        ValueType(Class<?> javaType, Function<String, Object> parser) {
+            this.javaType = javaType;
+            this.parser = parser;
         }
     }
 
-    private static Class<?> elementType(AttributeDefinition attribute) {
+    private static ValueType valueType(AttributeDefinition attribute) {
         switch (attribute.getType()) {
         case AttributeDefinition.LONG:
-            return Long.class;
+            return new ValueType(Long.class, Long::valueOf);
         case AttributeDefinition.INTEGER:
-            return Integer.class;
+            return new ValueType(Integer.class, Integer::valueOf);
         case AttributeDefinition.SHORT:
-            return Short.class;
+            return new ValueType(Short.class, Short::valueOf);
         case AttributeDefinition.BYTE:
-            return Byte.class;
+            return new ValueType(Byte.class, Byte::valueOf);
         case AttributeDefinition.DOUBLE:
-            return Double.class;
+            return new ValueType(Double.class, Double::valueOf);
         case AttributeDefinition.FLOAT:
-            return Float.class;
+            return new ValueType(Float.class, Float::valueOf);
         case AttributeDefinition.BOOLEAN:
-            return Boolean.class;
+            return new ValueType(Boolean.class, AttributeValues::parseBoolean);
         case AttributeDefinition.CHARACTER:
-            return Character.class;
+            return new ValueType(Character.class, AttributeValues::parseCharacter);
         default:
-            return String.class;
+            return new ValueType(String.class, text -> text);
         }
     }
 

@@ -7,8 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Hashtable;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import org.eclipse.kura.KuraException;
 import org.eclipse.kura.configuration.ConfigurationService;
@@ -19,12 +23,16 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.event.EventConstants;
 import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.kuradps.runtime.support.outcome.OutcomeForwarder;
 
 /**
  * Does for the demo runtime what Kura does with its snapshot at start-up: reads one component's
@@ -37,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfigurationSeeder {
 
     public static final String CONFIG_FILE_PROPERTY = "kuradps.runtime.config";
+    /** Handed to the runtime's outcome listener when seeding fails, so that it need not wait for an event. */
+    public static final String SEEDING_FAILED_TOPIC = "io/kuradps/runtime/ConfigurationSeeding/FAILED";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigurationSeeder.class);
 
@@ -49,6 +59,10 @@ public final class ConfigurationSeeder {
     @Reference
     private CryptoService cryptoService;
 
+    @Reference(service = Consumer.class, cardinality = ReferenceCardinality.OPTIONAL,
+            target = "(" + OutcomeForwarder.LISTENER_PROPERTY + "=true)")
+    private volatile Consumer<Map<String, Object>> outcomeListener;
+
     @Activate
     void activate(BundleContext context) throws IOException, KuraException {
         String file = context.getProperty(CONFIG_FILE_PROPERTY);
@@ -56,7 +70,17 @@ public final class ConfigurationSeeder {
             LOG.info("No {} set: nothing to seed", CONFIG_FILE_PROPERTY);
             return;
         }
-        Path path = Paths.get(file);
+        try {
+            seed(context, Paths.get(file));
+        } catch (IOException | KuraException | RuntimeException e) {
+            // SCR would only hand this to a LogService, which a bare framework does not print.
+            LOG.error("Cannot seed the configuration from {}: {}", file, e.getMessage());
+            reportFailure(e.getMessage());
+            throw e;
+        }
+    }
+
+    private void seed(BundleContext context, Path path) throws IOException, KuraException {
         Properties text = new Properties();
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             text.load(reader);
@@ -70,6 +94,16 @@ public final class ConfigurationSeeder {
         Hashtable<String, Object> properties = typedProperties(path, text, pid, definition);
         this.configurationAdmin.getConfiguration(pid, "?").update(properties);
         LOG.info("Seeded configuration {} from {} ({} properties)", pid, path, properties.size());
+    }
+
+    private void reportFailure(String message) {
+        Consumer<Map<String, Object>> listener = this.outcomeListener;
+        if (listener != null) {
+            Map<String, Object> failure = new HashMap<>();
+            failure.put(EventConstants.EVENT_TOPIC, SEEDING_FAILED_TOPIC);
+            failure.put("error.message", "configuration not seeded: " + message);
+            listener.accept(Collections.unmodifiableMap(failure));
+        }
     }
 
     private Hashtable<String, Object> typedProperties(Path path, Properties text, String pid,

@@ -1,0 +1,251 @@
+package io.kuradps.provisioning.component;
+
+import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_ASSIGNED;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_REQUEST_PROVISION;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Proxy;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.kuradps.provisioning.api.DpsProvisioning;
+import io.kuradps.provisioning.api.ProvisioningStatus;
+import io.kuradps.simulator.Attestation;
+import io.kuradps.simulator.DpsSimulator;
+import io.kuradps.simulator.Enrollment;
+import io.kuradps.simulator.Enrollments;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+
+/** The DS component with stand-ins for the framework, provisioning against the DPS simulator. */
+class DpsProvisionerTest {
+
+    static final String KEY = "NMgJDvdKTxjLi+xBxxkDDEwDJxEvOE5u8BiT0mVgPeg=";
+    static final String HUB = "hub-a.azure-devices.net";
+
+    @TempDir
+    static Path simulatorFiles;
+    static DpsSimulator simulator;
+
+    @TempDir
+    Path dataArea;
+
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final List<Map<String, Object>> serviceProperties = new CopyOnWriteArrayList<>();
+    private Object registeredService;
+
+    @BeforeAll
+    static void start() {
+        simulator = DpsSimulator.builder().host("127.0.0.1").mqttPort(0).webSocketPort(0).idScope("0ne00000A0A")
+                .caDirectory(simulatorFiles)
+                .enrollments(Enrollments.of(
+                        Enrollment.individual("gateway-1", Attestation.symmetricKey(KEY)).withIotHubs(HUB)))
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.close();
+    }
+
+    private DpsProvisionerConfig config(int port, Object... overrides) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("enabled", true);
+        properties.put("global.endpoint", "localhost:" + port);
+        properties.put("id.scope", "0ne00000A0A");
+        properties.put("registration.id", "gateway-1");
+        properties.put("symmetric.key", KEY);
+        properties.put("ca.file", simulator.caCertificateFile().toString());
+        properties.put("response.timeout.seconds", 5);
+        properties.put("deadline.seconds", 10);
+        properties.put("backoff.max.seconds", 1);
+        for (int i = 0; i < overrides.length; i += 2) {
+            properties.put((String) overrides[i], overrides[i + 1]);
+        }
+        return TestConfigs.of(properties);
+    }
+
+    private DpsProvisioner activate(DpsProvisionerConfig config) throws Exception {
+        DpsProvisioner component = new DpsProvisioner();
+        inject(component, "eventAdmin", (EventAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] { EventAdmin.class }, (proxy, method, args) -> events.add((Event) args[0])));
+        long start = System.nanoTime();
+        component.activate(bundleContext(), config);
+        System.out.printf("activate() took %.1f ms%n", (System.nanoTime() - start) / 1e6);
+        return component;
+    }
+
+    @Test
+    void activationProvisionsAndPublishesTheAssignmentAsEventAndServiceProperties() throws Exception {
+        DpsProvisioner component = activate(config(simulator.mqttPort()));
+        try {
+            assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
+            Event assigned = next();
+            assertThat(assigned.getTopic()).isEqualTo(TOPIC_ASSIGNED);
+            assertThat(assigned.getProperty(ASSIGNED_HUB)).isEqualTo(HUB);
+            assertThat(assigned.getProperty(SOURCE)).isEqualTo("dps");
+            assertThat(serviceProperties).last().satisfies(p -> assertThat(p).containsEntry(ASSIGNED_HUB, HUB));
+            DpsProvisioning service = (DpsProvisioning) registeredService;
+            assertThat(service.currentAssignment()).isPresent();
+            assertThat(service.status().state()).isEqualTo(ProvisioningStatus.State.ASSIGNED);
+
+            component.handleEvent(new Event(TOPIC_REQUEST_PROVISION, Collections.emptyMap()));
+            assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
+            assertThat(next().getTopic()).isEqualTo(TOPIC_ASSIGNED);
+        } finally {
+            component.deactivate();
+        }
+        assertThat(liveThreads()).isEmpty();
+    }
+
+    @Test
+    void restartWithDpsDownPublishesTheCachedHubAndKeepsIt() throws Exception {
+        DpsProvisioner first = activate(config(simulator.mqttPort()));
+        next();
+        assertThat(next().getProperty(SOURCE)).isEqualTo("dps");
+        first.deactivate();
+
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        // Same id scope, registration id and host: the cache applies although DPS now listens nowhere.
+        DpsProvisioner second = activate(config(closedPort));
+        try {
+            Event cached = next();
+            assertThat(cached.getTopic()).isEqualTo(TOPIC_ASSIGNED);
+            assertThat(cached.getProperty(SOURCE)).isEqualTo("cache");
+            assertThat(cached.getProperty(ASSIGNED_HUB)).isEqualTo(HUB);
+            assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
+            assertThat(((DpsProvisioning) registeredService).currentAssignment()).isPresent();
+        } finally {
+            second.deactivate();
+        }
+        assertThat(liveThreads()).isEmpty();
+    }
+
+    @Test
+    void invalidConfigurationIsReportedWithoutNetworkAttempt() throws Exception {
+        long connectsBefore = simulator.counters().connects();
+        DpsProvisioner component = activate(config(simulator.mqttPort(), "id.scope", "not-a-scope"));
+        try {
+            Event failed = next();
+            assertThat(failed.getTopic()).isEqualTo(TOPIC_FAILED);
+            assertThat((String) failed.getProperty("error.message")).contains("id.scope");
+            assertThat(simulator.counters().connects()).isEqualTo(connectsBefore);
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    @Test
+    void deactivationMidFlightStopsEveryThread() throws Exception {
+        simulator.faults().latency("gateway-1", java.time.Duration.ofSeconds(30));
+        try {
+            DpsProvisioner component = activate(config(simulator.mqttPort()));
+            assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
+            long start = System.nanoTime();
+            component.deactivate();
+            System.out.printf("deactivate() mid-flight took %.1f ms%n", (System.nanoTime() - start) / 1e6);
+            assertThat(liveThreads()).isEmpty();
+        } finally {
+            simulator.faults().clear();
+        }
+    }
+
+    @Test
+    void gogoCommandsReportStatusAndRequestProvisioning() throws Exception {
+        DpsProvisioner component = activate(config(simulator.mqttPort()));
+        try {
+            next();
+            next();
+            DpsCommands commands = new DpsCommands();
+            assertThat(commands.status()).contains("not configured");
+            inject(commands, "provisioning", registeredService);
+
+            assertThat(commands.status()).contains("state=ASSIGNED").contains(HUB);
+            assertThat(commands.provision()).contains("requested");
+            assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
+            next();
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    private Event next() throws InterruptedException {
+        Event event = events.poll(20, TimeUnit.SECONDS);
+        assertThat(event).as("an event within 20 s").isNotNull();
+        return event;
+    }
+
+    private static List<Thread> liveThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("kura-dps") || t.getName().startsWith("MQTT"))
+                .filter(t -> {
+                    try {
+                        t.join(5000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return t.isAlive();
+                })
+                .toList();
+    }
+
+    private static void inject(Object target, String field, Object value) throws Exception {
+        Field f = target.getClass().getDeclaredField(field);
+        f.setAccessible(true);
+        f.set(target, value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private BundleContext bundleContext() {
+        return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] { BundleContext.class }, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getDataFile":
+                            return dataArea.resolve((String) args[0]).toFile();
+                        case "registerService":
+                            registeredService = args[1];
+                            record((Dictionary<String, Object>) args[2]);
+                            return Proxy.newProxyInstance(getClass().getClassLoader(),
+                                    new Class<?>[] { ServiceRegistration.class }, (p, m, a) -> {
+                                        if (m.getName().equals("setProperties")) {
+                                            record((Dictionary<String, Object>) a[0]);
+                                        }
+                                        return null;
+                                    });
+                        default:
+                            throw new UnsupportedOperationException(method.getName());
+                    }
+                });
+    }
+
+    private void record(Dictionary<String, Object> properties) {
+        Map<String, Object> copy = new HashMap<>();
+        for (String key : Collections.list(properties.keys())) {
+            copy.put(key, properties.get(key));
+        }
+        serviceProperties.add(copy);
+    }
+}

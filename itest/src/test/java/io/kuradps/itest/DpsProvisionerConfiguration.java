@@ -1,0 +1,66 @@
+package io.kuradps.itest;
+
+import java.io.IOException;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Writes the provisioner's configuration into ConfigAdmin the way Kura's ConfigurationService does:
+ * {@code getConfiguration(pid, "?")} and an update carrying {@code kura.service.pid}.
+ */
+public final class DpsProvisionerConfiguration {
+
+    public static final String PID = "io.kuradps.provisioning.DpsProvisioner";
+    /** org.eclipse.kura.configuration.ConfigurationService.KURA_SERVICE_PID */
+    public static final String KURA_SERVICE_PID = "kura.service.pid";
+
+    private final Map<String, Object> properties = new LinkedHashMap<>();
+
+    private DpsProvisionerConfiguration() {
+    }
+
+    /** Enabled, pointed at the simulator over MQTT, trusting its CA, with short timeouts for tests. */
+    public static DpsProvisionerConfiguration forSimulator(String endpoint, String idScope, String caFile) {
+        return new DpsProvisionerConfiguration()
+                .set("enabled", true)
+                .set("global.endpoint", endpoint)
+                .set("id.scope", idScope)
+                .set("ca.file", caFile)
+                .set("transport", "mqtt")
+                .set("response.timeout.seconds", 10)
+                .set("backoff.max.seconds", 2)
+                .set("deadline.seconds", 60);
+    }
+
+    public DpsProvisionerConfiguration symmetricKey(String registrationId, String enrollmentKind, String key) {
+        return set("registration.id", registrationId)
+                .set("attestation", "symmetric-key")
+                .set("enrollment.kind", enrollmentKind)
+                .set("symmetric.key", key);
+    }
+
+    public DpsProvisionerConfiguration set(String name, Object value) {
+        properties.put(name, value);
+        return this;
+    }
+
+    public void applyTo(ConfigurationAdmin configurationAdmin) throws IOException {
+        Dictionary<String, Object> dictionary = new Hashtable<>(properties);
+        dictionary.put(KURA_SERVICE_PID, PID);
+        configuration(configurationAdmin).update(dictionary);
+    }
+
+    /** Removes the configuration, which deactivates the component (configuration policy require). */
+    public static void deleteFrom(ConfigurationAdmin configurationAdmin) throws IOException {
+        configuration(configurationAdmin).delete();
+    }
+
+    private static Configuration configuration(ConfigurationAdmin configurationAdmin) throws IOException {
+        return configurationAdmin.getConfiguration(PID, "?");
+    }
+}

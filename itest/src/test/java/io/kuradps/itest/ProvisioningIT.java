@@ -1,0 +1,254 @@
+package io.kuradps.itest;
+
+import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_CODE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.PAYLOAD;
+import static io.kuradps.provisioning.api.ProvisioningEvents.REGISTRATION_ID;
+import static io.kuradps.provisioning.api.ProvisioningEvents.RETRYABLE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.inject.Inject;
+
+import org.eclipse.kura.crypto.CryptoService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Filter;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+import io.kuradps.provisioning.api.DpsProvisioning;
+import io.kuradps.provisioning.api.ProvisioningEvents;
+import io.kuradps.simulator.Attestation;
+import io.kuradps.simulator.Counters;
+import io.kuradps.simulator.CustomAllocation;
+import io.kuradps.simulator.Enrollment;
+
+/** Provisioning with symmetric keys through the component, as a Kura gateway would, against the simulator. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ProvisioningIT extends SimulatedDpsSupport {
+
+    @Inject
+    private EventAdmin eventAdmin;
+
+    @Test
+    public void individualEnrollmentWithSymmetricKeyGetsItsHub() throws Exception {
+        String key = enrollIndividual("gw-individual", 
+                e -> e.withIotHubs(HUB_A).withDeviceId("gw-individual-device"));
+
+        individual("gw-individual", key).applyTo(configurationAdmin);
+
+        events.await(TOPIC_STARTED, STEP);
+        Event assigned = awaitAssigned("gw-individual");
+        assertEquals(HUB_A, assigned.getProperty(ASSIGNED_HUB));
+        assertEquals("gw-individual-device", assigned.getProperty(DEVICE_ID));
+        assertEquals("dps", assigned.getProperty(SOURCE));
+    }
+
+    @Test
+    public void groupEnrollmentDerivesTheDeviceKeyFromTheGroupKey() throws Exception {
+        String groupKey = newKey();
+        simulator.enrollments().put(Enrollment.group("kura-gateways", Attestation.symmetricKey(groupKey))
+                .withIotHubs(HUB_B));
+
+        configuration(simulator).symmetricKey("gw-group-member-1", "group", groupKey).applyTo(configurationAdmin);
+
+        Event assigned = awaitAssigned("gw-group-member-1");
+        assertEquals(HUB_B, assigned.getProperty(ASSIGNED_HUB));
+        assertEquals("gw-group-member-1", assigned.getProperty(DEVICE_ID));
+    }
+
+    @Test
+    public void customPayloadIsSentAndTheReturnedPayloadIsPublished() throws Exception {
+        String key = enrollIndividual("gw-payload", e -> e.withIotHubs(HUB_A).withCustomAllocation(
+                (registrationId, requestPayloadJson, linkedHubs) -> new CustomAllocation.Decision(linkedHubs.get(0),
+                        null, "{\"echo\":" + requestPayloadJson + "}")));
+
+        individual("gw-payload", key)
+                .set("custom.payload", "{\"modelId\":\"dtmi:kuradps:gateway;1\"}")
+                .applyTo(configurationAdmin);
+
+        Event assigned = awaitAssigned("gw-payload");
+        String payload = (String) assigned.getProperty(PAYLOAD);
+        assertNotNull("payload on ASSIGNED", payload);
+        assertTrue("returned payload echoes what was sent: " + payload,
+                payload.replace(" ", "").contains("\"echo\":{\"modelId\":\"dtmi:kuradps:gateway;1\"}"));
+    }
+
+    @Test
+    public void pollingWaitsForTheRetryAfterDpsAsksFor() throws Exception {
+        simulator.close();
+        simulator = startSimulator(b -> b.pollsBeforeAssignment(3).retryAfterSeconds(1));
+        String key = enrollIndividual("gw-polling", HUB_A);
+
+        individual("gw-polling", key).applyTo(configurationAdmin);
+        awaitAssigned("gw-polling");
+
+        List<Counters.Event> history = simulator.counters().events("gw-polling");
+        assertEquals("polls " + history, 3, simulator.counters().count("gw-polling", Counters.EventKind.POLL));
+        Instant notBefore = null;
+        List<String> early = new ArrayList<>();
+        for (Counters.Event event : history) {
+            if (event.kind() == Counters.EventKind.POLL && notBefore != null && event.at().isBefore(notBefore)) {
+                early.add(event + " before " + notBefore);
+            }
+            if (event.kind() == Counters.EventKind.ANSWER && event.retryAfterSeconds() != null) {
+                notBefore = event.at().plusSeconds(event.retryAfterSeconds());
+            }
+        }
+        assertEquals("polls sent before the retry-after elapsed", new ArrayList<String>(), early);
+    }
+
+    @Test
+    public void wrongKeyFailsWithTheDpsErrorCodeAndIsNotRetried() throws Exception {
+        enrollIndividual("gw-wrong-key", HUB_A);
+
+        String wrongKey = newKey();
+        individual("gw-wrong-key", wrongKey).applyTo(configurationAdmin);
+
+        Event failed = events.await(TOPIC_FAILED, STEP);
+        // Real DPS answers a wrong SAS key with 401000 (shared/vectors); any 401xxx code is DPS's word for it.
+        int code = ((Number) failed.getProperty(ERROR_CODE)).intValue();
+        assertTrue("DPS error code " + code, code >= 401000 && code <= 401999);
+        assertEquals(Boolean.FALSE, failed.getProperty(RETRYABLE));
+        String message = (String) failed.getProperty(ERROR_MESSAGE);
+        assertNotNull(message);
+        // No retry storm: a quiet period (bounded wait for any further event) brings no new attempt.
+        Event next = events.next(Duration.ofSeconds(3));
+        assertTrue("event after a permanent failure: " + events.seen(),
+                next == null || !next.getTopic().equals(TOPIC_STARTED));
+        long connects = simulator.counters().count("gw-wrong-key", Counters.EventKind.CONNECT);
+        assertTrue("connection attempts after a permanent failure: " + connects, connects <= 1);
+        assertFalse("the key appears in an event: " + events.seen(), events.seen().toString().contains(wrongKey));
+    }
+
+    @Test
+    public void invalidIdScopeFailsNamingTheFieldWithoutContactingDps() throws Exception {
+        configuration(simulator).symmetricKey("gw-bad-scope", "individual", newKey())
+                .set("id.scope", "not a scope")
+                .applyTo(configurationAdmin);
+
+        Event failed = events.await(TOPIC_FAILED, STEP);
+        String message = (String) failed.getProperty(ERROR_MESSAGE);
+        assertTrue("names the field: " + message, message.toLowerCase().contains("scope"));
+        assertEquals(Boolean.FALSE, failed.getProperty(RETRYABLE));
+        assertEquals("connections to DPS", 0, simulator.counters().connections());
+    }
+
+    @Test
+    public void provisionRequestEventRegistersAgain() throws Exception {
+        String key = enrollIndividual("gw-request", HUB_A);
+        individual("gw-request", key).applyTo(configurationAdmin);
+        awaitAssigned("gw-request");
+
+        // What a cloud connection bundle does after its hub refused the connection.
+        eventAdmin.postEvent(
+                new Event(ProvisioningEvents.TOPIC_REQUEST_PROVISION, Collections.<String, Object>emptyMap()));
+
+        Event again = awaitAssigned("gw-request");
+        assertEquals("dps", again.getProperty(SOURCE));
+        assertEquals(2, simulator.counters().count("gw-request", Counters.EventKind.REGISTER));
+    }
+
+    @Test
+    public void changedConfigurationProvisionsAgain() throws Exception {
+        String keyA = enrollIndividual("gw-before", HUB_A);
+        String keyB = enrollIndividual("gw-after", HUB_B);
+
+        individual("gw-before", keyA).applyTo(configurationAdmin);
+        assertEquals(HUB_A, awaitAssigned("gw-before").getProperty(ASSIGNED_HUB));
+
+        individual("gw-after", keyB).applyTo(configurationAdmin);
+        Event reassigned = awaitAssigned("gw-after");
+        assertEquals(HUB_B, reassigned.getProperty(ASSIGNED_HUB));
+        assertEquals("dps", reassigned.getProperty(SOURCE));
+        assertEquals(1, simulator.counters().count("gw-after", Counters.EventKind.REGISTER));
+    }
+
+    @Test
+    public void lateConsumerFindsTheAssignmentOnTheService() throws Exception {
+        String key = enrollIndividual("gw-late", e -> e.withIotHubs(HUB_B).withDeviceId("gw-late-device"));
+        individual("gw-late", key).applyTo(configurationAdmin);
+        awaitAssigned("gw-late");
+
+        // A bundle that starts only now: it tracks the service with the filter a DS reference target would use.
+        Filter filter = context.createFilter("(&(objectClass=" + DpsProvisioning.class.getName()
+                + ")(assigned.hub=*)(registration.id=gw-late))");
+        ServiceTracker<DpsProvisioning, DpsProvisioning> tracker = new ServiceTracker<>(context, filter, null);
+        tracker.open();
+        try {
+            DpsProvisioning service = tracker.waitForService(STEP.toMillis());
+            assertNotNull("service with an assignment", service);
+            ServiceReference<DpsProvisioning> reference = tracker.getServiceReference();
+            assertEquals(HUB_B, reference.getProperty(ASSIGNED_HUB));
+            assertEquals("gw-late-device", reference.getProperty(DEVICE_ID));
+            assertEquals("dps", reference.getProperty(SOURCE));
+            assertEquals(HUB_B, service.currentAssignment().get().assignedHub());
+        } finally {
+            tracker.close();
+        }
+    }
+
+    @Test
+    public void encryptedKeyIsDecryptedThroughKurasCryptoService() throws Exception {
+        String key = enrollIndividual("gw-encrypted", HUB_A);
+        TestCryptoService crypto = new TestCryptoService();
+        ServiceRegistration<CryptoService> registration = context.registerService(CryptoService.class, crypto, null);
+        try {
+            configuration(simulator).symmetricKey("gw-encrypted", "individual", crypto.encrypt(key))
+                    .applyTo(configurationAdmin);
+
+            assertEquals(HUB_A, awaitAssigned("gw-encrypted").getProperty(ASSIGNED_HUB));
+            assertTrue("CryptoService.decryptAes was used", crypto.decryptions.get() > 0);
+        } finally {
+            DpsProvisionerConfiguration.deleteFrom(configurationAdmin);
+            registration.unregister();
+        }
+    }
+
+    /** Stands in for Kura's CryptoService with a reversible marking that is not a valid key by itself. */
+    static final class TestCryptoService implements CryptoService {
+        private static final String MARK = "test-aes:";
+        final AtomicInteger decryptions = new AtomicInteger();
+
+        String encrypt(String value) {
+            return MARK + new StringBuilder(value).reverse();
+        }
+
+        @Override
+        public char[] decryptAes(char[] encryptedValue) throws org.eclipse.kura.KuraException {
+            String text = new String(encryptedValue);
+            if (!text.startsWith(MARK)) {
+                throw new org.eclipse.kura.KuraException(org.eclipse.kura.KuraErrorCode.DECODER_ERROR);
+            }
+            decryptions.incrementAndGet();
+            return new StringBuilder(text.substring(MARK.length())).reverse().toString().toCharArray();
+        }
+
+        @Override
+        public char[] encryptAes(char[] value) {
+            return encrypt(new String(value)).toCharArray();
+        }
+    }
+}
