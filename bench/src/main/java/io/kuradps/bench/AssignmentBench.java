@@ -20,7 +20,7 @@ final class AssignmentBench {
     }
 
     /** All samples of one client in one scenario. */
-    record Series(String client, List<Sample> samples) {
+    record Series(String client, List<Sample> samples, List<String> failures) {
         Stats assignment() {
             return Stats.of(samples.stream().map(Sample::toAssignmentMs).toList());
         }
@@ -54,27 +54,31 @@ final class AssignmentBench {
                 measure(dps.ours, name + "-warm-ours-" + i);
                 measure(dps.sdk, name + "-warm-sdk-" + i);
             }
-            List<Sample> ours = new ArrayList<>();
-            List<Sample> sdk = new ArrayList<>();
+            Series ours = new Series(dps.ours.name(), new ArrayList<>(), new ArrayList<>());
+            Series sdk = new Series(dps.sdk.name(), new ArrayList<>(), new ArrayList<>());
             for (int i = 0; i < registrations; i++) {
                 boolean oursFirst = i % 2 == 0;
-                Registrar first = oursFirst ? dps.ours : dps.sdk;
-                Registrar second = oursFirst ? dps.sdk : dps.ours;
-                Sample a = measure(first, name + "-" + tag(first) + "-" + i);
-                Sample b = measure(second, name + "-" + tag(second) + "-" + i);
-                (oursFirst ? ours : sdk).add(a);
-                (oursFirst ? sdk : ours).add(b);
-                System.out.printf(Locale.ROOT, "  %s #%d: ours %.0f ms, SDK %.0f ms%n", name, i,
-                        (oursFirst ? a : b).toAssignmentMs(), (oursFirst ? b : a).toAssignmentMs());
+                for (Series series : oursFirst ? List.of(ours, sdk) : List.of(sdk, ours)) {
+                    Registrar registrar = series == ours ? dps.ours : dps.sdk;
+                    String id = name + "-" + (series == ours ? "ours" : "sdk") + "-" + i;
+                    try {
+                        series.samples().add(measure(registrar, id));
+                    } catch (Exception e) {
+                        series.failures().add(id + ": " + e);
+                        System.out.println("  " + id + " failed: " + e);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "  %s #%d: ours %s, SDK %s%n", name, i, last(ours), last(sdk));
             }
-            return new Scenario(name, latency, new Series(dps.ours.name(), ours), new Series(dps.sdk.name(), sdk));
+            return new Scenario(name, latency, ours, sdk);
         } finally {
             dps.simulator.faults().latency(Duration.ZERO);
         }
     }
 
-    private static String tag(Registrar registrar) {
-        return registrar instanceof OurRegistrar ? "ours" : "sdk";
+    private static String last(Series series) {
+        return series.samples().isEmpty() ? "-"
+                : String.format(Locale.ROOT, "%.0f ms", series.samples().get(series.samples().size() - 1).toAssignmentMs());
     }
 
     private Sample measure(Registrar registrar, String registrationId) throws Exception {

@@ -47,7 +47,7 @@ final class BenchDps implements AutoCloseable {
         CountingProxy proxy = bindProxy(simulator.mqttPort());
         OurRegistrar ours = new OurRegistrar(ID_SCOPE, HOST, SDK_PORT,
                 TrustAnchors.readCertificates(simulator.caCertificateFile()));
-        SdkRegistrar sdk = new SdkRegistrar(ID_SCOPE, HOST, simulator.clientSslContext());
+        SdkRegistrar sdk = new SdkRegistrar(ID_SCOPE, HOST, simulator::clientSslContext);
         return new BenchDps(simulator, proxy, ours, sdk);
     }
 

@@ -35,7 +35,7 @@ final class FleetBench {
     /** How one policy fared. */
     record PolicyResult(String label, int gateways, int assigned, int failed, double lastAssignedSeconds,
             boolean allAssigned, long connects, long registers, long polls, long throttled, long retries,
-            Map<String, Integer> failureReasons, List<Double> assignmentSeconds) {
+            Map<String, Long> retryCauses, Map<String, Integer> failureReasons, List<Double> assignmentSeconds) {
 
         long requests() {
             return connects + registers + polls;
@@ -50,6 +50,7 @@ final class FleetBench {
 
     private static final long SEED = 20261126L;
     private static final int CLIENT_THREADS = 2;
+    private static final int PROGRESS_SECONDS = 5;
 
     private final int gateways;
     private final double rate;
@@ -77,16 +78,24 @@ final class FleetBench {
         return startWindow;
     }
 
+    /**
+     * A smaller unrecorded run first, so that whichever policy is measured first does not pay for the JIT and
+     * for first-time TLS set-up in this JVM.
+     */
+    void warmUp() throws Exception {
+        new FleetBench(Math.max(1, gateways / 5), rate, startWindow, timeoutSeconds, work).ours(" (warm-up)");
+    }
+
     /** Ours: the bundle's RegistrationFlow with its default settings, as the component configures it. */
-    PolicyResult ours() throws Exception {
+    PolicyResult ours(String suffix) throws Exception {
         SecureRandom random = new SecureRandom();
-        return run("ours (RegistrationFlow)", (index, settings, run, loop, tls, port, after) -> new FlowGateway(index,
+        return run("ours (RegistrationFlow)" + suffix, (index, settings, run, loop, tls, port, after) -> new FlowGateway(index,
                 new RegistrationFlow(settings, Clock.systemUTC(), random), run, loop, tls, port, Clock.systemUTC())
                 .startAfter(after));
     }
 
-    PolicyResult other(FleetPolicy policy) throws Exception {
-        return run(policy.label(), (index, settings, run, loop, tls, port, after) -> new PolicyGateway(index, settings,
+    PolicyResult other(FleetPolicy policy, String suffix) throws Exception {
+        return run(policy.label() + suffix, (index, settings, run, loop, tls, port, after) -> new PolicyGateway(index, settings,
                 policy, run, loop, tls, port).startAfter(after));
     }
 
@@ -109,13 +118,21 @@ final class FleetBench {
                 Duration after = Duration.ofNanos((long) (offsets.nextDouble() * startWindow.toNanos()));
                 starter.start(i, settings.get(i), run, (EventLoop) loops.next(), tls, simulator.mqttPort(), after);
             }
-            boolean finished = run.await(timeoutSeconds);
             Counters counters = simulator.counters();
+            boolean finished = false;
+            long waited = 0;
+            while (!finished && waited < timeoutSeconds) {
+                finished = run.await(PROGRESS_SECONDS);
+                waited += PROGRESS_SECONDS;
+                System.out.printf("  %3d s: %d assigned, %d gave up; %d connects, %d registers, %d polls, %d x 429; retries %s%n",
+                        waited, run.assignedCount(), run.failedCount(), counters.connects(), counters.registers(),
+                        counters.polls(), counters.answers(429), run.retryCauses());
+            }
             List<Double> seconds = run.assignmentSeconds();
             PolicyResult result = new PolicyResult(label, gateways, seconds.size(), run.failedCount(),
                     seconds.isEmpty() ? Double.NaN : seconds.get(seconds.size() - 1), seconds.size() == gateways,
                     counters.connects(), counters.registers(), counters.polls(), counters.answers(429), run.retries(),
-                    run.failureReasons(), seconds);
+                    run.retryCauses(), run.failureReasons(), seconds);
             System.out.printf("fleet: %s: %d assigned, %d failed%s, last at %.1f s, %d registers, %d polls, %d x 429%n",
                     label, result.assigned(), result.failed(), finished ? "" : " (timed out)",
                     result.lastAssignedSeconds(), result.registers(), result.polls(), result.throttled());

@@ -37,9 +37,10 @@ final class FleetChart {
             data.addSeries(series);
         }
         XYSeries floor = new XYSeries(String.format("floor: %.0f registrations/s", rate));
-        floor.add(0, 0);
-        floor.add(gateways / rate, gateways);
-        floor.add(endSeconds, gateways);
+        // Many small steps, so that the step renderer draws the floor's slope as a line.
+        for (double t = 0; t <= endSeconds; t += 0.05) {
+            floor.add(t, Math.min(gateways, rate * t));
+        }
         data.addSeries(floor);
 
         JFreeChart chart = ChartFactory.createXYLineChart(

@@ -17,6 +17,7 @@ final class FleetRun {
     private final long[] assignedAtNanos;
     private final Map<Integer, String> failures = new ConcurrentHashMap<>();
     private final AtomicLong retries = new AtomicLong();
+    private final Map<String, AtomicLong> retryCauses = new ConcurrentHashMap<>();
 
     FleetRun(int gateways, long startNanos) {
         this.startNanos = startNanos;
@@ -40,8 +41,28 @@ final class FleetRun {
         finished.countDown();
     }
 
-    void retrying() {
+    void retrying(String cause) {
         retries.incrementAndGet();
+        retryCauses.computeIfAbsent(cause, c -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** How often gateways waited to retry, by cause. */
+    Map<String, Long> retryCauses() {
+        Map<String, Long> causes = new TreeMap<>();
+        retryCauses.forEach((cause, count) -> causes.put(cause, count.get()));
+        return causes;
+    }
+
+    int assignedCount() {
+        int count = 0;
+        synchronized (assignedAtNanos) {
+            for (long at : assignedAtNanos) {
+                if (at > 0) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     boolean await(long timeoutSeconds) throws InterruptedException {

@@ -60,8 +60,8 @@ final class FlowGateway implements FleetLink.Listener {
                 long id = schedule.timerId();
                 long delay = Math.max(0, Duration.between(clock.instant(), schedule.at()).toNanos());
                 timer = loop.schedule(() -> apply(flow.onTimerFired(id)), delay, TimeUnit.NANOSECONDS);
-            } else if (action instanceof FlowAction.Retrying) {
-                run.retrying();
+            } else if (action instanceof FlowAction.Retrying retrying) {
+                run.retrying(retrying.cause().kind().toString());
             } else if (action instanceof FlowAction.Succeed) {
                 cancelTimer();
                 run.assigned(index);

@@ -36,6 +36,7 @@ final class FootprintBench {
     }
 
     Threads threads(Registrar registrar, String registrationId) throws Exception {
+        settle();
         List<String> baseline = clientThreads();
         AtomicInteger peak = new AtomicInteger(baseline.size());
         AtomicBoolean sampling = new AtomicBoolean(true);
@@ -54,6 +55,7 @@ final class FootprintBench {
             sampler.join();
         }
         int rightAfter = clientThreads().size();
+        peak.accumulateAndGet(rightAfter, Math::max);
         long start = System.nanoTime();
         List<String> now = clientThreads();
         while (now.size() > baseline.size() && (System.nanoTime() - start) / 1_000_000 < SETTLE_LIMIT_MILLIS) {
@@ -64,6 +66,22 @@ final class FootprintBench {
         List<String> lingering = new ArrayList<>(now);
         baseline.forEach(lingering::remove);
         return new Threads(registrar.name(), baseline.size(), peak.get(), rightAfter, now.size(), settle, lingering);
+    }
+
+    /** Waits, at most the settle limit, until no client thread has ended for half a second. */
+    private void settle() {
+        long start = System.nanoTime();
+        int count = clientThreads().size();
+        long stableSince = System.nanoTime();
+        while ((System.nanoTime() - stableSince) < 500_000_000L
+                && (System.nanoTime() - start) / 1_000_000 < SETTLE_LIMIT_MILLIS) {
+            LockSupport.parkNanos(20_000_000);
+            int now = clientThreads().size();
+            if (now != count) {
+                count = now;
+                stableSince = System.nanoTime();
+            }
+        }
     }
 
     /** Heap still in use after n registrations with the same id (so the simulator's state does not grow), per registration. */

@@ -7,13 +7,11 @@ import io.kuradps.provisioning.transport.DpsEndpoint;
 import io.kuradps.provisioning.transport.FlowResult;
 import io.kuradps.provisioning.transport.MqttFlowRunner;
 import io.kuradps.provisioning.transport.TlsSocketFactories;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Ours outside OSGi: the bundle's {@link RegistrationFlow} driven by its Paho transport {@link MqttFlowRunner},
@@ -22,13 +20,15 @@ import javax.net.ssl.SSLSocketFactory;
 final class OurRegistrar implements Registrar {
 
     private final String idScope;
-    private final DpsEndpoint endpoint;
-    private final SecureRandom random = new SecureRandom();
+    private final String host;
+    private final int port;
+    private final List<X509Certificate> trusted;
 
-    OurRegistrar(String idScope, String host, int port, List<X509Certificate> trusted) throws GeneralSecurityException {
+    OurRegistrar(String idScope, String host, int port, List<X509Certificate> trusted) {
         this.idScope = idScope;
-        SSLSocketFactory sockets = TlsSocketFactories.create(trusted, null);
-        this.endpoint = new DpsEndpoint(host, port, false, sockets);
+        this.host = host;
+        this.port = port;
+        this.trusted = List.copyOf(trusted);
     }
 
     @Override
@@ -39,10 +39,12 @@ final class OurRegistrar implements Registrar {
     @Override
     public Timing register(String registrationId, String deviceKeyBase64) throws Exception {
         long start = System.nanoTime();
+        // As the component does for every registration: a fresh TLS set-up, flow and random source.
+        DpsEndpoint endpoint = new DpsEndpoint(host, port, false, TlsSocketFactories.create(trusted, null));
         RegistrationSettings settings = RegistrationSettings.builder().idScope(idScope).registrationId(registrationId)
                 .credentials(Credentials.symmetricKey(deviceKeyBase64)).build();
         MqttFlowRunner runner = new MqttFlowRunner(endpoint, Clock.systemUTC(), Duration.ofSeconds(10));
-        FlowResult result = runner.run(new RegistrationFlow(settings, Clock.systemUTC(), random), retrying -> {
+        FlowResult result = runner.run(new RegistrationFlow(settings, Clock.systemUTC(), new SecureRandom()), retrying -> {
         });
         long end = System.nanoTime();
         if (result.registration().isEmpty()) {

@@ -93,7 +93,7 @@ final class PolicyGateway implements FleetLink.Listener {
         if (response.status() == 429) {
             Optional<Duration> delay = policy.throttledDelay();
             if (delay.isPresent()) {
-                run.retrying();
+                run.retrying("THROTTLED");
                 later(delay.get(), this::register);
             } else {
                 finishFailed("THROTTLED (no retry on 429)");
@@ -131,7 +131,7 @@ final class PolicyGateway implements FleetLink.Listener {
         link = null;
         Optional<Duration> delay = policy.reconnectDelay();
         if (delay.isPresent()) {
-            run.retrying();
+            run.retrying("CONNECTION_LOST");
             later(delay.get(), this::connect);
         } else {
             finishFailed("CONNECTION_LOST");

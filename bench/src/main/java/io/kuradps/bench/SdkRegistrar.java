@@ -6,6 +6,7 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientS
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -16,9 +17,10 @@ final class SdkRegistrar implements Registrar {
 
     private final String idScope;
     private final String host;
-    private final SSLContext trustingSimulator;
+    private final Supplier<SSLContext> trustingSimulator;
 
-    SdkRegistrar(String idScope, String host, SSLContext trustingSimulator) {
+    /** @param trustingSimulator makes a new SSLContext per registration, as the SDK's own providers do */
+    SdkRegistrar(String idScope, String host, Supplier<SSLContext> trustingSimulator) {
         this.idScope = idScope;
         this.host = host;
         this.trustingSimulator = trustingSimulator;
@@ -51,13 +53,18 @@ final class SdkRegistrar implements Registrar {
 
     /** The SDK's own symmetric-key provider, with the simulator's CA as the only trust anchor. */
     private final class Provider extends SecurityProviderSymmetricKey {
+        private SSLContext context;
+
         Provider(String base64Key, String registrationId) {
             super(base64Key.getBytes(StandardCharsets.UTF_8), registrationId);
         }
 
         @Override
-        public SSLContext getSSLContext() {
-            return trustingSimulator;
+        public synchronized SSLContext getSSLContext() {
+            if (context == null) {
+                context = trustingSimulator.get();
+            }
+            return context;
         }
     }
 }
