@@ -1,18 +1,14 @@
 package io.kuradps.runtime;
 
-import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 /**
  * A Kura-like gateway in one process: Equinox with the Kura 5 service bundles, the Kura API stand-in, a demo
@@ -22,11 +18,11 @@ import java.util.stream.Stream;
 public final class GatewayRuntime {
 
     static final int EXIT_ASSIGNED = 0;
+    static final int EXIT_STOPPED = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
     static final int EXIT_TIMEOUT = 3;
 
-    private static final String EQUINOX_SHUTDOWN_HOOK = "Equinox Shutdown Hook";
     private static final String TOPIC_ASSIGNED = "io/kuradps/provisioning/ProvisioningEvent/ASSIGNED";
 
     private final long startNanos = System.nanoTime();
@@ -49,7 +45,7 @@ public final class GatewayRuntime {
         configureLogging();
         Path work = Files.createTempDirectory("kura-dps-runtime");
         Path storage = options.storage().orElse(work.resolve("osgi"));
-        Cleanup cleanup = new Cleanup(work);
+        RuntimeCleanup cleanup = new RuntimeCleanup(work);
         // Ctrl-C ends the JVM through the hook; a normal end runs the same cleanup from the finally block.
         Runtime.getRuntime().addShutdownHook(new Thread(cleanup::run, "kura-dps-runtime-shutdown"));
         try {
@@ -59,7 +55,7 @@ public final class GatewayRuntime {
                 System.out.println("Provisioning with " + configuration);
             } else {
                 DemoDps demo = DemoDps.start(work);
-                cleanup.demo = demo;
+                cleanup.closeAtEnd(demo);
                 configuration = demo.configuration();
                 System.out.println("Started " + demo.describe());
             }
@@ -71,13 +67,13 @@ public final class GatewayRuntime {
             // Gogo reads the terminal only when someone can type; otherwise it would stop at end of input.
             properties.put("gosh.args", interactive ? "" : "--nointeractive");
             EmbeddedFramework framework = EmbeddedFramework.start(bundleDirectory(), properties, this::report);
-            cleanup.framework = framework;
+            cleanup.stopAtEnd(framework);
 
             if (!options.exitAfterFirst()) {
                 System.out.println(interactive ? "Gogo shell ready: try dps:status; Ctrl-C or 'stop 0' to exit"
                         : "Running; Ctrl-C to exit");
                 framework.awaitStop();
-                return EXIT_ASSIGNED;
+                return EXIT_STOPPED;
             }
             try {
                 return this.firstOutcome.get(options.timeout().toSeconds(), TimeUnit.SECONDS);
@@ -126,59 +122,6 @@ public final class GatewayRuntime {
     private static void setDefault(String property, String value) {
         if (System.getProperty(property) == null) {
             System.setProperty(property, value);
-        }
-    }
-
-    /**
-     * On Ctrl-C, Equinox saves its storage from a shutdown hook of its own, concurrently with ours; deleting
-     * the directory before that hook ends would let it write the storage back.
-     */
-    private static void awaitEquinoxStorageSave() {
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (EQUINOX_SHUTDOWN_HOOK.equals(thread.getName()) && thread != Thread.currentThread()) {
-                try {
-                    thread.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    /** Stops the framework, then the simulator, then removes the work directory; runs once. */
-    private static final class Cleanup {
-
-        private final Path work;
-        private final AtomicBoolean done = new AtomicBoolean();
-        private volatile EmbeddedFramework framework;
-        private volatile DemoDps demo;
-
-        Cleanup(Path work) {
-            this.work = work;
-        }
-
-        void run() {
-            if (!this.done.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                if (this.framework != null) {
-                    this.framework.stop();
-                }
-            } catch (Exception e) {
-                System.err.println("Stopping the framework failed: " + e);
-            }
-            if (this.demo != null) {
-                this.demo.close();
-            }
-            awaitEquinoxStorageSave();
-            try (Stream<Path> paths = Files.walk(this.work)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            } catch (IOException e) {
-                System.err.println("Could not remove " + this.work + ": " + e.getMessage());
-            }
-            System.out.println(this.demo != null ? "Stopped the framework and the DPS simulator" : "Stopped the framework");
         }
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
-import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.InputStream;
@@ -30,6 +30,7 @@ import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.service.deploymentadmin.DeploymentAdmin;
+import org.osgi.service.deploymentadmin.DeploymentException;
 import org.osgi.service.deploymentadmin.DeploymentPackage;
 
 /**
@@ -88,6 +89,16 @@ public class DeploymentPackageInstallIT {
         DeploymentPackage otherPackage = install(other);
         assertNotNull(findBundle("org.eclipse.paho.client.mqttv3"));
         assertNotNull(findBundle("com.fasterxml.jackson.core.jackson-databind"));
+
+        // The control: had we shipped Paho as a bundle, DeploymentAdmin would refuse our package.
+        Path sharingPaho = DeploymentPackages.write(Files.createTempFile("sharing-paho", ".dp"), "sharing.paho",
+                "1.0.0", List.of(itBundles.resolve("org.eclipse.paho.client.mqttv3.jar")));
+        try {
+            install(sharingPaho);
+            fail("a package shipping a bundle another package owns must be refused");
+        } catch (DeploymentException expected) {
+            assertEquals(DeploymentException.CODE_BUNDLE_SHARING_VIOLATION, expected.getCode());
+        }
 
         DeploymentPackage ours = install(KuraStack.deploymentPackage());
 

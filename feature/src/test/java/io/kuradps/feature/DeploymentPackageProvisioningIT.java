@@ -111,6 +111,9 @@ public class DeploymentPackageProvisioningIT {
             assertEquals(DEMO_REGISTRATION, event.getProperty("device.id"));
             assertEquals("dps", event.getProperty("source"));
             assertEquals("one registration reached DPS", 1, simulator.counters().registers());
+            assertNotNull("a late consumer finds the assignment on the service",
+                    this.context.getServiceReferences("io.kuradps.provisioning.api.DpsProvisioning",
+                            "(assigned.hub=" + DEMO_HUB + ")"));
 
             ours.uninstall();
             listener.unregister();

@@ -43,8 +43,9 @@ public final class Threads {
 
     private static boolean namedOurs(Thread thread) {
         String name = thread.getName().toLowerCase(Locale.ROOT);
-        // Paho names its threads "MQTT Call/Rec/Snd/Ping: <client id>"; ours carry the project name.
-        return name.startsWith("mqtt ") || name.contains("dps") || name.contains("kuradps");
+        // Paho names its threads "MQTT Call/Rec/Snd/Ping/Con: <client id>"; the bundle's start with "kura-dps-".
+        // The simulator's threads, alive in the same JVM, match neither.
+        return name.startsWith("mqtt ") || name.startsWith("kura-dps-");
     }
 
     private static boolean runsOurCode(Thread thread) {

@@ -19,12 +19,20 @@ public final class Await {
     }
 
     public static void until(String description, Duration timeout, BooleanSupplier condition) {
+        if (!within(timeout, condition)) {
+            fail("timed out after " + timeout + " waiting until " + description);
+        }
+    }
+
+    /** Whether the condition held within the timeout; the caller reports what is still missing. */
+    public static boolean within(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                fail("timed out after " + timeout + " waiting until " + description);
+                return false;
             }
             LockSupport.parkNanos(CHECK_EVERY_NANOS);
         }
+        return true;
     }
 }

@@ -1,14 +1,17 @@
 package io.kuradps.itest;
 
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ATTEMPT;
 import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_CODE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.PAYLOAD;
 import static io.kuradps.provisioning.api.ProvisioningEvents.REGISTRATION_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.RETRYABLE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.RETRY_AT;
 import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -30,12 +33,10 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Filter;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
-import org.osgi.util.tracker.ServiceTracker;
 
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningEvents;
@@ -43,6 +44,8 @@ import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.Counters;
 import io.kuradps.simulator.CustomAllocation;
 import io.kuradps.simulator.Enrollment;
+import io.kuradps.simulator.Fault;
+import io.kuradps.simulator.Faults;
 
 /** Provisioning with symmetric keys through the component, as a Kura gateway would, against the simulator. */
 @RunWith(PaxExam.class)
@@ -121,6 +124,47 @@ public class ProvisioningIT extends SimulatedDpsSupport {
     }
 
     @Test
+    public void throttledRegistrationIsRetriedAfterTheRetryAfterAndSucceeds() throws Exception {
+        String key = enrollIndividual("gw-throttled", HUB_A);
+        simulator.faults().on(Faults.Trigger.REGISTER).forRegistration("gw-throttled").times(1)
+                .inject(Fault.throttled(1));
+
+        individual("gw-throttled", key).applyTo(configurationAdmin);
+
+        Event retrying = events.await(TOPIC_RETRYING, STEP);
+        assertEquals(429001, ((Number) retrying.getProperty(ERROR_CODE)).intValue());
+        assertEquals(Boolean.TRUE, retrying.getProperty(RETRYABLE));
+        assertEquals(1, ((Number) retrying.getProperty(ATTEMPT)).intValue());
+        assertNotNull("retry.at", retrying.getProperty(RETRY_AT));
+        assertEquals(HUB_A, awaitAssigned("gw-throttled").getProperty(ASSIGNED_HUB));
+
+        List<Counters.Event> history = simulator.counters().events("gw-throttled");
+        Instant throttledAt = null;
+        Instant retriedAt = null;
+        for (Counters.Event event : history) {
+            if (event.kind() == Counters.EventKind.ANSWER && event.status() == 429 && throttledAt == null) {
+                throttledAt = event.at();
+            } else if (event.kind() == Counters.EventKind.REGISTER && throttledAt != null && retriedAt == null) {
+                retriedAt = event.at();
+            }
+        }
+        assertNotNull("a 429 answer and a register after it in " + history, retriedAt);
+        assertFalse("register again before the retry-after of 1 s: " + history,
+                retriedAt.isBefore(throttledAt.plusSeconds(1)));
+    }
+
+    @Test
+    public void disabledEnrollmentFailsWithoutRetrying() throws Exception {
+        String key = enrollIndividual("gw-disabled", e -> e.withIotHubs(HUB_A).withEnabled(false));
+
+        individual("gw-disabled", key).applyTo(configurationAdmin);
+
+        Event failed = events.await(TOPIC_FAILED, STEP);
+        assertEquals(Boolean.FALSE, failed.getProperty(RETRYABLE));
+        assertEquals(1, simulator.counters().count("gw-disabled", Counters.EventKind.REGISTER));
+    }
+
+    @Test
     public void wrongKeyFailsWithTheDpsErrorCodeAndIsNotRetried() throws Exception {
         enrollIndividual("gw-wrong-key", HUB_A);
 
@@ -157,18 +201,28 @@ public class ProvisioningIT extends SimulatedDpsSupport {
     }
 
     @Test
-    public void provisionRequestEventRegistersAgain() throws Exception {
+    public void provisionRequestAfterTheEnrollmentMovedSignalsTheNewHub() throws Exception {
         String key = enrollIndividual("gw-request", HUB_A);
         individual("gw-request", key).applyTo(configurationAdmin);
         awaitAssigned("gw-request");
+        // The operator moves the enrollment to another hub, and the old hub refuses the gateway ...
+        simulator.enrollments().put(simulator.enrollments().individual("gw-request").get().withIotHubs(HUB_B));
 
-        // What a cloud connection bundle does after its hub refused the connection.
+        // ... so the cloud connection bundle asks for a fresh registration.
         eventAdmin.postEvent(
                 new Event(ProvisioningEvents.TOPIC_REQUEST_PROVISION, Collections.<String, Object>emptyMap()));
 
-        Event again = awaitAssigned("gw-request");
-        assertEquals("dps", again.getProperty(SOURCE));
+        Event moved = awaitAssigned("gw-request");
+        assertEquals(HUB_B, moved.getProperty(ASSIGNED_HUB));
+        assertEquals("dps", moved.getProperty(SOURCE));
+        assertEquals(Boolean.TRUE, moved.getProperty(ProvisioningEvents.HUB_CHANGED));
+        assertEquals(HUB_A, moved.getProperty(ProvisioningEvents.PREVIOUS_HUB));
         assertEquals(2, simulator.counters().count("gw-request", Counters.EventKind.REGISTER));
+        // The service properties follow the change (updated beside the asynchronous event, so wait for them).
+        try (ProvisioningServiceTracker tracker = ProvisioningServiceTracker.open(context,
+                "(&(assigned.hub=" + HUB_B + ")(registration.id=gw-request))")) {
+            assertNotNull("service with the new hub", tracker.await(STEP));
+        }
     }
 
     @Test
@@ -193,20 +247,15 @@ public class ProvisioningIT extends SimulatedDpsSupport {
         awaitAssigned("gw-late");
 
         // A bundle that starts only now: it tracks the service with the filter a DS reference target would use.
-        Filter filter = context.createFilter("(&(objectClass=" + DpsProvisioning.class.getName()
-                + ")(assigned.hub=*)(registration.id=gw-late))");
-        ServiceTracker<DpsProvisioning, DpsProvisioning> tracker = new ServiceTracker<>(context, filter, null);
-        tracker.open();
-        try {
-            DpsProvisioning service = tracker.waitForService(STEP.toMillis());
+        try (ProvisioningServiceTracker tracker = ProvisioningServiceTracker.open(context,
+                "(&(assigned.hub=*)(registration.id=gw-late))")) {
+            DpsProvisioning service = tracker.await(STEP);
             assertNotNull("service with an assignment", service);
-            ServiceReference<DpsProvisioning> reference = tracker.getServiceReference();
+            ServiceReference<DpsProvisioning> reference = tracker.reference();
             assertEquals(HUB_B, reference.getProperty(ASSIGNED_HUB));
             assertEquals("gw-late-device", reference.getProperty(DEVICE_ID));
             assertEquals("dps", reference.getProperty(SOURCE));
             assertEquals(HUB_B, service.currentAssignment().get().assignedHub());
-        } finally {
-            tracker.close();
         }
     }
 

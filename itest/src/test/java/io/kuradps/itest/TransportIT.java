@@ -5,8 +5,10 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -43,6 +45,31 @@ public class TransportIT extends SimulatedDpsSupport {
         Event assigned = awaitAssigned("gw-x509");
         assertEquals(HUB_A, assigned.getProperty(ASSIGNED_HUB));
         assertEquals("gw-x509", assigned.getProperty(DEVICE_ID));
+    }
+
+    @Test
+    public void x509CertificateAndKeyFromPemFilesAuthenticate() throws Exception {
+        DeviceIdentity device = simulator.issueDeviceCertificate("gw-x509-pem");
+        simulator.enrollments().put(Enrollment.individual("gw-x509-pem",
+                Attestation.x509(device.certificatePem())).withIotHubs(HUB_B));
+        Path certificate = Files.write(workDirectory.resolve("device.crt"),
+                device.certificatePem().getBytes(StandardCharsets.US_ASCII));
+        // The component reads PKCS#8 (BEGIN PRIVATE KEY); the simulator writes the traditional form, so convert
+        // as a user would with openssl pkcs8 -topk8.
+        byte[] pkcs8 = device.keyStore().getKey(DeviceIdentity.ALIAS, device.password()).getEncoded();
+        String pkcs8Pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
+                + "\n-----END PRIVATE KEY-----\n";
+        Path key = Files.write(workDirectory.resolve("device.key"), pkcs8Pem.getBytes(StandardCharsets.US_ASCII));
+
+        configuration(simulator)
+                .set("registration.id", "gw-x509-pem")
+                .set("attestation", "x509")
+                .set("x509.certificate.path", certificate.toString())
+                .set("x509.key.path", key.toString())
+                .applyTo(configurationAdmin);
+
+        assertEquals(HUB_B, awaitAssigned("gw-x509-pem").getProperty(ASSIGNED_HUB));
     }
 
     @Test

@@ -25,6 +25,8 @@ public record Attestation(Type type, String primaryKey, String secondaryKey, Str
             if (secondaryKey != null) {
                 requireBase64(secondaryKey, "secondaryKey");
             }
+        } else if (certificatePem != null) {
+            Pem.certificates(certificatePem);
         }
     }
 

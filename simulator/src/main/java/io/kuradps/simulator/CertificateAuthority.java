@@ -1,5 +1,6 @@
 package io.kuradps.simulator;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -7,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -15,9 +17,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -32,6 +36,9 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
  * The simulator's certificate authority: a throwaway one generated at start, or one loaded from PEM files.
@@ -128,9 +135,43 @@ final class CertificateAuthority {
 
     private IssuedCertificate issue(X500Name subject, KeyPurposeId purpose, GeneralNames alternativeNames) {
         KeyPair pair = newKeyPair();
+        return new IssuedCertificate(certify(subject, pair.getPublic(), purpose, alternativeNames), pair.getPrivate(),
+                certificate);
+    }
+
+    /**
+     * A device certificate for the key in a PKCS#10 request (DPS preview api-version's {@code csr}).
+     *
+     * @throws IllegalArgumentException when the request is not DER PKCS#10, its signature is wrong or its
+     *         subject CN is not the registration id
+     */
+    X509Certificate issueFromCertificateRequest(byte[] der, String registrationId) {
+        try {
+            JcaPKCS10CertificationRequest request = new JcaPKCS10CertificationRequest(der);
+            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getPublicKey()))) {
+                throw new IllegalArgumentException("csr signature is not valid");
+            }
+            RDN[] commonNames = request.getSubject().getRDNs(BCStyle.CN);
+            String commonName = commonNames.length == 1
+                    ? IETFUtils.valueToString(commonNames[0].getFirst().getValue()) : null;
+            if (!registrationId.equals(commonName)) {
+                throw new IllegalArgumentException("csr subject CN " + commonName + " is not the registration id");
+            }
+            return certify(name(registrationId), request.getPublicKey(), KeyPurposeId.id_kp_clientAuth, null);
+        } catch (IOException | RuntimeException | GeneralSecurityException | OperatorCreationException
+                | PKCSException e) {
+            if (e instanceof IllegalArgumentException illegal) {
+                throw illegal;
+            }
+            throw new IllegalArgumentException("csr is not a valid PKCS#10 request", e);
+        }
+    }
+
+    private X509Certificate certify(X500Name subject, PublicKey publicKey, KeyPurposeId purpose,
+            GeneralNames alternativeNames) {
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(), notBefore(clock),
-                    notAfter(clock), subject, pair.getPublic());
+                    notAfter(clock), subject, publicKey);
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -140,7 +181,7 @@ final class CertificateAuthority {
             if (alternativeNames != null) {
                 builder.addExtension(Extension.subjectAlternativeName, false, alternativeNames);
             }
-            return new IssuedCertificate(sign(builder, key), pair.getPrivate(), certificate);
+            return sign(builder, key);
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot issue a certificate for " + subject, e);
         }

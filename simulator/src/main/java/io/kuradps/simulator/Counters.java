@@ -2,11 +2,12 @@ package io.kuradps.simulator;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -32,6 +33,9 @@ public final class Counters {
     public record Event(EventKind kind, Instant at, String requestId, int status, Integer retryAfterSeconds) {
     }
 
+    /** Per device, only the latest events are kept, so that long fleet runs do not grow without bound. */
+    static final int EVENTS_KEPT = 1000;
+
     private final Clock clock;
     private final LongAdder connections = new LongAdder();
     private final AtomicInteger openConnections = new AtomicInteger();
@@ -55,7 +59,7 @@ public final class Counters {
     void request(EventKind kind, String registrationId, String requestId) {
         totals.computeIfAbsent(kind, k -> new LongAdder()).increment();
         if (registrationId != null) {
-            device(registrationId).events.add(new Event(kind, clock.instant(), requestId, 0, null));
+            device(registrationId).add(new Event(kind, clock.instant(), requestId, 0, null));
         }
     }
 
@@ -63,8 +67,8 @@ public final class Counters {
         totals.computeIfAbsent(EventKind.ANSWER, k -> new LongAdder()).increment();
         answersByStatus.computeIfAbsent(status, k -> new LongAdder()).increment();
         if (registrationId != null) {
-            device(registrationId).events.add(
-                    new Event(EventKind.ANSWER, clock.instant(), requestId, status, retryAfterSeconds));
+            device(registrationId).add(new Event(EventKind.ANSWER, clock.instant(), requestId, status,
+                    retryAfterSeconds));
         }
     }
 
@@ -118,10 +122,10 @@ public final class Counters {
         return result;
     }
 
-    /** The history of one registration id (empty if it never showed up). */
+    /** The history of one registration id, oldest first (empty if it never showed up). */
     public List<Event> events(String registrationId) {
         Device device = devices.get(registrationId);
-        return device == null ? List.of() : List.copyOf(device.events);
+        return device == null ? List.of() : device.events();
     }
 
     /** How many events of this kind one registration id caused. */
@@ -156,7 +160,18 @@ public final class Counters {
     }
 
     private static final class Device {
-        private final List<Event> events = new CopyOnWriteArrayList<>();
+        private final Deque<Event> events = new ArrayDeque<>();
         private volatile String lastAuthenticationFailure;
+
+        synchronized void add(Event event) {
+            if (events.size() == EVENTS_KEPT) {
+                events.removeFirst();
+            }
+            events.addLast(event);
+        }
+
+        synchronized List<Event> events() {
+            return List.copyOf(events);
+        }
     }
 }

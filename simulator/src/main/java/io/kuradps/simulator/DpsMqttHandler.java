@@ -18,6 +18,8 @@ import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.lang.System.Logger.Level;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -136,6 +138,12 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
             counters.authenticationFailed(credentials.registrationId(), authentication.reason());
             LOG.log(Level.DEBUG, "{0} is not authenticated: {1}", credentials.registrationId(),
                     authentication.reason());
+        }
+        int keepAliveSeconds = connect.variableHeader().keepAliveTimeSeconds();
+        if (keepAliveSeconds > 0) {
+            // MQTT 3.1.1 §3.1.2.10: the server disconnects a client silent for 1.5 keep-alive periods
+            ctx.pipeline().addBefore(ctx.name(), "keep-alive",
+                    new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
         MqttMessage connack = MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(false).build();
@@ -324,6 +332,16 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
             return chain;
         } catch (SSLPeerUnverifiedException e) {
             return List.of();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent) {
+            LOG.log(Level.DEBUG, "closing {0}: silent for 1.5 keep-alive periods", device.registrationId());
+            ctx.close();
+        } else {
+            super.userEventTriggered(ctx, event);
         }
     }
 

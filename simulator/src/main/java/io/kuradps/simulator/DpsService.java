@@ -2,14 +2,18 @@ package io.kuradps.simulator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class DpsService {
 
-    static final Set<String> API_VERSIONS = Set.of("2019-03-31", "2021-06-01", "2021-10-01", "2025-07-01-preview");
+    static final String CSR_API_VERSION = "2025-07-01-preview";
+    static final Set<String> API_VERSIONS = Set.of("2019-03-31", "2021-06-01", "2021-10-01", CSR_API_VERSION);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Clock clock;
@@ -32,12 +37,14 @@ final class DpsService {
     private final Duration assignmentDelay;
     private final int retryAfterSeconds;
     private final TokenBucket throttle;
+    private final CertificateAuthority authority;
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
     private final Map<String, DeviceRecord> devices = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
 
     DpsService(Clock clock, int pollsBeforeAssignment, Duration assignmentDelay, int retryAfterSeconds,
-            TokenBucket throttle) {
+            TokenBucket throttle, CertificateAuthority authority) {
+        this.authority = authority;
         this.clock = clock;
         this.pollsBeforeAssignment = pollsBeforeAssignment;
         this.assignmentDelay = assignmentDelay;
@@ -65,6 +72,19 @@ final class DpsService {
         if (bodyId != null && !device.registrationId().equals(bodyId.asText())) {
             return error(400, 400000, "registrationId in the body does not match the connection's.");
         }
+        X509Certificate issued = null;
+        JsonNode csr = request.get("csr");
+        if (csr != null && !csr.isNull()) {
+            if (!CSR_API_VERSION.equals(device.apiVersion())) {
+                return error(400, 400000, "csr needs api-version " + CSR_API_VERSION + ".");
+            }
+            try {
+                issued = authority.issueFromCertificateRequest(Base64.getDecoder().decode(csr.asText()),
+                        device.registrationId());
+            } catch (IllegalArgumentException e) {
+                return error(400, 400000, "Invalid csr: " + e.getMessage());
+            }
+        }
         if (throttle != null) {
             int wait = throttle.tryAcquire();
             if (wait > 0) {
@@ -78,7 +98,7 @@ final class DpsService {
         }
         JsonNode payload = request.get("payload");
         Operation operation = new Operation(newOperationId(), device.registrationId(), enrollment, clock.instant(),
-                payload == null || payload.isNull() ? null : payload.toString(), forced);
+                payload == null || payload.isNull() ? null : payload.toString(), forced, issued);
         operations.put(operation.id, operation);
         if (pollsBeforeAssignment == 0 && isDue(operation)) {
             return complete(operation, null);
@@ -196,6 +216,15 @@ final class DpsService {
         state.put("substatus", substatus.wireName());
         state.put("lastUpdatedDateTimeUtc", DpsJson.timestamp(now));
         state.put("etag", DpsJson.newEtag());
+        if (operation.issued != null) {
+            ArrayNode chain = state.putArray("issuedCertificateChain");
+            try {
+                chain.add(Base64.getEncoder().encodeToString(operation.issued.getEncoded()));
+                chain.add(Base64.getEncoder().encodeToString(authority.certificate().getEncoded()));
+            } catch (CertificateEncodingException e) {
+                throw new IllegalStateException("cannot encode the issued certificate", e);
+            }
+        }
         if (returnedPayload != null) {
             try {
                 state.set("payload", DpsJson.MAPPER.readTree(returnedPayload));
@@ -289,11 +318,13 @@ final class DpsService {
         private final Instant created;
         private final String requestPayload;
         private final Fault.Outcome forced;
+        private final X509Certificate issued;
         private int polls;
         private Answer result;
 
         private Operation(String id, String registrationId, Enrollment enrollment, Instant created,
-                String requestPayload, Fault.Outcome forced) {
+                String requestPayload, Fault.Outcome forced, X509Certificate issued) {
+            this.issued = issued;
             this.id = id;
             this.registrationId = registrationId;
             this.enrollment = enrollment;

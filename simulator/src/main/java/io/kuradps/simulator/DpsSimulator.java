@@ -151,7 +151,8 @@ public final class DpsSimulator implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "DpsSimulator[mqtts://" + host + ":" + mqttPort() + ", wss://" + host + ":" + webSocketPort()
+        return "DpsSimulator[mqtts://" + host + ":" + mqttPort()
+                + (webSocketPort() < 0 ? ", no WebSocket" : ", wss://" + host + ":" + webSocketPort())
                 + ", idScope=" + idScope + "]";
     }
 
@@ -310,7 +311,7 @@ public final class DpsSimulator implements AutoCloseable {
             Counters counters = new Counters(clock);
             Faults faults = new Faults();
             DpsService service = new DpsService(clock, pollsBeforeAssignment, assignmentDelay, retryAfterSeconds,
-                    throttle > 0 ? new TokenBucket(throttle, clock) : null);
+                    throttle > 0 ? new TokenBucket(throttle, clock) : null, authority);
             Authenticator authenticator = new Authenticator(list, scope, clock, authority.certificate());
             MqttServer server = new MqttServer(ssl,
                     () -> new DpsMqttHandler(service, authenticator, faults, counters, answerDelay));

@@ -6,7 +6,13 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClient;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationResult;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientStatus;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
+import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProvider;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
+import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderX509;
+import java.security.Key;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
@@ -17,7 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Fidelity: the Azure IoT Java SDK (provisioning-device-client 2.1.3), a client nobody here wrote,
- * provisions against the simulator. The SDK only takes a host name and always uses ports 8883 (MQTT) and
+ * provisions against the simulator: symmetric key (individual, and group with the SDK's own key derivation)
+ * and X.509 (group CA), each over MQTT and MQTT over WebSocket. The SDK only takes a host name and always uses ports 8883 (MQTT) and
  * 443 (MQTT over WebSocket), so this test needs those ports free on 127.0.0.1.
  */
 class AzureSdkFidelityTest {
@@ -40,7 +47,9 @@ class AzureSdkFidelityTest {
                         Enrollment.individual("sdk-device-mqtt_ws", Attestation.symmetricKey(DEVICE_KEY))
                                 .withDeviceId("sdk-gateway-mqtt_ws").withIotHubs("sdk-hub-1.azure-devices.net"),
                         Enrollment.group("sdk-fleet", Attestation.symmetricKey(GROUP_KEY))
-                                .withIotHubs("sdk-hub-2.azure-devices.net")))
+                                .withIotHubs("sdk-hub-2.azure-devices.net"),
+                        Enrollment.group("sdk-cameras", Attestation.x509BySimulatorCa())
+                                .withIotHubs("sdk-hub-3.azure-devices.net")))
                 .start();
     }
 
@@ -82,8 +91,47 @@ class AzureSdkFidelityTest {
         assertThat(result.getDeviceId()).isEqualTo(registrationId);
     }
 
+    @ParameterizedTest
+    @EnumSource(names = {"MQTT", "MQTT_WS"})
+    void x509GroupDeviceAuthenticatesWithItsCertificate(ProvisioningDeviceClientTransportProtocol protocol)
+            throws Exception {
+        String registrationId = "sdk-camera-" + protocol.name().toLowerCase().replace('_', '-');
+        DeviceIdentity identity = simulator.issueDeviceCertificate(registrationId);
+        ProvisioningDeviceClientRegistrationResult result = provision(protocol, new SecurityProviderX509() {
+            @Override
+            public String getClientCertificateCommonName() {
+                return registrationId;
+            }
+
+            @Override
+            public X509Certificate getClientCertificate() {
+                return Pem.certificates(identity.certificatePem()).get(0);
+            }
+
+            @Override
+            public Key getClientPrivateKey() {
+                return Pem.privateKey(identity.privateKeyPem());
+            }
+
+            @Override
+            public Collection<X509Certificate> getIntermediateCertificatesChain() {
+                return List.of();
+            }
+
+            @Override
+            public SSLContext getSSLContext() {
+                return simulator.clientSslContext(identity);
+            }
+        });
+
+        assertThat(result.getProvisioningDeviceClientStatus())
+                .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+        assertThat(result.getIothubUri()).isEqualTo("sdk-hub-3.azure-devices.net");
+        assertThat(result.getDeviceId()).isEqualTo(registrationId);
+    }
+
     private static ProvisioningDeviceClientRegistrationResult provision(
-            ProvisioningDeviceClientTransportProtocol protocol, SecurityProviderSymmetricKey security)
+            ProvisioningDeviceClientTransportProtocol protocol, SecurityProvider security)
             throws Exception {
         ProvisioningDeviceClient client = ProvisioningDeviceClient.create("localhost", ID_SCOPE, protocol, security);
         try {

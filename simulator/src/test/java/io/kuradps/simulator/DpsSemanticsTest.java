@@ -330,10 +330,36 @@ class DpsSemanticsTest {
     }
 
     @Test
+    void silentClientIsDisconnectedAfterOneAndAHalfKeepAlivePeriods() {
+        try (TestDevice device = TestDevice.open(simulator)) {
+            device.connect("dev-1", TestDevice.username(simulator.idScope(), "dev-1"),
+                    TestDevice.sas(simulator.idScope(), "dev-1", KEY, clock.instant().getEpochSecond() + 60), true,
+                    MqttVersion.MQTT_3_1_1, 1);
+            assertThat(device.awaitClosed()).isTrue();
+        }
+    }
+
+    @Test
     void pingIsAnswered() {
         try (TestDevice device = connected("dev-1", KEY)) {
             assertThat(device.ping()).isTrue();
         }
+    }
+
+    @Test
+    void countersKeepTheLatestEventsOfADevice() {
+        try (TestDevice device = connected("dev-1", KEY)) {
+            device.register("1", "dev-1");
+            String operationId = device.response().json().path("operationId").asText();
+            for (int i = 0; i < Counters.EVENTS_KEPT; i++) {
+                device.poll("p" + i, operationId);
+                device.response();
+            }
+        }
+        var events = simulator.counters().events("dev-1");
+        assertThat(events).hasSize(Counters.EVENTS_KEPT);
+        assertThat(events.get(events.size() - 1).requestId()).isEqualTo("p" + (Counters.EVENTS_KEPT - 1));
+        assertThat(simulator.counters().polls()).isEqualTo(Counters.EVENTS_KEPT);
     }
 
     @Test
@@ -356,6 +382,7 @@ class DpsSemanticsTest {
         assertThat(counters.events("dev-1").get(3).retryAfterSeconds()).isEqualTo(3);
         counters.reset();
         assertThat(counters.registers()).isZero();
+        assertThat(counters.answersByStatus()).isEmpty();
         assertThat(counters.events("dev-1")).isEmpty();
     }
 }

@@ -41,6 +41,16 @@ class EnrollmentFileTest {
         }
     }
 
+    @Test
+    void enrollmentsBuiltInCodeAreCheckedToo() {
+        assertThatThrownBy(() -> Attestation.x509("not a certificate")).hasMessageContaining("certificate");
+        assertThatThrownBy(() -> Attestation.symmetricKey("")).hasMessageContaining("primaryKey");
+        assertThatThrownBy(() -> Enrollment.individual("UPPER case", Attestation.symmetricKey("AAAA")))
+                .hasMessageContaining("registrationId");
+        assertThatThrownBy(() -> Enrollment.group("g", Attestation.symmetricKey("AAAA"))
+                .withAllocationPolicy(AllocationPolicy.CUSTOM)).hasMessageContaining("custom allocation");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{\"enrollments\":[{\"registrationId\":\"a\",\"symmetricKey\":{\"primaryKey\":\"AAAA\"},\"colour\":1}]}|enrollments[0] has unknown field 'colour'",

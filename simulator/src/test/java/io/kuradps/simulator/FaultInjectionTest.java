@@ -236,6 +236,17 @@ class FaultInjectionTest {
     }
 
     @Test
+    void delayedSuback() {
+        simulator.faults().on(Trigger.SUBSCRIBE).times(1).inject(Fault.delay(Duration.ofMillis(500)));
+        try (TestDevice device = TestDevice.open(simulator)) {
+            device.connect(simulator, "dev-1", KEY);
+            long start = System.nanoTime();
+            assertThat(device.subscribe(MqttQoS.AT_LEAST_ONCE, TestDevice.RESPONSES)).containsExactly(1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+        }
+    }
+
+    @Test
     void latencyDelaysEveryPacketOfOneDevice() {
         simulator.faults().latency("dev-1", Duration.ofMillis(200));
         long slow;

@@ -25,6 +25,7 @@ class LifecycleTest {
             assertThat(simulator.mqttPort()).isPositive();
             assertThat(simulator.webSocketPort()).isPositive().isNotEqualTo(simulator.mqttPort());
             assertThat(simulator.idScope()).isEqualTo("0ne0000CLI1");
+            assertThat(simulator.toString()).contains("wss://127.0.0.1:" + simulator.webSocketPort());
             assertThat(simulator.caCertificateFile()).isEqualTo(directory.resolve(DpsSimulator.CA_FILE_NAME));
             assertThat(simulator.enrollments().all()).hasSize(6);
             try (TestDevice device = TestDevice.open(simulator)) {
@@ -79,6 +80,7 @@ class LifecycleTest {
                 .isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
         simulator.close();
         assertThat(device.awaitClosed()).isTrue();
+        simulator.close(); // a second close is harmless
         try (DpsSimulator again = DpsSimulator.builder().mqttPort(port).webSocketPort(-1).start()) {
             assertThat(again.mqttPort()).isEqualTo(port);
         }

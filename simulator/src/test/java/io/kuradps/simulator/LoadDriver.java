@@ -234,9 +234,15 @@ final class LoadDriver {
         }
     }
 
+    /** Args: devices (2000), warm-up devices run first so the JIT has compiled TLS and MQTT (500). */
     public static void main(String[] args) throws InterruptedException {
         int devices = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         try (DpsSimulator simulator = simulator()) {
+            if (warmUp > 0) {
+                System.out.println("warm-up: " + run(simulator, warmUp, 100, Duration.ofMinutes(5)));
+                simulator.counters().reset();
+            }
             System.out.println(run(simulator, devices, 100, Duration.ofMinutes(5)));
         }
     }

@@ -101,8 +101,13 @@ final class TestDevice implements AutoCloseable {
 
     MqttConnectReturnCode connect(String clientId, String username, String password, boolean cleanSession,
             MqttVersion version) {
+        return connect(clientId, username, password, cleanSession, version, 60);
+    }
+
+    MqttConnectReturnCode connect(String clientId, String username, String password, boolean cleanSession,
+            MqttVersion version, int keepAliveSeconds) {
         var builder = MqttMessageBuilders.connect().clientId(clientId).username(username).cleanSession(cleanSession)
-                .keepAlive(60).protocolVersion(version);
+                .keepAlive(keepAliveSeconds).protocolVersion(version);
         if (password != null) {
             builder.password(password.getBytes(StandardCharsets.UTF_8));
         }

@@ -157,6 +157,37 @@ class X509AndTlsTest {
     }
 
     @Test
+    void serverAnswersAnOldClientHelloWithAProtocolVersionAlert() throws IOException {
+        for (int minor : new int[] {1, 2}) { // TLS 1.0 = 3.1, TLS 1.1 = 3.2
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", simulator.mqttPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(clientHello(minor));
+                byte[] answer = socket.getInputStream().readNBytes(7);
+                assertThat(answer[0]).as("record type alert").isEqualTo((byte) 21);
+                assertThat(answer[6]).as("alert protocol_version").isEqualTo((byte) 70);
+            }
+        }
+    }
+
+    /** A minimal ClientHello offering only TLS 1.{minor-1}, written by hand so the JDK client cannot veto it. */
+    private static byte[] clientHello(int minor) {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(3);
+        body.write(minor);
+        body.writeBytes(new byte[32]); // random
+        body.write(0); // no session id
+        body.writeBytes(new byte[] {0, 4, (byte) 0xC0, 0x09, (byte) 0xC0, 0x13}); // ECDHE AES-128-CBC suites
+        body.writeBytes(new byte[] {1, 0}); // no compression
+        body.writeBytes(new byte[] {0, 14, 0, 0x0a, 0, 4, 0, 2, 0, 0x17, 0, 0x0b, 0, 2, 1, 0}); // P-256, uncompressed
+        byte[] hello = body.toByteArray();
+        java.io.ByteArrayOutputStream record = new java.io.ByteArrayOutputStream();
+        record.writeBytes(new byte[] {22, 3, 1, (byte) ((hello.length + 4) >> 8), (byte) (hello.length + 4)});
+        record.writeBytes(new byte[] {1, 0, (byte) (hello.length >> 8), (byte) hello.length});
+        record.writeBytes(hello);
+        return record.toByteArray();
+    }
+
+    @Test
     void serverCertificateNamesLocalhostAndLoopback() throws Exception {
         try (SSLSocket socket = (SSLSocket) simulator.clientSslContext().getSocketFactory()
                 .createSocket("127.0.0.1", simulator.mqttPort())) {

@@ -32,7 +32,11 @@ final class AssignmentStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentStore.class);
     private static final int FORMAT = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Jackson starts slowly (~100 ms cold); this holder defers that to the first read or write, on the worker. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /** The configuration an assignment belongs to. */
     static final class Key {
@@ -90,7 +94,7 @@ final class AssignmentStore {
             return Optional.empty();
         }
         try {
-            JsonNode root = JSON.readTree(bytes);
+            JsonNode root = Json.MAPPER.readTree(bytes);
             if (root == null || root.path("format").asInt() != FORMAT) {
                 throw new IllegalArgumentException("unknown format");
             }
@@ -118,7 +122,7 @@ final class AssignmentStore {
 
     /** Replaces the stored assignment atomically. */
     void save(Key key, Assignment assignment) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("format", FORMAT);
         root.put("idScope", key.idScope);
         root.put("registrationId", key.registrationId);
@@ -130,7 +134,7 @@ final class AssignmentStore {
         root.put("assignedAt", assignment.assignedAt().toString());
         byte[] bytes;
         try {
-            bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+            bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
             throw new IOException("cannot encode the assignment", e);
         }

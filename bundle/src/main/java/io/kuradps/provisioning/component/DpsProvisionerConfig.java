@@ -71,7 +71,7 @@ import org.osgi.service.metatype.annotations.Option;
     String x509_certificate_path() default "";
 
     @AttributeDefinition(name = "PEM private key file", required = false,
-            description = "X.509: path of an unencrypted PKCS#8 PEM private key (BEGIN PRIVATE KEY).")
+            description = "X.509: path of the unencrypted PEM private key (PKCS#8, RSA or EC).")
     String x509_key_path() default "";
 
     @AttributeDefinition(name = "Keystore service PID", required = false,

@@ -15,6 +15,8 @@ import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -25,8 +27,9 @@ import javax.net.ssl.KeyManagerFactory;
  */
 public final class ClientIdentities {
 
-    private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
-    private static final String PKCS8_END = "-----END PRIVATE KEY-----";
+    /** A PEM private key block (any of the three encodings, or an encrypted one to be refused). */
+    private static final Pattern PEM_KEY = Pattern.compile(
+            "-----BEGIN ((?:ENCRYPTED |RSA |EC )?PRIVATE KEY)-----(.*?)-----END \\1-----", Pattern.DOTALL);
     private static final String[] KEY_ALGORITHMS = { "RSA", "EC" };
 
     private ClientIdentities() {
@@ -46,13 +49,10 @@ public final class ClientIdentities {
         return keyManagers(store, password);
     }
 
-    /**
-     * A PEM certificate file (leaf first, chain optional) and an unencrypted PKCS#8 PEM key
-     * ({@code BEGIN PRIVATE KEY}); other key formats get an error saying how to convert them.
-     */
+    /** A PEM certificate file (leaf first, chain optional) and an unencrypted PEM private key. */
     public static KeyManager[] fromPem(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = TrustAnchors.readCertificates(certificateFile);
-        PrivateKey key = readPkcs8Key(keyFile);
+        PrivateKey key = readPrivateKey(keyFile);
         return fromEntry(new KeyStore.PrivateKeyEntry(key, chain.toArray(new X509Certificate[0])));
     }
 
@@ -66,33 +66,46 @@ public final class ClientIdentities {
         return keyManagers(store, password);
     }
 
-    static PrivateKey readPkcs8Key(Path keyFile) throws IOException, GeneralSecurityException {
+    /**
+     * The private key of a PEM file: unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1
+     * ({@code BEGIN RSA PRIVATE KEY}) or SEC1 ({@code BEGIN EC PRIVATE KEY}).
+     */
+    static PrivateKey readPrivateKey(Path keyFile) throws IOException, GeneralSecurityException {
         String text = new String(Files.readAllBytes(keyFile), StandardCharsets.US_ASCII);
-        int begin = text.indexOf(PKCS8_BEGIN);
-        int end = text.indexOf(PKCS8_END);
-        if (begin < 0 || end < begin) {
-            if (text.contains("ENCRYPTED PRIVATE KEY")) {
-                throw new InvalidKeySpecException("the key file " + keyFile
-                        + " is encrypted; give an unencrypted PKCS#8 key or use a PKCS#12 file");
-            }
-            throw new InvalidKeySpecException("the key file " + keyFile + " holds no '" + PKCS8_BEGIN
-                    + "' block; convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8.pem");
+        Matcher block = PEM_KEY.matcher(text);
+        if (!block.find()) {
+            throw new InvalidKeySpecException("the key file " + keyFile + " holds no PEM private key block");
+        }
+        String type = block.group(1);
+        String body = block.group(2);
+        if (type.startsWith("ENCRYPTED") || body.contains("ENCRYPTED")) {
+            throw new InvalidKeySpecException("the key file " + keyFile + " is encrypted; decrypt it with "
+                    + "openssl pkcs8 -topk8 -nocrypt, or use a PKCS#12 file");
         }
         byte[] der;
         try {
-            der = Base64.getMimeDecoder().decode(text.substring(begin + PKCS8_BEGIN.length(), end));
+            der = Base64.getMimeDecoder().decode(body);
         } catch (IllegalArgumentException e) {
             throw new InvalidKeySpecException("the key file " + keyFile + " is not valid base64");
         }
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
-        for (String algorithm : KEY_ALGORITHMS) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (InvalidKeySpecException wrongAlgorithm) {
-                // try the next algorithm
-            }
+        switch (type) {
+            case "RSA PRIVATE KEY":
+                return KeyFactory.getInstance("RSA").generatePrivate(
+                        new PKCS8EncodedKeySpec(TraditionalKeys.rsaToPkcs8(der)));
+            case "EC PRIVATE KEY":
+                return KeyFactory.getInstance("EC").generatePrivate(
+                        new PKCS8EncodedKeySpec(TraditionalKeys.ecToPkcs8(der)));
+            default:
+                PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
+                for (String algorithm : KEY_ALGORITHMS) {
+                    try {
+                        return KeyFactory.getInstance(algorithm).generatePrivate(spec);
+                    } catch (InvalidKeySpecException wrongAlgorithm) {
+                        // try the next algorithm
+                    }
+                }
+                throw new InvalidKeySpecException("the key file " + keyFile + " holds neither an RSA nor an EC key");
         }
-        throw new InvalidKeySpecException("the key file " + keyFile + " holds neither an RSA nor an EC key");
     }
 
     private static KeyManager[] keyManagers(KeyStore store, char[] password) throws GeneralSecurityException {

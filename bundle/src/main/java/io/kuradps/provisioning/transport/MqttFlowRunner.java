@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,7 +60,7 @@ public final class MqttFlowRunner {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
     private MqttAsyncClient client;
-    private ScheduledThreadPoolExecutor pahoExecutor;
+    private PahoExecutor pahoExecutor;
     private SocketTracker sockets;
     /** Identifies the current connection; events of a closed one are dropped. */
     private int connectionSerial;
@@ -147,8 +146,7 @@ public final class MqttFlowRunner {
         connections++;
         roundTrips++;
         LOG.info("Connecting to {} as {}", endpoint, request.clientId());
-        pahoExecutor = new ScheduledThreadPoolExecutor(PAHO_THREADS, pahoThreads());
-        pahoExecutor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        pahoExecutor = new PahoExecutor(PAHO_THREADS, pahoThreads());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setCleanSession(true);
@@ -245,11 +243,20 @@ public final class MqttFlowRunner {
                     }
                 }
                 try {
+                    if (!pahoExecutor.settleConnect(CLOSE_TIMEOUT_MS)) {
+                        LOG.warn("Paho's connect task did not finish starting its threads within {} ms",
+                                CLOSE_TIMEOUT_MS);
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                try {
                     client.disconnectForcibly(0, CLOSE_TIMEOUT_MS, false);
                 } catch (MqttException e) {
                     LOG.debug("Already disconnected: {}", e.getMessage());
                 }
-                // A connect in progress ignores the forcible disconnect; closing its socket ends it.
+                // A connect still in its TCP, TLS or WebSocket handshake ignores the forcible disconnect; closing
+                // its socket ends it (settleConnect made sure it can no longer reach Paho's start-up window).
                 sockets.closeAll();
                 try {
                     client.close(true);
@@ -259,8 +266,8 @@ public final class MqttFlowRunner {
                 LOG.info("Disconnected from {}", endpoint);
             }
             if (pahoExecutor != null) {
-                // shutdown(), not shutdownNow(): Paho's connect task busy-waits, ignoring interrupts, for its
-                // receiver task to start; dropping that queued task would leave the connect thread spinning.
+                // shutdown(), not shutdownNow(): dropping the queued receiver task would leave Paho's connect task
+                // spinning (see PahoExecutor).
                 pahoExecutor.shutdown();
                 try {
                     if (!pahoExecutor.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {

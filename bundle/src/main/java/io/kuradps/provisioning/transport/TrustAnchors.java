@@ -52,13 +52,16 @@ public final class TrustAnchors {
      * @throws GeneralSecurityException when the file holds no certificate or a malformed one
      */
     public static List<X509Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {
+        List<X509Certificate> certificates;
         try (InputStream in = Files.newInputStream(file)) {
-            List<X509Certificate> certificates = parse(in);
-            if (certificates.isEmpty()) {
-                throw new CertificateException("no certificate found in " + file);
-            }
-            return certificates;
+            certificates = parse(in);
+        } catch (CertificateException e) {
+            throw new CertificateException("no readable certificate in " + file + " (" + e.getMessage() + ")", e);
         }
+        if (certificates.isEmpty()) {
+            throw new CertificateException("no readable certificate in " + file);
+        }
+        return certificates;
     }
 
     private static List<X509Certificate> parse(InputStream in) throws CertificateException {

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Dictionary;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningStatus;
 import io.kuradps.simulator.Attestation;
+import io.kuradps.simulator.DeviceIdentity;
 import io.kuradps.simulator.DpsSimulator;
 import io.kuradps.simulator.Enrollment;
 import io.kuradps.simulator.Enrollments;
@@ -59,7 +61,8 @@ class DpsProvisionerTest {
         simulator = DpsSimulator.builder().host("127.0.0.1").mqttPort(0).webSocketPort(0).idScope("0ne00000A0A")
                 .caDirectory(simulatorFiles)
                 .enrollments(Enrollments.of(
-                        Enrollment.individual("gateway-1", Attestation.symmetricKey(KEY)).withIotHubs(HUB)))
+                        Enrollment.individual("gateway-1", Attestation.symmetricKey(KEY)).withIotHubs(HUB),
+                        Enrollment.individual("gateway-x509", Attestation.x509BySimulatorCa()).withIotHubs(HUB)))
                 .start();
     }
 
@@ -142,6 +145,44 @@ class DpsProvisionerTest {
             second.deactivate();
         }
         assertThat(liveThreads()).isEmpty();
+    }
+
+    @Test
+    void x509FromAPkcs12FileAndAWrongPasswordNamed() throws Exception {
+        DeviceIdentity device = simulator.issueDeviceCertificate("gateway-x509");
+        Path p12 = Files.write(dataArea.resolve("device.p12"), device.pkcs12());
+        Object[] x509 = { "attestation", "x509", "symmetric.key", "", "registration.id", "gateway-x509",
+            "api.version", "2021-06-01", "x509.pkcs12.path", p12.toString() };
+
+        DpsProvisioner component = activate(config(simulator.mqttPort(),
+                append(x509, "x509.pkcs12.password", new String(device.password()))));
+        try {
+            assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
+            assertThat(next().getProperty(ASSIGNED_HUB)).isEqualTo(HUB);
+        } finally {
+            component.deactivate();
+        }
+
+        DpsProvisioner wrongPassword = activate(config(simulator.mqttPort(),
+                append(x509, "x509.pkcs12.password", "not-the-password")));
+        try {
+            // Same id scope, registration id and endpoint: the assignment just made is published from the cache.
+            assertThat(next().getProperty(SOURCE)).isEqualTo("cache");
+            assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
+            Event failed = next();
+            assertThat(failed.getTopic()).isEqualTo(TOPIC_FAILED);
+            assertThat((String) failed.getProperty("error.message")).startsWith("x509.pkcs12.password:")
+                    .doesNotContain(new String(device.password()));
+            assertThat(failed.getProperty("retryable")).isEqualTo(false);
+        } finally {
+            wrongPassword.deactivate();
+        }
+    }
+
+    private static Object[] append(Object[] pairs, Object... more) {
+        Object[] all = java.util.Arrays.copyOf(pairs, pairs.length + more.length);
+        System.arraycopy(more, 0, all, pairs.length, more.length);
+        return all;
     }
 
     @Test

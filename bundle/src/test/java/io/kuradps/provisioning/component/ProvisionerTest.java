@@ -170,15 +170,7 @@ class ProvisionerTest {
     void relevantChangeCancelsInFlightWorkWithdrawsTheOldHubAndRegistersAgain() throws Exception {
         CountDownLatch firstCancelled = new CountDownLatch(1);
         runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
-        runner.then(config -> {
-            try {
-                new CountDownLatch(1).await();
-            } catch (InterruptedException e) {
-                firstCancelled.countDown();
-                throw new CancelledRun();
-            }
-            return null;
-        });
+        runner.then(blockUntilCancelled(new CountDownLatch(1), firstCancelled));
         runner.then(config -> RegistrationResult.assigned(fromDps("hub-c", config.registrationId), 1));
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
@@ -263,15 +255,10 @@ class ProvisionerTest {
     void closeCancelsARunInFlightAndEndsTheThread() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch cancelled = new CountDownLatch(1);
+        List<Thread> worker = new CopyOnWriteArrayList<>();
         runner.then(config -> {
-            entered.countDown();
-            try {
-                new CountDownLatch(1).await();
-            } catch (InterruptedException e) {
-                cancelled.countDown();
-                throw new CancelledRun();
-            }
-            return null;
+            worker.add(Thread.currentThread());
+            return blockUntilCancelled(entered, cancelled).apply(config);
         });
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -281,7 +268,9 @@ class ProvisionerTest {
         System.out.printf("close() with a run in flight took %d ms%n", (System.nanoTime() - start) / 1_000_000);
 
         assertThat(cancelled.getCount()).isZero();
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("kura-dps-provisioner"));
+        // awaitTermination returns as the worker leaves its loop; the thread object dies a moment later.
+        worker.get(0).join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        assertThat(worker.get(0).isAlive()).isFalse();
         provisioner = null;
     }
 
@@ -295,6 +284,21 @@ class ProvisionerTest {
 
         assertThat(output.all).allSatisfy(r -> assertThat(r.properties.toString()).doesNotContain(DEVICE_KEY));
         assertThat(provisioner.status().toString()).doesNotContain(DEVICE_KEY);
+    }
+
+    /** A registration that blocks until it is interrupted, counting down {@code entered} and then {@code cancelled}. */
+    private static Function<ProvisioningConfig, RegistrationResult> blockUntilCancelled(CountDownLatch entered,
+            CountDownLatch cancelled) {
+        return config -> {
+            entered.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                cancelled.countDown();
+                throw new CancelledRun();
+            }
+            throw new AssertionError("a blocked registration ended without being cancelled");
+        };
     }
 
     private void awaitState(State state) throws InterruptedException {

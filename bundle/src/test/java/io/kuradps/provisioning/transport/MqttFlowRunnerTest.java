@@ -83,7 +83,9 @@ class MqttFlowRunnerTest {
         for (Thread thread : pahoThreads()) {
             thread.join(TimeUnit.SECONDS.toMillis(3));
         }
-        assertThat(pahoThreads()).isEmpty();
+        assertThat(pahoThreads()).as(() -> pahoThreads().stream()
+                .map(t -> t.getName() + java.util.Arrays.toString(t.getStackTrace()).replace(", ", "\n  "))
+                .collect(Collectors.joining("\n"))).isEmpty();
     }
 
     static Set<Thread> pahoThreads() {
@@ -105,7 +107,7 @@ class MqttFlowRunnerTest {
     private static MqttFlowRunner runner(String host, int port, boolean webSocket, List<X509Certificate> trusted,
             KeyManager[] identity) throws Exception {
         DpsEndpoint endpoint = new DpsEndpoint(host, port, webSocket, TlsSocketFactories.create(trusted, identity));
-        return new MqttFlowRunner(endpoint, Clock.systemUTC(), Duration.ofSeconds(10));
+        return new MqttFlowRunner(endpoint, Clock.systemUTC(), Duration.ofSeconds(3));
     }
 
     private FlowResult run(RegistrationSettings settings, int port, boolean webSocket, KeyManager[] identity)
@@ -168,14 +170,19 @@ class MqttFlowRunnerTest {
     }
 
     @Test
-    void traditionalPemKeysGetAnErrorSayingHowToConvert(@TempDir Path files) throws Exception {
+    void x509WithATraditionalSec1KeyFile(@TempDir Path files) throws Exception {
         DeviceIdentity device = simulator.issueDeviceCertificate("gateway-x509");
         Path certificate = Files.writeString(files.resolve("device.pem"), device.certificatePem());
-        Path sec1Key = Files.writeString(files.resolve("device.key"), device.privateKeyPem());
+        PrivateKey privateKey = (PrivateKey) device.keyStore().getKey(DeviceIdentity.ALIAS, device.password());
+        String sec1Pem = TestCertificates.traditionalPem(privateKey);
+        assertThat(sec1Pem).startsWith("-----BEGIN EC PRIVATE KEY-----");
+        Path sec1Key = Files.writeString(files.resolve("device.key"), sec1Pem);
         Path p12 = Files.write(files.resolve("device.p12"), device.pkcs12());
 
-        assertThatThrownBy(() -> ClientIdentities.fromPem(certificate, sec1Key))
-                .hasMessageContaining("openssl pkcs8 -topk8");
+        FlowResult result = run(settings("gateway-x509", Credentials.x509(), Duration.ofSeconds(60)),
+                simulator.mqttPort(), false, ClientIdentities.fromPem(certificate, sec1Key));
+
+        assertThat(result.registration().flatMap(DeviceRegistration::assignedHub)).contains(HUB);
         assertThatThrownBy(() -> ClientIdentities.fromPkcs12(p12, "wrong".toCharArray()))
                 .isInstanceOf(UnrecoverableKeyException.class).hasMessageContaining("wrong password")
                 .hasMessageNotContaining(new String(device.password()));
@@ -262,6 +269,40 @@ class MqttFlowRunnerTest {
         // Accepts TCP (through the backlog) and never answers the ClientHello: the handshake read blocks.
         try (ServerSocket silent = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
             cancelWhileConnected(runner("localhost", silent.getLocalPort(), false, simulatorCa, null), "gateway-1");
+        }
+    }
+
+    @Test
+    void cancellingAtWhateverPointTheConnectHasReachedNeverLeavesAThread() throws Exception {
+        // Cancelling as soon as Paho's first thread exists lands in the TCP connect or the TLS handshake; as soon as
+        // its receiver thread exists, inside Paho's thread start-up, where Paho 1.2.5 can be left spinning.
+        for (int run = 0; run < 12; run++) {
+            String trigger = run % 3 == 0 ? "" : "MQTT Rec";
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                MqttFlowRunner runner = runner("localhost", run % 2 == 0 ? simulator.mqttPort()
+                        : simulator.webSocketPort(), run % 2 == 1, simulatorCa, null);
+                Future<FlowResult> running = caller.submit(() -> runner.run(new RegistrationFlow(
+                        settings("gateway-1", Credentials.symmetricKey(KEY), Duration.ofSeconds(60)),
+                        Clock.systemUTC(), new Random()), retries::add));
+                awaitPahoThread(trigger);
+                running.cancel(true);
+                caller.shutdown();
+                assertThat(caller.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+                noPahoThreadOutlivesARun();
+            } finally {
+                caller.shutdownNow();
+            }
+        }
+    }
+
+    /** Waits (bounded) until a Paho thread whose name starts with {@code prefix} exists. */
+    private static void awaitPahoThread(String prefix) throws InterruptedException {
+        CountDownLatch never = new CountDownLatch(1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pahoThreads().stream().noneMatch(t -> t.getName().startsWith(prefix))
+                && System.nanoTime() < deadline) {
+            never.await(1, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kuradps.provisioning.transport;
 
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -21,6 +22,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A throwaway CA and a server certificate for a name other than localhost, to prove hostname verification. */
@@ -48,6 +50,15 @@ final class TestCertificates {
     static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type
                 + "-----\n";
+    }
+
+    /** The key as OpenSSL writes it traditionally: PKCS#1 for RSA, SEC1 with the curve named for EC. */
+    static String traditionalPem(PrivateKey key) throws Exception {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            writer.writeObject(key);
+        }
+        return text.toString();
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws Exception {
