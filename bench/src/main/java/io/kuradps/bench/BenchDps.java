@@ -11,6 +11,11 @@ import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The DPS both clients talk to in the single-device benchmarks: the simulator (retry-after 1 s, assigned on the
@@ -26,16 +31,52 @@ final class BenchDps implements AutoCloseable {
             "8isrFI1sGsIlvvFSSFRiMfCNzv21fjbE/+ah/lSh3lF8e2YG1Te7w1KpZhJFFXJrqYKi9yegxkqIChbqOS9Egw==";
     private static final long PORT_WAIT_MILLIS = 120_000;
 
+    /** The in-process simulator, or null when it runs in a process of its own. */
     final DpsSimulator simulator;
     final CountingProxy proxy;
     final OurRegistrar ours;
     final SdkRegistrar sdk;
+    private final AutoCloseable dps;
 
-    private BenchDps(DpsSimulator simulator, CountingProxy proxy, OurRegistrar ours, SdkRegistrar sdk) {
+    private BenchDps(DpsSimulator simulator, AutoCloseable dps, CountingProxy proxy, OurRegistrar ours,
+            SdkRegistrar sdk) {
         this.simulator = simulator;
+        this.dps = dps;
         this.proxy = proxy;
         this.ours = ours;
         this.sdk = sdk;
+    }
+
+    /** The simulator's runnable jar in its own process, behind the relay in this one. */
+    static BenchDps external(Path root, Path work) throws Exception {
+        ExternalSimulator external = ExternalSimulator.start(root, work, ID_SCOPE, GROUP_KEY);
+        try {
+            CountingProxy proxy = bindProxy(external.mqttPort());
+            List<X509Certificate> ca = TrustAnchors.readCertificates(external.caCertificateFile());
+            return new BenchDps(null, external, proxy, new OurRegistrar(ID_SCOPE, HOST, SDK_PORT, ca),
+                    new SdkRegistrar(ID_SCOPE, HOST, () -> trusting(ca)));
+        } catch (Exception e) {
+            external.close();
+            throw e;
+        }
+    }
+
+    /** An SSLContext trusting only these CA certificates. */
+    private static SSLContext trusting(List<X509Certificate> ca) {
+        try {
+            KeyStore anchors = KeyStore.getInstance("PKCS12");
+            anchors.load(null, null);
+            for (int i = 0; i < ca.size(); i++) {
+                anchors.setCertificateEntry("ca-" + i, ca.get(i));
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(anchors);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot trust the simulator's CA", e);
+        }
     }
 
     static BenchDps start(Path work) throws IOException, GeneralSecurityException, InterruptedException {
@@ -48,7 +89,7 @@ final class BenchDps implements AutoCloseable {
         OurRegistrar ours = new OurRegistrar(ID_SCOPE, HOST, SDK_PORT,
                 TrustAnchors.readCertificates(simulator.caCertificateFile()));
         SdkRegistrar sdk = new SdkRegistrar(ID_SCOPE, HOST, simulator::clientSslContext);
-        return new BenchDps(simulator, proxy, ours, sdk);
+        return new BenchDps(simulator, simulator, proxy, ours, sdk);
     }
 
     /** Port 8883 may be held for a while by another build's tests on a shared machine: wait for it, bounded. */
@@ -77,8 +118,8 @@ final class BenchDps implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() throws Exception {
         proxy.close();
-        simulator.close();
+        dps.close();
     }
 }

@@ -111,14 +111,14 @@ public final class BenchMain {
 
     private String sections(Path work) throws Exception {
         StringBuilder out = new StringBuilder();
-        if (only.contains("assign") || only.contains("footprint")) {
+        if (only.contains("assign")) {
             try (BenchDps dps = BenchDps.start(work)) {
-                if (only.contains("assign")) {
-                    out.append(assignment(dps));
-                }
-                if (only.contains("footprint")) {
-                    out.append(footprint(dps));
-                }
+                out.append(assignment(dps));
+            }
+        }
+        if (only.contains("footprint")) {
+            try (BenchDps dps = BenchDps.external(root, work)) {
+                out.append(footprint(dps));
             }
         }
         if (only.contains("startup")) {
@@ -257,9 +257,11 @@ public final class BenchMain {
                                 + "; not OSGi bundles, and the SDK does not ship a Kura package"))));
         out.append("""
 
-                Threads: live threads of the client under test, sampled every 1 ms during one registration \
-                (threads of the simulator, the relay and the sampler excluded), three registrations per client, \
-                after warm-up. "settled" = after waiting up to 10 s for the count to return to "before".
+                Threads and heap are measured with the simulator's runnable jar in a process of its own (same \
+                settings), so that the bench's JVM holds only the client under test, the byte-counting relay and \
+                the bench. Threads: live threads of the client, sampled every 1 ms during one registration (the \
+                relay's and the sampler's threads excluded), three registrations per client, after one warm-up \
+                registration each. "settled" = after waiting up to 10 s for the count to return to "before".
 
                 """);
         List<List<String>> rows = new ArrayList<>();
@@ -272,12 +274,21 @@ public final class BenchMain {
                 "time to settle", "threads left over"), rows));
         out.append(String.format(Locale.ROOT, """
 
-                Heap retained per registration (used heap after 3 full GCs, before and after %d more \
-                registrations with one registration id, simulator counters cleared, divided by %d; noise of a few \
-                KiB either way is GC bookkeeping): ours %s, SDK %s.
+                Heap: used heap after 3 full GCs (`MemoryMXBean.gc()`), after %d warm-up registrations and then \
+                after every %d further registrations with one registration id. Growth per registration is the \
+                slope from the first to the last measurement after warm-up steps; GC and JIT bookkeeping move \
+                these figures by some KiB either way.
 
-                """, oursHeap.registrations(), oursHeap.registrations(), kib(oursHeap.retainedBytesPerRegistration()),
-                kib(sdkHeap.retainedBytesPerRegistration())));
+                """, 3, oursHeap.registrationsPerStep()));
+        List<List<String>> heapRows = new ArrayList<>();
+        for (FootprintBench.Heap heap : List.of(oursHeap, sdkHeap)) {
+            heapRows.add(List.of(heap.client(),
+                    String.join(" / ", heap.usedBytes().stream().map(Markdown::mib).toList()),
+                    kib(Math.round(heap.slopeBytesPerRegistration()))));
+        }
+        out.append(table(List.of("client", "used heap at 0 / 10 / 20 / 30 registrations", "growth per registration (10 -> 30)"),
+                heapRows));
+        out.append('\n');
         return out.toString();
     }
 

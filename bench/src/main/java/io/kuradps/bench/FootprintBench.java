@@ -21,11 +21,19 @@ final class FootprintBench {
             List<String> lingering) {
     }
 
-    record Heap(String client, int registrations, long retainedBytesPerRegistration) {
+    /** Used heap after full GCs, before and after each step of registrations. */
+    record Heap(String client, int registrationsPerStep, List<Long> usedBytes) {
+        /** Growth per registration from the end of the first step to the end of the last. */
+        double slopeBytesPerRegistration() {
+            return (usedBytes.get(usedBytes.size() - 1) - usedBytes.get(1))
+                    / (double) (registrationsPerStep * (usedBytes.size() - 2));
+        }
     }
 
     private static final long SETTLE_LIMIT_MILLIS = 10_000;
-    private static final int HEAP_REGISTRATIONS = 10;
+    private static final int HEAP_WARM_UP = 3;
+    private static final int HEAP_STEP = 10;
+    private static final int HEAP_STEPS = 3;
 
     private final BenchDps dps;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -84,21 +92,31 @@ final class FootprintBench {
         }
     }
 
-    /** Heap still in use after n registrations with the same id (so the simulator's state does not grow), per registration. */
+    /**
+     * Used heap after full GCs, measured every {@value #HEAP_STEP} registrations with one registration id (so
+     * that a server's per-device state could not grow), after a few warm-up registrations.
+     */
     Heap heap(Registrar registrar, String registrationId) throws Exception {
         String key = BenchDps.deviceKey(registrationId);
-        registrar.register(registrationId, key);
-        long before = usedAfterGc();
-        for (int i = 0; i < HEAP_REGISTRATIONS; i++) {
+        for (int i = 0; i < HEAP_WARM_UP; i++) {
             registrar.register(registrationId, key);
         }
-        dps.proxy.awaitIdle(5000);
-        long after = usedAfterGc();
-        return new Heap(registrar.name(), HEAP_REGISTRATIONS, (after - before) / HEAP_REGISTRATIONS);
+        List<Long> used = new ArrayList<>();
+        used.add(usedAfterGc());
+        for (int step = 0; step < HEAP_STEPS; step++) {
+            for (int i = 0; i < HEAP_STEP; i++) {
+                registrar.register(registrationId, key);
+            }
+            dps.proxy.awaitIdle(5000);
+            used.add(usedAfterGc());
+        }
+        return new Heap(registrar.name(), HEAP_STEP, used);
     }
 
     private long usedAfterGc() {
-        dps.simulator.counters().reset();
+        if (dps.simulator != null) {
+            dps.simulator.counters().reset();
+        }
         for (int i = 0; i < 3; i++) {
             memory.gc();
         }
