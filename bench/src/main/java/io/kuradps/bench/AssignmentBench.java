@@ -50,12 +50,19 @@ final class AssignmentBench {
     Scenario run(String name, Duration latency) throws Exception {
         dps.simulator.faults().latency(latency);
         try {
-            for (int i = 0; i < WARM_UP; i++) {
-                measure(dps.ours, name + "-warm-ours-" + i);
-                measure(dps.sdk, name + "-warm-sdk-" + i);
-            }
             Series ours = new Series(dps.ours.name(), new ArrayList<>(), new ArrayList<>());
             Series sdk = new Series(dps.sdk.name(), new ArrayList<>(), new ArrayList<>());
+            for (int i = 0; i < WARM_UP; i++) {
+                for (Series series : List.of(ours, sdk)) {
+                    String id = name + "-warm-" + (series == ours ? "ours" : "sdk") + "-" + i;
+                    try {
+                        measure(series == ours ? dps.ours : dps.sdk, id);
+                    } catch (Exception e) {
+                        series.failures().add(id + " (warm-up): " + e);
+                        System.out.println("  " + id + " failed: " + e);
+                    }
+                }
+            }
             for (int i = 0; i < registrations; i++) {
                 boolean oursFirst = i % 2 == 0;
                 for (Series series : oursFirst ? List.of(ours, sdk) : List.of(sdk, ours)) {

@@ -15,6 +15,9 @@ import javax.net.ssl.SSLContext;
  */
 final class SdkRegistrar implements Registrar {
 
+    /** Half the SDK's default of 60 s, so that a stuck registration costs the run less. */
+    static final int TIMEOUT_SECONDS = 30;
+
     private final String idScope;
     private final String host;
     private final Supplier<SSLContext> trustingSimulator;
@@ -39,7 +42,7 @@ final class SdkRegistrar implements Registrar {
         ProvisioningDeviceClientRegistrationResult result;
         long assigned;
         try {
-            result = client.registerDeviceSync();
+            result = client.registerDeviceSync(TIMEOUT_SECONDS);
             assigned = System.nanoTime();
         } finally {
             client.close();
