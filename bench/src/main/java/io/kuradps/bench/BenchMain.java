@@ -49,6 +49,17 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        try {
+            benchmark(args);
+        } catch (Exception | Error e) {
+            // A client's leftover non-daemon threads must not keep a failed run alive.
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void benchmark(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         Path root = Paths.get(".");
         int registrations = 30;
@@ -76,7 +87,6 @@ public final class BenchMain {
         bench.policies = policies;
         bench.fleetRepeats = fleetRepeats;
         bench.run();
-        System.exit(0);
     }
 
     private void run() throws Exception {
@@ -116,13 +126,13 @@ public final class BenchMain {
                 out.append(assignment(dps));
             }
         }
+        if (only.contains("startup")) {
+            out.append(startup(work));
+        }
         if (only.contains("footprint")) {
             try (BenchDps dps = BenchDps.external(root, work)) {
                 out.append(footprint(dps));
             }
-        }
-        if (only.contains("startup")) {
-            out.append(startup(work));
         }
         if (only.contains("fleet")) {
             out.append(fleet(work));
@@ -288,14 +298,15 @@ public final class BenchMain {
         for (FootprintBench.Heap heap : heaps) {
             heapRows.add(List.of(heap.client(),
                     String.join(" / ", heap.usedBytes().stream().map(Markdown::mib).toList()),
-                    kib(Math.round(heap.slopeBytesPerRegistration()))));
+                    kib(Math.round(heap.slopeBytesPerRegistration())), heap.failures().isEmpty() ? "0"
+                            : heap.failures().size() + ": " + heap.failures().get(0)));
         }
-        out.append(table(List.of("client", "used heap at 0 / 10 / 20 / 30 registrations", "growth per registration (10 -> 30)"),
-                heapRows));
+        out.append(table(List.of("client", "used heap at 0 / 10 / 20 / 30 registrations", "growth per registration (10 -> 30)",
+                "registrations that failed (skipped)"), heapRows));
         out.append('\n');
         if (!failures.isEmpty()) {
             out.append("\nFailed during the footprint measurements (left out above): ").append(String.join("; ", failures))
-                    .append("\n");
+                    .append("\n\n");
         }
         return out.toString();
     }
@@ -404,7 +415,9 @@ public final class BenchMain {
                 ours runs the real `RegistrationFlow` (its timers on the event loop), the other two policies run \
                 a minimal state machine (`PolicyGateway`) that sends the same packets built by our protocol core. \
                 TLS is real (server certificate checked against the simulator's CA, no host name check), as are \
-                the simulator and its throttle. Requests are counted by the simulator. A smaller unrecorded run                 (N/5 gateways, ours) warms the JVM first; then the policies run in turn, %d time(s) each,                 interleaved; the chart shows the first run of each.
+                the simulator and its throttle. Requests are counted by the simulator. A smaller unrecorded run \
+                (N/5 gateways, ours) warms the JVM first; then the policies run in turn, %d time(s) each, \
+                interleaved; the chart shows the first run of each.
 
                 """, gateways, bench.startWindow().toSeconds(), rate, gateways, fleetRepeats));
         List<List<String>> rows = new ArrayList<>();
