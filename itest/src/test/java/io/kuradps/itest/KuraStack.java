@@ -54,6 +54,9 @@ public final class KuraStack {
         options.add(systemProperty("org.ops4j.pax.url.mvn.useFallbackRepositories").value("false"));
         options.add(systemProperty("org.ops4j.pax.url.mvn.offline").value("true"));
 
+        // Our bundle logs at every level, so the secret checks see debug lines too.
+        options.add(systemProperty("org.slf4j.simpleLogger.log.io.kuradps").value("debug"));
+
         Path stacks = Paths.get(requiredProperty("kuradps.stacks.dir"));
         bundlesIn(stacks.resolve("common")).forEach(options::add);
         bundlesIn(stacks.resolve(NAME).resolve("bundles")).forEach(options::add);

@@ -70,6 +70,27 @@ public class ProvisioningIT extends SimulatedDpsSupport {
     }
 
     @Test
+    public void neitherTheKeyNorTheSasTokenReachesALogLineOrAnEvent() throws Exception {
+        String key = enrollIndividual("gw-secret", HUB_A);
+        String wrongKey = newKey();
+        String log;
+        try (StandardErrorCapture capture = StandardErrorCapture.start()) {
+            individual("gw-secret", key).applyTo(configurationAdmin);
+            awaitAssigned("gw-secret");
+            // Also through a failure, whose explanation is the likeliest place for a secret to slip in.
+            individual("gw-secret", wrongKey).applyTo(configurationAdmin);
+            events.await(TOPIC_FAILED, STEP);
+            log = capture.text();
+        }
+        assertTrue("the bundle logged while registering", log.contains("gw-secret"));
+        String everything = log + events.seen();
+        assertFalse("key in logs or events", everything.contains(key));
+        assertFalse("wrong key in logs or events", everything.contains(wrongKey));
+        assertFalse("SAS token in logs or events", everything.contains("SharedAccessSignature"));
+        assertFalse("SAS signature in logs or events", everything.contains("sig="));
+    }
+
+    @Test
     public void groupEnrollmentDerivesTheDeviceKeyFromTheGroupKey() throws Exception {
         String groupKey = newKey();
         simulator.enrollments().put(Enrollment.group("kura-gateways", Attestation.symmetricKey(groupKey))

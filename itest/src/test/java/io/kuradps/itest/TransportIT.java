@@ -8,7 +8,6 @@ import static org.junit.Assert.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -54,13 +53,8 @@ public class TransportIT extends SimulatedDpsSupport {
                 Attestation.x509(device.certificatePem())).withIotHubs(HUB_B));
         Path certificate = Files.write(workDirectory.resolve("device.crt"),
                 device.certificatePem().getBytes(StandardCharsets.US_ASCII));
-        // The component reads PKCS#8 (BEGIN PRIVATE KEY); the simulator writes the traditional form, so convert
-        // as a user would with openssl pkcs8 -topk8.
-        byte[] pkcs8 = device.keyStore().getKey(DeviceIdentity.ALIAS, device.password()).getEncoded();
-        String pkcs8Pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
-                + "\n-----END PRIVATE KEY-----\n";
-        Path key = Files.write(workDirectory.resolve("device.key"), pkcs8Pem.getBytes(StandardCharsets.US_ASCII));
+        Path key = Files.write(workDirectory.resolve("device.key"),
+                device.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
 
         configuration(simulator)
                 .set("registration.id", "gw-x509-pem")
