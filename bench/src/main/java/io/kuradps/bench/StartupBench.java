@@ -1,0 +1,112 @@
+package io.kuradps.bench;
+
+import io.kuradps.simulator.Attestation;
+import io.kuradps.simulator.DpsSimulator;
+import io.kuradps.simulator.Enrollment;
+import io.kuradps.simulator.Enrollments;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Benchmark 2: start-up on the gateway runtime's bundle set (Kura 5 stack), each boot a fresh JVM. Cold: a new
+ * framework storage, so DPS is contacted. Cached: the storage of a cold boot, so the assignment comes from the
+ * bundle's cache.
+ */
+final class StartupBench {
+
+    /** One boot. */
+    record Boot(double activateMs, double startToAssignedMs, String source, double jvmUptimeMs) {
+    }
+
+    record Result(List<Boot> cold, List<Boot> cached) {
+    }
+
+    private static final Pattern ACTIVATED = Pattern.compile("Activated in (\\d+) ms");
+    private static final Pattern PROBE = Pattern.compile(StartupProbe.RESULT
+            + " startCallMs=\\S+ startToAssignedMs=(\\S+) source=(\\S+) jvmUptimeMs=(\\d+)");
+    private static final String REGISTRATION_ID = "kura-gateway-bench";
+    private static final String KEY = "DfWFmJ5PfKyneA3UOtnHVcjBwxxBnlN3n+ANQ5VWj5g=";
+
+    private final Path root;
+    private final Path work;
+    private final String classPath;
+
+    StartupBench(Path root, Path work) {
+        this.root = root;
+        this.work = work;
+        this.classPath = System.getProperty("java.class.path");
+    }
+
+    Result run(int boots) throws Exception {
+        Path bundles = root.resolve("feature/target/bundles");
+        if (!Files.isDirectory(bundles)) {
+            throw new IllegalStateException(bundles + " is missing: build the feature module first (bench/run does)");
+        }
+        try (DpsSimulator simulator = DpsSimulator.builder().host("127.0.0.1").mqttPort(0).webSocketPort(-1)
+                .caDirectory(work.resolve("startup-ca")).retryAfterSeconds(1).pollsBeforeAssignment(1)
+                .enrollments(Enrollments.of(Enrollment.individual(REGISTRATION_ID, Attestation.symmetricKey(KEY))
+                        .withIotHubs("startup-hub.azure-devices.net")))
+                .start()) {
+            Path config = configuration(simulator);
+            List<Boot> cold = new ArrayList<>();
+            List<Boot> cached = new ArrayList<>();
+            for (int i = 0; i < boots; i++) {
+                Path storage = work.resolve("startup-osgi-" + i);
+                cold.add(boot(bundles, config, storage));
+                cached.add(boot(bundles, config, storage));
+                System.out.printf("  boot %d: cold %.0f ms (activate %.0f ms), cached %.0f ms (activate %.0f ms)%n", i,
+                        cold.get(i).startToAssignedMs(), cold.get(i).activateMs(), cached.get(i).startToAssignedMs(),
+                        cached.get(i).activateMs());
+            }
+            return new Result(cold, cached);
+        }
+    }
+
+    /** The gateway runtime's demo configuration, pointed at this simulator and this enrollment. */
+    private Path configuration(DpsSimulator simulator) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(root.resolve("config/runtime-demo.properties"),
+                StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        properties.setProperty("registration.id", REGISTRATION_ID);
+        properties.setProperty("symmetric.key", KEY);
+        properties.setProperty("id.scope", simulator.idScope());
+        properties.setProperty("global.endpoint", simulator.host() + ":" + simulator.mqttPort());
+        properties.setProperty("ca.file", simulator.caCertificateFile().toAbsolutePath().toString());
+        Path file = work.resolve("startup.properties");
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            properties.store(writer, "kura-dps bench: start-up");
+        }
+        return file;
+    }
+
+    private Boot boot(Path bundles, Path config, Path storage) throws Exception {
+        Path log = Files.createTempFile(work, "boot", ".log");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classPath, StartupProbe.class.getName(), bundles.toString(), config.toString(),
+                storage.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("a boot took over 120 s; log in " + log);
+        }
+        String output = Files.readString(log);
+        Matcher probe = PROBE.matcher(output);
+        Matcher activated = ACTIVATED.matcher(output);
+        if (!probe.find() || !activated.find()) {
+            throw new IllegalStateException("boot did not report ASSIGNED and activation; log in " + log);
+        }
+        return new Boot(Double.parseDouble(activated.group(1)), Double.parseDouble(probe.group(1)), probe.group(2),
+                Double.parseDouble(probe.group(3)));
+    }
+}

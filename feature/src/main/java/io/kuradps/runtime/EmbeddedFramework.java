@@ -1,0 +1,78 @@
+package io.kuradps.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/**
+ * Equinox, started through the standard launch API, with every bundle of one directory installed and
+ * started. Bundles are not on the class path: they see only what the framework exports, as on Kura.
+ */
+final class EmbeddedFramework {
+
+    /** Service property the runtime-support bundle's OutcomeForwarder looks for. */
+    private static final String OUTCOME_LISTENER_PROPERTY = "kuradps.runtime.outcome.listener";
+
+    private final Framework framework;
+
+    private EmbeddedFramework(Framework framework) {
+        this.framework = framework;
+    }
+
+    /**
+     * @param outcomes receives the properties of each ASSIGNED and FAILED provisioning event; registered
+     *            before any bundle starts, so no event is missed
+     */
+    static EmbeddedFramework start(Path bundleDirectory, Map<String, String> properties,
+            Consumer<Map<String, Object>> outcomes) throws BundleException, IOException {
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
+        Framework framework = factory.newFramework(properties);
+        framework.init();
+        Hashtable<String, Object> listenerProperties = new Hashtable<>();
+        listenerProperties.put(OUTCOME_LISTENER_PROPERTY, Boolean.TRUE);
+        framework.getBundleContext().registerService(Consumer.class, outcomes, listenerProperties);
+
+        List<Bundle> installed = new ArrayList<>();
+        try (Stream<Path> jars = Files.list(bundleDirectory)) {
+            for (Path jar : jars.filter(path -> path.toString().endsWith(".jar")).sorted().toList()) {
+                installed.add(framework.getBundleContext().installBundle(jar.toUri().toString()));
+            }
+        }
+        framework.start();
+        for (Bundle bundle : installed) {
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                try {
+                    bundle.start();
+                } catch (BundleException e) {
+                    System.err.println("WARNING: bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
+                }
+            }
+        }
+        return new EmbeddedFramework(framework);
+    }
+
+    /** Blocks until the framework stops, e.g. through the shell's {@code stop 0}. */
+    void awaitStop() throws InterruptedException {
+        this.framework.waitForStop(0);
+    }
+
+    /** Stops every bundle (deactivating the provisioning component) and waits, at most 30 s, for the end. */
+    void stop() throws BundleException, InterruptedException {
+        this.framework.stop();
+        this.framework.waitForStop(30_000);
+    }
+}

@@ -1,0 +1,75 @@
+package io.kuradps.runtime.support.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+import org.eclipse.kura.KuraErrorCode;
+import org.eclipse.kura.KuraException;
+import org.eclipse.kura.crypto.CryptoService;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Stands in for Kura's CryptoService in the demo runtime: AES/GCM with the text form Kura uses,
+ * {@code base64(iv)-base64(ciphertext)}, so Password values travel through ConfigAdmin encrypted as on a
+ * gateway. The key is random per process: nothing encrypted here outlives the runtime, which is all a demo
+ * needs and keeps a fixed key out of the source.
+ */
+@Component(service = CryptoService.class)
+public final class DemoCryptoService implements CryptoService {
+
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    private static final int IV_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final char SEPARATOR = '-';
+
+    private final SecureRandom random = new SecureRandom();
+    private final SecretKey key;
+
+    public DemoCryptoService() throws GeneralSecurityException {
+        KeyGenerator generator = KeyGenerator.getInstance("AES");
+        generator.init(256, this.random);
+        this.key = generator.generateKey();
+    }
+
+    @Override
+    public char[] encryptAes(char[] value) throws KuraException {
+        byte[] iv = new byte[IV_BYTES];
+        this.random.nextBytes(iv);
+        try {
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(Cipher.ENCRYPT_MODE, this.key, new GCMParameterSpec(TAG_BITS, iv));
+            byte[] ciphertext = cipher.doFinal(new String(value).getBytes(StandardCharsets.UTF_8));
+            Base64.Encoder base64 = Base64.getEncoder();
+            return (base64.encodeToString(iv) + SEPARATOR + base64.encodeToString(ciphertext)).toCharArray();
+        } catch (GeneralSecurityException e) {
+            throw new KuraException(KuraErrorCode.ENCODE_ERROR, e, "AES/GCM encryption failed");
+        }
+    }
+
+    @Override
+    public char[] decryptAes(char[] encryptedValue) throws KuraException {
+        String text = new String(encryptedValue);
+        int separator = text.indexOf(SEPARATOR);
+        if (separator <= 0 || separator != text.lastIndexOf(SEPARATOR)) {
+            throw new KuraException(KuraErrorCode.DECODER_ERROR, "value is not of the form base64(iv)-base64(ciphertext)");
+        }
+        try {
+            Base64.Decoder base64 = Base64.getDecoder();
+            byte[] iv = base64.decode(text.substring(0, separator));
+            byte[] ciphertext = base64.decode(text.substring(separator + 1));
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(Cipher.DECRYPT_MODE, this.key, new GCMParameterSpec(TAG_BITS, iv));
+            return new String(cipher.doFinal(ciphertext), StandardCharsets.UTF_8).toCharArray();
+        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            // The cause may quote the input; the message must not, since the input is a secret.
+            throw new KuraException(KuraErrorCode.DECODER_ERROR, "value was not encrypted by this CryptoService");
+        }
+    }
+}
