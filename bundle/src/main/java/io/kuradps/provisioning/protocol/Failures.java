@@ -161,7 +161,10 @@ final class Failures {
                 .append(settings.registrationId())
                 .append(" matches the enrollment; the enrollment exists and is enabled.");
         text.append(clockWarning(sasExpiry, now));
-        text.append(" Nothing changes until the configuration or the enrollment does.");
+        if (!clockLooksUnset(now)) {
+            // With an unset clock the failure is retryable: a later run with a set clock may well succeed.
+            text.append(" Nothing changes until the configuration or the enrollment does.");
+        }
         return text.toString();
     }
 
