@@ -81,9 +81,12 @@ class ProtocolPropertiesTest {
         }).doesNotThrowAnyException();
     }
 
-    /** Whatever arrives in whatever order, the flow never throws, keeps timers within the deadline, and ends. */
+    /**
+     * Whatever arrives in whatever order, the flow never throws, keeps timers within the deadline, and ends; it
+     * never polls before a 202's retry-after, nor sends any request before a 429's or 5xx's retry-after.
+     */
     @Property(tries = 300)
-    void flowSurvivesAnyEventSequence(@ForAll @Size(max = 40) List<@IntRange(min = 0, max = 11) Integer> events,
+    void flowSurvivesAnyEventSequence(@ForAll @Size(max = 40) List<@IntRange(min = 0, max = 13) Integer> events,
             @ForAll long seed) throws Exception {
         RegistrationSettings settings = RegistrationSettingsTest.valid().responseTimeout(Duration.ofSeconds(10))
                 .overallDeadline(Duration.ofMinutes(5)).build();
@@ -91,6 +94,7 @@ class ProtocolPropertiesTest {
         Instant deadline = FlowDriver.START.plus(settings.overallDeadline());
         check(driver, driver.flow.start(), deadline);
         Instant noPollBefore = Instant.MIN;
+        Instant noRequestBefore = Instant.MIN;
         for (int event : events) {
             boolean doneBefore = driver.flow.isDone();
             Instant now = driver.clock.instant();
@@ -101,7 +105,14 @@ class ProtocolPropertiesTest {
             if (event == 2 && actions.size() == 1 && actions.get(0) instanceof FlowAction.ScheduleTimer) {
                 noPollBefore = now.plusSeconds(7);
             }
+            if (event >= 12 && actions.stream().anyMatch(a -> a instanceof FlowAction.Retrying)) {
+                noRequestBefore = now.plusSeconds(7);
+            }
             for (FlowAction action : actions) {
+                if (action instanceof FlowAction.Publish || action instanceof FlowAction.Connect) {
+                    assertThat(driver.clock.instant()).as("no request before a throttle's retry-after")
+                            .isAfterOrEqualTo(noRequestBefore);
+                }
                 if (action instanceof FlowAction.Publish
                         && ((FlowAction.Publish) action).topic().startsWith(Topics.POLL_PREFIX)) {
                     assertThat(driver.clock.instant()).as("poll not before retry-after").isAfterOrEqualTo(noPollBefore);
@@ -137,6 +148,10 @@ class ProtocolPropertiesTest {
             case 10:
                 driver.clock.advance(Duration.ofSeconds(3));
                 return driver.flow.onTimerFired(-1);
+            case 12:
+                return message(driver, "429/?$rid=" + rid + "&retry-after=7", "{}");
+            case 13:
+                return message(driver, "503/?$rid=" + rid + "&retry-after=7", "{}");
             default:
                 return message(driver, "200/?$rid=" + rid, FlowDriver.assigned());
         }
