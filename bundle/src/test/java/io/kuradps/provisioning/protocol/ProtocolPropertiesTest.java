@@ -121,6 +121,54 @@ class ProtocolPropertiesTest {
         }
     }
 
+    /**
+     * Throttled by DPS with any retry-after, then whatever happens (lost connections, failed connects, timers, more
+     * throttling), no request (CONNECT, register or poll) goes out before the latest retry-after has passed.
+     */
+    @Property(tries = 1000)
+    void noRequestBeforeTheRetryAfterOfAThrottle(
+            @ForAll @Size(min = 1, max = 30) List<@IntRange(min = 0, max = 6) Integer> events,
+            @ForAll @IntRange(min = 1, max = 60) int retryAfter, @ForAll long seed) throws Exception {
+        RegistrationSettings settings = RegistrationSettingsTest.valid().responseTimeout(Duration.ofSeconds(10))
+                .overallDeadline(Duration.ofHours(2)).build();
+        FlowDriver driver = new FlowDriver(settings, FlowDriver.START, seed);
+        driver.connectAndRegister();
+        Instant noRequestBefore = Instant.MIN;
+        for (int event : events) {
+            Instant now = driver.clock.instant();
+            List<FlowAction> actions = driver.record(throttleEvent(driver, event, retryAfter));
+            boolean throttle = event == 4 || event == 5;
+            if (throttle && actions.stream().anyMatch(a -> a instanceof FlowAction.Retrying)) {
+                noRequestBefore = now.plusSeconds(retryAfter);
+            }
+            for (FlowAction action : actions) {
+                if (action instanceof FlowAction.Publish || action instanceof FlowAction.Connect) {
+                    assertThat(driver.clock.instant()).as("request at least %d s after the throttle", retryAfter)
+                            .isAfterOrEqualTo(noRequestBefore);
+                }
+            }
+        }
+    }
+
+    private static List<FlowAction> throttleEvent(FlowDriver driver, int event, int retryAfter) {
+        switch (event) {
+            case 0:
+                return driver.flow.onConnected();
+            case 1:
+                return driver.flow.onSubscribed(new int[] {1});
+            case 2:
+                return driver.flow.onConnectionLost("reset");
+            case 3:
+                return driver.flow.onConnectFailed(ConnectFailure.NETWORK, "unreachable");
+            case 4:
+                return message(driver, "503/?$rid=" + driver.lastRid() + "&retry-after=" + retryAfter, "{}");
+            case 5:
+                return message(driver, "429/?$rid=" + driver.lastRid() + "&retry-after=" + retryAfter, "{}");
+            default:
+                return driver.fireTimer();
+        }
+    }
+
     private static List<FlowAction> next(FlowDriver driver, int event) {
         byte[] garbage = {(byte) 0xff, '{'};
         String rid = driver.lastPublish == null ? "none" : driver.lastRid();

@@ -192,7 +192,7 @@ class RegistrationFlowTest {
         for (int n = 2; n <= answers; n++) {
             Duration previousWindowEnd = Duration.ofSeconds(3 + (1L << (n - 2)));
             int index = n - 1;
-            assertThat(waitsBySeed).as("the %d-th throttle reaches beyond the previous window", n)
+            assertThat(waitsBySeed).as("throttle number %d reaches beyond the previous window", n)
                     .anyMatch(waits -> waits.get(index).compareTo(previousWindowEnd) > 0);
         }
     }
