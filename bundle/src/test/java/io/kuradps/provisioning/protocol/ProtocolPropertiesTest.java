@@ -98,7 +98,7 @@ class ProtocolPropertiesTest {
         for (int event : events) {
             boolean doneBefore = driver.flow.isDone();
             Instant now = driver.clock.instant();
-            List<FlowAction> actions = check(driver, next(driver, event), deadline);
+            List<FlowAction> actions = check(driver, next(driver, event, 7), deadline);
             if (doneBefore) {
                 assertThat(actions).isEmpty();
             }
@@ -108,11 +108,8 @@ class ProtocolPropertiesTest {
             if (event >= 12 && actions.stream().anyMatch(a -> a instanceof FlowAction.Retrying)) {
                 noRequestBefore = now.plusSeconds(7);
             }
+            assertNoRequestBefore(driver, actions, noRequestBefore);
             for (FlowAction action : actions) {
-                if (action instanceof FlowAction.Publish || action instanceof FlowAction.Connect) {
-                    assertThat(driver.clock.instant()).as("no request before a throttle's retry-after")
-                            .isAfterOrEqualTo(noRequestBefore);
-                }
                 if (action instanceof FlowAction.Publish
                         && ((FlowAction.Publish) action).topic().startsWith(Topics.POLL_PREFIX)) {
                     assertThat(driver.clock.instant()).as("poll not before retry-after").isAfterOrEqualTo(noPollBefore);
@@ -126,8 +123,7 @@ class ProtocolPropertiesTest {
      * throttling), no request (CONNECT, register or poll) goes out before the latest retry-after has passed.
      */
     @Property(tries = 1000)
-    void noRequestBeforeTheRetryAfterOfAThrottle(
-            @ForAll @Size(min = 1, max = 30) List<@IntRange(min = 0, max = 6) Integer> events,
+    void noRequestBeforeTheRetryAfterOfAThrottle(@ForAll("throttleEvents") List<Integer> events,
             @ForAll @IntRange(min = 1, max = 60) int retryAfter, @ForAll long seed) throws Exception {
         RegistrationSettings settings = RegistrationSettingsTest.valid().responseTimeout(Duration.ofSeconds(10))
                 .overallDeadline(Duration.ofHours(2)).build();
@@ -136,40 +132,30 @@ class ProtocolPropertiesTest {
         Instant noRequestBefore = Instant.MIN;
         for (int event : events) {
             Instant now = driver.clock.instant();
-            List<FlowAction> actions = driver.record(throttleEvent(driver, event, retryAfter));
-            boolean throttle = event == 4 || event == 5;
-            if (throttle && actions.stream().anyMatch(a -> a instanceof FlowAction.Retrying)) {
+            List<FlowAction> actions = driver.record(next(driver, event, retryAfter));
+            if (event >= 12 && actions.stream().anyMatch(a -> a instanceof FlowAction.Retrying)) {
                 noRequestBefore = now.plusSeconds(retryAfter);
             }
-            for (FlowAction action : actions) {
-                if (action instanceof FlowAction.Publish || action instanceof FlowAction.Connect) {
-                    assertThat(driver.clock.instant()).as("request at least %d s after the throttle", retryAfter)
-                            .isAfterOrEqualTo(noRequestBefore);
-                }
+            assertNoRequestBefore(driver, actions, noRequestBefore);
+        }
+    }
+
+    /** Connected, subscribed, timer fired, connection lost, connect failed, 429 and 503 with retry-after. */
+    @Provide
+    Arbitrary<List<Integer>> throttleEvents() {
+        return Arbitraries.of(0, 1, 6, 7, 8, 12, 13).list().ofMinSize(1).ofMaxSize(30);
+    }
+
+    private static void assertNoRequestBefore(FlowDriver driver, List<FlowAction> actions, Instant notBefore) {
+        for (FlowAction action : actions) {
+            if (action instanceof FlowAction.Publish || action instanceof FlowAction.Connect) {
+                assertThat(driver.clock.instant()).as("no request before a throttle's retry-after")
+                        .isAfterOrEqualTo(notBefore);
             }
         }
     }
 
-    private static List<FlowAction> throttleEvent(FlowDriver driver, int event, int retryAfter) {
-        switch (event) {
-            case 0:
-                return driver.flow.onConnected();
-            case 1:
-                return driver.flow.onSubscribed(new int[] {1});
-            case 2:
-                return driver.flow.onConnectionLost("reset");
-            case 3:
-                return driver.flow.onConnectFailed(ConnectFailure.NETWORK, "unreachable");
-            case 4:
-                return message(driver, "503/?$rid=" + driver.lastRid() + "&retry-after=" + retryAfter, "{}");
-            case 5:
-                return message(driver, "429/?$rid=" + driver.lastRid() + "&retry-after=" + retryAfter, "{}");
-            default:
-                return driver.fireTimer();
-        }
-    }
-
-    private static List<FlowAction> next(FlowDriver driver, int event) {
+    private static List<FlowAction> next(FlowDriver driver, int event, int throttleRetryAfter) {
         byte[] garbage = {(byte) 0xff, '{'};
         String rid = driver.lastPublish == null ? "none" : driver.lastRid();
         switch (event) {
@@ -197,9 +183,9 @@ class ProtocolPropertiesTest {
                 driver.clock.advance(Duration.ofSeconds(3));
                 return driver.flow.onTimerFired(-1);
             case 12:
-                return message(driver, "429/?$rid=" + rid + "&retry-after=7", "{}");
+                return message(driver, "429/?$rid=" + rid + "&retry-after=" + throttleRetryAfter, "{}");
             case 13:
-                return message(driver, "503/?$rid=" + rid + "&retry-after=7", "{}");
+                return message(driver, "503/?$rid=" + rid + "&retry-after=" + throttleRetryAfter, "{}");
             default:
                 return message(driver, "200/?$rid=" + rid, FlowDriver.assigned());
         }
