@@ -31,8 +31,9 @@ final class Failures {
         if (status == 429) {
             return new Failure(code, FailureKind.THROTTLED, true, message,
                     "DPS is throttling registrations (too many from this device or this DPS instance, e.g. a fleet"
-                            + " starting at once). The client waits as long as DPS asks and tries again; if it"
-                            + " persists, spread device start-up over time or raise the DPS tier.",
+                            + " starting at once). The client waits at least as long as DPS asks, plus a random"
+                            + " spread that grows while the throttling lasts, and tries again; if it persists,"
+                            + " spread device start-up over time or raise the DPS tier.",
                     trackingId);
         }
         if (status >= 500) {

@@ -13,10 +13,14 @@ import java.util.Random;
  * One registration as a state machine: events in, {@link FlowAction}s out. It owns no connection, thread or
  * timer; its driver executes the actions and reports what happened. Not thread-safe: call it from one thread.
  *
- * <p>Rules: retry-after is honoured exactly, clamped to [1 s, maxRetryAfter]; without it, and for 429, 5xx,
- * timeouts and lost connections, the wait is exponential backoff with full jitter. A transient error on a poll
- * keeps the operation; a lost connection or timeout reconnects and registers anew. Responses whose $rid is not
- * the one outstanding are ignored. Every wait ends by the overall deadline. After Succeed or Fail, nothing.
+ * <p>Rules: retry-after is clamped to [1 s, maxRetryAfter]. On a 202 it is the poll interval, exactly. On a 429
+ * or 5xx it is a floor: the wait is retry-after plus a uniform jitter in [0, min(backoffMax, backoffBase *
+ * 2^(n-1))], n counting the consecutive 429/5xx answers (any 2xx answer resets it), so a throttled fleet spreads
+ * out instead of coming back in lock-step; a lost connection during that wait does not shorten it. Without
+ * retry-after, and for timeouts and lost connections, the wait is exponential backoff with full jitter. A
+ * transient error on a poll keeps the operation; a lost connection or timeout reconnects and registers anew.
+ * Responses whose $rid is not the one outstanding are ignored. Every wait ends by the overall deadline. After
+ * Succeed or Fail, nothing.
  */
 public final class RegistrationFlow {
 
@@ -54,6 +58,10 @@ public final class RegistrationFlow {
     private TimerPurpose timerPurpose;
     private RetryStep retryStep;
     private int attempt;
+    /** Consecutive 429/5xx answers: widens the jitter added to their retry-after. */
+    private int throttledInARow;
+    /** No request before this: the retry-after of the last 429/5xx, kept even if a lost connection cuts the wait. */
+    private Instant throttledUntil = Instant.MIN;
     private int pollsWithoutRetryAfter;
     private Instant sasExpiry;
     private Failure lastFailure;
@@ -114,6 +122,7 @@ public final class RegistrationFlow {
         boolean wasPolling = phase == Phase.POLLING;
         int status = response.status();
         if (response.isSuccess()) {
+            throttledInARow = 0;
             return onOperationStatus(response, payload);
         }
         ServiceError error = null;
@@ -126,10 +135,15 @@ public final class RegistrationFlow {
         if (endsFlow(failure)) {
             return fail(failure);
         }
+        // Only 429 and 5xx get here: every other answer ends the flow.
+        throttledInARow++;
         RetryStep step = wasPolling ? RetryStep.REPOLL : RetryStep.REREGISTER;
-        Duration delay = response.retryAfter().isPresent() ? clampRetryAfter(response.retryAfter().get())
-                : backoff(attempt + 1);
-        return retry(failure, step, delay);
+        if (!response.retryAfter().isPresent()) {
+            return retry(failure, step, backoff(attempt + 1));
+        }
+        Duration retryAfter = clampRetryAfter(response.retryAfter().get());
+        throttledUntil = now().plus(retryAfter);
+        return retry(failure, step, retryAfter.plus(jitter(throttledInARow)));
     }
 
     public List<FlowAction> onTimerFired(long timerId) {
@@ -272,6 +286,9 @@ public final class RegistrationFlow {
         lastFailure = cause;
         outstandingRid = null;
         Instant retryAt = now().plus(delay);
+        if (retryAt.isBefore(throttledUntil)) {
+            retryAt = throttledUntil;
+        }
         if (!retryAt.isBefore(deadline)) {
             return fail(failures.deadlineExceeded(cause));
         }
@@ -330,8 +347,13 @@ public final class RegistrationFlow {
      * cannot become a tight loop against the service.
      */
     Duration backoff(int n) {
-        Duration jittered = Duration.ofMillis((long) (random.nextDouble() * backoffCap(n).toMillis()));
+        Duration jittered = jitter(n);
         return jittered.compareTo(settings.backoffBase()) < 0 ? settings.backoffBase() : jittered;
+    }
+
+    /** Uniform in [0, {@link #backoffCap(int)}] milliseconds. */
+    Duration jitter(int n) {
+        return Duration.ofMillis((long) (random.nextDouble() * backoffCap(n).toMillis()));
     }
 
     /** min(backoffMax, backoffBase * 2^(n-1)) for the n-th consecutive wait. */

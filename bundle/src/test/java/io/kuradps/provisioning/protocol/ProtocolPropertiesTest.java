@@ -81,9 +81,12 @@ class ProtocolPropertiesTest {
         }).doesNotThrowAnyException();
     }
 
-    /** Whatever arrives in whatever order, the flow never throws, keeps timers within the deadline, and ends. */
+    /**
+     * Whatever arrives in whatever order, the flow never throws, keeps timers within the deadline, and ends; it
+     * never polls before a 202's retry-after, nor sends any request before a 429's or 5xx's retry-after.
+     */
     @Property(tries = 300)
-    void flowSurvivesAnyEventSequence(@ForAll @Size(max = 40) List<@IntRange(min = 0, max = 11) Integer> events,
+    void flowSurvivesAnyEventSequence(@ForAll @Size(max = 40) List<@IntRange(min = 0, max = 13) Integer> events,
             @ForAll long seed) throws Exception {
         RegistrationSettings settings = RegistrationSettingsTest.valid().responseTimeout(Duration.ofSeconds(10))
                 .overallDeadline(Duration.ofMinutes(5)).build();
@@ -91,16 +94,21 @@ class ProtocolPropertiesTest {
         Instant deadline = FlowDriver.START.plus(settings.overallDeadline());
         check(driver, driver.flow.start(), deadline);
         Instant noPollBefore = Instant.MIN;
+        Instant noRequestBefore = Instant.MIN;
         for (int event : events) {
             boolean doneBefore = driver.flow.isDone();
             Instant now = driver.clock.instant();
-            List<FlowAction> actions = check(driver, next(driver, event), deadline);
+            List<FlowAction> actions = check(driver, next(driver, event, 7), deadline);
             if (doneBefore) {
                 assertThat(actions).isEmpty();
             }
             if (event == 2 && actions.size() == 1 && actions.get(0) instanceof FlowAction.ScheduleTimer) {
                 noPollBefore = now.plusSeconds(7);
             }
+            if (event >= 12 && actions.stream().anyMatch(a -> a instanceof FlowAction.Retrying)) {
+                noRequestBefore = now.plusSeconds(7);
+            }
+            assertNoRequestBefore(driver, actions, noRequestBefore);
             for (FlowAction action : actions) {
                 if (action instanceof FlowAction.Publish
                         && ((FlowAction.Publish) action).topic().startsWith(Topics.POLL_PREFIX)) {
@@ -110,7 +118,44 @@ class ProtocolPropertiesTest {
         }
     }
 
-    private static List<FlowAction> next(FlowDriver driver, int event) {
+    /**
+     * Throttled by DPS with any retry-after, then whatever happens (lost connections, failed connects, timers, more
+     * throttling), no request (CONNECT, register or poll) goes out before the latest retry-after has passed.
+     */
+    @Property(tries = 1000)
+    void noRequestBeforeTheRetryAfterOfAThrottle(@ForAll("throttleEvents") List<Integer> events,
+            @ForAll @IntRange(min = 1, max = 60) int retryAfter, @ForAll long seed) throws Exception {
+        RegistrationSettings settings = RegistrationSettingsTest.valid().responseTimeout(Duration.ofSeconds(10))
+                .overallDeadline(Duration.ofHours(2)).build();
+        FlowDriver driver = new FlowDriver(settings, FlowDriver.START, seed);
+        driver.connectAndRegister();
+        Instant noRequestBefore = Instant.MIN;
+        for (int event : events) {
+            Instant now = driver.clock.instant();
+            List<FlowAction> actions = driver.record(next(driver, event, retryAfter));
+            if (event >= 12 && actions.stream().anyMatch(a -> a instanceof FlowAction.Retrying)) {
+                noRequestBefore = now.plusSeconds(retryAfter);
+            }
+            assertNoRequestBefore(driver, actions, noRequestBefore);
+        }
+    }
+
+    /** Connected, subscribed, timer fired, connection lost, connect failed, 429 and 503 with retry-after. */
+    @Provide
+    Arbitrary<List<Integer>> throttleEvents() {
+        return Arbitraries.of(0, 1, 6, 7, 8, 12, 13).list().ofMinSize(1).ofMaxSize(30);
+    }
+
+    private static void assertNoRequestBefore(FlowDriver driver, List<FlowAction> actions, Instant notBefore) {
+        for (FlowAction action : actions) {
+            if (action instanceof FlowAction.Publish || action instanceof FlowAction.Connect) {
+                assertThat(driver.clock.instant()).as("no request before a throttle's retry-after")
+                        .isAfterOrEqualTo(notBefore);
+            }
+        }
+    }
+
+    private static List<FlowAction> next(FlowDriver driver, int event, int throttleRetryAfter) {
         byte[] garbage = {(byte) 0xff, '{'};
         String rid = driver.lastPublish == null ? "none" : driver.lastRid();
         switch (event) {
@@ -137,6 +182,10 @@ class ProtocolPropertiesTest {
             case 10:
                 driver.clock.advance(Duration.ofSeconds(3));
                 return driver.flow.onTimerFired(-1);
+            case 12:
+                return message(driver, "429/?$rid=" + rid + "&retry-after=" + throttleRetryAfter, "{}");
+            case 13:
+                return message(driver, "503/?$rid=" + rid + "&retry-after=" + throttleRetryAfter, "{}");
             default:
                 return message(driver, "200/?$rid=" + rid, FlowDriver.assigned());
         }

@@ -119,7 +119,7 @@ class RegistrationFlowTest {
     }
 
     @Test
-    void throttledRegisterWaitsRetryAfterThenRegistersAgainOnTheSameConnection() throws Exception {
+    void throttledRegisterWaitsAtLeastRetryAfterThenRegistersAgainOnTheSameConnection() throws Exception {
         FlowDriver driver = FlowDriver.registered();
         String firstRid = driver.lastRid();
         List<FlowAction> throttled = driver.respond(429, "&retry-after=45",
@@ -127,7 +127,8 @@ class RegistrationFlowTest {
         assertThat(throttled).noneMatch(a -> a instanceof FlowAction.Disconnect);
         FlowAction.Retrying retrying = only(throttled, FlowAction.Retrying.class);
         assertThat(retrying.attempt()).isEqualTo(1);
-        assertThat(retrying.retryAt()).isEqualTo(START.plusSeconds(45)).isEqualTo(driver.timer.at());
+        assertThat(retrying.retryAt()).isBetween(START.plusSeconds(45), START.plusSeconds(46))
+                .isEqualTo(driver.timer.at());
         assertThat(retrying.cause().kind()).isEqualTo(FailureKind.THROTTLED);
         assertThat(retrying.cause().code()).isEqualTo(429001);
         assertThat(retrying.cause().retryable()).isTrue();
@@ -160,10 +161,94 @@ class RegistrationFlowTest {
         FlowAction.Retrying retrying = only(driver.respond(503, "&retry-after=7",
                 "{\"errorCode\":503000,\"message\":\"Service unavailable\"}"), FlowAction.Retrying.class);
         assertThat(retrying.cause().kind()).isEqualTo(FailureKind.SERVER_ERROR);
-        assertThat(retrying.retryAt()).isEqualTo(driver.clock.instant().plusSeconds(7));
+        assertThat(retrying.retryAt()).isBetween(driver.clock.instant().plusSeconds(7),
+                driver.clock.instant().plusSeconds(8));
         FlowAction.Publish poll = only(driver.fireTimer(), FlowAction.Publish.class);
         assertThat(poll.topic()).contains("iotdps-get-operationstatus").endsWith("operationId=" + OPERATION_ID);
         assertThat(driver.history).noneMatch(a -> a instanceof FlowAction.Disconnect);
+    }
+
+    @Test
+    void throttledWaitIsRetryAfterPlusAJitterThatWidensWithEachConsecutiveThrottle() throws Exception {
+        int answers = 8;
+        List<List<Duration>> waitsBySeed = new ArrayList<>();
+        for (long seed = 0; seed < 200; seed++) {
+            FlowDriver driver = registeredWithSeed(seed);
+            List<Duration> waits = new ArrayList<>();
+            for (int n = 1; n <= answers; n++) {
+                Instant answeredAt = driver.clock.instant();
+                // 5xx counts as throttling too: the run alternates them.
+                int status = n % 2 == 0 ? 503 : 429;
+                FlowAction.Retrying retrying = only(driver.respond(status, "&retry-after=3", "{}"),
+                        FlowAction.Retrying.class);
+                Duration wait = Duration.between(answeredAt, retrying.retryAt());
+                assertThat(wait).as("never sooner than retry-after, within the cap for n=%d", n)
+                        .isBetween(Duration.ofSeconds(3), Duration.ofSeconds(3).plus(driver.flow.backoffCap(n)));
+                waits.add(wait);
+                assertThat(only(driver.fireTimer(), FlowAction.Publish.class).topic()).contains("iotdps-register");
+            }
+            waitsBySeed.add(waits);
+        }
+        for (int n = 2; n <= answers; n++) {
+            Duration previousWindowEnd = Duration.ofSeconds(3 + (1L << (n - 2)));
+            int index = n - 1;
+            assertThat(waitsBySeed).as("throttle number %d reaches beyond the previous window", n)
+                    .anyMatch(waits -> waits.get(index).compareTo(previousWindowEnd) > 0);
+        }
+    }
+
+    @Test
+    void throttledJitterDiffersBetweenSeedsSoAFleetSpreadsOut() throws Exception {
+        Set<Duration> firstWaits = new HashSet<>();
+        for (long seed = 0; seed < 100; seed++) {
+            FlowDriver driver = registeredWithSeed(seed);
+            Instant answeredAt = driver.clock.instant();
+            driver.respond(429, "&retry-after=1", "{\"errorCode\":429001}");
+            firstWaits.add(Duration.between(answeredAt, driver.timer.at()));
+        }
+        assertThat(firstWaits).hasSizeGreaterThan(90)
+                .allSatisfy(wait -> assertThat(wait).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void aGoodAnswerResetsTheThrottleJitterAndPollsStayExactlyAtRetryAfter() throws Exception {
+        for (long seed = 0; seed < 50; seed++) {
+            FlowDriver driver = registeredWithSeed(seed);
+            for (int n = 1; n <= 6; n++) {
+                driver.respond(429, "&retry-after=1", "{}");
+                driver.fireTimer();
+            }
+            Instant answeredAt = driver.clock.instant();
+            driver.respond(202, "&retry-after=3", assigning());
+            assertThat(driver.timer.at()).as("202 poll interval").isEqualTo(answeredAt.plusSeconds(3));
+            driver.fireTimer();
+
+            answeredAt = driver.clock.instant();
+            FlowAction.Retrying retrying = only(driver.respond(429, "&retry-after=1", "{}"),
+                    FlowAction.Retrying.class);
+            assertThat(retrying.retryAt()).as("first throttle after a good answer")
+                    .isBetween(answeredAt.plusSeconds(1), answeredAt.plusSeconds(2));
+            FlowAction.Publish poll = only(driver.fireTimer(), FlowAction.Publish.class);
+            assertThat(poll.topic()).as("a throttled poll polls again").contains("iotdps-get-operationstatus");
+        }
+    }
+
+    @Test
+    void aLostConnectionDoesNotCutTheWaitDpsAskedFor() throws Exception {
+        FlowDriver driver = FlowDriver.registered();
+        driver.respond(429, "&retry-after=60", "{}");
+        driver.clock.advance(Duration.ofSeconds(5));
+        FlowAction.Retrying retrying = only(driver.record(driver.flow.onConnectionLost("reset")),
+                FlowAction.Retrying.class);
+        assertThat(retrying.cause().kind()).isEqualTo(FailureKind.CONNECTION_LOST);
+        assertThat(retrying.retryAt()).isEqualTo(START.plusSeconds(60)).isEqualTo(driver.timer.at());
+    }
+
+    private static FlowDriver registeredWithSeed(long seed) throws DpsProtocolException {
+        FlowDriver driver = new FlowDriver(RegistrationSettingsTest.valid().responseTimeout(Duration.ofSeconds(10))
+                .overallDeadline(Duration.ofHours(1)).build(), START, seed);
+        driver.connectAndRegister();
+        return driver;
     }
 
     @Test
@@ -434,7 +519,7 @@ class RegistrationFlowTest {
         driver.fireTimer();
         answeredAt = driver.clock.instant();
         assertThat(only(driver.respond(429, "&retry-after=0", "{}"), FlowAction.Retrying.class).retryAt())
-                .isEqualTo(answeredAt.plusSeconds(1));
+                .isBetween(answeredAt.plusSeconds(1), answeredAt.plusSeconds(2));
     }
 
     @Test
