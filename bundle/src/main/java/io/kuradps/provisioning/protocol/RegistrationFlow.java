@@ -15,7 +15,7 @@ import java.util.Random;
  *
  * <p>Rules: retry-after is clamped to [1 s, maxRetryAfter]. On a 202 it is the poll interval, exactly. On a 429
  * or 5xx it is a floor: the wait is retry-after plus a uniform jitter in [0, min(backoffMax, backoffBase *
- * 2^(n-1))], n counting the consecutive 429/5xx answers (any 2xx answer resets it), so a throttled fleet spreads
+ * 2^(n-1), 8 * retry-after)], n counting the consecutive 429/5xx answers (any 2xx answer resets it), so a throttled fleet spreads
  * out instead of coming back in lock-step; a lost connection during that wait does not shorten it. Without
  * retry-after, and for timeouts and lost connections, the wait is exponential backoff with full jitter. A
  * transient error on a poll keeps the operation; a lost connection or timeout reconnects and registers anew.
@@ -60,6 +60,8 @@ public final class RegistrationFlow {
     private int attempt;
     /** Consecutive 429/5xx answers: widens the jitter added to their retry-after. */
     private int throttledInARow;
+    /** The spread added to a 429/5xx retry-after is at most this many times that retry-after. */
+    static final int THROTTLE_SPREAD_FACTOR = 8;
     /** No request before this: the retry-after of the last 429/5xx, kept even if a lost connection cuts the wait. */
     private Instant throttledUntil = Instant.MIN;
     private int pollsWithoutRetryAfter;
@@ -143,7 +145,19 @@ public final class RegistrationFlow {
         }
         Duration retryAfter = clampRetryAfter(response.retryAfter().get());
         throttledUntil = now().plus(retryAfter);
-        return retry(failure, step, retryAfter.plus(jitter(throttledInARow)));
+        return retry(failure, step, retryAfter.plus(throttleSpread(throttledInARow, retryAfter)));
+    }
+
+    /**
+     * Uniform in [0, min(backoffCap(n), THROTTLE_SPREAD_FACTOR * retryAfter)]. DPS already paces us with its
+     * retry-after; the spread only has to break a rebooting fleet's lock-step. Letting it grow to backoffMax left
+     * the last gateways of a 2,000-gateway fleet waiting out 100 s windows while DPS was idle (bench/RESULTS.md).
+     */
+    Duration throttleSpread(int n, Duration retryAfter) {
+        Duration proportional = retryAfter.multipliedBy(THROTTLE_SPREAD_FACTOR);
+        Duration cap = backoffCap(n);
+        Duration window = cap.compareTo(proportional) > 0 ? proportional : cap;
+        return Duration.ofMillis((long) (random.nextDouble() * window.toMillis()));
     }
 
     public List<FlowAction> onTimerFired(long timerId) {
