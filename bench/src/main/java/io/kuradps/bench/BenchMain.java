@@ -406,7 +406,7 @@ public final class BenchMain {
                 until the next token, i.e. 1 s; polls are not throttled; 202 answers carry retry-after 1 s). \
                 Policies: **ours** = the bundle's real `RegistrationFlow` with default settings (a 202's \
                 retry-after honoured exactly; a 429's retry-after as a floor plus a full jitter of up to \
-                min(100 s, 1 s x 2^(n-1)) for the n-th 429 in a row; backoff 1 s .. 100 s with full jitter when \
+                min(100 s, 1 s x 2^(n-1), 8 x retry-after) for the n-th 429 in a row; backoff 1 s .. 100 s with full jitter when \
                 retry-after is absent); **fixed 5 s poller** = polls and \
                 re-registers every 5 s whatever DPS says (IoT Edge style); **Azure SDK policy** = retry-after \
                 clamped to [2 s, 5 s], a 429 ends the registration (the SDK does not retry it; the application \
