@@ -15,7 +15,6 @@ import javax.crypto.spec.GCMParameterSpec;
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
 import org.eclipse.kura.crypto.CryptoService;
-import org.osgi.service.component.annotations.Component;
 
 /**
  * Stands in for Kura's CryptoService in the demo runtime: AES/GCM with the text form Kura uses,
@@ -25,8 +24,8 @@ import org.osgi.service.component.annotations.Component;
  * <p>
  * Hashing and Base64 behave as Kura's implementation does. The demo runtime has no keystores and nothing in it
  * uses the String forms Kura deprecated, so those methods throw {@link UnsupportedOperationException}.
+ * Registered by {@link io.kuradps.runtime.support.standin.StandInRegistrar}.
  */
-@Component(service = CryptoService.class)
 public final class DemoCryptoService implements CryptoService {
 
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
