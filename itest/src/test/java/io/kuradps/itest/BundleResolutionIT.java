@@ -4,8 +4,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -15,6 +16,7 @@ import java.util.Map;
 
 import javax.inject.Inject;
 
+import org.eclipse.kura.system.SystemService;
 import org.eclipse.osgi.util.ManifestElement;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -52,6 +54,7 @@ public class BundleResolutionIT {
         KURA_IMPORT_RANGES.put("org.eclipse.kura.crypto", new VersionRange("[1.3,2)"));
         KURA_IMPORT_RANGES.put("org.eclipse.kura.ssl", new VersionRange("[2.1,3)"));
         KURA_IMPORT_RANGES.put("org.eclipse.kura.security.keystore", new VersionRange("[1.0,2)"));
+        KURA_IMPORT_RANGES.put("org.eclipse.kura.system", new VersionRange("[1.5,2)"));
     }
 
     @Inject
@@ -100,6 +103,16 @@ public class BundleResolutionIT {
         assertNotNull(metaTypeService);
         assertNotNull(serviceComponentRuntime);
         assertNotNull("SCR answers", serviceComponentRuntime.getComponentDescriptionDTOs());
+    }
+
+    @Test
+    public void kurasSystemServiceNamesTheGatewayAndADataDirectoryThatExists() throws Exception {
+        assertEquals(KuraStack.SERIAL_NUMBER, KuraDataDirectory.fromSystemService(context, SystemService::getSerialNumber));
+        assertEquals(KuraStack.PRIMARY_MAC_ADDRESS,
+                KuraDataDirectory.fromSystemService(context, SystemService::getPrimaryMacAddress));
+        assertEquals(KuraStack.HOST_NAME, KuraDataDirectory.fromSystemService(context, SystemService::getHostname));
+        Path dataDirectory = KuraDataDirectory.of(context);
+        assertTrue("Kura data directory " + dataDirectory, Files.isDirectory(dataDirectory));
     }
 
     @Test
@@ -172,12 +185,6 @@ public class BundleResolutionIT {
     }
 
     private Bundle provisioningBundle() {
-        for (Bundle bundle : context.getBundles()) {
-            if ("io.kuradps.provisioning".equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        fail("io.kuradps.provisioning is not installed");
-        return null;
+        return KuraStack.provisioningBundle(context);
     }
 }

@@ -17,6 +17,10 @@ import java.util.stream.Stream;
 
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.options.UrlProvisionOption;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+import io.kuradps.runtime.support.system.StandInSystemService;
 
 /**
  * The framework bundle set of one Kura generation, as laid out by the itest pom (one failsafe run per stack,
@@ -26,6 +30,14 @@ public final class KuraStack {
 
     /** Which stack this JVM runs: "kura5" (Equinox 3.16) or "kura6" (Equinox 3.21). */
     public static final String NAME = requiredProperty("kuradps.stack");
+
+    /** The gateway's identity, as the stand-in SystemService reports it. */
+    public static final String SERIAL_NUMBER = "KDPS-ITEST-0001";
+    /** A documentation address (RFC 7042), in the form Kura's SystemService gives. */
+    public static final String PRIMARY_MAC_ADDRESS = "00:00:5E:00:53:01";
+    public static final String HOST_NAME = "kura-itest-gw";
+
+    public static final String PROVISIONING_BUNDLE = "io.kuradps.provisioning";
 
     private KuraStack() {
     }
@@ -42,7 +54,10 @@ public final class KuraStack {
         }
     }
 
-    /** Framework bundles, logging, the Kura API stand-in and the provisioning bundle. */
+    /**
+     * Framework bundles, logging, the Kura API stand-in, what Kura itself provides (runtime-support: the
+     * SystemService stand-in) and the provisioning bundle.
+     */
     public static Option[] options() {
         List<Option> options = new ArrayList<>();
         options.add(junitBundles());
@@ -57,12 +72,47 @@ public final class KuraStack {
         // Our bundle logs at every level, so the secret checks see debug lines too.
         options.add(systemProperty("org.slf4j.simpleLogger.log.io.kuradps").value("debug"));
 
+        // What the stand-in SystemService reports. The data directory is the same for every framework this JVM
+        // boots, as a gateway's is across reboots; tests learn it from the SystemService, not from here.
+        options.add(systemProperty(StandInSystemService.DATA_DIRECTORY_PROPERTY).value(KuraData.DIRECTORY.toString()));
+        options.add(systemProperty(StandInSystemService.SERIAL_NUMBER_PROPERTY).value(SERIAL_NUMBER));
+        options.add(systemProperty(StandInSystemService.PRIMARY_MAC_ADDRESS_PROPERTY).value(PRIMARY_MAC_ADDRESS));
+        options.add(systemProperty(StandInSystemService.HOSTNAME_PROPERTY).value(HOST_NAME));
+
         Path stacks = Paths.get(requiredProperty("kuradps.stacks.dir"));
         bundlesIn(stacks.resolve("common")).forEach(options::add);
         bundlesIn(stacks.resolve(NAME).resolve("bundles")).forEach(options::add);
         options.add(jar(Paths.get(requiredProperty("kuradps.bundle.apistub"))));
+        options.add(jar(Paths.get(requiredProperty("kuradps.bundle.runtimesupport"))));
         options.add(jar(Paths.get(requiredProperty("kuradps.bundle.provisioning"))));
         return options.toArray(new Option[0]);
+    }
+
+    /** The provisioning bundle installed in the running framework. */
+    public static Bundle provisioningBundle(BundleContext context) {
+        for (Bundle bundle : context.getBundles()) {
+            if (PROVISIONING_BUNDLE.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError(PROVISIONING_BUNDLE + " is not installed");
+    }
+
+    /**
+     * Made on first use in the driver, once per JVM (one JVM per stack); not when the probe loads this class for
+     * its constants.
+     */
+    private static final class KuraData {
+        static final Path DIRECTORY = create();
+
+        private static Path create() {
+            try {
+                Path parent = Files.createDirectories(Paths.get(requiredProperty("kuradps.kura.data.parent")));
+                return Files.createTempDirectory(parent, NAME + "-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private static List<Option> bundlesIn(Path dir) {
