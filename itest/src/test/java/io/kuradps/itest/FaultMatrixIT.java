@@ -22,7 +22,6 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bootDelegationPackages;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 
-import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +42,6 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Bundle;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
@@ -178,7 +176,7 @@ public class FaultMatrixIT extends SimulatedDpsSupport {
         }
         // The endpoint host changed, so the hub A assignment is not this configuration's: it is withdrawn, and the
         // file (still that of the first configuration) is untouched.
-        assertCacheFileHolds(id, HUB_A);
+        KuraDataDirectory.assertCacheHolds(context, id, HUB_A);
         assertEndsCleanly();
     }
 
@@ -409,7 +407,7 @@ public class FaultMatrixIT extends SimulatedDpsSupport {
         String key = enrollIndividual(id, HUB_A);
         fast(id, key).applyTo(configurationAdmin);
         assertEquals("dps", awaitAssigned(id).getProperty(SOURCE));
-        assertCacheFileHolds(id, HUB_A);
+        KuraDataDirectory.assertCacheHolds(context, id, HUB_A);
         events.close();
         events = ProvisioningEventLog.listen(context);
         return key;
@@ -500,13 +498,7 @@ public class FaultMatrixIT extends SimulatedDpsSupport {
                 "(&(" + ASSIGNED_HUB + "=" + HUB_A + ")(" + REGISTRATION_ID + "=" + id + "))")) {
             assertNotNull("service properties still carry hub A", tracker.await(STEP));
         }
-        assertCacheFileHolds(id, HUB_A);
-    }
-
-    private void assertCacheFileHolds(String id, String hub) throws Exception {
-        File cache = provisioningBundle().getBundleContext().getDataFile("assignment.json");
-        String text = new String(Files.readAllBytes(cache.toPath()), StandardCharsets.UTF_8);
-        assertTrue("cache file: " + text, text.contains("\"" + hub + "\"") && text.contains("\"" + id + "\""));
+        KuraDataDirectory.assertCacheHolds(context, id, HUB_A);
     }
 
     /** Deletes the configuration; the component's and Paho's threads must all end. */
@@ -527,14 +519,5 @@ public class FaultMatrixIT extends SimulatedDpsSupport {
             }
         }
         return names;
-    }
-
-    private Bundle provisioningBundle() {
-        for (Bundle bundle : context.getBundles()) {
-            if ("io.kuradps.provisioning".equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError("io.kuradps.provisioning is not installed");
     }
 }

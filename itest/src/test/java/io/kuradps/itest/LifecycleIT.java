@@ -30,7 +30,6 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Bundle;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
@@ -38,7 +37,7 @@ import io.kuradps.simulator.Counters;
 import io.kuradps.simulator.Fault;
 import io.kuradps.simulator.Faults;
 
-/** Gateway restarts and component shutdown. */
+/** Gateway reboots (as Kura starts: framework storage wiped, Kura's data directory kept) and component shutdown. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class LifecycleIT extends SimulatedDpsSupport {
@@ -52,14 +51,16 @@ public class LifecycleIT extends SimulatedDpsSupport {
     private EventAdmin eventAdmin;
 
     @Test
-    public void restartWithDpsDownPublishesTheCachedHub() throws Exception {
+    public void everyRebootWithDpsDownPublishesTheCachedHub() throws Exception {
         String key = enrollIndividual("gw-restart", HUB_A);
         individual("gw-restart", key).applyTo(configurationAdmin);
         assertEquals("dps", awaitAssigned("gw-restart").getProperty(SOURCE));
 
-        // DPS becomes unreachable, then the gateway restarts.
+        // DPS becomes unreachable, then the gateway reboots, twice: the first start from the cache keeps it too.
         simulator.close();
-        restartBundleAndAwaitCachedHub("gw-restart", HUB_A);
+        rebootAndAwaitCachedHub("gw-restart", HUB_A);
+        rebootAndAwaitCachedHub("gw-restart", HUB_A);
+        KuraDataDirectory.assertCacheHolds(context, "gw-restart", HUB_A);
     }
 
     @Test
@@ -69,7 +70,7 @@ public class LifecycleIT extends SimulatedDpsSupport {
                 .applyTo(configurationAdmin);
         assertEquals("dps", awaitAssigned("gw-cache-policy").getProperty(SOURCE));
 
-        restartBundleAndAwaitCachedHub("gw-cache-policy", HUB_B);
+        rebootAndAwaitCachedHub("gw-cache-policy", HUB_B);
         // A quiet period (bounded wait for any further event) brings no registration.
         Event next = events.next(Duration.ofSeconds(2));
         assertEquals("events after the cached hub: " + events.seen(), null, next);
@@ -177,13 +178,11 @@ public class LifecycleIT extends SimulatedDpsSupport {
         return names;
     }
 
-    /** Restarts the provisioning bundle, as a gateway restart would, and expects the cached hub published. */
-    private void restartBundleAndAwaitCachedHub(String registrationId, String hub) throws Exception {
-        Bundle bundle = provisioningBundle();
-        bundle.stop();
-        bundle.start();
+    /** Reboots the gateway as Kura does (storage wiped, snapshot restored) and expects the cached hub published. */
+    private void rebootAndAwaitCachedHub(String registrationId, String hub) throws Exception {
+        GatewayReboot.reboot(context, configurationAdmin);
         Event cached = awaitAssigned(registrationId);
-        assertEquals("cache", cached.getProperty(SOURCE));
+        assertEquals("after a reboot, the assignment comes from", "cache", cached.getProperty(SOURCE));
         assertEquals(hub, cached.getProperty(ASSIGNED_HUB));
     }
 
@@ -205,14 +204,5 @@ public class LifecycleIT extends SimulatedDpsSupport {
             }
         }
         return false;
-    }
-
-    private Bundle provisioningBundle() {
-        for (Bundle bundle : context.getBundles()) {
-            if ("io.kuradps.provisioning".equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError("io.kuradps.provisioning is not installed");
     }
 }
