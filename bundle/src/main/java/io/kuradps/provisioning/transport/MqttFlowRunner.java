@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLException;
@@ -39,11 +40,6 @@ import io.kuradps.provisioning.protocol.RegistrationFlow;
  * client when the flow disconnects or ends, so no Paho thread outlives an attempt. Single use.
  */
 public final class MqttFlowRunner {
-
-    /** Told about each transient failure before the flow tries again. */
-    public interface RetryObserver {
-        void retrying(FlowAction.Retrying retrying);
-    }
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttFlowRunner.class);
     /** Paho runs receiver, sender and callback as long tasks, plus connect/disconnect and ping tasks. */
@@ -79,13 +75,14 @@ public final class MqttFlowRunner {
     /**
      * Runs the flow to its end.
      *
+     * @param retries told about each transient failure before the flow tries again
      * @throws InterruptedException when the calling thread is interrupted; the connection is closed by then
      */
-    public FlowResult run(RegistrationFlow flow, RetryObserver observer) throws InterruptedException {
+    public FlowResult run(RegistrationFlow flow, Consumer<FlowAction.Retrying> retries) throws InterruptedException {
         try {
             List<FlowAction> actions = flow.start();
             while (true) {
-                FlowResult result = execute(actions, observer);
+                FlowResult result = execute(actions, retries);
                 if (result != null) {
                     LOG.info("Registration {}", result);
                     return result;
@@ -97,7 +94,7 @@ public final class MqttFlowRunner {
         }
     }
 
-    private FlowResult execute(List<FlowAction> actions, RetryObserver observer) {
+    private FlowResult execute(List<FlowAction> actions, Consumer<FlowAction.Retrying> retries) {
         for (FlowAction action : actions) {
             if (action instanceof FlowAction.Connect) {
                 connect(((FlowAction.Connect) action).request());
@@ -113,11 +110,11 @@ public final class MqttFlowRunner {
                 timerId = timer.timerId();
                 timerAt = timer.at();
             } else if (action instanceof FlowAction.Retrying) {
-                observer.retrying((FlowAction.Retrying) action);
+                retries.accept((FlowAction.Retrying) action);
             } else if (action instanceof FlowAction.Succeed) {
                 return FlowResult.succeeded(((FlowAction.Succeed) action).registration(), connections, roundTrips);
             } else if (action instanceof FlowAction.Fail) {
-                return FlowResult.failed(((FlowAction.Fail) action).failure(), connections, roundTrips);
+                return FlowResult.failed((FlowAction.Fail) action, connections, roundTrips);
             }
         }
         return null;

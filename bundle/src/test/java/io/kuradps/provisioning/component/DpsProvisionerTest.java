@@ -8,7 +8,6 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_REQUEST_PROVI
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -90,7 +89,7 @@ class DpsProvisionerTest {
 
     private DpsProvisioner activate(DpsProvisionerConfig config) throws Exception {
         DpsProvisioner component = new DpsProvisioner();
-        inject(component, "eventAdmin", (EventAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
+        component.setEventAdmin((EventAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] { EventAdmin.class }, (proxy, method, args) -> events.add((Event) args[0])));
         long start = System.nanoTime();
         component.activate(bundleContext(), config, Collections.emptyMap());
@@ -222,7 +221,7 @@ class DpsProvisionerTest {
             next();
             DpsCommands commands = new DpsCommands();
             assertThat(commands.status()).contains("not configured");
-            inject(commands, "provisioning", registeredService);
+            commands.setProvisioning((DpsProvisioning) registeredService);
 
             assertThat(commands.status()).contains("state=ASSIGNED").contains(HUB);
             assertThat(commands.provision()).contains("requested");
@@ -251,12 +250,6 @@ class DpsProvisionerTest {
                     return t.isAlive();
                 })
                 .toList();
-    }
-
-    private static void inject(Object target, String field, Object value) throws Exception {
-        Field f = target.getClass().getDeclaredField(field);
-        f.setAccessible(true);
-        f.set(target, value);
     }
 
     @SuppressWarnings("unchecked")

@@ -13,6 +13,7 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
 import static io.kuradps.provisioning.component.TestConfigs.DEVICE_KEY;
+import static io.kuradps.provisioning.component.TestConfigs.identity;
 import static io.kuradps.provisioning.component.TestConfigs.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,10 +31,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.ProvisioningStatus.State;
+import io.kuradps.provisioning.protocol.Failure;
+import io.kuradps.provisioning.protocol.FailureKind;
+import io.kuradps.provisioning.protocol.FlowAction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +52,7 @@ class ProvisionerTest {
     Path dir;
 
     private final Recorder output = new Recorder();
-    private final ScriptedRunner runner = new ScriptedRunner();
+    private final ScriptedRegistrar runner = new ScriptedRegistrar();
     private AssignmentStore store;
     private Provisioner provisioner;
 
@@ -72,7 +77,7 @@ class ProvisionerTest {
 
     @Test
     void firstStartRegistersPersistsAndPublishes() throws Exception {
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
 
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
@@ -82,15 +87,15 @@ class ProvisionerTest {
         assertThat(output.assignments).extracting(Assignment::assignedHub).containsExactly("hub-a");
         assertThat(provisioner.currentAssignment()).map(Assignment::assignedHub).contains("hub-a");
         assertThat(provisioner.status().state()).isEqualTo(State.ASSIGNED);
-        assertThat(store.load(ProvisioningConfig.from(valid(), null).cacheKey())).isPresent();
+        assertThat(store.load(Provisioner.cacheKey(identity(valid())))).isPresent();
     }
 
     @Test
     void cachedAssignmentIsPublishedFirstAndKeptWhenDpsIsUnreachable() throws Exception {
         provisioner(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid(), null);
-        store.save(config.cacheKey(), fromDps("hub-a", "gateway-1"));
-        runner.then(c -> RegistrationResult.failed(0, "DEADLINE_EXCEEDED: DPS unreachable", true, 3));
+        store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
+        runner.then(c -> RunOutcome.failed(failure(0, FailureKind.DEADLINE_EXCEEDED, true, "DPS unreachable"), 3));
 
         provisioner.apply(config);
 
@@ -110,7 +115,7 @@ class ProvisionerTest {
     void policyWithoutValidCacheDoesNotContactDps() throws Exception {
         provisioner(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid("reprovision.policy", "without-valid-cache"), null);
-        store.save(config.cacheKey(), fromDps("hub-a", "gateway-1"));
+        store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
 
         provisioner.apply(config);
 
@@ -123,8 +128,8 @@ class ProvisionerTest {
     void freshAssignmentToAnotherHubSignalsTheChange() throws Exception {
         provisioner(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid(), null);
-        store.save(config.cacheKey(), fromDps("hub-a", "gateway-1"));
-        runner.then(c -> RegistrationResult.assigned(fromDps("hub-b", "gateway-1"), 1));
+        store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
+        runner.then(c -> RunOutcome.assigned(fromDps("hub-b", "gateway-1")));
 
         provisioner.apply(config);
 
@@ -132,12 +137,12 @@ class ProvisionerTest {
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().properties).containsEntry(SOURCE, "dps").containsEntry(HUB_CHANGED, true)
                 .containsEntry(PREVIOUS_HUB, "hub-a");
-        assertThat(store.load(config.cacheKey())).map(Assignment::assignedHub).contains("hub-b");
+        assertThat(store.load(Provisioner.cacheKey(config.identity().get()))).map(Assignment::assignedHub).contains("hub-b");
     }
 
     @Test
     void invalidConfigurationFailsWithoutAttemptAndKeepsTheAssignment() throws Exception {
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
         output.next();
@@ -155,7 +160,7 @@ class ProvisionerTest {
 
     @Test
     void changeThatDoesNotAffectRegistrationRestartsNothing() throws Exception {
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
         output.next();
@@ -169,9 +174,9 @@ class ProvisionerTest {
     @Test
     void relevantChangeCancelsInFlightWorkWithdrawsTheOldHubAndRegistersAgain() throws Exception {
         CountDownLatch firstCancelled = new CountDownLatch(1);
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         runner.then(blockUntilCancelled(new CountDownLatch(1), firstCancelled));
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-c", config.registrationId), 1));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-c", config.registrationId)));
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
         output.next();
@@ -191,8 +196,8 @@ class ProvisionerTest {
 
     @Test
     void retryableFailureSchedulesAFreshRunThatCanSucceed() throws Exception {
-        runner.then(config -> RegistrationResult.failed(0, "DEADLINE_EXCEEDED", true, 2));
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> RunOutcome.failed(failure(0, FailureKind.DEADLINE_EXCEEDED, true, "no assignment"), 2));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         provisioner(Duration.ofMillis(20)).apply(ProvisioningConfig.from(valid(), null));
 
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
@@ -204,7 +209,7 @@ class ProvisionerTest {
 
     @Test
     void permanentFailureSchedulesNothing() throws Exception {
-        runner.then(config -> RegistrationResult.failed(401002, "UNAUTHORIZED", false, 1));
+        runner.then(config -> RunOutcome.failed(failure(401002, FailureKind.UNAUTHORIZED, false, "unauthorized"), 1));
         provisioner(Duration.ofMillis(1)).apply(ProvisioningConfig.from(valid(), null));
 
         output.next();
@@ -219,8 +224,9 @@ class ProvisionerTest {
     @Test
     void retriesInsideARunBecomeRetryingEvents() throws Exception {
         runner.then(config -> {
-            runner.listener.retrying(1, NOW.plusSeconds(3), 429, "THROTTLED");
-            return RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 2);
+            runner.listener.accept(new FlowAction.Retrying(1, NOW.plusSeconds(3),
+                    failure(429, FailureKind.THROTTLED, true, "slow down")));
+            return RunOutcome.assigned(fromDps("hub-a", config.registrationId));
         });
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
 
@@ -235,8 +241,8 @@ class ProvisionerTest {
 
     @Test
     void reprovisionRunsAgainAndIsIgnoredWhileDisabled() throws Exception {
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
         output.next();
@@ -276,7 +282,7 @@ class ProvisionerTest {
 
     @Test
     void eventsNeverCarryTheKey() throws Exception {
-        runner.then(config -> RegistrationResult.failed(401002, "UNAUTHORIZED: check the key", false, 1));
+        runner.then(config -> RunOutcome.failed(failure(401002, FailureKind.UNAUTHORIZED, false, "check the key"), 1));
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
 
         output.next();
@@ -287,7 +293,7 @@ class ProvisionerTest {
     }
 
     /** A registration that blocks until it is interrupted, counting down {@code entered} and then {@code cancelled}. */
-    private static Function<ProvisioningConfig, RegistrationResult> blockUntilCancelled(CountDownLatch entered,
+    private static Function<RegistrationIdentity, RunOutcome> blockUntilCancelled(CountDownLatch entered,
             CountDownLatch cancelled) {
         return config -> {
             entered.countDown();
@@ -348,23 +354,27 @@ class ProvisionerTest {
         }
     }
 
-    /** Answers each registration with the next scripted function; a run cancelled by interrupt throws. */
-    private static final class ScriptedRunner implements RegistrationRunner {
-        final List<ProvisioningConfig> calls = new CopyOnWriteArrayList<>();
-        private final List<Function<ProvisioningConfig, RegistrationResult>> script = new ArrayList<>();
-        volatile RetryListener listener;
+    static Failure failure(int code, FailureKind kind, boolean retryable, String message) {
+        return new Failure(code, kind, retryable, message, "what to check", null);
+    }
 
-        void then(Function<ProvisioningConfig, RegistrationResult> step) {
+    /** Answers each registration with the next scripted function; a run cancelled by interrupt throws. */
+    private static final class ScriptedRegistrar implements Registrar {
+        final List<RegistrationIdentity> calls = new CopyOnWriteArrayList<>();
+        private final List<Function<RegistrationIdentity, RunOutcome>> script = new ArrayList<>();
+        volatile Consumer<FlowAction.Retrying> listener;
+
+        void then(Function<RegistrationIdentity, RunOutcome> step) {
             script.add(step);
         }
 
         @Override
-        public RegistrationResult register(ProvisioningConfig config, RetryListener retries)
-                throws InterruptedException {
-            calls.add(config);
+        public RunOutcome register(ProvisioningConfig.Registration registration,
+                Consumer<FlowAction.Retrying> retries) throws InterruptedException {
+            calls.add(registration.identity);
             listener = retries;
             try {
-                return script.get(calls.size() - 1).apply(config);
+                return script.get(calls.size() - 1).apply(registration.identity);
             } catch (CancelledRun e) {
                 throw new InterruptedException("cancelled");
             }
