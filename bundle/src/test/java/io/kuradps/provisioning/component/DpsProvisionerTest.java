@@ -199,6 +199,29 @@ class DpsProvisionerTest {
     }
 
     @Test
+    void aCryptoServiceBoundAfterConfigurationDecryptsTheStoredKey() throws Exception {
+        ProvisioningConfigTest.FakeCrypto crypto = new ProvisioningConfigTest.FakeCrypto();
+        String encrypted = new String(crypto.encryptAes(KEY.toCharArray()));
+        DpsProvisioner component = activate(config(simulator.mqttPort(), "symmetric.key", encrypted));
+        try {
+            // Without a CryptoService the stored value is taken as given, and it is no key.
+            Event failed = next();
+            assertThat(failed.getTopic()).isEqualTo(TOPIC_FAILED);
+            assertThat((String) failed.getProperty("error.message")).contains("symmetric.key:");
+
+            component.setCryptoService(crypto);
+
+            assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
+            Event assigned = next();
+            assertThat(assigned.getTopic()).isEqualTo(TOPIC_ASSIGNED);
+            assertThat(assigned.getProperty(ASSIGNED_HUB)).isEqualTo(HUB);
+
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    @Test
     void deactivationMidFlightStopsEveryThread() throws Exception {
         simulator.faults().latency("gateway-1", java.time.Duration.ofSeconds(30));
         try {

@@ -1,13 +1,17 @@
 package io.kuradps.provisioning.component;
 
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ATTEMPT;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_CODE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.HUB_CHANGED;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ID_SCOPE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.PREVIOUS_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.REGISTRATION_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.RETRYABLE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.RETRY_AT;
 import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TIMESTAMP;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_ASSIGNED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_RETRYING;
@@ -16,6 +20,7 @@ import static io.kuradps.provisioning.component.TestConfigs.DEVICE_KEY;
 import static io.kuradps.provisioning.component.TestConfigs.identity;
 import static io.kuradps.provisioning.component.TestConfigs.valid;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,7 +37,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.ProvisioningStatus.State;
@@ -195,6 +199,94 @@ class ProvisionerTest {
     }
 
     @Test
+    void aStartSupersededWhileItRunsPublishesNothing() throws Exception {
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-c", config.registrationId)));
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        output.next();
+        output.next();
+        ProvisioningConfig second = ProvisioningConfig.from(valid("registration.id", "gateway-2"), null);
+        store.save(Provisioner.cacheKey(second.identity().get()), fromDps("hub-b", "gateway-2"));
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        output.withdrawalEntered = entered;
+        output.withdrawalRelease = release;
+
+        // The start for gateway-2 withdraws hub-a and is held there while gateway-3 supersedes it.
+        provisioner.apply(second);
+        assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        provisioner.apply(ProvisioningConfig.from(valid("registration.id", "gateway-3"), null));
+        release.countDown();
+
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().properties).containsEntry(ASSIGNED_HUB, "hub-c");
+        assertThat(output.all).noneMatch(r -> "hub-b".equals(r.properties.get(ASSIGNED_HUB)));
+        assertThat(output.assignments).extracting(a -> a == null ? null : a.assignedHub())
+                .containsExactly("hub-a", null, "hub-c");
+        assertThat(runner.calls).extracting(c -> c.registrationId).containsExactly("gateway-1", "gateway-3");
+    }
+
+    @Test
+    void failedCarriesTheAttemptThatEndedTheRunAndWhatDpsSaid() throws Exception {
+        runner.then(config -> {
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                runner.listener.accept(new FlowAction.Retrying(attempt, NOW.plusSeconds(attempt),
+                        failure(429001, FailureKind.THROTTLED, true, "Too many requests")));
+            }
+            return RunOutcome.failed(failure(401002, FailureKind.UNAUTHORIZED, false, "Invalid key"), 4);
+        });
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Recorded retrying = output.next();
+            assertThat(retrying.topic).isEqualTo(TOPIC_RETRYING);
+            assertThat(retrying.properties).containsEntry(ATTEMPT, attempt).containsEntry(ERROR_CODE, 429001)
+                    .containsEntry(ERROR_MESSAGE, "THROTTLED: Too many requests - what to check");
+        }
+        Recorded failed = output.next();
+
+        assertThat(failed.topic).isEqualTo(TOPIC_FAILED);
+        assertThat(failed.properties).containsOnly(entry(ATTEMPT, 4), entry(ERROR_CODE, 401002),
+                entry(ERROR_MESSAGE, "UNAUTHORIZED: Invalid key - what to check"), entry(RETRYABLE, false),
+                entry(ID_SCOPE, "0ne00000001"), entry(REGISTRATION_ID, "gateway-1"),
+                entry(TIMESTAMP, NOW.toEpochMilli()));
+        assertThat(provisioner.status().attempt()).isEqualTo(4);
+        assertThat(provisioner.status().errorMessage()).contains("UNAUTHORIZED: Invalid key - what to check");
+    }
+
+    @Test
+    void aRetryableFailureSaysWhenTheFreshRunStarts() throws Exception {
+        runner.then(config -> RunOutcome.failed(failure(0, FailureKind.NETWORK, true, "unreachable"), 2));
+        provisioner(Duration.ofSeconds(60)).apply(ProvisioningConfig.from(valid(), null));
+
+        output.next();
+        Recorded failed = output.next();
+
+        // Round 0 of the pause: equal jitter within [30 s, 60 s] after the failure.
+        assertThat(failed.properties).containsEntry(ATTEMPT, 2).containsEntry(RETRYABLE, true);
+        assertThat((Long) failed.properties.get(RETRY_AT)).isBetween(NOW.plusSeconds(30).toEpochMilli(),
+                NOW.plusSeconds(60).toEpochMilli());
+        assertThat(provisioner.status().state()).isEqualTo(State.RETRYING);
+    }
+
+    @Test
+    void anUnusableClientIdentityFailsTheRunByFieldWithNothingAttempted() throws Exception {
+        runner.then(config -> {
+            throw new InvalidConfigurationException("x509.pkcs12.password", "wrong password");
+        });
+        provisioner(Duration.ofMillis(1)).apply(ProvisioningConfig.from(valid(), null));
+
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        Recorded failed = output.next();
+
+        assertThat(failed.properties).containsEntry(ATTEMPT, 0).containsEntry(ERROR_CODE, 0)
+                .containsEntry(ERROR_MESSAGE, "x509.pkcs12.password: wrong password")
+                .containsEntry(RETRYABLE, false).doesNotContainKey(RETRY_AT);
+        assertThat(provisioner.status().state()).isEqualTo(State.FAILED);
+    }
+
+    @Test
     void retryableFailureSchedulesAFreshRunThatCanSucceed() throws Exception {
         runner.then(config -> RunOutcome.failed(failure(0, FailureKind.DEADLINE_EXCEEDED, true, "no assignment"), 2));
         runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
@@ -293,7 +385,7 @@ class ProvisionerTest {
     }
 
     /** A registration that blocks until it is interrupted, counting down {@code entered} and then {@code cancelled}. */
-    private static Function<RegistrationIdentity, RunOutcome> blockUntilCancelled(CountDownLatch entered,
+    private static Step blockUntilCancelled(CountDownLatch entered,
             CountDownLatch cancelled) {
         return config -> {
             entered.countDown();
@@ -342,9 +434,31 @@ class ProvisionerTest {
             events.add(recorded);
         }
 
+        /** When set, the next withdrawal (assignment changed to none) blocks until released, ignoring interrupts. */
+        volatile CountDownLatch withdrawalEntered;
+        volatile CountDownLatch withdrawalRelease;
+
         @Override
         public void assignmentChanged(Assignment current) {
             assignments.add(current);
+            CountDownLatch release = withdrawalRelease;
+            if (current == null && release != null) {
+                withdrawalRelease = null;
+                withdrawalEntered.countDown();
+                awaitIgnoringInterrupts(release);
+            }
+        }
+
+        /** Like an EventAdmin that swallows the interrupt, so the work it delays runs on as if nothing happened. */
+        private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+            while (true) {
+                try {
+                    assertThat(latch.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("released").isTrue();
+                    return;
+                } catch (InterruptedException e) {
+                    // the cancellation under test; keep waiting for the release
+                }
+            }
         }
 
         Recorded next() throws InterruptedException {
@@ -358,19 +472,24 @@ class ProvisionerTest {
         return new Failure(code, kind, retryable, message, "what to check", null);
     }
 
+    /** One scripted registration run. */
+    private interface Step {
+        RunOutcome apply(RegistrationIdentity identity) throws InvalidConfigurationException;
+    }
+
     /** Answers each registration with the next scripted function; a run cancelled by interrupt throws. */
     private static final class ScriptedRegistrar implements Registrar {
         final List<RegistrationIdentity> calls = new CopyOnWriteArrayList<>();
-        private final List<Function<RegistrationIdentity, RunOutcome>> script = new ArrayList<>();
+        private final List<Step> script = new ArrayList<>();
         volatile Consumer<FlowAction.Retrying> listener;
 
-        void then(Function<RegistrationIdentity, RunOutcome> step) {
+        void then(Step step) {
             script.add(step);
         }
 
         @Override
         public RunOutcome register(ProvisioningConfig.Registration registration,
-                Consumer<FlowAction.Retrying> retries) throws InterruptedException {
+                Consumer<FlowAction.Retrying> retries) throws InterruptedException, InvalidConfigurationException {
             calls.add(registration.identity);
             listener = retries;
             try {

@@ -103,6 +103,31 @@ class ProvisioningConfigTest {
     }
 
     @Test
+    void aResponseTimeoutLongerThanTheDeadlineIsNamedInSecondsAndFieldIds() {
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("response.timeout.seconds", 30, "deadline.seconds", 10),
+                null)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("response.timeout.seconds: 30 s is longer than deadline.seconds (10 s)");
+    }
+
+    @Test
+    void problemsTheProtocolCoreFindsAreNamedByTheConfigurationField() {
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("enrollment.kind", "group", "symmetric.key", "c2hvcnQ="),
+                null)).hasMessage("symmetric.key: decodes to 5 bytes; DPS keys have 16 to 64 bytes");
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("registration.id", "gw 1"), null))
+                .hasMessageStartingWith("registration.id: 'gw 1' may contain only");
+    }
+
+    @Test
+    void aResolvedRegistrationIdIsWhatIsValidatedAndRegistered() throws Exception {
+        ProvisioningConfig config = ProvisioningConfig.from(valid("registration.id", "gw-${serial}"), null,
+                configured -> configured.replace("${serial}", "0042"));
+        assertThat(config.identity()).map(identity -> identity.registrationId).contains("gw-0042");
+        assertThat(config.registration().get().settings.registrationId()).isEqualTo("gw-0042");
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("registration.id", "gw-${serial}"), null,
+                configured -> configured.replace("${serial}", "A B"))).hasMessageStartingWith("registration.id: ");
+    }
+
+    @Test
     void x509NeedsExactlyOneCompleteSource() throws Exception {
         Path file = Files.writeString(dir.resolve("device.pem"), "x");
 

@@ -154,6 +154,23 @@ class RegistrationFlowTest {
     }
 
     @Test
+    void attemptCountsTheSameWayOnRetryingAndOnFail() throws Exception {
+        // Three 429s on one connection, then a refusal: attempts 1, 2 and 3 failed and were retried, the 4th ended it.
+        FlowDriver driver = FlowDriver.registered();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            assertThat(only(driver.respond(429, "&retry-after=1", "{}"), FlowAction.Retrying.class).attempt())
+                    .isEqualTo(attempt);
+            only(driver.fireTimer(), FlowAction.Publish.class);
+        }
+        FlowAction.Fail fail = only(driver.respond(401, "", ERROR_401), FlowAction.Fail.class);
+        assertThat(fail.attempt()).isEqualTo(4);
+        assertThat(fail.toString()).contains("attempt 4");
+
+        FlowDriver first = FlowDriver.registered();
+        assertThat(only(first.respond(401, "", ERROR_401), FlowAction.Fail.class).attempt()).isEqualTo(1);
+    }
+
+    @Test
     void serverErrorOnAPollKeepsTheOperation() throws Exception {
         FlowDriver driver = FlowDriver.registered();
         driver.respond(202, "&retry-after=2", assigning());
