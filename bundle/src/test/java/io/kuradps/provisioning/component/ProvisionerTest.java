@@ -43,6 +43,7 @@ import io.kuradps.provisioning.api.ProvisioningStatus.State;
 import io.kuradps.provisioning.protocol.Failure;
 import io.kuradps.provisioning.protocol.FailureKind;
 import io.kuradps.provisioning.protocol.FlowAction;
+import io.kuradps.provisioning.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -399,13 +400,8 @@ class ProvisionerTest {
         };
     }
 
-    private void awaitState(State state) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (provisioner.status().state() != state && System.nanoTime() < deadline) {
-            // Wait for the worker's next event rather than spin; every state change is preceded by one.
-            output.events.poll(50, TimeUnit.MILLISECONDS);
-        }
-        assertThat(provisioner.status().state()).isEqualTo(state);
+    private void awaitState(State state) {
+        Await.until("state " + state, () -> provisioner.status().state() == state);
     }
 
     private static final class CancelledRun extends RuntimeException {
