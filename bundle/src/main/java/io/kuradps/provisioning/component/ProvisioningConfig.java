@@ -36,73 +36,34 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
  */
 final class ProvisioningConfig {
 
-    /** A metatype option: the enum constant for the value the form stores. */
+    /**
+     * A metatype option: each constant stands for the value the form stores, its name in lowercase with {@code -}
+     * for {@code _} (the {@code @Option} values of {@link DpsProvisionerConfig}; MetatypeAgreementTest holds them
+     * together).
+     */
     interface OptionValue {
-        String value();
-    }
+        String name();
 
-    enum Attestation implements OptionValue {
-        SYMMETRIC_KEY(DpsProvisionerConfig.ATTESTATION_SYMMETRIC_KEY), X509(DpsProvisionerConfig.ATTESTATION_X509);
-
-        private final String value;
-
-        Attestation(String value) {
-            this.value = value;
-        }
-
-        @Override
-        public String value() {
-            return value;
+        default String value() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
-    enum EnrollmentKind implements OptionValue {
-        INDIVIDUAL(DpsProvisionerConfig.ENROLLMENT_INDIVIDUAL), GROUP(DpsProvisionerConfig.ENROLLMENT_GROUP);
+    enum Attestation implements OptionValue { SYMMETRIC_KEY, X509 }
 
-        private final String value;
-
-        EnrollmentKind(String value) {
-            this.value = value;
-        }
-
-        @Override
-        public String value() {
-            return value;
-        }
-    }
+    enum EnrollmentKind implements OptionValue { INDIVIDUAL, GROUP }
 
     enum Transport implements OptionValue {
-        MQTT(DpsProvisionerConfig.TRANSPORT_MQTT, 8883), WEBSOCKET(DpsProvisionerConfig.TRANSPORT_WEBSOCKET, 443);
+        MQTT(8883), MQTT_WEBSOCKET(443);
 
-        private final String value;
         final int defaultPort;
 
-        Transport(String value, int defaultPort) {
-            this.value = value;
+        Transport(int defaultPort) {
             this.defaultPort = defaultPort;
         }
-
-        @Override
-        public String value() {
-            return value;
-        }
     }
 
-    enum ReprovisionPolicy implements OptionValue {
-        EVERY_START(DpsProvisionerConfig.POLICY_EVERY_START),
-        WITHOUT_VALID_CACHE(DpsProvisionerConfig.POLICY_WITHOUT_VALID_CACHE);
-
-        private final String value;
-
-        ReprovisionPolicy(String value) {
-            this.value = value;
-        }
-
-        @Override
-        public String value() {
-            return value;
-        }
-    }
+    enum ReprovisionPolicy implements OptionValue { EVERY_START, WITHOUT_VALID_CACHE }
 
     enum X509Source { NONE, PKCS12, PEM, KEYSTORE }
 

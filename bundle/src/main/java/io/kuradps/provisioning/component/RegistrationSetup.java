@@ -129,7 +129,7 @@ final class RegistrationSetup {
         KeyManager[] keyManagers = identity.attestation == Attestation.X509 ? keyManagers(identity, keystores) : null;
         try {
             return new DpsEndpoint(identity.endpointHost, identity.endpointPort,
-                    identity.transport == Transport.WEBSOCKET, TlsSocketFactories.create(trusted, keyManagers));
+                    identity.transport == Transport.MQTT_WEBSOCKET, TlsSocketFactories.create(trusted, keyManagers));
         } catch (GeneralSecurityException e) {
             throw new InvalidConfigurationException(F_CA_FILE, "cannot set up TLS: " + e.getMessage());
         }

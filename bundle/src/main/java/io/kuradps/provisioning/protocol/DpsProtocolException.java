@@ -42,7 +42,7 @@ public final class DpsProtocolException extends Exception {
         }
     }
 
-    private final transient Field field;
+    private final Field field;
     private final String problem;
 
     /** A problem with data received from the service (a topic, a body). */
