@@ -289,6 +289,35 @@ class ProxyTunnelTest {
         }
     }
 
+    @Test
+    void cancellingWhileTheProxyHasNotAnsweredEndsAtOnce() throws Exception {
+        // Accepts TCP (through the backlog) and never answers CONNECT: the tunnel's read blocks.
+        try (ServerSocket silent = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                // A connect timeout longer than every wait below: only closing the socket can end the read.
+                MqttFlowRunner runner = new MqttFlowRunner(new DpsEndpoint("localhost", simulator.mqttPort(), false,
+                        TlsSocketFactories.create(simulatorCa, null), HttpProxy.at("127.0.0.1", silent.getLocalPort())),
+                        Clock.systemUTC(), Duration.ofSeconds(30));
+                Future<FlowResult> running = caller.submit(() -> runner.run(new RegistrationFlow(
+                        settings("gateway-1", Credentials.symmetricKey(KEY), Duration.ofSeconds(60)),
+                        Clock.systemUTC(), new Random()), retries::add));
+                await(() -> !MqttFlowRunnerTest.pahoThreads().isEmpty(), () -> "a connect in progress");
+
+                running.cancel(true);
+                caller.shutdown();
+
+                assertThat(caller.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(retries).isEmpty();
+            } finally {
+                caller.shutdownNow();
+            }
+        }
+        for (Thread thread : MqttFlowRunnerTest.pahoThreads()) {
+            thread.join(TimeUnit.SECONDS.toMillis(3));
+        }
+    }
+
     /** Waits until the condition holds; fails the test after 20 s. */
     private static void await(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
         CountDownLatch never = new CountDownLatch(1);
