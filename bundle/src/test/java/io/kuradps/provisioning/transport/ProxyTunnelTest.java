@@ -133,12 +133,8 @@ class ProxyTunnelTest {
     @Test
     void tlsIsCheckedAgainstTheDpsHostNotTheProxy() throws Exception {
         TestCertificates otherName = new TestCertificates("dps.example.com");
-        try (DpsSimulator misnamed = DpsSimulator.builder().host("127.0.0.1").mqttPort(0).webSocketPort(0)
-                .idScope(ID_SCOPE).caDirectory(caDirectory.resolve("misnamed"))
-                .serverCertificate(otherName.serverChainPem, otherName.serverKeyPem)
-                .enrollments(Enrollments.of(
-                        Enrollment.individual("gateway-1", Attestation.symmetricKey(KEY)).withIotHubs(HUB)))
-                .start()) {
+        try (DpsSimulator misnamed = MqttFlowRunnerTest.misnamedSimulator(otherName,
+                caDirectory.resolve("misnamed"))) {
             DpsEndpoint endpoint = new DpsEndpoint("localhost", misnamed.mqttPort(), false,
                     TlsSocketFactories.create(List.of(otherName.ca), null), loopbackProxy());
             FlowResult result = new MqttFlowRunner(endpoint, Clock.systemUTC(), Duration.ofSeconds(3))
