@@ -14,14 +14,21 @@ public final class Failure {
     private final String message;
     private final String explanation;
     private final String trackingId;
+    private final boolean clockSuspected;
 
     Failure(int code, FailureKind kind, boolean retryable, String message, String explanation, String trackingId) {
+        this(code, kind, retryable, message, explanation, trackingId, false);
+    }
+
+    Failure(int code, FailureKind kind, boolean retryable, String message, String explanation, String trackingId,
+            boolean clockSuspected) {
         this.code = code;
         this.kind = kind;
         this.retryable = retryable;
         this.message = message;
         this.explanation = explanation;
         this.trackingId = trackingId;
+        this.clockSuspected = clockSuspected;
     }
 
     /** DPS's errorCode (e.g. 401002), else the response status, else 0 for local causes. */
@@ -53,9 +60,18 @@ public final class Failure {
         return Optional.ofNullable(trackingId);
     }
 
+    /**
+     * True when a wrong device clock may be the cause: a run once the clock has been set may succeed, so it is
+     * worth one as soon as Kura's clock service says it has set the clock.
+     */
+    public boolean clockSuspected() {
+        return clockSuspected;
+    }
+
     @Override
     public String toString() {
-        return "Failure[" + kind + ", code=" + code + ", retryable=" + retryable + ", message=" + message
+        return "Failure[" + kind + ", code=" + code + ", retryable=" + retryable
+                + (clockSuspected ? ", clock suspected" : "") + ", message=" + message
                 + (trackingId == null ? "" : ", trackingId=" + trackingId) + ", explanation=" + explanation + "]";
     }
 }

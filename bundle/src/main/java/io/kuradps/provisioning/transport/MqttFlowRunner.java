@@ -1,6 +1,5 @@
 package io.kuradps.provisioning.transport;
 
-import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,8 +10,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-
-import javax.net.ssl.SSLException;
 
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -313,12 +310,8 @@ public final class MqttFlowRunner {
                     break;
             }
         }
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SSLException || cause instanceof CertificateException) {
-                return ConnectFailure.TLS_HANDSHAKE;
-            }
-        }
-        return ConnectFailure.NETWORK;
+        ConnectFailure tls = TlsFailures.classify(failure);
+        return tls != null ? tls : ConnectFailure.NETWORK;
     }
 
     /** The failure and its root cause; Paho's and the JDK's texts carry no credentials. */
