@@ -52,17 +52,19 @@ public final class ClockSkew {
                 + (offset.isZero() ? "on time" : readable(offset.abs()) + (offset.isNegative() ? " ahead" : " behind"));
     }
 
-    /** The two largest units of a duration, e.g. "183 days 20 h", "6 min 12 s", "0 s". */
+    /** The two largest units of a duration (years of 365 days), e.g. "183 days 20 h", "6 min 12 s", "0 s". */
     static String readable(Duration duration) {
         long seconds = duration.getSeconds();
-        long[] amounts = { seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60 };
-        String[] units = { " days", " h", " min", " s" };
+        long days = seconds / 86_400;
+        long[] amounts = { days / 365, days % 365, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60 };
+        String[] units = { " years", " days", " h", " min", " s" };
         StringBuilder text = new StringBuilder();
         int shown = 0;
         for (int unit = 0; unit < amounts.length && shown < 2; unit++) {
             if (amounts[unit] > 0 || shown > 0) {
-                text.append(shown > 0 ? " " : "").append(amounts[unit])
-                        .append(amounts[unit] == 1 && unit == 0 ? " day" : units[unit]);
+                String name = amounts[unit] == 1 && unit < 2 ? units[unit].substring(0, units[unit].length() - 1)
+                        : units[unit];
+                text.append(shown > 0 ? " " : "").append(amounts[unit]).append(name);
                 shown++;
             }
         }

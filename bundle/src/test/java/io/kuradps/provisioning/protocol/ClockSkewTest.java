@@ -17,7 +17,7 @@ class ClockSkewTest {
         assertThat(skew.offset()).isEqualTo(Duration.between(Instant.parse("2025-06-01T00:00:00Z"), DPS));
         assertThat(skew.exceedsBound()).isTrue();
         assertThat(skew.describe()).isEqualTo("The device clock reads 2025-06-01T00:00:00Z, DPS's"
-                + " 2026-12-01T20:35:10Z: it is 548 days 20 h behind");
+                + " 2026-12-01T20:35:10Z: it is 1 year 183 days behind");
         assertThat(skew.deviceTime()).isEqualTo(Instant.parse("2025-06-01T00:00:00Z"));
         assertThat(skew.serviceTime()).isEqualTo(DPS);
         assertThat(skew.toString()).contains("2025-06-01T00:00:00Z", "2026-12-01T20:35:10Z");
@@ -47,5 +47,7 @@ class ClockSkewTest {
         assertThat(ClockSkew.readable(Duration.ofSeconds(6 * 60 + 12))).isEqualTo("6 min 12 s");
         assertThat(ClockSkew.readable(Duration.ofHours(3))).isEqualTo("3 h 0 min");
         assertThat(ClockSkew.readable(Duration.ofDays(2).plusHours(5).plusMinutes(9))).isEqualTo("2 days 5 h");
+        assertThat(ClockSkew.readable(Duration.ofDays(366))).isEqualTo("1 year 1 day");
+        assertThat(ClockSkew.readable(Duration.ofDays(56 * 365 + 3))).isEqualTo("56 years 3 days");
     }
 }
