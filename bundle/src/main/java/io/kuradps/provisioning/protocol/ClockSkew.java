@@ -54,7 +54,8 @@ public final class ClockSkew {
 
     /** The two largest units of a duration (years of 365 days), e.g. "183 days 20 h", "6 min 12 s", "0 s". */
     static String readable(Duration duration) {
-        long seconds = duration.getSeconds();
+        // To the nearest second: a reading taken a few milliseconds after another is not a second off.
+        long seconds = duration.plusMillis(500).getSeconds();
         long days = seconds / 86_400;
         long[] amounts = { days / 365, days % 365, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60 };
         String[] units = { " years", " days", " h", " min", " s" };

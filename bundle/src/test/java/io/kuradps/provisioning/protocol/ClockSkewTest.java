@@ -42,7 +42,8 @@ class ClockSkewTest {
     @Test
     void durationsShowTheirTwoLargestUnits() {
         assertThat(ClockSkew.readable(Duration.ZERO)).isEqualTo("0 s");
-        assertThat(ClockSkew.readable(Duration.ofMillis(900))).isEqualTo("0 s");
+        assertThat(ClockSkew.readable(Duration.ofMillis(400))).isEqualTo("0 s");
+        assertThat(ClockSkew.readable(Duration.ofDays(183).minusMillis(5))).isEqualTo("183 days 0 h");
         assertThat(ClockSkew.readable(Duration.ofSeconds(42))).isEqualTo("42 s");
         assertThat(ClockSkew.readable(Duration.ofSeconds(6 * 60 + 12))).isEqualTo("6 min 12 s");
         assertThat(ClockSkew.readable(Duration.ofHours(3))).isEqualTo("3 h 0 min");
