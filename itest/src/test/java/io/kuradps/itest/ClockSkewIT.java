@@ -100,7 +100,8 @@ public class ClockSkewIT extends SimulatedDpsSupport {
         String key = enrollIndividual(id, HUB_A);
         TestServerCertificates certificates = new TestServerCertificates();
         Instant now = Instant.now();
-        String[] expired = certificates.server("localhost", now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1)));
+        String[] expired = certificates.server("localhost", now.minus(Duration.ofDays(2)),
+                now.minus(Duration.ofDays(1)));
         DpsSimulator wrong = startSimulator(b -> b.serverCertificate(expired[0], expired[1]));
         try {
             Path ca = workDirectory.resolve(id + "-ca.pem");

@@ -37,6 +37,7 @@ import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningEvents;
 import io.kuradps.provisioning.api.ProvisioningStatus;
+import io.kuradps.provisioning.protocol.ServiceClock;
 
 /**
  * The Kura component: takes its configuration from ConfigAdmin (as the Kura web UI writes it), hands the work to
@@ -47,7 +48,8 @@ import io.kuradps.provisioning.api.ProvisioningStatus;
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = { ConfigurableComponent.class, EventHandler.class },
         property = { "service.pid=" + DpsProvisioner.PID,
-            EventConstants.EVENT_TOPIC + "=" + ProvisioningEvents.TOPIC_REQUEST_PROVISION })
+            EventConstants.EVENT_TOPIC + "=" + ProvisioningEvents.TOPIC_REQUEST_PROVISION,
+            EventConstants.EVENT_TOPIC + "=" + DpsProvisioner.KURA_CLOCK_TOPIC })
 @Designate(ocd = DpsProvisionerConfig.class)
 public final class DpsProvisioner implements ConfigurableComponent, EventHandler {
 
@@ -58,29 +60,35 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
      * negative). Lets tests, and an operator chasing a report, reproduce a gateway whose clock is wrong at boot.
      */
     static final String CLOCK_OFFSET_SECONDS = "io.kuradps.provisioning.clock.offset.seconds";
+    /**
+     * org.eclipse.kura.clock.ClockEvent.CLOCK_EVENT_TOPIC (Kura 5.0 and later), posted by Kura's clock service
+     * after each synchronisation (NTP, RTC). Named as a string so the bundle imports no more of Kura for it.
+     */
+    static final String KURA_CLOCK_TOPIC = "org/eclipse/kura/clock";
     static final String CACHE_FILE = "assignment.json";
-    private static final Duration FIRST_PAUSE = Duration.ofSeconds(60);
+    private static final Duration FIRST_PAUSE = Duration.ofSeconds(DpsProvisionerConfig.FIRST_RETRY_PAUSE_SECONDS);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(DpsProvisioner.class);
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile CryptoService cryptoService;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
 
     private final Object registrationLock = new Object();
     private ServiceRegistration<DpsProvisioning> registration;
     private Provisioner provisioner;
+    private ServiceClock serviceClock;
+
+    /** The last configuration DS gave us, kept to decrypt it again when a CryptoService arrives. */
+    private final Object configLock = new Object();
+    private DpsProvisionerConfig rawConfig;
 
     @Activate
     void activate(BundleContext context, DpsProvisionerConfig config, Map<String, Object> properties) {
         long started = System.nanoTime();
         Clock clock = clock(properties.get(CLOCK_OFFSET_SECONDS));
+        serviceClock = new ServiceClock(clock);
         provisioner = new Provisioner(new AssignmentStore(cacheFile(context)),
-                new MqttRegistrationRunner(new KeystoreLookup(context), clock), new Output(), clock,
+                new DpsRegistrar(new KeystoreLookup(context), serviceClock), new Output(), clock,
                 new SecureRandom(), FIRST_PAUSE);
         synchronized (registrationLock) {
             registration = context.registerService(DpsProvisioning.class, new Service(), serviceProperties(null));
@@ -97,6 +105,9 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
 
     @Deactivate
     void deactivate() {
+        synchronized (configLock) {
+            rawConfig = null;
+        }
         try {
             if (!provisioner.close(STOP_TIMEOUT)) {
                 LOG.warn("The provisioning thread did not stop within {} s", STOP_TIMEOUT.getSeconds());
@@ -111,17 +122,74 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         LOG.info("Deactivated");
     }
 
-    /** Re-provisioning requested through EventAdmin. */
+    /**
+     * Re-provisioning requested through EventAdmin, or Kura's clock service set the clock: what was measured against
+     * the old clock no longer holds, and a run that failed for the clock is worth again now.
+     */
     @Override
     public void handleEvent(Event event) {
-        provisioner.reprovision();
+        if (KURA_CLOCK_TOPIC.equals(event.getTopic())) {
+            LOG.info("Kura's clock service set the clock");
+            serviceClock.clockSet();
+            provisioner.clockSet();
+        } else {
+            provisioner.reprovision();
+        }
+    }
+
+    /**
+     * DPS's time as this gateway knows it, corrected by every registration: for whatever in this bundle signs the
+     * hub's tokens, so they are valid by the service's clock too. Not part of the exported API.
+     */
+    ServiceClock serviceClock() {
+        return serviceClock;
+    }
+
+    /**
+     * Password values stored before the CryptoService was there were taken as given; decrypt them now. When the
+     * values decrypt to what was used, the identity is unchanged and nothing restarts.
+     */
+    @Reference(name = "cryptoService", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetCryptoService")
+    void setCryptoService(CryptoService crypto) {
+        synchronized (configLock) {
+            cryptoService = crypto;
+            if (rawConfig != null) {
+                LOG.info("A CryptoService is bound; decrypting the configuration again");
+                configure(rawConfig);
+            }
+        }
+    }
+
+    /** The values already decrypted stay in force: without a CryptoService they would not decrypt at all. */
+    void unsetCryptoService(CryptoService crypto) {
+        if (cryptoService == crypto) {
+            cryptoService = null;
+        }
+    }
+
+    @Reference(name = "eventAdmin", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetEventAdmin")
+    void setEventAdmin(EventAdmin admin) {
+        eventAdmin = admin;
+    }
+
+    void unsetEventAdmin(EventAdmin admin) {
+        if (eventAdmin == admin) {
+            eventAdmin = null;
+        }
     }
 
     private void configure(DpsProvisionerConfig config) {
-        try {
-            provisioner.apply(ProvisioningConfig.from(config, cryptoService));
-        } catch (InvalidConfigurationException e) {
-            provisioner.reject(e);
+        // One at a time, so a CryptoService bound during modified() cannot apply the older configuration last.
+        synchronized (configLock) {
+            rawConfig = config;
+            try {
+                provisioner.apply(ProvisioningConfig.from(config, cryptoService));
+            } catch (InvalidConfigurationException e) {
+                provisioner.reject(e);
+            }
         }
     }
 

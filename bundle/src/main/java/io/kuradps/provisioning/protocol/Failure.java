@@ -16,12 +16,15 @@ public final class Failure {
     private final String trackingId;
     private final boolean clockSuspected;
 
-    Failure(int code, FailureKind kind, boolean retryable, String message, String explanation, String trackingId) {
+    /** Normally made by the flow; a driver or a test may report one of its own. Must not contain a secret. */
+    public Failure(int code, FailureKind kind, boolean retryable, String message, String explanation,
+            String trackingId) {
         this(code, kind, retryable, message, explanation, trackingId, false);
     }
 
-    Failure(int code, FailureKind kind, boolean retryable, String message, String explanation, String trackingId,
-            boolean clockSuspected) {
+    /** @param clockSuspected a wrong device clock may be the cause; see {@link #clockSuspected()} */
+    public Failure(int code, FailureKind kind, boolean retryable, String message, String explanation,
+            String trackingId, boolean clockSuspected) {
         this.code = code;
         this.kind = kind;
         this.retryable = retryable;
@@ -66,6 +69,15 @@ public final class Failure {
      */
     public boolean clockSuspected() {
         return clockSuspected;
+    }
+
+    /** What DPS said and what to check, in one line for events, status and logs. */
+    public String summary() {
+        String said = message == null ? "" : message;
+        String hint = explanation == null ? "" : explanation;
+        String text = said.isEmpty() ? hint : hint.isEmpty() ? said : said + " - " + hint;
+        return kind + (text.isEmpty() ? "" : ": " + text)
+                + (trackingId == null ? "" : " (trackingId " + trackingId + ")");
     }
 
     @Override

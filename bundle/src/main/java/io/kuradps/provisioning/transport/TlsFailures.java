@@ -43,6 +43,7 @@ final class TlsFailures {
     }
 
     private static boolean hasReason(Throwable cause, BasicReason reason) {
-        return cause instanceof CertPathValidatorException && ((CertPathValidatorException) cause).getReason() == reason;
+        return cause instanceof CertPathValidatorException
+                && ((CertPathValidatorException) cause).getReason() == reason;
     }
 }

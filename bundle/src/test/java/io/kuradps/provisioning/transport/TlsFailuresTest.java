@@ -32,7 +32,7 @@ class TlsFailuresTest {
         Throwable failure = handshakeFailure(new TestCertificates("localhost", now.minus(DAY.multipliedBy(2)),
                 now.minus(DAY)), null);
         assertThat(TlsFailures.classify(failure)).isEqualTo(ConnectFailure.TLS_CERTIFICATE_EXPIRED);
-        assertThat(MqttFlowRunner.classify(failure)).isEqualTo(ConnectFailure.TLS_CERTIFICATE_EXPIRED);
+        assertThat(PahoConnection.classify(failure)).isEqualTo(ConnectFailure.TLS_CERTIFICATE_EXPIRED);
     }
 
     @Test
