@@ -129,9 +129,9 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
     @Override
     public void handleEvent(Event event) {
         if (KURA_CLOCK_TOPIC.equals(event.getTopic())) {
-            LOG.info("Kura's clock service set the clock");
             serviceClock.clockSet();
-            provisioner.clockSet();
+            LOG.info("Kura's clock service set the clock{}", provisioner.clockSet()
+                    ? "; the last run failed for a reason the clock may explain, so a fresh one starts now" : "");
         } else {
             provisioner.reprovision();
         }

@@ -128,15 +128,17 @@ final class Provisioner {
      * Kura's clock service has set the clock: when the last run failed in a way the clock may explain, its fresh
      * run starts now instead of after its pause. Anything else (a run in flight, an assignment, a failure the
      * clock cannot explain) is left alone.
+     *
+     * @return true when a run was started
      */
-    void clockSet() {
+    boolean clockSet() {
         synchronized (lock) {
             if (closed || !awaitingTheClock) {
-                return;
+                return false;
             }
-            LOG.info("The clock was set and the last run failed for a reason the clock may explain: running again now");
             long gen = restart();
             work = worker.submit(() -> register(gen));
+            return true;
         }
     }
 

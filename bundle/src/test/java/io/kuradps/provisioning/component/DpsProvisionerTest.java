@@ -1,10 +1,12 @@
 package io.kuradps.provisioning.component;
 
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_ASSIGNED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_REQUEST_PROVISION;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +14,8 @@ import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.HashMap;
@@ -24,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningStatus;
+import io.kuradps.provisioning.protocol.ServiceClock;
 import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.DeviceIdentity;
 import io.kuradps.simulator.DpsSimulator;
@@ -88,11 +93,16 @@ class DpsProvisionerTest {
     }
 
     private DpsProvisioner activate(DpsProvisionerConfig config) throws Exception {
+        return activate(config, Collections.emptyMap());
+    }
+
+    /** @param properties the component properties beyond the metatype's (the clock offset) */
+    private DpsProvisioner activate(DpsProvisionerConfig config, Map<String, Object> properties) throws Exception {
         DpsProvisioner component = new DpsProvisioner();
         component.setEventAdmin((EventAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] { EventAdmin.class }, (proxy, method, args) -> events.add((Event) args[0])));
         long start = System.nanoTime();
-        component.activate(bundleContext(), config, Collections.emptyMap());
+        component.activate(bundleContext(), config, properties);
         System.out.printf("activate() took %.1f ms%n", (System.nanoTime() - start) / 1e6);
         return component;
     }
@@ -118,6 +128,30 @@ class DpsProvisionerTest {
             component.deactivate();
         }
         assertThat(liveThreads()).isEmpty();
+    }
+
+    @Test
+    void aClockHalfAYearBehindIsCorrectedByDpsUntilKurasClockServiceSetsIt() throws Exception {
+        Duration behind = Duration.ofDays(183);
+        DpsProvisioner component = activate(config(simulator.mqttPort()),
+                Collections.singletonMap(DpsProvisioner.CLOCK_OFFSET_SECONDS, -behind.getSeconds()));
+        try {
+            assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
+            Event retrying = next();
+            assertThat(retrying.getTopic()).isEqualTo(TOPIC_RETRYING);
+            assertThat((String) retrying.getProperty(ERROR_MESSAGE)).contains("the device clock is wrong",
+                    "it is 183 days 0 h behind");
+            assertThat(next().getTopic()).isEqualTo(TOPIC_ASSIGNED);
+            ServiceClock clock = component.serviceClock();
+            assertThat(clock.offset()).isBetween(behind.minusMinutes(1), behind.plusMinutes(1));
+            assertThat(Duration.between(Instant.now(), clock.instant()).abs()).isLessThan(Duration.ofMinutes(1));
+
+            component.handleEvent(new Event(DpsProvisioner.KURA_CLOCK_TOPIC, Collections.emptyMap()));
+            assertThat(clock.offset()).as("measured against the clock before it was set").isZero();
+            assertThat(clock.basis()).isEqualTo(ServiceClock.Basis.SET_BY_CLOCK_SERVICE);
+        } finally {
+            component.deactivate();
+        }
     }
 
     @Test
