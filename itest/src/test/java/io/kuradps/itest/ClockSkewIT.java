@@ -10,6 +10,8 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bootDelegationPackages;
+import static org.ops4j.pax.exam.CoreOptions.composite;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +24,8 @@ import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -48,6 +52,13 @@ public class ClockSkewIT extends SimulatedDpsSupport {
 
     @Inject
     private EventAdmin eventAdmin;
+
+    @Override
+    @Configuration
+    public Option[] configuration() {
+        // BouncyCastle makes the expired server certificate; it comes from the class path as the simulator does.
+        return new Option[] { composite(super.configuration()), bootDelegationPackages("org.bouncycastle.*") };
+    }
 
     @Test
     public void clockHalfAYearBehindIsProvisionedBeforeNtpHasRun() throws Exception {

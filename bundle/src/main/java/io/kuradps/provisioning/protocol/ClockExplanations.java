@@ -60,7 +60,7 @@ final class ClockExplanations {
     /** The server certificate is outside its validity by a device clock known to be right. */
     static String certificateDatesWithAConfirmedClock(boolean expired, Instant deviceTime, ServiceClock clock) {
         String confirmed = clock.basis() == ServiceClock.Basis.SET_BY_CLOCK_SERVICE
-                ? "set by Kura's clock service" : "agreed with DPS's when last measured";
+                ? "was set by Kura's clock service" : "agreed with DPS's when last measured";
         return " The server certificate is " + validity(expired) + " by the device clock, which reads " + deviceTime
                 + " and " + confirmed + ", so the certificate itself is the problem.";
     }
