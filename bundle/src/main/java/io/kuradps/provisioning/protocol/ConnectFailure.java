@@ -6,5 +6,13 @@ public enum ConnectFailure {
     /** TLS: a certificate of the server's chain has expired by the device clock (the clock may be ahead). */
     TLS_CERTIFICATE_EXPIRED,
     /** TLS: a certificate of the server's chain is not yet valid by the device clock (the clock may be behind). */
-    TLS_CERTIFICATE_NOT_YET_VALID
+    TLS_CERTIFICATE_NOT_YET_VALID,
+    /** The HTTP proxy's host does not resolve, does not accept the connection, or does not answer like a proxy. */
+    PROXY_UNREACHABLE,
+    /** The HTTP proxy answered CONNECT with 407: credentials missing or refused. */
+    PROXY_AUTHENTICATION,
+    /** The HTTP proxy answered CONNECT with another refusal (403 for a port it does not allow, 502, ...). */
+    PROXY_REFUSED,
+    /** The HTTP proxy closed the connection before answering CONNECT. */
+    PROXY_CLOSED
 }
