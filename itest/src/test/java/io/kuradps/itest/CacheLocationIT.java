@@ -10,20 +10,15 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
-import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.Event;
 
-import io.kuradps.provisioning.api.DpsProvisioning;
 
 /**
  * The cached assignment lives under Kura's data directory, which a Kura start leaves alone (it wipes the bundle
@@ -32,21 +27,10 @@ import io.kuradps.provisioning.api.DpsProvisioning;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class CacheLocationIT extends SimulatedDpsSupport {
+public class CacheLocationIT extends SystemServiceSupport {
 
     private static final String PROVISIONING_BUNDLE = "io.kuradps.provisioning";
 
-    private final List<ServiceRegistration<?>> systemServices = new ArrayList<>();
-
-    @After
-    public void deactivateThenUnregisterSystemServices() throws Exception {
-        // First the component, so that taking the SystemService away does not start it over once more.
-        DpsProvisionerConfiguration.deleteFrom(configurationAdmin);
-        Await.until("the provisioner is deactivated", STEP,
-                () -> context.getServiceReference(DpsProvisioning.class) == null);
-        systemServices.forEach(ServiceRegistration::unregister);
-        systemServices.clear();
-    }
 
     @Test
     public void anEarlierVersionsCacheInTheBundleDataAreaMovesUnderKurasDataDirectory() throws Exception {
@@ -58,8 +42,7 @@ public class CacheLocationIT extends SimulatedDpsSupport {
                 + "\",\"deviceId\":\"gw-cache-upgrade\",\"assignedAt\":\"2026-01-01T00:00:00Z\"}")
                 .getBytes(StandardCharsets.UTF_8));
         Path kuraData = workDirectory.resolve("kura-data");
-        systemServices.add(new TestSystemService().dataDirectory(kuraData.toString())
-                .register(context, Integer.MAX_VALUE));
+        register(new TestSystemService().dataDirectory(kuraData.toString()));
 
         individual("gw-cache-upgrade", key).applyTo(configurationAdmin);
 
@@ -82,8 +65,7 @@ public class CacheLocationIT extends SimulatedDpsSupport {
         Path kuraData = workDirectory.resolve("kura-data-late");
 
         // Kura registers its SystemService early, but DS gives no order: here it comes after the component.
-        systemServices.add(new TestSystemService().dataDirectory(kuraData.toString())
-                .register(context, Integer.MAX_VALUE));
+        register(new TestSystemService().dataDirectory(kuraData.toString()));
 
         Path cache = kuraData.resolve("kura-dps").resolve("assignment.json");
         Await.until("the assignment is cached under the late SystemService's data directory", STEP,

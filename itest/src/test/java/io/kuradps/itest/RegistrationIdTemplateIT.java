@@ -7,19 +7,14 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 
-import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.ServiceRegistration;
 
-import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.Counters;
 import io.kuradps.simulator.Enrollment;
@@ -31,20 +26,8 @@ import io.kuradps.simulator.Enrollment;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class RegistrationIdTemplateIT extends SimulatedDpsSupport {
+public class RegistrationIdTemplateIT extends SystemServiceSupport {
 
-    private final List<ServiceRegistration<?>> gateways = new ArrayList<>();
-    private int ranking = 1000;
-
-    @After
-    public void deactivateThenUnregisterSystemServices() throws Exception {
-        // First the component, so that taking the SystemService away does not start it over once more.
-        DpsProvisionerConfiguration.deleteFrom(configurationAdmin);
-        Await.until("the provisioner is deactivated", STEP,
-                () -> context.getServiceReference(DpsProvisioning.class) == null);
-        gateways.forEach(ServiceRegistration::unregister);
-        gateways.clear();
-    }
 
     @Test
     public void oneConfigurationProvisionsEveryGatewayOfAGroupUnderItsOwnId() throws Exception {
@@ -53,12 +36,12 @@ public class RegistrationIdTemplateIT extends SimulatedDpsSupport {
                 .withIotHubs(HUB_A));
         DpsProvisionerConfiguration image = configuration(simulator).symmetricKey("gw-${serial}", "group", groupKey);
 
-        gateway(new TestSystemService().serialNumber("SN-0001"));
+        register(new TestSystemService().serialNumber("SN-0001"));
         image.applyTo(configurationAdmin);
         assertProvisionedAs("gw-sn-0001");
 
         for (String serial : new String[] { "SN-0002", "SN-0003" }) {
-            gateway(new TestSystemService().serialNumber(serial));
+            register(new TestSystemService().serialNumber(serial));
             assertProvisionedAs("gw-" + serial.toLowerCase(java.util.Locale.ROOT));
         }
         for (String id : new String[] { "gw-sn-0001", "gw-sn-0002", "gw-sn-0003" }) {
@@ -71,7 +54,7 @@ public class RegistrationIdTemplateIT extends SimulatedDpsSupport {
         String groupKey = newKey();
         simulator.enrollments().put(Enrollment.group("kura-fleet-mac", Attestation.symmetricKey(groupKey))
                 .withIotHubs(HUB_B));
-        gateway(new TestSystemService().primaryMacAddress("00:00:5E:00:53:2A").hostname("Edge-North"));
+        register(new TestSystemService().primaryMacAddress("00:00:5E:00:53:2A").hostname("Edge-North"));
 
         configuration(simulator).symmetricKey("${hostname}.${mac}", "group", groupKey).applyTo(configurationAdmin);
 
@@ -80,7 +63,7 @@ public class RegistrationIdTemplateIT extends SimulatedDpsSupport {
 
     @Test
     public void aResolvedValueThatIsNoRegistrationIdIsShownWithTheField() throws Exception {
-        gateway(new TestSystemService().serialNumber("AB C"));
+        register(new TestSystemService().serialNumber("AB C"));
         long connectsBefore = simulator.counters().connects();
 
         configuration(simulator).symmetricKey("gw-${serial}", "group", newKey()).applyTo(configurationAdmin);
@@ -89,11 +72,6 @@ public class RegistrationIdTemplateIT extends SimulatedDpsSupport {
         assertTrue(message, message.contains(
                 "registration.id: 'gw-${serial}' resolved to 'gw-ab c', which may contain only lowercase letters"));
         assertEquals("nothing was sent", connectsBefore, simulator.counters().connects());
-    }
-
-    /** This framework becomes another gateway of the fleet: its SystemService takes over (greedy, ranked higher). */
-    private void gateway(TestSystemService systemService) {
-        gateways.add(systemService.register(context, ranking++));
     }
 
     /** Assigned under {@code id}, which the events, the service properties and dps:status all show. */

@@ -11,7 +11,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 
 /**
- * A Kura SystemService registered by a test, ranked above any other so that the provisioner (greedy) takes it:
+ * A Kura SystemService a test registers (see {@link SystemServiceSupport}), for the provisioner to take:
  * the SystemService of another gateway, or one that appears late. Answers only the methods it is given.
  */
 public final class TestSystemService {
