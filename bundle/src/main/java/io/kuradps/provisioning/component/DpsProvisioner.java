@@ -1,8 +1,5 @@
 package io.kuradps.provisioning.component;
 
-import java.io.File;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Dictionary;
@@ -13,6 +10,7 @@ import java.security.SecureRandom;
 
 import org.eclipse.kura.configuration.ConfigurableComponent;
 import org.eclipse.kura.crypto.CryptoService;
+import org.eclipse.kura.system.SystemService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -58,12 +56,13 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
      * negative). Lets tests, and an operator chasing a report, reproduce a gateway whose clock is wrong at boot.
      */
     static final String CLOCK_OFFSET_SECONDS = "io.kuradps.provisioning.clock.offset.seconds";
-    static final String CACHE_FILE = "assignment.json";
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(DpsProvisionerConfig.FIRST_RETRY_PAUSE_SECONDS);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(DpsProvisioner.class);
 
     private volatile CryptoService cryptoService;
+    /** Static: fixed for one activation (see {@link #setSystemService}); null without one. */
+    private SystemService systemService;
     private volatile EventAdmin eventAdmin;
 
     private final Object registrationLock = new Object();
@@ -78,8 +77,8 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
     void activate(BundleContext context, DpsProvisionerConfig config, Map<String, Object> properties) {
         long started = System.nanoTime();
         Clock clock = clock(properties.get(CLOCK_OFFSET_SECONDS));
-        provisioner = new Provisioner(new AssignmentStore(cacheFile(context)),
-                new DpsRegistrar(new KeystoreLookup(context), clock), new Output(), clock, new SecureRandom(),
+        provisioner = new Provisioner(CacheLocation.store(systemService, context),
+                new DpsRegistrar(new KuraKeystores(context), clock), new Output(), clock, new SecureRandom(),
                 FIRST_PAUSE);
         synchronized (registrationLock) {
             registration = context.registerService(DpsProvisioning.class, new Service(), serviceProperties(null));
@@ -143,6 +142,19 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         }
     }
 
+    /**
+     * Kura's SystemService gives the data directory the cache lives in and the values of registration id
+     * templates. Optional, so activation never waits for it; static and greedy, so one that appears after
+     * activation (Kura registers it early, but DS gives no order) or a better-ranked one makes DS activate the
+     * component again, which moves the cache to it and resolves the registration id anew. Both are fixed for an
+     * activation, as the cache's place and the id it is keyed by must be.
+     */
+    @Reference(name = "systemService", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.STATIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setSystemService(SystemService system) {
+        systemService = system;
+    }
+
     @Reference(name = "eventAdmin", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetEventAdmin")
     void setEventAdmin(EventAdmin admin) {
@@ -160,7 +172,8 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         synchronized (configLock) {
             rawConfig = config;
             try {
-                provisioner.apply(ProvisioningConfig.from(config, cryptoService));
+                provisioner.apply(ProvisioningConfig.from(config, cryptoService,
+                        configured -> RegistrationIdTemplate.resolve(configured, systemService)));
             } catch (InvalidConfigurationException e) {
                 provisioner.reject(e);
             }
@@ -180,12 +193,6 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
             LOG.warn("Ignoring {}: '{}' is not a number of seconds", CLOCK_OFFSET_SECONDS, offsetSeconds);
             return Clock.systemUTC();
         }
-    }
-
-    private static Path cacheFile(BundleContext context) {
-        File file = context.getDataFile(CACHE_FILE);
-        // Without a persistent data area (a framework may lack one) the cache lives in the working directory.
-        return file != null ? file.toPath() : Paths.get(CACHE_FILE);
     }
 
     static Dictionary<String, Object> serviceProperties(Assignment assignment) {

@@ -20,10 +20,10 @@ final class DpsRegistrar implements Registrar {
 
     private static final Logger LOG = LoggerFactory.getLogger(DpsRegistrar.class);
 
-    private final KeystoreLookup keystores;
+    private final KuraKeystores keystores;
     private final Clock clock;
 
-    DpsRegistrar(KeystoreLookup keystores, Clock clock) {
+    DpsRegistrar(KuraKeystores keystores, Clock clock) {
         this.keystores = keystores;
         this.clock = clock;
     }

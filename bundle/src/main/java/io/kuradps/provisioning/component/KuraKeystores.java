@@ -1,5 +1,6 @@
 package io.kuradps.provisioning.component;
 
+import static io.kuradps.provisioning.component.ProvisioningConfig.F_CA_KEYSTORE_PID;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_KEYSTORE_ALIAS;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_KEYSTORE_PID;
 
@@ -34,8 +35,6 @@ import io.kuradps.provisioning.transport.AliasKeyManager;
  * page therefore applies from the next registration on.
  */
 final class KuraKeystores {
-
-    static final String F_CA_KEYSTORE_PID = "ca.keystore.service.pid";
 
     /** What is done with a keystore while it is held; may fail with Kura's or the JDK's exceptions. */
     private interface Use<T> {
