@@ -114,7 +114,7 @@ final class RegistrationSetup {
         }
     }
 
-    /** Host, port, transport and the TLS setup (trust anchors, X.509 client identity). */
+    /** Host, port, transport, the TLS setup (trust anchors, X.509 client identity) and the proxy, if any. */
     static DpsEndpoint endpoint(RegistrationIdentity identity, KuraKeystores keystores)
             throws InvalidConfigurationException {
         List<X509Certificate> trusted = new ArrayList<>(TrustAnchors.bundledRoots());
@@ -131,7 +131,8 @@ final class RegistrationSetup {
         KeyManager[] keyManagers = identity.attestation == Attestation.X509 ? keyManagers(identity, keystores) : null;
         try {
             return new DpsEndpoint(identity.endpointHost, identity.endpointPort,
-                    identity.transport == Transport.MQTT_WEBSOCKET, TlsSocketFactories.create(trusted, keyManagers));
+                    identity.transport == Transport.MQTT_WEBSOCKET, TlsSocketFactories.create(trusted, keyManagers),
+                    identity.proxy);
         } catch (GeneralSecurityException e) {
             throw new InvalidConfigurationException(F_CA_FILE, "cannot set up TLS: " + e.getMessage());
         }

@@ -101,6 +101,23 @@ final class Failures {
                                 + " the registration id " + settings.registrationId() + " (it is the client id)"
                                 + " and the api-version " + settings.apiVersion() + ".",
                         null);
+            case PROXY_UNREACHABLE:
+                return proxy(message, "The HTTP proxy could not be reached, or what answers at proxy.host and"
+                        + " proxy.port is not an HTTP proxy. Check proxy.host and proxy.port (an empty proxy.host"
+                        + " turns the proxy off), DNS and the route to the proxy.");
+            case PROXY_AUTHENTICATION:
+                return proxy(message, "The HTTP proxy wants credentials, or refused the ones sent. Set"
+                        + " proxy.username and proxy.password to an account the proxy accepts with Basic"
+                        + " authentication (the only scheme this client offers).");
+            case PROXY_REFUSED:
+                return proxy(message, "The HTTP proxy refused to open a tunnel to the DPS host and port named"
+                        + " above, or could not reach DPS itself (502, 503, 504). Proxies often allow CONNECT only"
+                        + " to port 443: if port 8883 is refused, set transport=mqtt-websocket (port 443);"
+                        + " otherwise have the proxy allow CONNECT to the DPS host on that port.");
+            case PROXY_CLOSED:
+                return proxy(message, "The HTTP proxy closed the connection before opening the tunnel (it may be"
+                        + " overloaded or restarting, or drop what its policy refuses). If it persists, check"
+                        + " the proxy's log and proxy.host and proxy.port.");
             case NETWORK:
             default:
                 return new Failure(0, FailureKind.NETWORK, true, message,
@@ -108,6 +125,12 @@ final class Failures {
                                 + " 443 for MQTT over WebSocket) and any proxy. The client backs off and tries again.",
                         null);
         }
+    }
+
+    /** Every proxy failure is retried like a network failure: proxies restart and their policies change. */
+    private static Failure proxy(String message, String advice) {
+        return new Failure(0, FailureKind.PROXY, true, message, advice + " The client backs off and tries again.",
+                null);
     }
 
     Failure connectionLost(String cause) {

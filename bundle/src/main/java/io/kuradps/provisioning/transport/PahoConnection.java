@@ -208,6 +208,10 @@ final class PahoConnection {
     }
 
     static ConnectFailure classify(Throwable failure) {
+        ProxyTunnelException proxy = proxyFailure(failure);
+        if (proxy != null) {
+            return proxy.failure();
+        }
         if (failure instanceof MqttException) {
             switch (((MqttException) failure).getReasonCode()) {
                 case MqttException.REASON_CODE_FAILED_AUTHENTICATION:
@@ -231,10 +235,17 @@ final class PahoConnection {
         return ConnectFailure.NETWORK;
     }
 
-    /** The failure and its root cause; Paho's and the JDK's texts carry no credentials. */
+    /**
+     * The failure and its root cause, or the proxy's refusal as it stands (Paho wraps it in a "client exception");
+     * Paho's, the JDK's and our proxy texts carry no credentials.
+     */
     static String describe(Throwable failure) {
         if (failure == null) {
             return "connection closed";
+        }
+        ProxyTunnelException proxy = proxyFailure(failure);
+        if (proxy != null) {
+            return proxy.getMessage();
         }
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
@@ -246,6 +257,15 @@ final class PahoConnection {
                     + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
         }
         return text;
+    }
+
+    private static ProxyTunnelException proxyFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProxyTunnelException) {
+                return (ProxyTunnelException) cause;
+            }
+        }
+        return null;
     }
 
     private static ThreadFactory pahoThreads() {

@@ -7,6 +7,7 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_ASSIGNED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_REQUEST_PROVISION;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningStatus;
+import io.kuradps.provisioning.transport.LoopbackProxy;
 import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.DeviceIdentity;
 import io.kuradps.simulator.DpsSimulator;
@@ -286,6 +288,54 @@ class DpsProvisionerTest {
         } finally {
             simulator.faults().clear();
         }
+    }
+
+    @Test
+    void throughAProxyWithBasicCredentialsAndNoSecretInEventsOrProperties() throws Exception {
+        String password = "proxy-Pa55-word";
+        String basicToken = java.util.Base64.getEncoder()
+                .encodeToString(("gw:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (LoopbackProxy proxy = LoopbackProxy.start().requireBasic("gw", password)) {
+            Object[] throughProxy = { "proxy.host", "127.0.0.1", "proxy.port", proxy.port(), "proxy.username", "gw" };
+            DpsProvisioner component = activate(config(simulator.mqttPort(), concat(throughProxy,
+                    "proxy.password", password)));
+            StringBuilder everything = new StringBuilder();
+            try {
+                assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
+                assertThat(next().getProperty(ASSIGNED_HUB)).isEqualTo(HUB);
+                assertThat(proxy.tunnelsOpened()).isEqualTo(1);
+
+                component.modified(config(simulator.mqttPort(), concat(throughProxy, "proxy.password", "wrong")));
+                Event refused = next();
+                while (!refused.getTopic().equals(TOPIC_RETRYING)) {
+                    describe(refused, everything);
+                    refused = next();
+                }
+                describe(refused, everything);
+                assertThat((String) refused.getProperty("error.message")).startsWith("PROXY: ")
+                        .contains("refused the credentials", "proxy.username", "proxy.password");
+                everything.append(serviceProperties).append(((DpsProvisioning) registeredService).status());
+            } finally {
+                component.deactivate();
+            }
+            assertThat(everything.toString()).contains("127.0.0.1:" + proxy.port()).doesNotContain(password)
+                    .doesNotContain(basicToken);
+        }
+        assertThat(liveThreads()).isEmpty();
+    }
+
+    private static Object[] concat(Object[] first, Object... more) {
+        Object[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    private static void describe(Event event, StringBuilder text) {
+        text.append(event.getTopic());
+        for (String name : event.getPropertyNames()) {
+            text.append(' ').append(name).append('=').append(event.getProperty(name));
+        }
+        text.append('\n');
     }
 
     @Test

@@ -548,7 +548,8 @@ class RegistrationFlowTest {
         FlowDriver driver = new FlowDriver(FlowDriver.settings());
         driver.record(driver.flow.start());
         List<FlowAction> actions = driver.record(driver.flow.onConnectFailed(kind, "detail"));
-        boolean retry = kind == ConnectFailure.NETWORK || kind == ConnectFailure.REFUSED_SERVER_UNAVAILABLE;
+        boolean retry = kind == ConnectFailure.NETWORK || kind == ConnectFailure.REFUSED_SERVER_UNAVAILABLE
+                || kind.name().startsWith("PROXY_");
         assertThat(actions).noneMatch(a -> a instanceof FlowAction.Disconnect);
         if (retry) {
             assertThat(only(actions, FlowAction.Retrying.class).cause().retryable()).isTrue();
