@@ -1,8 +1,5 @@
 package io.kuradps.provisioning.component;
 
-import java.io.File;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Dictionary;
@@ -13,6 +10,7 @@ import java.security.SecureRandom;
 
 import org.eclipse.kura.configuration.ConfigurableComponent;
 import org.eclipse.kura.crypto.CryptoService;
+import org.eclipse.kura.system.SystemService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -65,12 +63,13 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
      * after each synchronisation (NTP, RTC). Named as a string so the bundle imports no more of Kura for it.
      */
     static final String KURA_CLOCK_TOPIC = "org/eclipse/kura/clock";
-    static final String CACHE_FILE = "assignment.json";
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(DpsProvisionerConfig.FIRST_RETRY_PAUSE_SECONDS);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(DpsProvisioner.class);
 
     private volatile CryptoService cryptoService;
+    /** Static: fixed for one activation (see {@link #setSystemService}); null without one. */
+    private SystemService systemService;
     private volatile EventAdmin eventAdmin;
 
     private final Object registrationLock = new Object();
@@ -87,8 +86,8 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         long started = System.nanoTime();
         Clock clock = clock(properties.get(CLOCK_OFFSET_SECONDS));
         serviceClock = new ServiceClock(clock);
-        provisioner = new Provisioner(new AssignmentStore(cacheFile(context)),
-                new DpsRegistrar(new KeystoreLookup(context), serviceClock), new Output(), clock,
+        provisioner = new Provisioner(CacheLocation.store(systemService, context),
+                new DpsRegistrar(new KuraKeystores(context), serviceClock), new Output(), clock,
                 new SecureRandom(), FIRST_PAUSE);
         synchronized (registrationLock) {
             registration = context.registerService(DpsProvisioning.class, new Service(), serviceProperties(null));
@@ -169,6 +168,19 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         }
     }
 
+    /**
+     * Kura's SystemService gives the data directory the cache lives in and the values of registration id
+     * templates. Optional, so activation never waits for it; static and greedy, so one that appears after
+     * activation (Kura registers it early, but DS gives no order) or a better-ranked one makes DS activate the
+     * component again, which moves the cache to it and resolves the registration id anew. Both are fixed for an
+     * activation, as the cache's place and the id it is keyed by must be.
+     */
+    @Reference(name = "systemService", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.STATIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setSystemService(SystemService system) {
+        systemService = system;
+    }
+
     @Reference(name = "eventAdmin", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetEventAdmin")
     void setEventAdmin(EventAdmin admin) {
@@ -186,7 +198,8 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         synchronized (configLock) {
             rawConfig = config;
             try {
-                provisioner.apply(ProvisioningConfig.from(config, cryptoService));
+                provisioner.apply(ProvisioningConfig.from(config, cryptoService,
+                        configured -> RegistrationIdTemplate.resolve(configured, systemService)));
             } catch (InvalidConfigurationException e) {
                 provisioner.reject(e);
             }
@@ -206,12 +219,6 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
             LOG.warn("Ignoring {}: '{}' is not a number of seconds", CLOCK_OFFSET_SECONDS, offsetSeconds);
             return Clock.systemUTC();
         }
-    }
-
-    private static Path cacheFile(BundleContext context) {
-        File file = context.getDataFile(CACHE_FILE);
-        // Without a persistent data area (a framework may lack one) the cache lives in the working directory.
-        return file != null ? file.toPath() : Paths.get(CACHE_FILE);
     }
 
     static Dictionary<String, Object> serviceProperties(Assignment assignment) {

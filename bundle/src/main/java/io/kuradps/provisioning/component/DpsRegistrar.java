@@ -22,12 +22,12 @@ final class DpsRegistrar implements Registrar {
 
     private static final Logger LOG = LoggerFactory.getLogger(DpsRegistrar.class);
 
-    private final KeystoreLookup keystores;
+    private final KuraKeystores keystores;
     private final ServiceClock serviceClock;
     private final Clock clock;
 
     /** @param serviceClock the component's clock; runs sign by it and correct it with DPS's time */
-    DpsRegistrar(KeystoreLookup keystores, ServiceClock serviceClock) {
+    DpsRegistrar(KuraKeystores keystores, ServiceClock serviceClock) {
         this.keystores = keystores;
         this.serviceClock = serviceClock;
         this.clock = serviceClock.device();

@@ -2,6 +2,8 @@ package io.kuradps.provisioning.component;
 
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
+import static io.kuradps.provisioning.api.ProvisioningEvents.REGISTRATION_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_ASSIGNED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
@@ -35,6 +37,7 @@ import io.kuradps.simulator.DeviceIdentity;
 import io.kuradps.simulator.DpsSimulator;
 import io.kuradps.simulator.Enrollment;
 import io.kuradps.simulator.Enrollments;
+import org.eclipse.kura.system.SystemService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,8 @@ class DpsProvisionerTest {
 
     static final String KEY = "NMgJDvdKTxjLi+xBxxkDDEwDJxEvOE5u8BiT0mVgPeg=";
     static final String HUB = "hub-a.azure-devices.net";
+    static final String GROUP_KEY =
+            "8isrFI1sGsIlvvFSSFRiMfCNzv21fjbE/+ah/lSh3lF8e2YG1Te7w1KpZhJFFXJrqYKi9yegxkqIChbqOS9Egw==";
 
     @TempDir
     static Path simulatorFiles;
@@ -67,7 +72,8 @@ class DpsProvisionerTest {
                 .caDirectory(simulatorFiles)
                 .enrollments(Enrollments.of(
                         Enrollment.individual("gateway-1", Attestation.symmetricKey(KEY)).withIotHubs(HUB),
-                        Enrollment.individual("gateway-x509", Attestation.x509BySimulatorCa()).withIotHubs(HUB)))
+                        Enrollment.individual("gateway-x509", Attestation.x509BySimulatorCa()).withIotHubs(HUB),
+                        Enrollment.group("fleet", Attestation.symmetricKey(GROUP_KEY)).withIotHubs(HUB)))
                 .start();
     }
 
@@ -94,12 +100,24 @@ class DpsProvisionerTest {
     }
 
     private DpsProvisioner activate(DpsProvisionerConfig config) throws Exception {
-        return activate(config, Collections.emptyMap());
+        return activate(config, Collections.emptyMap(), null);
+    }
+
+    private DpsProvisioner activate(DpsProvisionerConfig config, SystemService systemService) throws Exception {
+        return activate(config, Collections.emptyMap(), systemService);
+    }
+
+    private DpsProvisioner activate(DpsProvisionerConfig config, Map<String, Object> properties) throws Exception {
+        return activate(config, properties, null);
     }
 
     /** @param properties the component properties beyond the metatype's (the clock offset) */
-    private DpsProvisioner activate(DpsProvisionerConfig config, Map<String, Object> properties) throws Exception {
+    private DpsProvisioner activate(DpsProvisionerConfig config, Map<String, Object> properties,
+            SystemService systemService) throws Exception {
         DpsProvisioner component = new DpsProvisioner();
+        if (systemService != null) {
+            component.setSystemService(systemService);
+        }
         component.setEventAdmin((EventAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] { EventAdmin.class }, (proxy, method, args) -> events.add((Event) args[0])));
         long start = System.nanoTime();
@@ -135,7 +153,7 @@ class DpsProvisionerTest {
     void aClockHalfAYearBehindIsCorrectedByDpsUntilKurasClockServiceSetsIt() throws Exception {
         Duration behind = Duration.ofDays(183);
         DpsProvisioner component = activate(config(simulator.mqttPort()),
-                Collections.singletonMap(DpsProvisioner.CLOCK_OFFSET_SECONDS, -behind.getSeconds()));
+                Collections.<String, Object>singletonMap(DpsProvisioner.CLOCK_OFFSET_SECONDS, -behind.getSeconds()));
         try {
             assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
             Event retrying = next();
@@ -179,6 +197,45 @@ class DpsProvisionerTest {
             second.deactivate();
         }
         assertThat(liveThreads()).isEmpty();
+    }
+
+    @Test
+    void underKuraTheIdComesFromTheTemplateAndTheCacheSurvivesAWipedDataArea(@TempDir Path kuraData)
+            throws Exception {
+        SystemService gateway = SystemServices.answering(Map.of("getSerialNumber", "SN-7",
+                "getKuraDataDirectory", kuraData.toString()));
+        Object[] fleet = { "registration.id", "gw-${serial}", "enrollment.kind", "group", "symmetric.key",
+            GROUP_KEY };
+        DpsProvisioner first = activate(config(simulator.mqttPort(), fleet), gateway);
+        try {
+            assertThat(next().getProperty(REGISTRATION_ID)).isEqualTo("gw-sn-7");
+            Event assigned = next();
+            assertThat(assigned.getProperty(DEVICE_ID)).isEqualTo("gw-sn-7");
+            assertThat(assigned.getProperty(REGISTRATION_ID)).isEqualTo("gw-sn-7");
+            assertThat(serviceProperties).last().satisfies(p -> assertThat(p).containsEntry(REGISTRATION_ID,
+                    "gw-sn-7"));
+            DpsCommands commands = new DpsCommands();
+            commands.setProvisioning((DpsProvisioning) registeredService);
+            assertThat(commands.status()).contains("gw-sn-7");
+        } finally {
+            first.deactivate();
+        }
+        assertThat(Files.readString(kuraData.resolve("kura-dps/assignment.json"))).contains("\"gw-sn-7\"");
+        assertThat(dataArea.resolve("assignment.json")).doesNotExist();
+
+        // A Kura start wipes the bundle data area (osgi.clean=true), which held nothing; DPS is unreachable now.
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        DpsProvisioner second = activate(config(closedPort, fleet), gateway);
+        try {
+            Event cached = next();
+            assertThat(cached.getProperty(SOURCE)).isEqualTo("cache");
+            assertThat(cached.getProperty(REGISTRATION_ID)).isEqualTo("gw-sn-7");
+        } finally {
+            second.deactivate();
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.StringWriter;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -27,9 +28,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throwaway CA and a server certificate: for a name other than localhost, to prove hostname verification, or
- * outside its validity, to stand for a device clock that is wrong.
+ * outside its validity, to stand for a device clock that is wrong; and self-signed key entries for key manager tests.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
     final X509Certificate ca;
     final X509Certificate server;
@@ -54,6 +55,15 @@ final class TestCertificates {
                         new GeneralNames(new GeneralName(GeneralName.dNSName, serverDnsName))), caKeys.getPrivate());
         serverChainPem = pem("CERTIFICATE", server.getEncoded()) + pem("CERTIFICATE", ca.getEncoded());
         serverKeyPem = pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded());
+    }
+
+    /** A fresh EC P-256 key with a self-signed certificate for {@code commonName}. */
+    public static KeyStore.PrivateKeyEntry selfSignedKeyEntry(String commonName) throws Exception {
+        KeyPair keys = newKeyPair();
+        X500Name name = new X500Name("CN=" + commonName);
+        X509Certificate certificate = sign(new JcaX509v3CertificateBuilder(name, BigInteger.ONE, from(), to(), name,
+                keys.getPublic()), keys.getPrivate());
+        return new KeyStore.PrivateKeyEntry(keys.getPrivate(), new X509Certificate[] { certificate });
     }
 
     static String pem(String type, byte[] der) {
