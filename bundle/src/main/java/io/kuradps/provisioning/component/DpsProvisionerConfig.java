@@ -147,6 +147,11 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
                     + "(DigiCert Global Root G2, Baltimore CyberTrust Root, Microsoft RSA Root CA 2017).")
     String ca_file() default "";
 
+    @AttributeDefinition(name = "CA keystore service PID", required = false,
+            description = "Optional kura.service.pid of a Kura KeystoreService (e.g. SSLKeystore) whose trusted "
+                    + "certificate entries are trusted too, so a CA added in Kura's certificate page applies.")
+    String ca_keystore_service_pid() default "";
+
     @AttributeDefinition(name = "SAS token lifetime (s)", min = "" + SAS_LIFETIME_MIN, max = "" + SAS_LIFETIME_MAX,
             description = "How long the SAS token sent to DPS stays valid.")
     int sas_lifetime_seconds() default RegistrationSettings.DEFAULT_SAS_LIFETIME_SECONDS;

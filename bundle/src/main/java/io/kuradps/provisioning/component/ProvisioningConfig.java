@@ -120,6 +120,7 @@ final class ProvisioningConfig {
     static final String F_API_VERSION = "api.version";
     static final String F_CUSTOM_PAYLOAD = "custom.payload";
     static final String F_CA_FILE = "ca.file";
+    static final String F_CA_KEYSTORE_PID = "ca.keystore.service.pid";
     static final String F_SAS_LIFETIME = "sas.lifetime.seconds";
     static final String F_RESPONSE_TIMEOUT = "response.timeout.seconds";
     static final String F_MAX_RETRY_AFTER = "max.retry.after.seconds";
@@ -225,6 +226,7 @@ final class ProvisioningConfig {
         String payload = trimmed(raw.custom_payload());
         identity.customPayload = payload.isEmpty() ? null : payload;
         identity.caFile = path(F_CA_FILE, raw.ca_file());
+        identity.caKeystorePid = trimmed(raw.ca_keystore_service_pid());
         identity.proxy = proxy(raw, crypto);
         identity.sasLifetime = seconds(F_SAS_LIFETIME, raw.sas_lifetime_seconds(), SAS_LIFETIME_MIN,
                 SAS_LIFETIME_MAX);

@@ -24,6 +24,8 @@ final class RegistrationIdentity {
     final int endpointPort;
     final Transport transport;
     final Path caFile;
+    /** kura.service.pid of a KeystoreService whose trusted certificates are trusted too; empty for none. */
+    final String caKeystorePid;
     final String idScope;
     final String registrationId;
     final Attestation attestation;
@@ -47,6 +49,7 @@ final class RegistrationIdentity {
         endpointPort = builder.endpointPort;
         transport = builder.transport;
         caFile = builder.caFile;
+        caKeystorePid = builder.caKeystorePid;
         idScope = builder.idScope;
         registrationId = builder.registrationId;
         attestation = builder.attestation;
@@ -67,9 +70,9 @@ final class RegistrationIdentity {
 
     /** Every value, in one list, so that equality cannot forget a field added later. */
     private List<Object> values() {
-        return Arrays.asList(endpointHost, endpointPort, transport, caFile, idScope, registrationId, attestation,
-                enrollmentKind, symmetricKey, x509Source, pkcs12Path, pkcs12Password, certificatePath, keyPath,
-                keystorePid, keystoreAlias, apiVersion, customPayload, sasLifetime, proxy);
+        return Arrays.asList(endpointHost, endpointPort, transport, caFile, caKeystorePid, idScope, registrationId,
+                attestation, enrollmentKind, symmetricKey, x509Source, pkcs12Path, pkcs12Password, certificatePath,
+                keyPath, keystorePid, keystoreAlias, apiVersion, customPayload, sasLifetime, proxy);
     }
 
     @Override
@@ -89,6 +92,7 @@ final class RegistrationIdentity {
                 + (attestation == Attestation.SYMMETRIC_KEY ? ", enrollment=" + enrollmentKind + ", key=<redacted>"
                         : ", x509=" + x509Source)
                 + ", apiVersion=" + apiVersion + ", customPayload=" + (customPayload != null) + ", caFile=" + caFile
+                + (caKeystorePid.isEmpty() ? "" : ", caKeystore=" + caKeystorePid)
                 + (proxy == null ? "" : ", proxy=" + proxy.host() + ":" + proxy.port());
     }
 
@@ -98,6 +102,7 @@ final class RegistrationIdentity {
         int endpointPort;
         Transport transport;
         Path caFile;
+        String caKeystorePid = "";
         String idScope;
         String registrationId;
         Attestation attestation;

@@ -7,7 +7,6 @@ import static io.kuradps.provisioning.component.ProvisioningConfig.F_CERTIFICATE
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_CUSTOM_PAYLOAD;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_DEADLINE;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_ID_SCOPE;
-import static io.kuradps.provisioning.component.ProvisioningConfig.F_KEYSTORE_PID;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_MAX_RETRY_AFTER;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_PKCS12_PASSWORD;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_PKCS12_PATH;
@@ -116,7 +115,7 @@ final class RegistrationSetup {
     }
 
     /** Host, port, transport, the TLS setup (trust anchors, X.509 client identity) and the proxy, if any. */
-    static DpsEndpoint endpoint(RegistrationIdentity identity, KeystoreLookup keystores)
+    static DpsEndpoint endpoint(RegistrationIdentity identity, KuraKeystores keystores)
             throws InvalidConfigurationException {
         List<X509Certificate> trusted = new ArrayList<>(TrustAnchors.bundledRoots());
         if (identity.caFile != null) {
@@ -125,6 +124,9 @@ final class RegistrationSetup {
             } catch (IOException | GeneralSecurityException e) {
                 throw new InvalidConfigurationException(F_CA_FILE, "cannot read CA certificates: " + e.getMessage());
             }
+        }
+        if (!identity.caKeystorePid.isEmpty()) {
+            trusted.addAll(keystores.trustedCertificates(identity.caKeystorePid));
         }
         KeyManager[] keyManagers = identity.attestation == Attestation.X509 ? keyManagers(identity, keystores) : null;
         try {
@@ -136,7 +138,7 @@ final class RegistrationSetup {
         }
     }
 
-    private static KeyManager[] keyManagers(RegistrationIdentity identity, KeystoreLookup keystores)
+    private static KeyManager[] keyManagers(RegistrationIdentity identity, KuraKeystores keystores)
             throws InvalidConfigurationException {
         String field = F_PKCS12_PATH;
         try {
@@ -147,9 +149,8 @@ final class RegistrationSetup {
                     field = F_CERTIFICATE_PATH;
                     return ClientIdentities.fromPem(identity.certificatePath, identity.keyPath);
                 case KEYSTORE:
-                    field = F_KEYSTORE_PID;
-                    return ClientIdentities.fromEntry(
-                            keystores.privateKeyEntry(identity.keystorePid, identity.keystoreAlias));
+                    // Through the keystore's own key managers: a PKCS#11 key cannot be copied out.
+                    return keystores.identity(identity.keystorePid, identity.keystoreAlias);
                 default:
                     throw new InvalidConfigurationException(F_PKCS12_PATH, "no X.509 client identity configured");
             }

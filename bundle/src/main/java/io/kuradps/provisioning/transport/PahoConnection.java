@@ -1,12 +1,9 @@
 package io.kuradps.provisioning.transport;
 
-import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import javax.net.ssl.SSLException;
 
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -227,12 +224,8 @@ final class PahoConnection {
                     break;
             }
         }
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SSLException || cause instanceof CertificateException) {
-                return ConnectFailure.TLS_HANDSHAKE;
-            }
-        }
-        return ConnectFailure.NETWORK;
+        ConnectFailure tls = TlsFailures.classify(failure);
+        return tls != null ? tls : ConnectFailure.NETWORK;
     }
 
     /**

@@ -185,6 +185,7 @@ class ProvisioningConfigTest {
         assertThat(identity(valid("custom.payload", "{\"a\":1}"))).isNotEqualTo(base);
         assertThat(identity(valid("symmetric.key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))).isNotEqualTo(base);
         assertThat(identity(valid("sas.lifetime.seconds", 60))).isNotEqualTo(base);
+        assertThat(identity(valid("ca.keystore.service.pid", "SSLKeystore"))).isNotEqualTo(base);
         assertThat(ProvisioningConfig.from(TestConfigs.of(Map.of("enabled", false)), null).identity())
                 .isEqualTo(ProvisioningConfig.from(TestConfigs.of(Map.of("enabled", false, "id.scope", "x")), null)
                         .identity());
