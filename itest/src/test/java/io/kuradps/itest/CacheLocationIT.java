@@ -16,9 +16,7 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Bundle;
 import org.osgi.service.event.Event;
-
 
 /**
  * The cached assignment lives under Kura's data directory, which a Kura start leaves alone (it wipes the bundle
@@ -28,9 +26,6 @@ import org.osgi.service.event.Event;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class CacheLocationIT extends SystemServiceSupport {
-
-    private static final String PROVISIONING_BUNDLE = "io.kuradps.provisioning";
-
 
     @Test
     public void anEarlierVersionsCacheInTheBundleDataAreaMovesUnderKurasDataDirectory() throws Exception {
@@ -51,7 +46,7 @@ public class CacheLocationIT extends SystemServiceSupport {
         assertEquals("the earlier version's hub", HUB_A, cached.getProperty(ASSIGNED_HUB));
         Event fresh = awaitAssigned("gw-cache-upgrade");
         assertEquals(HUB_B, fresh.getProperty(ASSIGNED_HUB));
-        Path cache = kuraData.resolve("kura-dps").resolve("assignment.json");
+        Path cache = KuraDataDirectory.assignmentCacheUnder(kuraData);
         Await.until("the fresh assignment is cached under Kura's data directory", STEP,
                 () -> cacheHolds(cache, HUB_B));
         assertFalse("the bundle data area keeps no copy", earlier.exists());
@@ -67,7 +62,7 @@ public class CacheLocationIT extends SystemServiceSupport {
         // Kura registers its SystemService early, but DS gives no order: here it comes after the component.
         register(new TestSystemService().dataDirectory(kuraData.toString()));
 
-        Path cache = kuraData.resolve("kura-dps").resolve("assignment.json");
+        Path cache = KuraDataDirectory.assignmentCacheUnder(kuraData);
         Await.until("the assignment is cached under the late SystemService's data directory", STEP,
                 () -> cacheHolds(cache, HUB_A));
         assertEquals(HUB_A, awaitAssigned("gw-cache-late").getProperty(ASSIGNED_HUB));
@@ -84,11 +79,6 @@ public class CacheLocationIT extends SystemServiceSupport {
     }
 
     private File bundleDataFile() {
-        for (Bundle bundle : context.getBundles()) {
-            if (PROVISIONING_BUNDLE.equals(bundle.getSymbolicName())) {
-                return bundle.getBundleContext().getDataFile("assignment.json");
-            }
-        }
-        throw new AssertionError(PROVISIONING_BUNDLE + " is not installed");
+        return KuraStack.provisioningBundle(context).getBundleContext().getDataFile("assignment.json");
     }
 }

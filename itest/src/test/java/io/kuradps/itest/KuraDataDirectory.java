@@ -47,7 +47,12 @@ public final class KuraDataDirectory {
     }
 
     public static Path assignmentCache(BundleContext context) throws InterruptedException {
-        return of(context).resolve(ASSIGNMENT_CACHE);
+        return assignmentCacheUnder(of(context));
+    }
+
+    /** Where the bundle keeps its cache under the Kura data directory {@code kuraData}. */
+    public static Path assignmentCacheUnder(Path kuraData) {
+        return kuraData.resolve(ASSIGNMENT_CACHE);
     }
 
     /** The cache file holds the assignment of {@code registrationId} to {@code hub}. */

@@ -120,7 +120,8 @@ public class SecretsIT extends SimulatedDpsSupport {
     private String bundleServiceProperties() {
         StringBuilder text = new StringBuilder();
         for (Bundle bundle : context.getBundles()) {
-            if ("io.kuradps.provisioning".equals(bundle.getSymbolicName()) && bundle.getRegisteredServices() != null) {
+            if (KuraStack.PROVISIONING_BUNDLE.equals(bundle.getSymbolicName())
+                    && bundle.getRegisteredServices() != null) {
                 for (ServiceReference<?> reference : bundle.getRegisteredServices()) {
                     for (String name : reference.getPropertyKeys()) {
                         Object value = reference.getProperty(name);
