@@ -37,6 +37,7 @@ import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningEvents;
 import io.kuradps.provisioning.api.ProvisioningStatus;
+import io.kuradps.provisioning.hub.DeviceCredentials;
 
 /**
  * The Kura component: takes its configuration from ConfigAdmin (as the Kura web UI writes it), hands the work to
@@ -68,6 +69,8 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
 
     private final Object registrationLock = new Object();
     private ServiceRegistration<DpsProvisioning> registration;
+    /** The hub link's handle on the device key; see {@link DeviceCredentials}. */
+    private ServiceRegistration<DeviceCredentials> credentialsRegistration;
     private Provisioner provisioner;
 
     /** The last configuration DS gave us, kept to decrypt it again when a CryptoService arrives. */
@@ -83,6 +86,8 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
                 FIRST_PAUSE);
         synchronized (registrationLock) {
             registration = context.registerService(DpsProvisioning.class, new Service(), serviceProperties(null));
+            credentialsRegistration = context.registerService(DeviceCredentials.class,
+                    new ProvisionerCredentials(provisioner), null);
         }
         configure(config);
         LOG.info("Activated in {} ms", (System.nanoTime() - started) / 1_000_000);
@@ -109,6 +114,8 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         synchronized (registrationLock) {
             registration.unregister();
             registration = null;
+            credentialsRegistration.unregister();
+            credentialsRegistration = null;
         }
         LOG.info("Deactivated");
     }

@@ -122,6 +122,13 @@ final class Provisioner {
         }
     }
 
+    /** The registration of the configuration in force; absent when disabled or not validly configured. */
+    Optional<Registration> registration() {
+        synchronized (lock) {
+            return config == null ? Optional.empty() : config.registration();
+        }
+    }
+
     Optional<Assignment> currentAssignment() {
         return Optional.ofNullable(current);
     }
@@ -193,7 +200,7 @@ final class Provisioner {
             publish(cached.get(), key, State.ASSIGNED);
         }
         ProvisioningConfig.ReprovisionPolicy policy = registration.get().policy;
-        if (policy == ProvisioningConfig.ReprovisionPolicy.WITHOUT_VALID_CACHE && cached.isPresent()) {
+        if (policy.trustsTheCache() && cached.isPresent()) {
             LOG.info("A valid cached assignment exists; not contacting DPS (policy {})", policy.value());
             setStatus(State.ASSIGNED);
             return;
