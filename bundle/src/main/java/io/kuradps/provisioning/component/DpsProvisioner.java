@@ -95,7 +95,7 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         synchronized (registrationLock) {
             registration = context.registerService(DpsProvisioning.class, new Service(), serviceProperties(null));
             credentialsRegistration = context.registerService(DeviceCredentials.class,
-                    new ProvisionerCredentials(provisioner), null);
+                    new ProvisionerCredentials(provisioner, serviceClock), null);
         }
         configure(config);
         LOG.info("Activated in {} ms", (System.nanoTime() - started) / 1_000_000);

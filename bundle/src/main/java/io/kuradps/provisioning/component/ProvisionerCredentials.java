@@ -1,5 +1,6 @@
 package io.kuradps.provisioning.component;
 
+import java.time.Clock;
 import java.util.Optional;
 
 import io.kuradps.provisioning.component.ProvisioningConfig.Attestation;
@@ -17,9 +18,16 @@ import io.kuradps.provisioning.protocol.HubSasTokens;
 final class ProvisionerCredentials implements DeviceCredentials {
 
     private final Provisioner provisioner;
+    private final Clock clock;
 
-    ProvisionerCredentials(Provisioner provisioner) {
+    ProvisionerCredentials(Provisioner provisioner, Clock clock) {
         this.provisioner = provisioner;
+        this.clock = clock;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
     }
 
     @Override

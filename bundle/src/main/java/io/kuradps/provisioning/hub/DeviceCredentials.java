@@ -1,5 +1,6 @@
 package io.kuradps.provisioning.hub;
 
+import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,12 @@ public interface DeviceCredentials {
      * the configured key; empty unless {@link #kind()} is {@link Kind#SYMMETRIC_KEY} and the key is usable.
      */
     Optional<String> hubToken(String hub, String deviceId, long expiryEpochSeconds);
+
+    /**
+     * The time tokens are judged by: the device clock corrected by the offset DPS's answers showed (the
+     * provisioner's ServiceClock), so a hub token signed before NTP ran is not already expired.
+     */
+    Clock clock();
 
     /** Whether the re-provisioning policy wants the hub link to ask DPS again when the hub refuses the device. */
     boolean reprovisionsOnHubError();

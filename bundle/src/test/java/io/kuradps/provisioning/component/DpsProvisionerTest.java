@@ -339,7 +339,9 @@ class DpsProvisionerTest {
         String basicToken = java.util.Base64.getEncoder()
                 .encodeToString(("gw:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (LoopbackProxy proxy = LoopbackProxy.start().requireBasic("gw", password)) {
-            Object[] throughProxy = { "proxy.host", "127.0.0.1", "proxy.port", proxy.port(), "proxy.username", "gw" };
+            // every-start: the changed password must reach DPS although the assignment just made is cached.
+            Object[] throughProxy = { "proxy.host", "127.0.0.1", "proxy.port", proxy.port(), "proxy.username", "gw",
+                "reprovision.policy", "every-start" };
             DpsProvisioner component = activate(config(simulator.mqttPort(), concat(throughProxy,
                     "proxy.password", password)));
             StringBuilder everything = new StringBuilder();

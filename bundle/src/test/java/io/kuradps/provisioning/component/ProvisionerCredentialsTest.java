@@ -28,6 +28,7 @@ class ProvisionerCredentialsTest {
     @TempDir
     Path dir;
 
+    private final Clock serviceClock = Clock.offset(Clock.systemUTC(), Duration.ofDays(183));
     private Provisioner provisioner;
 
     private DeviceCredentials credentials(DpsProvisionerConfig raw) throws Exception {
@@ -43,7 +44,7 @@ class ProvisionerCredentialsTest {
                     }
                 }, Clock.systemUTC(), new Random(1), Duration.ofMinutes(1));
         provisioner.apply(ProvisioningConfig.from(raw, null));
-        return new ProvisionerCredentials(provisioner);
+        return new ProvisionerCredentials(provisioner, serviceClock);
     }
 
     @AfterEach
@@ -58,6 +59,8 @@ class ProvisionerCredentialsTest {
         assertThat(credentials.hubToken(HUB, "gateway-1", EXPIRY))
                 .contains(HubSasTokens.deviceToken(HUB, "gateway-1", DEVICE_KEY, EXPIRY));
         assertThat(credentials.reprovisionsOnHubError()).isTrue();
+        // Hub tokens expire by the time DPS's answers showed, not by a device clock NTP has not set yet.
+        assertThat(credentials.clock()).isSameAs(serviceClock);
     }
 
     @Test

@@ -341,6 +341,11 @@ class HubLinkTest {
         public boolean reprovisionsOnHubError() {
             return reprovision;
         }
+
+        @Override
+        public Clock clock() {
+            return Clock.systemUTC();
+        }
     }
 
     /** Tasks run when the test says so; delays are recorded, not waited. */
