@@ -1,7 +1,8 @@
 /**
  * What other bundles use to learn which IoT hub this gateway was assigned: the assignment value, the
- * provisioning service, and the EventAdmin topic and property names. Semantically versioned.
+ * provisioning service, the EventAdmin topic and property names, and those of the hub link (1.1). Semantically
+ * versioned.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.kuradps.provisioning.api;

@@ -35,6 +35,7 @@ import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningEvents;
 import io.kuradps.provisioning.api.ProvisioningStatus;
+import io.kuradps.provisioning.hub.DeviceCredentials;
 import io.kuradps.provisioning.protocol.ServiceClock;
 
 /**
@@ -74,6 +75,8 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
 
     private final Object registrationLock = new Object();
     private ServiceRegistration<DpsProvisioning> registration;
+    /** The hub link's handle on the device key; see {@link DeviceCredentials}. */
+    private ServiceRegistration<DeviceCredentials> credentialsRegistration;
     private Provisioner provisioner;
     private ServiceClock serviceClock;
 
@@ -91,6 +94,8 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
                 new SecureRandom(), FIRST_PAUSE);
         synchronized (registrationLock) {
             registration = context.registerService(DpsProvisioning.class, new Service(), serviceProperties(null));
+            credentialsRegistration = context.registerService(DeviceCredentials.class,
+                    new ProvisionerCredentials(provisioner, serviceClock), null);
         }
         configure(config);
         LOG.info("Activated in {} ms", (System.nanoTime() - started) / 1_000_000);
@@ -117,6 +122,8 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         synchronized (registrationLock) {
             registration.unregister();
             registration = null;
+            credentialsRegistration.unregister();
+            credentialsRegistration = null;
         }
         LOG.info("Deactivated");
     }

@@ -28,6 +28,7 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
     String TRANSPORT_WEBSOCKET = "mqtt-websocket";
     String POLICY_EVERY_START = "every-start";
     String POLICY_WITHOUT_VALID_CACHE = "without-valid-cache";
+    String POLICY_ON_HUB_ERROR = "on-hub-error";
 
     int SAS_LIFETIME_MIN = RegistrationSettings.MIN_SAS_LIFETIME_SECONDS;
     int SAS_LIFETIME_MAX = 86400;
@@ -181,11 +182,14 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
     int retry_pause_max_seconds() default RETRY_PAUSE_MAX_DEFAULT;
 
     @AttributeDefinition(name = "Re-provisioning policy",
-            description = "Every start: contact DPS at each start (the cached assignment is published first and "
-                    + "kept when DPS is unreachable). Only without a valid cache: contact DPS only when no "
-                    + "assignment for this configuration is cached.",
+            description = "On hub error (as Microsoft advises): contact DPS when no valid assignment is cached, when "
+                    + "the assigned hub refuses the device (the hub link asks), or when asked. Every start: contact "
+                    + "DPS at each start (the cached assignment is published first and kept when DPS is "
+                    + "unreachable). Only without a valid cache: contact DPS only when no assignment for this "
+                    + "configuration is cached or when asked; hub refusals are reported, not acted on.",
             options = {
+                @Option(label = "When the hub refuses the device, or without a valid cache", value = POLICY_ON_HUB_ERROR),
                 @Option(label = "Contact DPS at every start", value = POLICY_EVERY_START),
                 @Option(label = "Only without a valid cached assignment", value = POLICY_WITHOUT_VALID_CACHE) })
-    String reprovision_policy() default POLICY_EVERY_START;
+    String reprovision_policy() default POLICY_ON_HUB_ERROR;
 }

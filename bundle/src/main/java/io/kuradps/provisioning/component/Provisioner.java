@@ -124,6 +124,13 @@ final class Provisioner {
         }
     }
 
+    /** The registration of the configuration in force; absent when disabled or not validly configured. */
+    Optional<Registration> registration() {
+        synchronized (lock) {
+            return config == null ? Optional.empty() : config.registration();
+        }
+    }
+
     /**
      * Kura's clock service has set the clock: when the last run failed in a way the clock may explain, its fresh
      * run starts now instead of after its pause. Anything else (a run in flight, an assignment, a failure the
@@ -214,7 +221,7 @@ final class Provisioner {
             publish(cached.get(), key, State.ASSIGNED);
         }
         ProvisioningConfig.ReprovisionPolicy policy = registration.get().policy;
-        if (policy == ProvisioningConfig.ReprovisionPolicy.WITHOUT_VALID_CACHE && cached.isPresent()) {
+        if (policy.trustsTheCache() && cached.isPresent()) {
             LOG.info("A valid cached assignment exists; not contacting DPS (policy {})", policy.value());
             setStatus(State.ASSIGNED);
             return;

@@ -66,7 +66,19 @@ final class ProvisioningConfig {
         }
     }
 
-    enum ReprovisionPolicy implements OptionValue { EVERY_START, WITHOUT_VALID_CACHE }
+    enum ReprovisionPolicy implements OptionValue {
+        ON_HUB_ERROR, EVERY_START, WITHOUT_VALID_CACHE;
+
+        /** Whether a valid cached assignment is used without contacting DPS at start. */
+        boolean trustsTheCache() {
+            return this != EVERY_START;
+        }
+
+        /** Whether a hub that refuses the device makes the hub link ask for re-provisioning. */
+        boolean reprovisionsOnHubError() {
+            return this != WITHOUT_VALID_CACHE;
+        }
+    }
 
     enum X509Source { NONE, PKCS12, PEM, KEYSTORE }
 

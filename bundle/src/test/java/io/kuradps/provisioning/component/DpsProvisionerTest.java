@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.kuradps.provisioning.hub.DeviceCredentials;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningStatus;
 import io.kuradps.provisioning.protocol.ServiceClock;
@@ -65,6 +66,7 @@ class DpsProvisionerTest {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final List<Map<String, Object>> serviceProperties = new CopyOnWriteArrayList<>();
     private Object registeredService;
+    private DeviceCredentials registeredCredentials;
 
     @BeforeAll
     static void start() {
@@ -139,6 +141,8 @@ class DpsProvisionerTest {
             DpsProvisioning service = (DpsProvisioning) registeredService;
             assertThat(service.currentAssignment()).isPresent();
             assertThat(service.status().state()).isEqualTo(ProvisioningStatus.State.ASSIGNED);
+            // The hub link's handle is registered without properties, so the key cannot show in the registry.
+            assertThat(registeredCredentials.kind()).isEqualTo(DeviceCredentials.Kind.SYMMETRIC_KEY);
 
             component.handleEvent(new Event(TOPIC_REQUEST_PROVISION, Collections.emptyMap()));
             assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
@@ -184,8 +188,9 @@ class DpsProvisionerTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        // Same id scope, registration id and host: the cache applies although DPS now listens nowhere.
-        DpsProvisioner second = activate(config(closedPort));
+        // Same id scope, registration id and host: the cache applies although DPS now listens nowhere; every-start
+        // still tries DPS.
+        DpsProvisioner second = activate(config(closedPort, "reprovision.policy", "every-start"));
         try {
             Event cached = next();
             assertThat(cached.getTopic()).isEqualTo(TOPIC_ASSIGNED);
@@ -243,7 +248,7 @@ class DpsProvisionerTest {
         DeviceIdentity device = simulator.issueDeviceCertificate("gateway-x509");
         Path p12 = Files.write(dataArea.resolve("device.p12"), device.pkcs12());
         Object[] x509 = { "attestation", "x509", "symmetric.key", "", "registration.id", "gateway-x509",
-            "api.version", "2021-06-01", "x509.pkcs12.path", p12.toString() };
+            "api.version", "2021-06-01", "x509.pkcs12.path", p12.toString(), "reprovision.policy", "every-start" };
 
         DpsProvisioner component = activate(config(simulator.mqttPort(),
                 append(x509, "x509.pkcs12.password", new String(device.password()))));
@@ -334,7 +339,9 @@ class DpsProvisionerTest {
         String basicToken = java.util.Base64.getEncoder()
                 .encodeToString(("gw:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (LoopbackProxy proxy = LoopbackProxy.start().requireBasic("gw", password)) {
-            Object[] throughProxy = { "proxy.host", "127.0.0.1", "proxy.port", proxy.port(), "proxy.username", "gw" };
+            // every-start: the changed password must reach DPS although the assignment just made is cached.
+            Object[] throughProxy = { "proxy.host", "127.0.0.1", "proxy.port", proxy.port(), "proxy.username", "gw",
+                "reprovision.policy", "every-start" };
             DpsProvisioner component = activate(config(simulator.mqttPort(), concat(throughProxy,
                     "proxy.password", password)));
             StringBuilder everything = new StringBuilder();
@@ -423,8 +430,13 @@ class DpsProvisionerTest {
                         case "getDataFile":
                             return dataArea.resolve((String) args[0]).toFile();
                         case "registerService":
-                            registeredService = args[1];
-                            record((Dictionary<String, Object>) args[2]);
+                            if (args[0] == DeviceCredentials.class) {
+                                registeredCredentials = (DeviceCredentials) args[1];
+                                assertThat(args[2]).isNull();
+                            } else {
+                                registeredService = args[1];
+                                record((Dictionary<String, Object>) args[2]);
+                            }
                             return Proxy.newProxyInstance(getClass().getClassLoader(),
                                     new Class<?>[] { ServiceRegistration.class }, (p, m, a) -> {
                                         if (m.getName().equals("setProperties")) {

@@ -98,7 +98,7 @@ class ProvisionerTest {
     @Test
     void cachedAssignmentIsPublishedFirstAndKeptWhenDpsIsUnreachable() throws Exception {
         provisioner(Duration.ofHours(1));
-        ProvisioningConfig config = ProvisioningConfig.from(valid(), null);
+        ProvisioningConfig config = ProvisioningConfig.from(valid("reprovision.policy", "every-start"), null);
         store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
         runner.then(c -> RunOutcome.failed(failure(0, FailureKind.DEADLINE_EXCEEDED, true, "DPS unreachable"), 3));
 
@@ -130,9 +130,28 @@ class ProvisionerTest {
     }
 
     @Test
-    void freshAssignmentToAnotherHubSignalsTheChange() throws Exception {
+    void onHubErrorIsTheDefaultAndTrustsAValidCacheUntilAsked() throws Exception {
         provisioner(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid(), null);
+        store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
+        runner.then(c -> RunOutcome.assigned(fromDps("hub-b", "gateway-1")));
+
+        provisioner.apply(config);
+        assertThat(output.next().properties).containsEntry(SOURCE, "cache");
+        awaitState(State.ASSIGNED);
+        assertThat(runner.calls).isEmpty();
+
+        // The hub link asks after the hub refused the device.
+        provisioner.reprovision();
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().properties).containsEntry(SOURCE, "dps").containsEntry(ASSIGNED_HUB, "hub-b");
+        assertThat(runner.calls).hasSize(1);
+    }
+
+    @Test
+    void freshAssignmentToAnotherHubSignalsTheChange() throws Exception {
+        provisioner(Duration.ofHours(1));
+        ProvisioningConfig config = ProvisioningConfig.from(valid("reprovision.policy", "every-start"), null);
         store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
         runner.then(c -> RunOutcome.assigned(fromDps("hub-b", "gateway-1")));
 

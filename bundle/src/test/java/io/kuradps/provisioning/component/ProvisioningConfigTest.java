@@ -36,7 +36,7 @@ class ProvisioningConfigTest {
         assertThat(config.endpointPort).isEqualTo(8883);
         assertThat(config.transport).isEqualTo(ProvisioningConfig.Transport.MQTT);
         assertThat(config.apiVersion).isEqualTo("2019-03-31");
-        assertThat(registration.policy).isEqualTo(ProvisioningConfig.ReprovisionPolicy.EVERY_START);
+        assertThat(registration.policy).isEqualTo(ProvisioningConfig.ReprovisionPolicy.ON_HUB_ERROR);
         assertThat(registration.timing.deadline).isEqualTo(Duration.ofSeconds(600));
         assertThat(config.customPayload).isNull();
         assertThat(registration.settings.registrationId()).isEqualTo(config.registrationId);
@@ -81,7 +81,7 @@ class ProvisioningConfigTest {
         "custom.payload|{broken|JSON",
         "ca.file|/no/such/ca.pem|does not exist",
         "x509.pkcs12.path|/no/such/file.p12|does not exist",
-        "reprovision.policy|sometimes|not one of every-start, without-valid-cache",
+        "reprovision.policy|sometimes|not one of on-hub-error, every-start, without-valid-cache",
     })
     void eachFieldIsValidatedByName(String field, String value, String expected) {
         assertThatThrownBy(() -> ProvisioningConfig.from(valid(field, value), null))

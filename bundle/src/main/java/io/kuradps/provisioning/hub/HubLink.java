@@ -1,0 +1,343 @@
+package io.kuradps.provisioning.hub;
+
+import static io.kuradps.provisioning.api.HubConnectionEvents.REPROVISIONING;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOKEN_EXPIRY;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONFIGURED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONNECTED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_REFUSED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_TOKEN_RENEWED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TRANSPORT_PID;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TIMESTAMP;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.kuradps.provisioning.api.Assignment;
+import io.kuradps.provisioning.protocol.HubConnectValues;
+
+/**
+ * Keeps one Kura MqttDataTransport pointed at the assigned hub as the assigned device: writes its properties and a
+ * fresh token through Kura's ConfigurationService, confirms them, has the DataService connect, renews the token
+ * before it expires, and reacts to the hub's refusals. Not thread-safe by design: the component calls it from its
+ * one worker thread only, and time comes from the clock and scheduler it is given.
+ */
+final class HubLink {
+
+    /** Kura, as the hub link uses it; the component implements this over Kura's services. */
+    interface Kura {
+        /** The transport's configuration as ConfigurationService returns it; empty when Kura does not track the PID. */
+        Optional<Map<String, Object>> transportConfiguration(String pid) throws Exception;
+
+        /** Creates a raw MQTT cloud connection stack whose transport has this PID (CloudConnectionFactory). */
+        void createStack(String transportPid) throws Exception;
+
+        /**
+         * Writes through ConfigurationService (which encrypts the password).
+         *
+         * @param password the token to store as a Kura Password, or null for none (X.509)
+         */
+        void writeTransport(String pid, Map<String, Object> values, String password, boolean snapshot)
+                throws Exception;
+
+        /** Returns once Kura's configuration is READY (bounded; a timeout throws). */
+        void awaitConfigurationReady() throws Exception;
+
+        /** Makes sure the DataService of this transport is connected; returns when it is. */
+        void connect(String transportPid) throws HubConnectException, InterruptedException;
+
+        /** Asks DPS for a fresh registration ({@code DpsProvisioning.reprovision()}). */
+        void reprovision();
+    }
+
+    /** Runs a task later on the hub link's thread. */
+    interface Scheduler {
+        /** @return what cancels the task */
+        Runnable schedule(Runnable task, Duration delay);
+    }
+
+    interface Output {
+        void post(String topic, Map<String, Object> properties);
+    }
+
+    enum State { DISABLED, WAITING_FOR_ASSIGNMENT, CONFIGURING, CONNECTING, CONNECTED, REFUSED }
+
+    /** CONNACK 5 this many times in a row means the hub no longer knows the device here. */
+    static final int REFUSALS_BEFORE_REPROVISIONING = 3;
+    static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+    static final Duration MAX_RETRY = Duration.ofMinutes(5);
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubLink.class);
+
+    private final Kura kura;
+    private final DeviceCredentials credentials;
+    private final Output output;
+    private final Clock clock;
+    private final Scheduler scheduler;
+
+    private HubLinkSettings settings;
+    private Assignment assignment;
+    private Runnable pending;
+    private int refusals;
+    private int retries;
+    private Instant tokenExpiry;
+    private volatile State state = State.DISABLED;
+    private volatile String lastError;
+
+    HubLink(Kura kura, DeviceCredentials credentials, Output output, Clock clock, Scheduler scheduler) {
+        this.kura = kura;
+        this.credentials = credentials;
+        this.output = output;
+        this.clock = clock;
+        this.scheduler = scheduler;
+    }
+
+    /** A new valid configuration: applies it to the assignment held. */
+    void configure(HubLinkSettings newSettings) {
+        settings = newSettings;
+        cancelPending();
+        if (!newSettings.enabled) {
+            LOG.info("The hub link is disabled");
+            state = State.DISABLED;
+            return;
+        }
+        apply(false);
+    }
+
+    /** The assignment in force changed (fresh or from the cache), or was withdrawn (null). */
+    void assignment(Assignment newAssignment) {
+        boolean moved = newAssignment == null || !newAssignment.sameTarget(assignment);
+        assignment = newAssignment;
+        if (moved) {
+            refusals = 0;
+        }
+        if (settings != null && settings.enabled) {
+            cancelPending();
+            apply(false);
+        }
+    }
+
+    /** The system clock was set ({@code org/eclipse/kura/clock}): the token's expiry came from the old clock. */
+    void clockSet() {
+        if (state == State.CONNECTED || state == State.CONNECTING) {
+            LOG.info("The clock was set; renewing the hub token");
+            cancelPending();
+            apply(true);
+        }
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** One line for {@code dps:status}: state, hub and device, token expiry, last error. No secret. */
+    String describe() {
+        StringBuilder text = new StringBuilder(state.name());
+        if (assignment != null && state != State.DISABLED) {
+            text.append(": hub ").append(assignment.assignedHub()).append(" as ").append(assignment.deviceId());
+        }
+        if (tokenExpiry != null && state != State.DISABLED) {
+            text.append(", token expires ").append(tokenExpiry);
+        }
+        if (lastError != null && state == State.REFUSED) {
+            text.append(", error: ").append(lastError);
+        }
+        return text.toString();
+    }
+
+    void close() {
+        cancelPending();
+        state = State.DISABLED;
+    }
+
+    private void apply(boolean renewal) {
+        if (assignment == null) {
+            state = State.WAITING_FOR_ASSIGNMENT;
+            return;
+        }
+        String hub = assignment.assignedHub();
+        String deviceId = assignment.deviceId();
+        Optional<String> unusable = HubConnectValues.unusableDeviceId(deviceId);
+        if (unusable.isPresent()) {
+            refused(unusable.get(), false);
+            return;
+        }
+        state = State.CONFIGURING;
+        Instant issued = clock.instant();
+        String password = null;
+        Instant expiry = null;
+        switch (credentials.kind()) {
+            case SYMMETRIC_KEY:
+                long se = settings.renewal.expiryEpochSeconds(issued);
+                Optional<String> token = credentials.hubToken(hub, deviceId, se);
+                if (!token.isPresent()) {
+                    refused("the provisioning configuration holds no usable symmetric key to sign a hub token", false);
+                    return;
+                }
+                password = token.get();
+                expiry = Instant.ofEpochSecond(se);
+                break;
+            case X509:
+                break;
+            default:
+                refused("provisioning is disabled or not validly configured: there are no device credentials",
+                        false);
+                return;
+        }
+        TransportProperties desired = TransportProperties.of(hub, deviceId, settings.transport, settings.modelId);
+        String pid = settings.transportPid;
+        try {
+            Optional<Map<String, Object>> current = kura.transportConfiguration(pid);
+            if (!current.isPresent() && settings.createStack) {
+                LOG.info("No transport {}; creating a raw MQTT cloud connection for it", pid);
+                kura.createStack(pid);
+                kura.awaitConfigurationReady();
+                current = kura.transportConfiguration(pid);
+            }
+            if (!current.isPresent()) {
+                refused("no MqttDataTransport with kura.service.pid " + pid + " exists"
+                        + (settings.createStack ? " (creating one failed)" : "; create a raw MQTT cloud connection "
+                                + "with that PID, or enable transport.create"), false);
+                return;
+            }
+            Map<String, Object> changed = desired.changedFrom(current.get());
+            // The username names hub and device: a change there is a new target worth a snapshot; a token is not.
+            boolean newTarget = changed.containsKey(TransportProperties.USERNAME)
+                    || changed.containsKey(TransportProperties.BROKER_URL);
+            LOG.info("Writing transport {} for hub {} as {}: {} changed{}{}", pid, hub, deviceId, changed.keySet(),
+                    password != null ? ", fresh token until " + expiry : "", newTarget ? ", with snapshot" : "");
+            kura.writeTransport(pid, changed, password, newTarget);
+            kura.awaitConfigurationReady();
+            Map<String, Object> readBack = kura.transportConfiguration(pid).orElse(Collections.emptyMap());
+            if (!desired.appliedIn(readBack)) {
+                refused("the transport " + pid + " did not take the values written (" + desired.changedFrom(readBack)
+                        .keySet() + " differ on reading back); Kura drops updates to a PID it does not track", false);
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            refused("cannot configure transport " + pid + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), false);
+            scheduleRetry();
+            return;
+        }
+        tokenExpiry = expiry;
+        post(renewal ? TOPIC_TOKEN_RENEWED : TOPIC_CONFIGURED, null, null);
+        if (expiry != null) {
+            Duration delay = settings.renewal.delay(issued, clock.instant());
+            pending = scheduler.schedule(this::renew, delay);
+        }
+        connect();
+    }
+
+    private void renew() {
+        pending = null;
+        LOG.info("Renewing the hub token before it expires at {}", tokenExpiry);
+        apply(true);
+    }
+
+    private void connect() {
+        state = State.CONNECTING;
+        try {
+            kura.connect(settings.transportPid);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (HubConnectException e) {
+            connectFailed(e);
+            return;
+        }
+        refusals = 0;
+        retries = 0;
+        lastError = null;
+        state = State.CONNECTED;
+        LOG.info("Connected to hub {} as {}", assignment.assignedHub(), assignment.deviceId());
+        post(TOPIC_CONNECTED, null, null);
+    }
+
+    private void connectFailed(HubConnectException e) {
+        switch (e.kind()) {
+            case NOT_AUTHORIZED:
+                refusals++;
+                if (refusals >= REFUSALS_BEFORE_REPROVISIONING && credentials.reprovisionsOnHubError()) {
+                    refused("hub " + assignment.assignedHub() + " refused device " + assignment.deviceId() + " "
+                            + refusals + " times (CONNACK 5, not authorized): it was deleted, disabled or moved; "
+                            + "asking DPS for a fresh assignment", true);
+                    refusals = 0;
+                    cancelPending();
+                    kura.reprovision();
+                    return;
+                }
+                refused("hub " + assignment.assignedHub() + " refused device " + assignment.deviceId()
+                        + " (CONNACK 5, not authorized, " + refusals + " in a row)", false);
+                break;
+            case TLS:
+                refused("TLS with hub " + assignment.assignedHub() + " failed (" + e.getMessage() + "): the SSL "
+                        + "keystore of this transport probably lacks the hub's root CA (DigiCert Global Root G2); "
+                        + (settings.addAzureRoots ? "it was added (azure.root.cas): check the keystore the "
+                                + "transport's SslManagerService.target names"
+                                : "enable azure.root.cas to add the Azure root CAs"), false);
+                break;
+            default:
+                refused("cannot connect to hub " + assignment.assignedHub() + ": " + e.getMessage(), false);
+                break;
+        }
+        scheduleRetry();
+    }
+
+    private void scheduleRetry() {
+        long millis = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(retries++, 10));
+        cancelPending();
+        // A retry writes a fresh token too: the one written may be what the hub refused (wrong clock).
+        pending = scheduler.schedule(() -> {
+            pending = null;
+            apply(false);
+        }, Duration.ofMillis(millis));
+    }
+
+    private void refused(String message, boolean reprovisioning) {
+        LOG.warn("Hub link refused: {}", message);
+        state = State.REFUSED;
+        lastError = message;
+        post(TOPIC_REFUSED, message, reprovisioning);
+    }
+
+    private void post(String topic, String error, Boolean reprovisioning) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        if (assignment != null) {
+            properties.put(ASSIGNED_HUB, assignment.assignedHub());
+            properties.put(DEVICE_ID, assignment.deviceId());
+        }
+        properties.put(TRANSPORT_PID, settings.transportPid);
+        if (tokenExpiry != null && !TOPIC_REFUSED.equals(topic)) {
+            properties.put(TOKEN_EXPIRY, tokenExpiry.toEpochMilli());
+        }
+        if (error != null) {
+            properties.put(ERROR_MESSAGE, error);
+        }
+        if (reprovisioning != null) {
+            properties.put(REPROVISIONING, reprovisioning);
+        }
+        properties.put(TIMESTAMP, clock.millis());
+        output.post(topic, properties);
+    }
+
+    private void cancelPending() {
+        if (pending != null) {
+            pending.run();
+            pending = null;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.kuradps.provisioning.hub;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import io.kuradps.provisioning.protocol.HubConnectValues;
+
+/**
+ * The values of Kura's {@code MqttDataTransport} (its metatype's property ids) that connect it to an IoT hub as one
+ * device, except the password (the SAS token), which is a secret and written apart. Pure: computed from the
+ * assignment and the hub link's configuration.
+ */
+final class TransportProperties {
+
+    static final String BROKER_URL = "broker-url";
+    static final String CLIENT_ID = "client-id";
+    static final String USERNAME = "username";
+    static final String PASSWORD = "password";
+    static final String CLEAN_SESSION = "clean-session";
+    static final String LWT_TOPIC = "lwt.topic";
+
+    /** MQTT over TLS on 8883, or over secure WebSocket on 443 at IoT Hub's path. */
+    enum Transport {
+        MQTT, MQTT_WEBSOCKET;
+
+        String brokerUrl(String hub) {
+            return this == MQTT ? "mqtts://" + hub + ":8883/" : "wss://" + hub + ":443/$iothub/websocket";
+        }
+    }
+
+    private final Map<String, Object> values;
+
+    private TransportProperties(Map<String, Object> values) {
+        this.values = Collections.unmodifiableMap(values);
+    }
+
+    /**
+     * @param modelId IoT Plug and Play model id, null or empty for none
+     */
+    static TransportProperties of(String hub, String deviceId, Transport transport, String modelId) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put(BROKER_URL, transport.brokerUrl(hub));
+        values.put(CLIENT_ID, HubConnectValues.clientId(deviceId));
+        values.put(USERNAME, HubConnectValues.username(hub, deviceId, modelId));
+        // IoT Hub keeps no MQTT session for a device (cloud-to-device messages come from its own queue).
+        values.put(CLEAN_SESSION, Boolean.TRUE);
+        // No Will: an empty topic is Kura's "none"; IoT Hub would take one only on the events topic.
+        values.put(LWT_TOPIC, "");
+        return new TransportProperties(values);
+    }
+
+    /** Every value, password excluded, by property id, in a fixed order. */
+    Map<String, Object> values() {
+        return values;
+    }
+
+    /**
+     * The values that differ from {@code current} (the transport's configuration as read back), so that only what
+     * changed is written. A value of another type but the same text (a Boolean stored as a String) is no change.
+     */
+    Map<String, Object> changedFrom(Map<String, ?> current) {
+        Map<String, Object> changed = new LinkedHashMap<>();
+        values.forEach((id, value) -> {
+            Object now = current.get(id);
+            if (now == null ? !"".equals(value) : !Objects.equals(String.valueOf(now), String.valueOf(value))) {
+                changed.put(id, value);
+            }
+        });
+        return changed;
+    }
+
+    /** True when {@code current} holds every value (what a read-back after a write must show). */
+    boolean appliedIn(Map<String, ?> current) {
+        return changedFrom(current).isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TransportProperties && values.equals(((TransportProperties) other).values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return values.toString();
+    }
+}

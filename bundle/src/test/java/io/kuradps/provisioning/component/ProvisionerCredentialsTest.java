@@ -1,0 +1,86 @@
+package io.kuradps.provisioning.component;
+
+import static io.kuradps.provisioning.component.TestConfigs.DEVICE_KEY;
+import static io.kuradps.provisioning.component.TestConfigs.valid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.kuradps.provisioning.api.Assignment;
+import io.kuradps.provisioning.hub.DeviceCredentials;
+import io.kuradps.provisioning.hub.DeviceCredentials.Kind;
+import io.kuradps.provisioning.protocol.DerivedKeys;
+import io.kuradps.provisioning.protocol.HubSasTokens;
+
+class ProvisionerCredentialsTest {
+
+    private static final String HUB = "hub.azure-devices.net";
+    private static final long EXPIRY = 1_800_000_000L;
+
+    @TempDir
+    Path dir;
+
+    private final Clock serviceClock = Clock.offset(Clock.systemUTC(), Duration.ofDays(183));
+    private Provisioner provisioner;
+
+    private DeviceCredentials credentials(DpsProvisionerConfig raw) throws Exception {
+        provisioner = new Provisioner(new AssignmentStore(dir.resolve("assignment.json")),
+                (run, retrying) -> { throw new InterruptedException("not registering here"); },
+                new Provisioner.Output() {
+                    @Override
+                    public void post(String topic, Map<String, Object> properties) {
+                    }
+
+                    @Override
+                    public void assignmentChanged(Assignment current) {
+                    }
+                }, Clock.systemUTC(), new Random(1), Duration.ofMinutes(1));
+        provisioner.apply(ProvisioningConfig.from(raw, null));
+        return new ProvisionerCredentials(provisioner, serviceClock);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        assertThat(provisioner.close(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void individualKeySignsTheHubToken() throws Exception {
+        DeviceCredentials credentials = credentials(valid());
+        assertThat(credentials.kind()).isEqualTo(Kind.SYMMETRIC_KEY);
+        assertThat(credentials.hubToken(HUB, "gateway-1", EXPIRY))
+                .contains(HubSasTokens.deviceToken(HUB, "gateway-1", DEVICE_KEY, EXPIRY));
+        assertThat(credentials.reprovisionsOnHubError()).isTrue();
+        // Hub tokens expire by the time DPS's answers showed, not by a device clock NTP has not set yet.
+        assertThat(credentials.clock()).isSameAs(serviceClock);
+    }
+
+    @Test
+    void groupKeyIsDerivedForTheRegistrationIdBeforeSigning() throws Exception {
+        DeviceCredentials credentials = credentials(valid("enrollment.kind", "group"));
+        String derived = DerivedKeys.deviceKey(DEVICE_KEY, "gateway-1");
+        assertThat(credentials.hubToken(HUB, "gateway-1", EXPIRY))
+                .contains(HubSasTokens.deviceToken(HUB, "gateway-1", derived, EXPIRY));
+    }
+
+    @Test
+    void withoutValidCacheTheHubErrorIsOnlyReported() throws Exception {
+        assertThat(credentials(valid("reprovision.policy", "without-valid-cache")).reprovisionsOnHubError()).isFalse();
+    }
+
+    @Test
+    void disabledSignsNothingAndTextHoldsNoKey() throws Exception {
+        DeviceCredentials credentials = credentials(valid("enabled", false));
+        assertThat(credentials.kind()).isEqualTo(Kind.NONE);
+        assertThat(credentials.hubToken(HUB, "gateway-1", EXPIRY)).isEmpty();
+        assertThat(credentials.toString()).doesNotContain(DEVICE_KEY);
+    }
+}

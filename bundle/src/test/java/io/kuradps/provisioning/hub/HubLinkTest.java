@@ -1,0 +1,409 @@
+package io.kuradps.provisioning.hub;
+
+import static io.kuradps.provisioning.api.HubConnectionEvents.REPROVISIONING;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOKEN_EXPIRY;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONFIGURED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONNECTED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_REFUSED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_TOKEN_RENEWED;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.kuradps.provisioning.api.Assignment;
+
+class HubLinkTest {
+
+    private static final String PID = HubConnectionConfig.RAW_MQTT_TRANSPORT_PID;
+    private static final String HUB_A = "hub-a.azure-devices.net";
+    private static final String HUB_B = "hub-b.azure-devices.net";
+    private static final Instant START = Instant.parse("2026-12-01T08:00:00Z");
+
+    private final MovableClock clock = new MovableClock();
+    private final FakeKura kura = new FakeKura();
+    private final FakeCredentials credentials = new FakeCredentials();
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final List<Posted> events = new ArrayList<>();
+    private final HubLink link = new HubLink(kura, credentials, (topic, props) -> events.add(new Posted(topic, props)),
+            clock, scheduler);
+
+    @Test
+    void fromAnEmptyConfigurationTheStackIsCreatedWrittenConfirmedAndConnected() {
+        link.configure(settings());
+        assertThat(link.state()).isEqualTo(HubLink.State.WAITING_FOR_ASSIGNMENT);
+
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat(kura.created).containsExactly(PID);
+        Write write = kura.writes.get(0);
+        assertThat(write.values).containsEntry("broker-url", "mqtts://hub-a.azure-devices.net:8883/")
+                .containsEntry("client-id", "gw-1").containsEntry("username", HUB_A + "/gw-1/?api-version=2021-04-12")
+                .containsEntry("lwt.topic", "")
+                // clean-session=true is the new stack's default already: only what changed is written.
+                .doesNotContainKey("clean-session");
+        assertThat(write.password).isEqualTo(credentials.token(HUB_A, "gw-1", START.getEpochSecond() + 3600));
+        assertThat(write.snapshot).isTrue();
+        assertThat(topics()).containsExactly(TOPIC_CONFIGURED, TOPIC_CONNECTED);
+        assertThat(events.get(0).properties).containsEntry(ASSIGNED_HUB, HUB_A)
+                .containsEntry(TOKEN_EXPIRY, START.plusSeconds(3600).toEpochMilli());
+        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+        assertThat(link.describe()).contains(HUB_A).contains("gw-1").doesNotContain("SharedAccessSignature");
+    }
+
+    @Test
+    void aRestartWithTheSameHubWritesOnlyAFreshTokenWithoutSnapshot() {
+        kura.configs.put(PID, new HashMap<>());
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+        clock.now = START.plusSeconds(86_400);
+
+        // A new hub link (the gateway rebooted); the snapshot restored the old, now expired token.
+        HubLink restarted = new HubLink(kura, credentials, (topic, props) -> events.add(new Posted(topic, props)),
+                clock, scheduler);
+        restarted.configure(settings());
+        restarted.assignment(assignment(HUB_A, "gw-1").withSource(Assignment.Source.CACHE));
+
+        Write write = kura.writes.get(1);
+        assertThat(write.values).isEmpty();
+        assertThat(write.password).isEqualTo(credentials.token(HUB_A, "gw-1", clock.now.getEpochSecond() + 3600));
+        assertThat(write.snapshot).isFalse();
+    }
+
+    @Test
+    void theTokenIsRenewedAtTheRenewalPointWithoutSnapshot() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+        assertThat(scheduler.delays).containsExactly(Duration.ofSeconds(3060));
+
+        clock.now = START.plusSeconds(3060);
+        scheduler.runNext();
+
+        Write renewal = kura.writes.get(1);
+        assertThat(renewal.values).isEmpty();
+        assertThat(renewal.snapshot).isFalse();
+        assertThat(renewal.password).isEqualTo(credentials.token(HUB_A, "gw-1", START.getEpochSecond() + 3060 + 3600));
+        assertThat(topics()).containsExactly(TOPIC_CONFIGURED, TOPIC_CONNECTED, TOPIC_TOKEN_RENEWED, TOPIC_CONNECTED);
+        assertThat(scheduler.delays).last().isEqualTo(Duration.ofSeconds(3060));
+    }
+
+    @Test
+    void aClockSetAfterBootRenewsAtOnce() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+        clock.now = START.plus(Duration.ofDays(400));
+
+        link.clockSet();
+
+        assertThat(kura.writes).hasSize(2);
+        assertThat(kura.writes.get(1).password)
+                .isEqualTo(credentials.token(HUB_A, "gw-1", clock.now.getEpochSecond() + 3600));
+        assertThat(scheduler.cancelled).isEqualTo(1);
+    }
+
+    @Test
+    void aDeviceIdWithADotIsRefusedBeforeTouchingTheTransport() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw.1"));
+
+        assertThat(kura.writes).isEmpty();
+        assertThat(kura.created).isEmpty();
+        assertThat(topics()).containsExactly(TOPIC_REFUSED);
+        assertThat((String) events.get(0).properties.get(ERROR_MESSAGE)).contains("'gw.1'").contains("client id");
+    }
+
+    @Test
+    void aMissingTransportIsNamedWhenCreatingIsOff() {
+        link.configure(settings(false));
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat(kura.writes).isEmpty();
+        assertThat((String) events.get(0).properties.get(ERROR_MESSAGE)).contains(PID).contains("transport.create");
+    }
+
+    @Test
+    void anUpdateKuraDroppedIsReportedNotTakenForConnected() {
+        kura.dropWrites = true;
+        kura.configs.put(PID, new HashMap<>());
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat(topics()).containsExactly(TOPIC_REFUSED);
+        assertThat((String) events.get(0).properties.get(ERROR_MESSAGE)).contains("did not take the values");
+        assertThat(kura.connects).isZero();
+    }
+
+    @Test
+    void repeatedNotAuthorizedReprovisionsAndTheNewHubIsWrittenWithSnapshot() {
+        link.configure(settings());
+        for (int i = 0; i < HubLink.REFUSALS_BEFORE_REPROVISIONING; i++) {
+            kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.NOT_AUTHORIZED, "CONNACK 5"));
+        }
+        link.assignment(assignment(HUB_A, "gw-1"));
+        scheduler.runNext();
+        scheduler.runNext();
+
+        assertThat(kura.reprovisions).isEqualTo(1);
+        Posted last = events.get(events.size() - 1);
+        assertThat(last.topic).isEqualTo(TOPIC_REFUSED);
+        assertThat(last.properties).containsEntry(REPROVISIONING, true);
+
+        link.assignment(assignment(HUB_B, "gw-1"));
+        Write moved = kura.writes.get(kura.writes.size() - 1);
+        assertThat(moved.values).containsKeys("broker-url", "username");
+        assertThat(moved.snapshot).isTrue();
+        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+    }
+
+    @Test
+    void withoutValidCachePolicyARefusalIsOnlyReported() {
+        credentials.reprovision = false;
+        link.configure(settings());
+        for (int i = 0; i < 5; i++) {
+            kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.NOT_AUTHORIZED, "CONNACK 5"));
+        }
+        link.assignment(assignment(HUB_A, "gw-1"));
+        for (int i = 0; i < 4; i++) {
+            scheduler.runNext();
+        }
+        assertThat(kura.reprovisions).isZero();
+        assertThat(events).filteredOn(e -> e.topic.equals(TOPIC_REFUSED)).hasSize(5)
+                .allSatisfy(e -> assertThat(e.properties).containsEntry(REPROVISIONING, false));
+    }
+
+    @Test
+    void aTlsFailureExplainsTheRootCaAndNamesTheOptIn() {
+        link.configure(settings());
+        kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.TLS, "PKIX path building failed"));
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat((String) events.get(1).properties.get(ERROR_MESSAGE)).contains("DigiCert Global Root G2")
+                .contains("azure.root.cas");
+    }
+
+    @Test
+    void x509WritesNoPasswordAndSchedulesNoRenewal() {
+        credentials.kind = DeviceCredentials.Kind.X509;
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat(kura.writes.get(0).password).isNull();
+        assertThat(scheduler.delays).isEmpty();
+        assertThat(events.get(0).properties).doesNotContainKey(TOKEN_EXPIRY);
+        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+    }
+
+    @Test
+    void noEventCarriesTheToken() {
+        link.configure(settings());
+        kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.NOT_AUTHORIZED, "CONNACK 5"));
+        link.assignment(assignment(HUB_A, "gw-1"));
+        scheduler.runNext();
+        clock.now = START.plusSeconds(4000);
+        link.clockSet();
+
+        assertThat(events).isNotEmpty().allSatisfy(e -> assertThat(e.properties.values())
+                .allSatisfy(v -> assertThat(String.valueOf(v)).doesNotContain("SharedAccessSignature")
+                        .doesNotContain("sig=")));
+    }
+
+    private List<String> topics() {
+        List<String> topics = new ArrayList<>();
+        events.forEach(e -> topics.add(e.topic));
+        return topics;
+    }
+
+    private static HubLinkSettings settings() {
+        return settings(true);
+    }
+
+    private static HubLinkSettings settings(boolean createStack) {
+        try {
+            return HubLinkSettings.from(HubConfigs.of("enabled", true, "transport.create", createStack));
+        } catch (HubConfigurationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Assignment assignment(String hub, String deviceId) {
+        return Assignment.builder().assignedHub(hub).deviceId(deviceId).registrationId(deviceId)
+                .idScope("0ne00000001").assignedAt(START).source(Assignment.Source.DPS).build();
+    }
+
+    private static final class Posted {
+        final String topic;
+        final Map<String, Object> properties;
+
+        Posted(String topic, Map<String, Object> properties) {
+            this.topic = topic;
+            this.properties = properties;
+        }
+    }
+
+    private static final class Write {
+        final Map<String, Object> values;
+        final String password;
+        final boolean snapshot;
+
+        Write(Map<String, Object> values, String password, boolean snapshot) {
+            this.values = values;
+            this.password = password;
+            this.snapshot = snapshot;
+        }
+    }
+
+    /** Kura's ConfigurationService and DataService, as far as the hub link sees them. */
+    private static final class FakeKura implements HubLink.Kura {
+        final Map<String, Map<String, Object>> configs = new HashMap<>();
+        final List<String> created = new ArrayList<>();
+        final List<Write> writes = new ArrayList<>();
+        final Deque<HubConnectException> connectFailures = new ArrayDeque<>();
+        boolean dropWrites;
+        int connects;
+        int reprovisions;
+
+        @Override
+        public Optional<Map<String, Object>> transportConfiguration(String pid) {
+            return Optional.ofNullable(configs.get(pid)).map(HashMap::new);
+        }
+
+        @Override
+        public void createStack(String transportPid) {
+            created.add(transportPid);
+            // A new stack's transport carries the metatype defaults, among them an LWT topic IoT Hub refuses.
+            Map<String, Object> defaults = new HashMap<>();
+            defaults.put("lwt.topic", "$EDC/#account-name/#client-id/MQTT/LWT");
+            defaults.put("clean-session", true);
+            configs.put(transportPid, defaults);
+        }
+
+        @Override
+        public void writeTransport(String pid, Map<String, Object> values, String password, boolean snapshot) {
+            writes.add(new Write(new HashMap<>(values), password, snapshot));
+            if (!dropWrites && configs.containsKey(pid)) {
+                configs.get(pid).putAll(values);
+            }
+        }
+
+        @Override
+        public void awaitConfigurationReady() {
+        }
+
+        @Override
+        public void connect(String transportPid) throws HubConnectException {
+            connects++;
+            HubConnectException failure = connectFailures.poll();
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        @Override
+        public void reprovision() {
+            reprovisions++;
+        }
+    }
+
+    private static final class FakeCredentials implements DeviceCredentials {
+        Kind kind = Kind.SYMMETRIC_KEY;
+        boolean reprovision = true;
+
+        String token(String hub, String deviceId, long expiry) {
+            return "SharedAccessSignature sr=" + hub + "%2Fdevices%2F" + deviceId + "&sig=x&se=" + expiry;
+        }
+
+        @Override
+        public Kind kind() {
+            return kind;
+        }
+
+        @Override
+        public Optional<String> hubToken(String hub, String deviceId, long expiryEpochSeconds) {
+            return kind == Kind.SYMMETRIC_KEY ? Optional.of(token(hub, deviceId, expiryEpochSeconds))
+                    : Optional.empty();
+        }
+
+        @Override
+        public boolean reprovisionsOnHubError() {
+            return reprovision;
+        }
+
+        @Override
+        public Clock clock() {
+            return Clock.systemUTC();
+        }
+    }
+
+    /** Tasks run when the test says so; delays are recorded, not waited. */
+    private static final class ManualScheduler implements HubLink.Scheduler {
+        final Deque<Runnable> tasks = new ArrayDeque<>();
+        final List<Duration> delays = new ArrayList<>();
+        int cancelled;
+
+        @Override
+        public Runnable schedule(Runnable task, Duration delay) {
+            tasks.add(task);
+            delays.add(delay);
+            return () -> {
+                if (tasks.remove(task)) {
+                    cancelled++;
+                }
+            };
+        }
+
+        void runNext() {
+            Runnable task = tasks.poll();
+            assertThat(task).as("a scheduled task").isNotNull();
+            task.run();
+        }
+    }
+
+    private static final class MovableClock extends Clock {
+        Instant now = START;
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** Builds configurations the way DS does: the annotation's defaults, overridden by the given properties. */
+    static final class HubConfigs {
+        static HubConnectionConfig of(Object... keyValues) {
+            Map<String, Object> properties = new HashMap<>();
+            for (int i = 0; i < keyValues.length; i += 2) {
+                properties.put((String) keyValues[i], keyValues[i + 1]);
+            }
+            return (HubConnectionConfig) Proxy.newProxyInstance(HubConnectionConfig.class.getClassLoader(),
+                    new Class<?>[] { HubConnectionConfig.class }, (proxy, method, args) -> {
+                        String id = method.getName().replace('_', '.');
+                        Object value = properties.get(id);
+                        return value != null ? value : method.getDefaultValue();
+                    });
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.kuradps.provisioning.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.kuradps.provisioning.hub.TransportProperties.Transport;
+
+class TransportPropertiesTest {
+
+    private static final String HUB = "contoso.azure-devices.net";
+
+    @Test
+    void mqttOverTls() {
+        assertThat(TransportProperties.of(HUB, "gw-1", Transport.MQTT, null).values()).containsExactly(
+                entry("broker-url", "mqtts://contoso.azure-devices.net:8883/"),
+                entry("client-id", "gw-1"),
+                entry("username", "contoso.azure-devices.net/gw-1/?api-version=2021-04-12"),
+                entry("clean-session", true),
+                entry("lwt.topic", ""));
+    }
+
+    @Test
+    void webSocketAndModelId() {
+        Map<String, Object> values = TransportProperties.of(HUB, "gw-1", Transport.MQTT_WEBSOCKET,
+                "dtmi:com:example:Thermostat;1").values();
+        assertThat(values).containsEntry("broker-url", "wss://contoso.azure-devices.net:443/$iothub/websocket")
+                .containsEntry("username", "contoso.azure-devices.net/gw-1/?api-version=2021-04-12"
+                        + "&model-id=dtmi%3Acom%3Aexample%3AThermostat%3B1");
+    }
+
+    @Test
+    void neverCarriesThePassword() {
+        assertThat(TransportProperties.of(HUB, "gw-1", Transport.MQTT, null).values()).doesNotContainKey("password");
+    }
+
+    @Test
+    void onlyWhatChangedIsWritten() {
+        TransportProperties desired = TransportProperties.of(HUB, "gw-1", Transport.MQTT, null);
+        Map<String, Object> current = new HashMap<>(desired.values());
+        current.put("clean-session", "true");
+        current.put("keep-alive", 30);
+        assertThat(desired.changedFrom(current)).isEmpty();
+        assertThat(desired.appliedIn(current)).isTrue();
+
+        current.put("broker-url", "mqtts://other.azure-devices.net:8883/");
+        current.remove("lwt.topic");
+        assertThat(desired.changedFrom(current)).containsOnlyKeys("broker-url");
+
+        current.put("lwt.topic", "$EDC/will");
+        assertThat(desired.changedFrom(current)).containsOnlyKeys("broker-url", "lwt.topic");
+        assertThat(desired.appliedIn(current)).isFalse();
+    }
+
+    @Test
+    void aNewTransportComparesByValue() {
+        assertThat(TransportProperties.of(HUB, "gw-1", Transport.MQTT, null))
+                .isEqualTo(TransportProperties.of(HUB, "gw-1", Transport.MQTT, null))
+                .hasSameHashCodeAs(TransportProperties.of(HUB, "gw-1", Transport.MQTT, null))
+                .isNotEqualTo(TransportProperties.of(HUB, "gw-2", Transport.MQTT, null));
+    }
+}
