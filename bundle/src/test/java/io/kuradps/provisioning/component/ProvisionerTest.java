@@ -130,9 +130,9 @@ class ProvisionerTest {
     }
 
     @Test
-    void onHubErrorIsTheDefaultAndTrustsAValidCacheUntilAsked() throws Exception {
+    void onHubErrorTrustsAValidCacheUntilAsked() throws Exception {
         provisioner(Duration.ofHours(1));
-        ProvisioningConfig config = ProvisioningConfig.from(valid(), null);
+        ProvisioningConfig config = ProvisioningConfig.from(valid("reprovision.policy", "on-hub-error"), null);
         store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
         runner.then(c -> RunOutcome.assigned(fromDps("hub-b", "gateway-1")));
 
