@@ -20,6 +20,8 @@ import org.osgi.framework.launch.FrameworkFactory;
 /**
  * Equinox, started through the standard launch API, with every bundle of one directory installed and
  * started. Bundles are not on the class path: they see only what the framework exports, as on Kura.
+ * One bundle, the add-on, starts after all the others: Kura installs its add-ons' deployment packages once
+ * its own services run, so the add-on finds them (and the seeded configuration) from its first activation.
  */
 final class EmbeddedFramework {
 
@@ -33,10 +35,11 @@ final class EmbeddedFramework {
     }
 
     /**
+     * @param addOn symbolic name of the bundle that starts last
      * @param outcomes receives the properties of each ASSIGNED and FAILED provisioning event; registered
      *            before any bundle starts, so no event is missed
      */
-    static EmbeddedFramework start(Path bundleDirectory, Map<String, String> properties,
+    static EmbeddedFramework start(Path bundleDirectory, String addOn, Map<String, String> properties,
             Consumer<Map<String, Object>> outcomes) throws BundleException, IOException {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
@@ -53,16 +56,20 @@ final class EmbeddedFramework {
             }
         }
         framework.start();
-        for (Bundle bundle : installed) {
-            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                try {
-                    bundle.start();
-                } catch (BundleException e) {
-                    System.err.println("WARNING: bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
-                }
-            }
-        }
+        installed.stream().filter(bundle -> !addOn.equals(bundle.getSymbolicName())).forEach(EmbeddedFramework::start);
+        installed.stream().filter(bundle -> addOn.equals(bundle.getSymbolicName())).forEach(EmbeddedFramework::start);
         return new EmbeddedFramework(framework);
+    }
+
+    private static void start(Bundle bundle) {
+        if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+            return;
+        }
+        try {
+            bundle.start();
+        } catch (BundleException e) {
+            System.err.println("WARNING: bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
+        }
     }
 
     /** Blocks until the framework stops, e.g. through the shell's {@code stop 0}. */

@@ -5,15 +5,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.kuradps.runtime.support.seed.ConfigurationSeeder;
+import io.kuradps.runtime.support.system.StandInSystemService;
+
 /**
- * A Kura-like gateway in one process: Equinox with the Kura 5 service bundles, the Kura API stand-in, a demo
- * CryptoService, the provisioning bundle and a consumer that logs its events. Without {@code --config} it
- * also starts the DPS simulator and provisions against it.
+ * A Kura-like gateway in one process: Equinox with the Kura 5 service bundles, the Kura API stand-in,
+ * stand-ins for Kura's SystemService and CryptoService, the provisioning bundle and a consumer that logs its
+ * events. Without {@code --config} it also starts the DPS simulator and provisions against it.
+ * <p>
+ * It starts as Kura does: the framework storage, ConfigAdmin's store with it, is wiped at every start
+ * ({@code osgi.clean=true} in Kura's config.ini), and only Kura's data directory ({@code kura.data}) persists,
+ * under {@code --storage}. The configuration file is seeded into the empty ConfigAdmin at every start, as Kura
+ * restores its newest snapshot, before the provisioning bundle starts.
  */
 public final class GatewayRuntime {
 
@@ -24,6 +33,12 @@ public final class GatewayRuntime {
     static final int EXIT_TIMEOUT = 3;
 
     private static final String TOPIC_ASSIGNED = "io/kuradps/provisioning/ProvisioningEvent/ASSIGNED";
+    private static final String PROVISIONING_BUNDLE = "io.kuradps.provisioning";
+    // The runtime-support constants below are compile-time constants, copied into this class by javac, so the
+    // bundle itself stays off the launcher's class path.
+    /** Identity values of the stand-in SystemService a user may give with -D to try a templated registration id. */
+    private static final List<String> PASSED_THROUGH = List.of(StandInSystemService.SERIAL_NUMBER_PROPERTY,
+            StandInSystemService.PRIMARY_MAC_ADDRESS_PROPERTY, StandInSystemService.HOSTNAME_PROPERTY);
 
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<Integer> firstOutcome = new CompletableFuture<>();
@@ -44,7 +59,8 @@ public final class GatewayRuntime {
     private int run(RuntimeOptions options) throws Exception {
         configureLogging();
         Path work = Files.createTempDirectory("kura-dps-runtime");
-        Path storage = options.storage().orElse(work.resolve("osgi"));
+        Path kuraData = options.storage().orElse(work.resolve("kura-data")).toAbsolutePath();
+        Files.createDirectories(kuraData);
         RuntimeCleanup cleanup = new RuntimeCleanup(work);
         // Ctrl-C ends the JVM through the hook; a normal end runs the same cleanup from the finally block.
         Runtime.getRuntime().addShutdownHook(new Thread(cleanup::run, "kura-dps-runtime-shutdown"));
@@ -60,13 +76,23 @@ public final class GatewayRuntime {
                 System.out.println("Started " + demo.describe());
             }
             Map<String, String> properties = new HashMap<>();
-            properties.put("org.osgi.framework.storage", storage.toString());
-            properties.put("org.osgi.framework.storage.clean", options.storage().isPresent() ? "none" : "onFirstInit");
-            properties.put("kuradps.runtime.config", configuration.toString());
+            properties.put("org.osgi.framework.storage", work.resolve("osgi").toString());
+            // As Kura's config.ini: Equinox wipes its storage, ConfigAdmin's store included, at every start.
+            properties.put("osgi.clean", "true");
+            properties.put(StandInSystemService.DATA_DIRECTORY_PROPERTY, kuraData.toString());
+            System.out.println("Kura data directory " + kuraData);
+            for (String name : PASSED_THROUGH) {
+                String value = System.getProperty(name);
+                if (value != null) {
+                    properties.put(name, value);
+                }
+            }
+            properties.put(ConfigurationSeeder.CONFIG_FILE_PROPERTY, configuration.toString());
             boolean interactive = !options.exitAfterFirst() && System.console() != null;
             // Gogo reads the terminal only when someone can type; otherwise it would stop at end of input.
             properties.put("gosh.args", interactive ? "" : "--nointeractive");
-            EmbeddedFramework framework = EmbeddedFramework.start(bundleDirectory(), properties, this::report);
+            EmbeddedFramework framework = EmbeddedFramework.start(bundleDirectory(), PROVISIONING_BUNDLE, properties,
+                    this::report);
             cleanup.stopAtEnd(framework);
 
             if (!options.exitAfterFirst()) {

@@ -15,7 +15,8 @@ record RuntimeOptions(Optional<Path> config, boolean exitAfterFirst, Duration ti
             "  --config FILE       provision against the DPS the properties FILE names (see config/dps-real.properties)",
             "  --exit-after-first  exit after the first ASSIGNED (exit code 0) or FAILED (exit code 1) event",
             "  --timeout SECONDS   with --exit-after-first: give up after this long (exit code 3; default 900)",
-            "  --storage DIR       keep the OSGi framework (and the cached assignment) in DIR across runs;",
+            "  --storage DIR       Kura's data directory (kura.data), where the cached assignment is kept, in DIR",
+            "                      across runs (the framework storage is wiped at every start, as on Kura);",
             "                      default: a temporary directory removed at exit");
 
     static RuntimeOptions parse(String... args) {

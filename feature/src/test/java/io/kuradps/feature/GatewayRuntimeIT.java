@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,8 @@ import java.util.regex.Pattern;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+
+import io.kuradps.simulator.DpsSimulator;
 
 /** Runs the gateway runtime jar as a user does, in its own JVM. */
 public class GatewayRuntimeIT {
@@ -35,6 +38,49 @@ public class GatewayRuntimeIT {
         assertThat(run.awaitExit(90)).as(run.output()).isEqualTo(0);
         assertThat(run.output()).contains("ASSIGNED: hub " + DEMO_HUB + ", device id kura-gateway-demo (source dps)");
         System.out.printf("runtime: hub printed and JVM exited after %.1f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * As on Kura, the framework storage is wiped at every start and only Kura's data directory (--storage)
+     * persists: the cached assignment must be there, or a gateway whose DPS is unreachable after a reboot has
+     * no hub.
+     */
+    @Test
+    public void restartWithDpsDownPublishesTheAssignmentCachedInKurasDataDirectory() throws Exception {
+        Path storage = this.folder.newFolder("kura-data").toPath();
+        Path config = this.folder.getRoot().toPath().resolve("dps.properties");
+        try (DpsSimulator dps = DpsSimulator.builder().host("127.0.0.1").mqttPort(0).webSocketPort(0)
+                .enrollmentsFile(KuraStack.configDirectory().resolve("simulator-enrollments.json"))
+                .caDirectory(this.folder.newFolder("simulator-ca").toPath()).start()) {
+            writeDemoConfiguration(config, dps);
+            Run first = Run.start("--config", config.toString(), "--storage", storage.toString(), "--exit-after-first",
+                    "--timeout", "60");
+            assertThat(first.awaitExit(90)).as(first.output()).isEqualTo(0);
+            assertThat(first.output()).contains("device id kura-gateway-demo (source dps)");
+        }
+
+        // The cached hub is published before DPS is tried: no need to wait for the retries to give up.
+        Run second = Run.start("--config", config.toString(), "--storage", storage.toString(), "--exit-after-first",
+                "--timeout", "30");
+
+        assertThat(second.awaitExit(60)).as(second.output()).isEqualTo(0);
+        assertThat(second.output()).contains("ASSIGNED: hub " + DEMO_HUB + ", device id kura-gateway-demo (source cache)");
+    }
+
+    /** The previous run's configuration is gone with the framework storage; only the new one is seeded. */
+    @Test
+    public void restartOnKeptStorageStartsFromTheNewConfigurationWithoutError() throws Exception {
+        String storage = this.folder.newFolder("kura-data").toString();
+        Run first = Run.start("--storage", storage, "--exit-after-first", "--timeout", "60");
+        assertThat(first.awaitExit(90)).as(first.output()).isEqualTo(0);
+        Matcher firstCa = Pattern.compile(", CA (\\S+)$", Pattern.MULTILINE).matcher(first.output());
+        assertThat(firstCa.find()).as(first.output()).isTrue();
+
+        Run second = Run.start("--storage", storage, "--exit-after-first", "--timeout", "60");
+
+        assertThat(second.awaitExit(90)).as(second.output()).isEqualTo(0);
+        assertThat(second.output()).contains("ASSIGNED: hub " + DEMO_HUB).doesNotContain(firstCa.group(1))
+                .doesNotContainPattern("(?m)^\\S+ (ERROR|WARN) ");
     }
 
     @Test
@@ -91,6 +137,19 @@ public class GatewayRuntimeIT {
         run.awaitExit(60);
         assertThat(run.output()).contains("Stopped the framework and the DPS simulator");
         assertThat(workDirectory).as("temporary framework storage and CA removed").doesNotExist();
+    }
+
+    /** The demo's configuration sample, pointed at {@code dps} as the runtime does for its own simulator. */
+    private static void writeDemoConfiguration(Path file, DpsSimulator dps) throws IOException {
+        Properties properties = new Properties();
+        try (var reader = Files.newBufferedReader(KuraStack.configDirectory().resolve("runtime-demo.properties"))) {
+            properties.load(reader);
+        }
+        properties.setProperty("global.endpoint", dps.host() + ":" + dps.mqttPort());
+        properties.setProperty("ca.file", dps.caCertificateFile().toAbsolutePath().toString());
+        try (var writer = Files.newBufferedWriter(file)) {
+            properties.store(writer, null);
+        }
     }
 
     /** One runtime process with its merged stdout and stderr collected. */

@@ -319,5 +319,51 @@ public class ProvisioningIT extends SimulatedDpsSupport {
         public char[] encryptAes(char[] value) {
             return encrypt(new String(value)).toCharArray();
         }
+
+        // The rest of Kura's CryptoService: the code under test never calls it.
+        @Override
+        public String encryptAes(String value) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String decryptAes(String encryptedValue) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String hash(String s, String algorithm) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String encodeBase64(String stringValue) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String decodeBase64(String encodedValue) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public char[] getKeyStorePassword(String keyStorePath) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void setKeyStorePassword(String keyStorePath, char[] password) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void setKeyStorePassword(String keyStorePath, String password) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean isFrameworkSecure() {
+            return false;
+        }
     }
 }

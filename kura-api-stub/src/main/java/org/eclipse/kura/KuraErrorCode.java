@@ -10,5 +10,6 @@ public enum KuraErrorCode {
     DECODER_ERROR,
     ENCODE_ERROR,
     INVALID_PARAMETER,
+    PROCESS_EXECUTION_ERROR,
     NOT_FOUND
 }

@@ -1,6 +1,12 @@
 package org.eclipse.kura;
 
-/** Mirrors the constructors and accessor of Kura's own KuraException that callers use. */
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Kura 5.0's KuraException: its constructors, factories and accessor. The message is a plain rendering of code
+ * and arguments; Kura's own comes from a resource bundle.
+ */
+@ProviderType
 public class KuraException extends Exception {
 
     private static final long serialVersionUID = 1L;
@@ -18,6 +24,18 @@ public class KuraException extends Exception {
     public KuraException(KuraErrorCode code, Throwable cause, Object... arguments) {
         super(describe(code, arguments), cause);
         this.code = code;
+    }
+
+    public static KuraException internalError(String message) {
+        return new KuraException(KuraErrorCode.INTERNAL_ERROR, null, message);
+    }
+
+    public static KuraException internalError(Throwable cause) {
+        return new KuraException(KuraErrorCode.INTERNAL_ERROR, cause, "");
+    }
+
+    public static KuraException internalError(Throwable cause, String message) {
+        return new KuraException(KuraErrorCode.INTERNAL_ERROR, cause, message);
     }
 
     public KuraErrorCode getCode() {

@@ -1,21 +1,10 @@
 package io.kuradps.simulator;
 
-import java.security.GeneralSecurityException;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Date;
 import java.util.List;
-import java.util.Set;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 
 /** Checks a device's SAS token or certificate chain against the enrollments, as DPS does. */
 final class Authenticator {
@@ -89,7 +78,8 @@ final class Authenticator {
                 "no individual enrollment for " + registrationId + " and no group key signed the token");
     }
 
-    private static boolean signedByEither(SasToken token, Attestation keys, String derivedFor) {
+    /** True when either key signed the token; a group's keys are first derived for the registration id. */
+    static boolean signedByEither(SasToken token, Attestation keys, String derivedFor) {
         for (String key : Arrays.asList(keys.primaryKey(), keys.secondaryKey())) {
             if (key != null) {
                 byte[] raw = derivedFor == null ? Base64.getDecoder().decode(key)
@@ -105,7 +95,7 @@ final class Authenticator {
     private Authentication byCertificate(DeviceCredentials credentials, List<X509Certificate> chain) {
         String registrationId = credentials.registrationId();
         X509Certificate leaf = chain.get(0);
-        String commonName = commonName(leaf);
+        String commonName = X509Chains.commonName(leaf);
         if (!registrationId.equals(commonName)) {
             return Authentication.failure(INVALID_CERTIFICATE,
                     "certificate CN " + commonName + " is not the registration id " + registrationId);
@@ -129,7 +119,7 @@ final class Authenticator {
             X509Certificate ca = group.attestation().certificatePem() == null ? simulatorCa
                     : Pem.certificates(group.attestation().certificatePem()).get(0);
             if (chainsTo(chain, ca)) {
-                if (withoutAnchor(chain, ca).size() > 1
+                if (X509Chains.withoutAnchor(chain, ca).size() > 1
                         && CHAIN_INTOLERANT_API_VERSION.equals(credentials.apiVersion())) {
                     return Authentication.failure(INVALID_CERTIFICATE, "certificate chains with intermediates need "
                             + "api-version 2021-06-01 or later");
@@ -142,40 +132,6 @@ final class Authenticator {
     }
 
     private boolean chainsTo(List<X509Certificate> chain, X509Certificate anchor) {
-        try {
-            PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
-            parameters.setRevocationEnabled(false);
-            parameters.setDate(Date.from(clock.instant()));
-            CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(withoutAnchor(chain, anchor)),
-                    parameters);
-            return true;
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
-
-    private static List<X509Certificate> withoutAnchor(List<X509Certificate> chain, X509Certificate anchor) {
-        List<X509Certificate> path = new ArrayList<>();
-        for (X509Certificate certificate : chain) {
-            if (certificate.equals(anchor)) {
-                break;
-            }
-            path.add(certificate);
-        }
-        return path;
-    }
-
-    private static String commonName(X509Certificate certificate) {
-        try {
-            for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return rdn.getValue().toString();
-                }
-            }
-        } catch (InvalidNameException e) {
-            return null;
-        }
-        return null;
+        return X509Chains.chainsTo(chain, anchor, clock.instant());
     }
 }

@@ -117,6 +117,12 @@ final class CertificateAuthority {
         }
     }
 
+    /** A server certificate naming one IoT hub host name, as the hub presents to clients that ask for it (SNI). */
+    IssuedCertificate issueHubCertificate(String hubName) {
+        return issue(name(hubName), KeyPurposeId.id_kp_serverAuth,
+                new GeneralNames(new GeneralName(GeneralName.dNSName, hubName)));
+    }
+
     /** A device certificate whose subject CN is the registration id, as DPS requires. */
     IssuedCertificate issueDeviceCertificate(String registrationId) {
         return issue(name(registrationId), KeyPurposeId.id_kp_clientAuth, null);

@@ -2,7 +2,6 @@ package io.kuradps.simulator;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -10,21 +9,16 @@ import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.lang.System.Logger.Level;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * One device's MQTT connection, speaking DPS: CONNECT checks, the single allowed subscription, register and
@@ -98,8 +91,7 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
             case PUBLISH -> onPublish(ctx, (MqttPublishMessage) message);
             case PUBREL -> send(ctx, new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBCOMP, false,
                     MqttQoS.AT_MOST_ONCE, false, 0), message.variableHeader()), false);
-            case PINGREQ -> send(ctx, new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
-                    MqttQoS.AT_MOST_ONCE, false, 0)), false);
+            case PINGREQ -> send(ctx, MqttPackets.withoutBody(MqttMessageType.PINGRESP), false);
             case DISCONNECT -> ctx.close();
             case PUBACK, PUBREC, PUBCOMP -> {
                 // acknowledgements of our answers: nothing is kept to retry, as DPS keeps no session
@@ -133,18 +125,13 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         byte[] password = connect.payload().passwordInBytes();
         device = credentials;
         authentication = authenticator.authenticate(credentials,
-                password == null ? null : new String(password, StandardCharsets.UTF_8), peerCertificates(ctx));
+                password == null ? null : new String(password, StandardCharsets.UTF_8), MqttPackets.peerCertificates(ctx));
         if (!authentication.succeeded()) {
             counters.authenticationFailed(credentials.registrationId(), authentication.reason());
             LOG.log(Level.DEBUG, "{0} is not authenticated: {1}", credentials.registrationId(),
                     authentication.reason());
         }
-        int keepAliveSeconds = connect.variableHeader().keepAliveTimeSeconds();
-        if (keepAliveSeconds > 0) {
-            // MQTT 3.1.1 §3.1.2.10: the server disconnects a client silent for 1.5 keep-alive periods
-            ctx.pipeline().addBefore(ctx.name(), "keep-alive",
-                    new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
-        }
+        MqttPackets.enforceKeepAlive(ctx, connect.variableHeader().keepAliveTimeSeconds(), Long.MAX_VALUE);
         MqttMessage connack = MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(false).build();
         Optional<Fault> fault = faults.take(Faults.Trigger.CONNECT, credentials.registrationId());
@@ -188,9 +175,9 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         int packetId = publish.variableHeader().packetId();
         MqttQoS qos = publish.fixedHeader().qosLevel();
         if (qos == MqttQoS.AT_LEAST_ONCE) {
-            send(ctx, ack(MqttMessageType.PUBACK, packetId), false);
+            send(ctx, MqttPackets.ack(MqttMessageType.PUBACK, packetId), false);
         } else if (qos == MqttQoS.EXACTLY_ONCE) {
-            send(ctx, ack(MqttMessageType.PUBREC, packetId), false);
+            send(ctx, MqttPackets.ack(MqttMessageType.PUBREC, packetId), false);
         }
         String topic = publish.variableHeader().topicName();
         boolean register = topic.startsWith(REGISTER_PREFIX);
@@ -262,43 +249,21 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
     }
 
     private void reply(ChannelHandlerContext ctx, Optional<Fault> fault, MqttMessage answer) {
-        Fault f = fault.orElse(null);
-        if (f instanceof Fault.Drop) {
-            ctx.close();
-        } else if (f instanceof Fault.Silence) {
-            LOG.log(Level.DEBUG, "{0}: staying silent", device == null ? "?" : device.registrationId());
-        } else if (f instanceof Fault.Delay delay) {
-            ctx.executor().schedule(() -> send(ctx, answer, false), delay.delay().toNanos(), TimeUnit.NANOSECONDS);
-        } else {
-            send(ctx, answer, f instanceof Fault.DropAfterAnswer);
-        }
+        MqttPackets.reply(ctx, fault, answer, latency());
     }
 
     private void send(ChannelHandlerContext ctx, MqttMessage message, boolean closeAfter) {
-        Duration latency = faults.latencyFor(device == null ? null : device.registrationId());
-        Runnable write = () -> {
-            if (closeAfter) {
-                ctx.writeAndFlush(message).addListener(ChannelFutureListener.CLOSE);
-            } else {
-                ctx.writeAndFlush(message, ctx.voidPromise());
-            }
-        };
-        if (latency.isZero()) {
-            write.run();
-        } else {
-            ctx.executor().schedule(write, latency.toNanos(), TimeUnit.NANOSECONDS);
-        }
+        MqttPackets.send(ctx, message, closeAfter, latency());
+    }
+
+    private Duration latency() {
+        return faults.latencyFor(device == null ? null : device.registrationId());
     }
 
     private int nextPacketId() {
         int id = nextPacketId;
         nextPacketId = nextPacketId == 0xFFFF ? 1 : nextPacketId + 1;
         return id;
-    }
-
-    private static MqttMessage ack(MqttMessageType type, int packetId) {
-        return new MqttMessage(new MqttFixedHeader(type, false, MqttQoS.AT_MOST_ONCE, false, 2),
-                MqttMessageIdVariableHeader.from(packetId));
     }
 
     /** Topic parameters with their values as sent, so that $rid is echoed exactly. */
@@ -321,22 +286,6 @@ final class DpsMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
             return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return value;
-        }
-    }
-
-    private static List<X509Certificate> peerCertificates(ChannelHandlerContext ctx) {
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        if (ssl == null) {
-            return List.of();
-        }
-        try {
-            List<X509Certificate> chain = new ArrayList<>();
-            for (Certificate certificate : ssl.engine().getSession().getPeerCertificates()) {
-                chain.add((X509Certificate) certificate);
-            }
-            return chain;
-        } catch (SSLPeerUnverifiedException e) {
-            return List.of();
         }
     }
 

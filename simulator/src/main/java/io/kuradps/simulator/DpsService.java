@@ -38,13 +38,15 @@ final class DpsService {
     private final int retryAfterSeconds;
     private final TokenBucket throttle;
     private final CertificateAuthority authority;
+    private final HubRegistry hubRegistry;
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
     private final Map<String, DeviceRecord> devices = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
 
     DpsService(Clock clock, int pollsBeforeAssignment, Duration assignmentDelay, int retryAfterSeconds,
-            TokenBucket throttle, CertificateAuthority authority) {
+            TokenBucket throttle, CertificateAuthority authority, HubRegistry hubRegistry) {
         this.authority = authority;
+        this.hubRegistry = hubRegistry;
         this.clock = clock;
         this.pollsBeforeAssignment = pollsBeforeAssignment;
         this.assignmentDelay = assignmentDelay;
@@ -202,6 +204,7 @@ final class DpsService {
         DeviceRecord record = new DeviceRecord(hub, deviceId, previous == null ? hub : previous.initialHub(),
                 previous == null ? operation.created : previous.created(), substatus);
         devices.put(registrationId, record);
+        hubRegistry.assigned(hub, deviceId, registrationId, enrollment);
 
         ObjectNode body = DpsJson.MAPPER.createObjectNode();
         body.put("operationId", operation.id);

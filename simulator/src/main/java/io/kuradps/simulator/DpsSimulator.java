@@ -1,10 +1,7 @@
 package io.kuradps.simulator;
 
-import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -19,7 +16,6 @@ import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -38,6 +34,7 @@ public final class DpsSimulator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DpsSimulator.class.getName());
 
     private final MqttServer server;
+    private final HubSimulator hub;
     private final CertificateAuthority authority;
     private final Path caFile;
     private final String caPem;
@@ -47,9 +44,10 @@ public final class DpsSimulator implements AutoCloseable {
     private final String idScope;
     private final String host;
 
-    private DpsSimulator(MqttServer server, CertificateAuthority authority, Path caFile, Enrollments enrollments,
-            Faults faults, Counters counters, String idScope, String host) {
+    private DpsSimulator(MqttServer server, HubSimulator hub, CertificateAuthority authority, Path caFile,
+            Enrollments enrollments, Faults faults, Counters counters, String idScope, String host) {
         this.server = server;
+        this.hub = hub;
         this.authority = authority;
         this.caFile = caFile;
         this.caPem = Pem.encode(authority.certificate());
@@ -108,6 +106,10 @@ public final class DpsSimulator implements AutoCloseable {
 
     /** An SSLContext that trusts the simulator's CA and presents the device's certificate. */
     public SSLContext clientSslContext(DeviceIdentity device) {
+        return clientSslContext(authority, device);
+    }
+
+    private static SSLContext clientSslContext(CertificateAuthority authority, DeviceIdentity device) {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -142,9 +144,30 @@ public final class DpsSimulator implements AutoCloseable {
         return counters;
     }
 
+    /**
+     * The IoT Hub MQTT endpoint for the hubs this DPS assigns.
+     *
+     * @throws IllegalStateException when the simulator was started without one ({@link Builder#hubPort(int)})
+     */
+    public HubSimulator hub() {
+        if (hub == null) {
+            throw new IllegalStateException("the simulator has no IoT hub endpoint: start it with hubPort(0) "
+                    + "(command line: --hub-port 0)");
+        }
+        return hub;
+    }
+
+    /** True when the simulator runs an IoT hub endpoint. */
+    public boolean hasHub() {
+        return hub != null;
+    }
+
     /** Stops listening and closes every connection. */
     @Override
     public void close() {
+        if (hub != null) {
+            hub.close();
+        }
         server.close();
         LOG.log(Level.INFO, "DPS simulator stopped; " + counters);
     }
@@ -153,7 +176,7 @@ public final class DpsSimulator implements AutoCloseable {
     public String toString() {
         return "DpsSimulator[mqtts://" + host + ":" + mqttPort()
                 + (webSocketPort() < 0 ? ", no WebSocket" : ", wss://" + host + ":" + webSocketPort())
-                + ", idScope=" + idScope + "]";
+                + ", idScope=" + idScope + (hub == null ? "" : ", " + hub) + "]";
     }
 
     /** Configures a simulator. Defaults: 127.0.0.1, ports 8883 and 443, one poll before assignment. */
@@ -161,6 +184,8 @@ public final class DpsSimulator implements AutoCloseable {
         private String host = "127.0.0.1";
         private int mqttPort = 8883;
         private int webSocketPort = 443;
+        private int hubPort = -1;
+        private int hubWebSocketPort = -1;
         private Enrollments enrollments;
         private Path enrollmentsFile;
         private Path caDirectory;
@@ -194,6 +219,21 @@ public final class DpsSimulator implements AutoCloseable {
         /** MQTT over WebSocket port; 0 picks a free one, -1 turns it off (default 443). */
         public Builder webSocketPort(int port) {
             this.webSocketPort = checkPort(port, "webSocketPort", true);
+            return this;
+        }
+
+        /**
+         * The IoT hub endpoint's MQTT over TLS port; 0 picks a free one, -1 (the default) runs no hub endpoint.
+         * Clients reach it under the hub names through {@link HubSimulator#socketFactory()}.
+         */
+        public Builder hubPort(int port) {
+            this.hubPort = checkPort(port, "hubPort", true);
+            return this;
+        }
+
+        /** The IoT hub endpoint's MQTT over WebSocket port; 0 picks a free one, -1 (the default) turns it off. */
+        public Builder hubWebSocketPort(int port) {
+            this.hubWebSocketPort = checkPort(port, "hubWebSocketPort", true);
             return this;
         }
 
@@ -302,6 +342,10 @@ public final class DpsSimulator implements AutoCloseable {
          * @throws IllegalArgumentException when the enrollment file is invalid (naming the field)
          */
         public DpsSimulator start() {
+            if (hubPort < 0 && hubWebSocketPort >= 0) {
+                throw new IllegalArgumentException("hubWebSocketPort needs hubPort: the hub endpoint always serves "
+                        + "MQTT over TLS");
+            }
             Enrollments list = loadEnrollments();
             String scope = idScope != null ? idScope : list.idScope().orElse(DEFAULT_ID_SCOPE);
             CertificateAuthority authority = caCertificatePem != null
@@ -310,13 +354,25 @@ public final class DpsSimulator implements AutoCloseable {
             SslContext ssl = serverSsl(authority);
             Counters counters = new Counters(clock);
             Faults faults = new Faults();
+            HubRegistry hubRegistry = new HubRegistry();
             DpsService service = new DpsService(clock, pollsBeforeAssignment, assignmentDelay, retryAfterSeconds,
-                    throttle > 0 ? new TokenBucket(throttle, clock) : null, authority);
+                    throttle > 0 ? new TokenBucket(throttle, clock) : null, authority, hubRegistry);
             Authenticator authenticator = new Authenticator(list, scope, clock, authority.certificate());
             MqttServer server = new MqttServer(ssl,
                     () -> new DpsMqttHandler(service, authenticator, faults, counters, answerDelay));
             server.start(host, mqttPort, webSocketPort);
-            DpsSimulator simulator = new DpsSimulator(server, authority, caFile, list, faults, counters, scope, host);
+            HubSimulator hub = null;
+            if (hubPort >= 0) {
+                try {
+                    hub = HubSimulator.start(host, hubPort, hubWebSocketPort, authority, hubRegistry, list, clock,
+                            device -> clientSslContext(authority, device));
+                } catch (RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+            }
+            DpsSimulator simulator = new DpsSimulator(server, hub, authority, caFile, list, faults, counters, scope,
+                    host);
             LOG.log(Level.INFO, "DPS simulator listening: " + simulator + ", CA certificate in " + caFile);
             return simulator;
         }
@@ -346,22 +402,15 @@ public final class DpsSimulator implements AutoCloseable {
         }
 
         private SslContext serverSsl(CertificateAuthority authority) {
-            try {
-                SslContextBuilder builder;
-                if (serverCertificatePem != null) {
-                    builder = SslContextBuilder.forServer(Pem.privateKey(serverKeyPem),
-                            Pem.certificates(serverCertificatePem).toArray(X509Certificate[]::new));
-                } else {
-                    CertificateAuthority.IssuedCertificate server = authority.issueServerCertificate(host);
-                    builder = SslContextBuilder.forServer(server.key(), server.certificate(), server.issuer());
-                }
-                // Client certificates are checked against the enrollments at CONNECT, not by TLS, so that a
-                // wrong certificate gets DPS's 401 answer rather than a failed handshake.
-                return builder.sslProvider(SslProvider.JDK).protocols(TLS_PROTOCOLS).clientAuth(ClientAuth.OPTIONAL)
-                        .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
-            } catch (SSLException e) {
-                throw new IllegalStateException("cannot set up TLS", e);
+            SslContextBuilder builder;
+            if (serverCertificatePem != null) {
+                builder = SslContextBuilder.forServer(Pem.privateKey(serverKeyPem),
+                        Pem.certificates(serverCertificatePem).toArray(X509Certificate[]::new));
+            } else {
+                CertificateAuthority.IssuedCertificate server = authority.issueServerCertificate(host);
+                builder = SslContextBuilder.forServer(server.key(), server.certificate(), server.issuer());
             }
+            return ServerTls.build(builder);
         }
 
         private static int checkPort(int port, String name, boolean mayBeOff) {

@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Faults {
 
-    /** The packet a fault applies to. */
-    public enum Trigger { CONNECT, SUBSCRIBE, REGISTER, POLL }
+    /**
+     * The packet a fault applies to. DPS has CONNECT, SUBSCRIBE, REGISTER and POLL; the IoT hub ({@link
+     * HubSimulator#faults()}) has CONNECT, SUBSCRIBE and TELEMETRY (a PUBLISH on the device's events topic).
+     */
+    public enum Trigger { CONNECT, SUBSCRIBE, REGISTER, POLL, TELEMETRY }
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Map<String, Duration> latencies = new ConcurrentHashMap<>();
@@ -84,6 +87,11 @@ public final class Faults {
         /** Only for this registration id (default: every device). */
         public Spec forRegistration(String id) {
             return new Spec(faults, trigger, Objects.requireNonNull(id, "registration id"), times);
+        }
+
+        /** The hub's rules name devices: only for this device id (default: every device). */
+        public Spec forDevice(String deviceId) {
+            return new Spec(faults, trigger, Objects.requireNonNull(deviceId, "device id"), times);
         }
 
         /** Only the next n matching packets (default: all of them). */

@@ -5,12 +5,14 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar kura-dps-simulator-<version>.jar --config enrollments.json [--host A] [--mqtt-port N]
- * [--ws-port N] [--ca-dir DIR] [--id-scope S] [--polls N] [--retry-after S] [--throttle R]}
+ * [--ws-port N] [--hub-port N] [--hub-ws-port N] [--ca-dir DIR] [--id-scope S] [--polls N] [--retry-after S]
+ * [--throttle R]}
  */
 public final class Main {
 
     private static final String USAGE = "usage: java -jar kura-dps-simulator.jar --config enrollments.json"
-            + " [--host 127.0.0.1] [--mqtt-port 8883] [--ws-port 443|-1] [--ca-dir DIR] [--id-scope SCOPE]"
+            + " [--host 127.0.0.1] [--mqtt-port 8883] [--ws-port 443|-1] [--hub-port -1|0|N] [--hub-ws-port -1|0|N]"
+            + " [--ca-dir DIR] [--id-scope SCOPE]"
             + " [--polls 1] [--retry-after 1] [--throttle REGISTRATIONS_PER_SECOND]";
 
     private Main() {
@@ -29,7 +31,8 @@ public final class Main {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();
-            System.out.println("DPS simulator stopped; " + simulator.counters());
+            System.out.println("DPS simulator stopped; " + simulator.counters()
+                    + (simulator.hasHub() ? "; " + simulator.hub().counters() : ""));
             stopped.countDown();
         }, "dps-simulator-shutdown"));
         System.out.println("DPS simulator id scope " + simulator.idScope());
@@ -37,6 +40,15 @@ public final class Main {
         if (simulator.webSocketPort() >= 0) {
             System.out.println("  MQTT over WebSocket: wss://" + simulator.host() + ":" + simulator.webSocketPort()
                     + "/$iothub/websocket");
+        }
+        if (simulator.hasHub()) {
+            HubSimulator hub = simulator.hub();
+            System.out.println("  IoT hub MQTT:        mqtts://" + hub.host() + ":" + hub.mqttPort()
+                    + " (every assigned hub, by TLS server name)");
+            if (hub.webSocketPort() >= 0) {
+                System.out.println("  IoT hub WebSocket:   wss://" + hub.host() + ":" + hub.webSocketPort()
+                        + HubSimulator.WEBSOCKET_PATH);
+            }
         }
         System.out.println("  CA certificate:      " + simulator.caCertificateFile());
         System.out.println("  enrollments:         " + simulator.enrollments().all().size());
@@ -64,6 +76,8 @@ public final class Main {
                 case "--host" -> builder.host(value);
                 case "--mqtt-port" -> builder.mqttPort(integer(option, value));
                 case "--ws-port" -> builder.webSocketPort(integer(option, value));
+                case "--hub-port" -> builder.hubPort(integer(option, value));
+                case "--hub-ws-port" -> builder.hubWebSocketPort(integer(option, value));
                 case "--ca-dir" -> builder.caDirectory(Path.of(value));
                 case "--id-scope" -> builder.idScope(value);
                 case "--polls" -> builder.pollsBeforeAssignment(integer(option, value));

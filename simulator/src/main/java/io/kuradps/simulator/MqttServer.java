@@ -22,10 +22,15 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** The network side: MQTT over TLS on one port, MQTT over secure WebSocket on another, on Netty. */
+/**
+ * The network side of an endpoint (DPS or the IoT hub): MQTT over TLS on one port, MQTT over secure WebSocket on
+ * another, on Netty.
+ */
 final class MqttServer implements AutoCloseable {
 
     private static final int MAX_MQTT_PACKET = 256 * 1024;
@@ -33,21 +38,37 @@ final class MqttServer implements AutoCloseable {
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup workers = new NioEventLoopGroup();
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final SslContext ssl;
-    private final Supplier<ChannelHandler> dpsHandlers;
+    private final String service;
+    private final Function<SocketChannel, ChannelHandler> tlsHandlers;
+    private final Set<String> webSocketPaths;
+    private final Supplier<ChannelHandler> mqttHandlers;
     private Channel mqttListener;
     private Channel webSocketListener;
 
+    /** DPS: one server certificate, WebSocket on every path the SDKs use. */
     MqttServer(SslContext ssl, Supplier<ChannelHandler> dpsHandlers) {
-        this.ssl = ssl;
-        this.dpsHandlers = dpsHandlers;
+        this("", channel -> ssl.newHandler(channel.alloc()), WebSocketPathFilter.PATHS, dpsHandlers);
+    }
+
+    /**
+     * @param service what the port serves, for messages ("" for DPS)
+     * @param tlsHandlers the TLS handler of a new connection
+     * @param webSocketPaths the paths a WebSocket upgrade is accepted on
+     * @param mqttHandlers the MQTT handler of a new connection
+     */
+    MqttServer(String service, Function<SocketChannel, ChannelHandler> tlsHandlers, Set<String> webSocketPaths,
+            Supplier<ChannelHandler> mqttHandlers) {
+        this.service = service;
+        this.tlsHandlers = tlsHandlers;
+        this.webSocketPaths = webSocketPaths;
+        this.mqttHandlers = mqttHandlers;
     }
 
     void start(String host, int mqttPort, int webSocketPort) {
         try {
-            mqttListener = bind(host, mqttPort, false, "MQTT");
+            mqttListener = bind(host, mqttPort, false, service + "MQTT");
             if (webSocketPort >= 0) {
-                webSocketListener = bind(host, webSocketPort, true, "WebSocket");
+                webSocketListener = bind(host, webSocketPort, true, service + "WebSocket");
             }
         } catch (RuntimeException e) {
             close();
@@ -72,16 +93,16 @@ final class MqttServer implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         channels.add(channel);
                         ChannelPipeline pipeline = channel.pipeline();
-                        pipeline.addLast("tls", ssl.newHandler(channel.alloc()));
+                        pipeline.addLast("tls", tlsHandlers.apply(channel));
                         if (webSocket) {
                             pipeline.addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                    new WebSocketPathFilter(),
+                                    new WebSocketPathFilter(webSocketPaths),
                                     new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                                             .websocketPath(WebSocketPathFilter.HANDLER_PATH).subprotocols("mqtt")
                                             .maxFramePayloadLength(MAX_MQTT_PACKET).build()),
                                     new WebSocketMqttCodec());
                         }
-                        pipeline.addLast(new MqttDecoder(MAX_MQTT_PACKET), MqttEncoder.INSTANCE, dpsHandlers.get());
+                        pipeline.addLast(new MqttDecoder(MAX_MQTT_PACKET), MqttEncoder.INSTANCE, mqttHandlers.get());
                     }
                 });
         try {

@@ -107,4 +107,42 @@ class LifecycleTest {
             assertThat(Pem.certificates(device.caCertificatePem()).get(0)).isEqualTo(authority.certificate());
         }
     }
+
+    @Test
+    void commandLineStartsTheHubEndpointOnlyWhenAsked() throws Exception {
+        String config = EnrollmentFileTest.sample().toString();
+        try (DpsSimulator simulator = Main.configure(new String[] {"--config", config, "--mqtt-port", "0",
+            "--ws-port", "-1", "--hub-port", "0", "--hub-ws-port", "0"}).start()) {
+            HubSimulator hub = simulator.hub();
+            assertThat(hub.mqttPort()).isPositive().isNotEqualTo(simulator.mqttPort());
+            assertThat(hub.webSocketPort()).isPositive().isNotEqualTo(hub.mqttPort());
+            assertThat(simulator.toString()).contains("wss://127.0.0.1:" + hub.webSocketPort() + "/$iothub/websocket");
+            assertThat(hub.serves("contoso-hub-2.azure-devices.net")).isTrue();
+        }
+        try (DpsSimulator simulator = Main.configure(new String[] {"--config", config, "--mqtt-port", "0",
+            "--ws-port", "-1"}).start()) {
+            assertThat(simulator.hasHub()).isFalse();
+            assertThatThrownBy(simulator::hub).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("hubPort(0)");
+        }
+        assertThatThrownBy(() -> Main.configure(new String[] {"--config", config, "--hub-ws-port", "0"}).start())
+                .hasMessageContaining("hubWebSocketPort needs hubPort");
+        assertThatThrownBy(() -> DpsSimulator.builder().hubPort(-2)).hasMessageContaining("hubPort");
+    }
+
+    @Test
+    void aBusyHubPortFailsClearlyAndFreesTheDpsPorts() {
+        try (DpsSimulator first = DpsSimulator.builder().mqttPort(0).webSocketPort(-1).hubPort(0).start()) {
+            int dpsPort;
+            try (DpsSimulator probe = DpsSimulator.builder().mqttPort(0).webSocketPort(-1).start()) {
+                dpsPort = probe.mqttPort();
+            }
+            assertThatThrownBy(() -> DpsSimulator.builder().mqttPort(dpsPort).webSocketPort(-1)
+                    .hubPort(first.hub().mqttPort()).start()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot listen for IoT hub MQTT on 127.0.0.1:" + first.hub().mqttPort());
+            try (DpsSimulator again = DpsSimulator.builder().mqttPort(dpsPort).webSocketPort(-1).start()) {
+                assertThat(again.mqttPort()).isEqualTo(dpsPort);
+            }
+        }
+    }
 }

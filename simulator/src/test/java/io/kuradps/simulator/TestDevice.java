@@ -70,6 +70,11 @@ final class TestDevice implements AutoCloseable {
     }
 
     static TestDevice open(int port, SSLContext ssl) {
+        return open(port, ssl, "localhost");
+    }
+
+    /** Opens a connection to 127.0.0.1 whose TLS names the server (SNI; an IP address sends none). */
+    static TestDevice open(int port, SSLContext ssl, String serverName) {
         JdkSslContext context = new JdkSslContext(ssl, true, null, IdentityCipherSuiteFilter.INSTANCE, null,
                 ClientAuth.NONE, null, false);
         BlockingQueue<MqttMessage> inbox = new LinkedBlockingQueue<>();
@@ -77,7 +82,7 @@ final class TestDevice implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(context.newHandler(ch.alloc(), "localhost", port),
+                        ch.pipeline().addLast(context.newHandler(ch.alloc(), serverName, port),
                                 new MqttDecoder(1 << 20), MqttEncoder.INSTANCE,
                                 new SimpleChannelInboundHandler<MqttMessage>() {
                                     @Override

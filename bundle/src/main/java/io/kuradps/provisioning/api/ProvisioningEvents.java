@@ -52,9 +52,13 @@ public final class ProvisioningEvents {
     public static final String ERROR_MESSAGE = "error.message";
     /** Whether another attempt will be made without a configuration change (Boolean). */
     public static final String RETRYABLE = "retryable";
-    /** Attempt number within this provisioning run, from 1 (Integer). */
+    /**
+     * The number of an attempt within this provisioning run, from 1, counted alike on both events (Integer): on
+     * RETRYING the attempt that just failed (the next one goes out at {@code retry.at}); on FAILED the attempt that
+     * ended the run, so it is also the number of attempts the run made; 0 on a FAILED for which nothing was sent.
+     */
     public static final String ATTEMPT = "attempt";
-    /** When the next attempt is due (Long, epoch milliseconds). */
+    /** On RETRYING when the next attempt is due; on FAILED when the next run starts (Long, epoch milliseconds). */
     public static final String RETRY_AT = "retry.at";
 
     private ProvisioningEvents() {

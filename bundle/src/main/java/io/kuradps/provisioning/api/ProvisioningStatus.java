@@ -64,7 +64,7 @@ public final class ProvisioningStatus {
         return Optional.ofNullable(assignment);
     }
 
-    /** Which attempt the failure details belong to (0 when there are none). */
+    /** Which attempt the failure details belong to, as {@link ProvisioningEvents#ATTEMPT} counts (0 when none). */
     public int attempt() {
         return attempt;
     }
@@ -78,7 +78,7 @@ public final class ProvisioningStatus {
         return Optional.ofNullable(errorMessage);
     }
 
-    /** When the next attempt is due, if one is scheduled. */
+    /** When the next attempt (in state RETRYING within a run) or the next run is due, if one is scheduled. */
     public Optional<Instant> retryAt() {
         return Optional.ofNullable(retryAt);
     }

@@ -15,8 +15,19 @@ import io.kuradps.provisioning.api.DpsProvisioning;
     "osgi.command.function=provision" })
 public final class DpsCommands {
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile DpsProvisioning provisioning;
+
+    @Reference(name = "provisioning", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            unbind = "unsetProvisioning")
+    void setProvisioning(DpsProvisioning service) {
+        provisioning = service;
+    }
+
+    void unsetProvisioning(DpsProvisioning service) {
+        if (provisioning == service) {
+            provisioning = null;
+        }
+    }
 
     /** dps:status - what the provisioner is doing and the assignment it holds. */
     public String status() {
@@ -35,6 +46,6 @@ public final class DpsCommands {
     }
 
     private static String notConfigured() {
-        return "The DPS provisioner is not configured (PID io.kuradps.provisioning.DpsProvisioner)";
+        return "The DPS provisioner is not configured (PID " + DpsProvisioner.PID + ")";
     }
 }

@@ -59,29 +59,28 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
      */
     static final String CLOCK_OFFSET_SECONDS = "io.kuradps.provisioning.clock.offset.seconds";
     static final String CACHE_FILE = "assignment.json";
-    private static final Duration FIRST_PAUSE = Duration.ofSeconds(60);
+    private static final Duration FIRST_PAUSE = Duration.ofSeconds(DpsProvisionerConfig.FIRST_RETRY_PAUSE_SECONDS);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(DpsProvisioner.class);
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile CryptoService cryptoService;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
 
     private final Object registrationLock = new Object();
     private ServiceRegistration<DpsProvisioning> registration;
     private Provisioner provisioner;
 
+    /** The last configuration DS gave us, kept to decrypt it again when a CryptoService arrives. */
+    private final Object configLock = new Object();
+    private DpsProvisionerConfig rawConfig;
+
     @Activate
     void activate(BundleContext context, DpsProvisionerConfig config, Map<String, Object> properties) {
         long started = System.nanoTime();
         Clock clock = clock(properties.get(CLOCK_OFFSET_SECONDS));
         provisioner = new Provisioner(new AssignmentStore(cacheFile(context)),
-                new MqttRegistrationRunner(new KeystoreLookup(context), clock), new Output(), clock,
-                new SecureRandom(), FIRST_PAUSE);
+                new DpsRegistrar(new KeystoreLookup(context), clock), new Output(), clock, new SecureRandom(),
+                FIRST_PAUSE);
         synchronized (registrationLock) {
             registration = context.registerService(DpsProvisioning.class, new Service(), serviceProperties(null));
         }
@@ -97,6 +96,9 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
 
     @Deactivate
     void deactivate() {
+        synchronized (configLock) {
+            rawConfig = null;
+        }
         try {
             if (!provisioner.close(STOP_TIMEOUT)) {
                 LOG.warn("The provisioning thread did not stop within {} s", STOP_TIMEOUT.getSeconds());
@@ -117,11 +119,51 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         provisioner.reprovision();
     }
 
+    /**
+     * Password values stored before the CryptoService was there were taken as given; decrypt them now. When the
+     * values decrypt to what was used, the identity is unchanged and nothing restarts.
+     */
+    @Reference(name = "cryptoService", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetCryptoService")
+    void setCryptoService(CryptoService crypto) {
+        synchronized (configLock) {
+            cryptoService = crypto;
+            if (rawConfig != null) {
+                LOG.info("A CryptoService is bound; decrypting the configuration again");
+                configure(rawConfig);
+            }
+        }
+    }
+
+    /** The values already decrypted stay in force: without a CryptoService they would not decrypt at all. */
+    void unsetCryptoService(CryptoService crypto) {
+        if (cryptoService == crypto) {
+            cryptoService = null;
+        }
+    }
+
+    @Reference(name = "eventAdmin", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetEventAdmin")
+    void setEventAdmin(EventAdmin admin) {
+        eventAdmin = admin;
+    }
+
+    void unsetEventAdmin(EventAdmin admin) {
+        if (eventAdmin == admin) {
+            eventAdmin = null;
+        }
+    }
+
     private void configure(DpsProvisionerConfig config) {
-        try {
-            provisioner.apply(ProvisioningConfig.from(config, cryptoService));
-        } catch (InvalidConfigurationException e) {
-            provisioner.reject(e);
+        // One at a time, so a CryptoService bound during modified() cannot apply the older configuration last.
+        synchronized (configLock) {
+            rawConfig = config;
+            try {
+                provisioner.apply(ProvisioningConfig.from(config, cryptoService));
+            } catch (InvalidConfigurationException e) {
+                provisioner.reject(e);
+            }
         }
     }
 

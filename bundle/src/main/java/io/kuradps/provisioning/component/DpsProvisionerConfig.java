@@ -5,9 +5,15 @@ import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
+import io.kuradps.provisioning.protocol.ApiVersions;
+import io.kuradps.provisioning.protocol.RegistrationSettings;
+
 /**
  * The configuration the Kura web UI edits. bnd turns this into OSGI-INF/metatype/{pid}.xml; method names map to
  * property ids by the OSGi rule ({@code _} becomes {@code .}).
+ *
+ * <p>The home of every option value, bound and default of the form: {@link ProvisioningConfig} validates against
+ * the constants below, and the defaults the protocol core shares are {@link RegistrationSettings}'.
  */
 @ObjectClassDefinition(id = DpsProvisioner.PID, name = "Azure DPS Provisioning",
         description = "Registers this gateway with the Azure IoT Hub Device Provisioning Service (DPS) over MQTT and "
@@ -22,6 +28,22 @@ import org.osgi.service.metatype.annotations.Option;
     String TRANSPORT_WEBSOCKET = "mqtt-websocket";
     String POLICY_EVERY_START = "every-start";
     String POLICY_WITHOUT_VALID_CACHE = "without-valid-cache";
+
+    int SAS_LIFETIME_MIN = RegistrationSettings.MIN_SAS_LIFETIME_SECONDS;
+    int SAS_LIFETIME_MAX = 86400;
+    int RESPONSE_TIMEOUT_MIN = 1;
+    int RESPONSE_TIMEOUT_MAX = 600;
+    int MAX_RETRY_AFTER_MIN = RegistrationSettings.MIN_RETRY_AFTER_SECONDS;
+    int MAX_RETRY_AFTER_MAX = 3600;
+    int BACKOFF_MAX_MIN = 1;
+    int BACKOFF_MAX_MAX = 3600;
+    int DEADLINE_MIN = 10;
+    int DEADLINE_MAX = 86400;
+    int RETRY_PAUSE_MAX_MIN = 10;
+    int RETRY_PAUSE_MAX_MAX = 86400;
+    int RETRY_PAUSE_MAX_DEFAULT = 3600;
+    /** The first pause before a fresh run; it doubles per failed run up to retry.pause.max.seconds. */
+    int FIRST_RETRY_PAUSE_SECONDS = 60;
 
     @AttributeDefinition(name = "Enabled", description = "Provision with DPS. When false nothing is attempted.")
     boolean enabled() default false;
@@ -90,8 +112,9 @@ import org.osgi.service.metatype.annotations.Option;
     String transport() default TRANSPORT_MQTT;
 
     @AttributeDefinition(name = "API version",
-            description = "DPS api-version: 2019-03-31, 2021-06-01, 2021-10-01 or 2025-07-01-preview.")
-    String api_version() default "2019-03-31";
+            description = "DPS api-version: " + ApiVersions.V2019_03_31 + ", " + ApiVersions.V2021_06_01 + ", "
+                    + ApiVersions.V2021_10_01 + " or " + ApiVersions.V2025_07_01_PREVIEW + ".")
+    String api_version() default ApiVersions.DEFAULT;
 
     @AttributeDefinition(name = "Custom payload", required = false,
             description = "Optional JSON object sent as the registration payload (data for a custom allocation "
@@ -103,31 +126,33 @@ import org.osgi.service.metatype.annotations.Option;
                     + "(DigiCert Global Root G2, Baltimore CyberTrust Root, Microsoft RSA Root CA 2017).")
     String ca_file() default "";
 
-    @AttributeDefinition(name = "SAS token lifetime (s)", min = "60", max = "86400",
+    @AttributeDefinition(name = "SAS token lifetime (s)", min = "" + SAS_LIFETIME_MIN, max = "" + SAS_LIFETIME_MAX,
             description = "How long the SAS token sent to DPS stays valid.")
-    int sas_lifetime_seconds() default 3600;
+    int sas_lifetime_seconds() default RegistrationSettings.DEFAULT_SAS_LIFETIME_SECONDS;
 
-    @AttributeDefinition(name = "Response timeout (s)", min = "1", max = "600",
+    @AttributeDefinition(name = "Response timeout (s)", min = "" + RESPONSE_TIMEOUT_MIN,
+            max = "" + RESPONSE_TIMEOUT_MAX,
             description = "How long to wait for each answer (CONNACK, SUBACK, DPS response) before retrying.")
-    int response_timeout_seconds() default 30;
+    int response_timeout_seconds() default RegistrationSettings.DEFAULT_RESPONSE_TIMEOUT_SECONDS;
 
-    @AttributeDefinition(name = "Maximum retry-after (s)", min = "1", max = "3600",
-            description = "Upper bound on the retry-after DPS asks for.")
-    int max_retry_after_seconds() default 300;
+    @AttributeDefinition(name = "Maximum retry-after (s)", min = "" + MAX_RETRY_AFTER_MIN,
+            max = "" + MAX_RETRY_AFTER_MAX, description = "Upper bound on the retry-after DPS asks for.")
+    int max_retry_after_seconds() default RegistrationSettings.DEFAULT_MAX_RETRY_AFTER_SECONDS;
 
-    @AttributeDefinition(name = "Maximum backoff (s)", min = "1", max = "3600",
+    @AttributeDefinition(name = "Maximum backoff (s)", min = "" + BACKOFF_MAX_MIN, max = "" + BACKOFF_MAX_MAX,
             description = "Upper bound of the exponential backoff (full jitter) between attempts.")
-    int backoff_max_seconds() default 120;
+    int backoff_max_seconds() default RegistrationSettings.DEFAULT_BACKOFF_MAX_SECONDS;
 
-    @AttributeDefinition(name = "Overall deadline (s)", min = "10", max = "86400",
+    @AttributeDefinition(name = "Overall deadline (s)", min = "" + DEADLINE_MIN, max = "" + DEADLINE_MAX,
             description = "A registration run that has not succeeded by then fails (retryable); a fresh run is "
                     + "scheduled later.")
-    int deadline_seconds() default 600;
+    int deadline_seconds() default RegistrationSettings.DEFAULT_OVERALL_DEADLINE_SECONDS;
 
-    @AttributeDefinition(name = "Pause before a fresh run, maximum (s)", min = "10", max = "86400",
+    @AttributeDefinition(name = "Pause before a fresh run, maximum (s)", min = "" + RETRY_PAUSE_MAX_MIN,
+            max = "" + RETRY_PAUSE_MAX_MAX,
             description = "After a run fails for a transient reason, the next run starts after a pause that "
-                    + "doubles from 60 s up to this bound (with jitter).")
-    int retry_pause_max_seconds() default 3600;
+                    + "doubles from " + FIRST_RETRY_PAUSE_SECONDS + " s up to this bound (with jitter).")
+    int retry_pause_max_seconds() default RETRY_PAUSE_MAX_DEFAULT;
 
     @AttributeDefinition(name = "Re-provisioning policy",
             description = "Every start: contact DPS at each start (the cached assignment is published first and "

@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.ProvisioningStatus;
 import io.kuradps.provisioning.api.ProvisioningStatus.State;
+import io.kuradps.provisioning.component.ProvisioningConfig.Registration;
+import io.kuradps.provisioning.protocol.Failure;
+import io.kuradps.provisioning.protocol.FlowAction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +44,7 @@ final class Provisioner {
     private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
 
     private final AssignmentStore store;
-    private final RegistrationRunner runner;
+    private final Registrar registrar;
     private final Output output;
     private final Clock clock;
     private final Random random;
@@ -64,10 +67,10 @@ final class Provisioner {
      * @param firstPause pause before the first fresh run after a transient failure; it doubles per failed run up
      *                   to the configured maximum
      */
-    Provisioner(AssignmentStore store, RegistrationRunner runner, Output output, Clock clock, Random random,
+    Provisioner(AssignmentStore store, Registrar registrar, Output output, Clock clock, Random random,
             Duration firstPause) {
         this.store = store;
-        this.runner = runner;
+        this.registrar = registrar;
         this.output = output;
         this.clock = clock;
         this.random = random;
@@ -87,7 +90,7 @@ final class Provisioner {
         synchronized (lock) {
             ProvisioningConfig old = config;
             config = newConfig;
-            if (old != null && newConfig.sameRegistrationAs(old)) {
+            if (old != null && newConfig.identity().equals(old.identity())) {
                 LOG.info("Configuration updated without a change that affects registration; nothing restarted");
                 return;
             }
@@ -108,7 +111,7 @@ final class Provisioner {
     /** Registers afresh with DPS, cancelling what is in flight. */
     void reprovision() {
         synchronized (lock) {
-            if (closed || config == null || !config.enabled) {
+            if (closed || config == null || !config.registration().isPresent()) {
                 LOG.info("Re-provisioning request ignored: the provisioner is {}",
                         closed ? "stopped" : config == null ? "not validly configured" : "disabled");
                 return;
@@ -156,14 +159,24 @@ final class Provisioner {
         }
     }
 
+    /** The cached assignment belongs to the id scope, registration id and DPS host it was made with. */
+    static AssignmentStore.Key cacheKey(RegistrationIdentity identity) {
+        return new AssignmentStore.Key(identity.idScope, identity.registrationId, identity.endpointHost);
+    }
+
     private void start(ProvisioningConfig startConfig, long gen) {
-        if (!startConfig.enabled) {
+        // Like register(), a start superseded by a newer configuration must not publish or report anything.
+        if (stale(gen)) {
+            return;
+        }
+        Optional<Registration> registration = startConfig.registration();
+        if (!registration.isPresent()) {
             LOG.info("Provisioning is disabled");
             setStatus(State.DISABLED);
             return;
         }
         LOG.info("Provisioning with {}", startConfig);
-        AssignmentStore.Key key = startConfig.cacheKey();
+        AssignmentStore.Key key = cacheKey(registration.get().identity);
         if (current != null && !key.equals(currentKey)) {
             LOG.info("The assignment held belongs to another configuration; withdrawing it");
             current = null;
@@ -171,13 +184,17 @@ final class Provisioner {
             output.assignmentChanged(null);
         }
         Optional<Assignment> cached = store.load(key);
+        if (stale(gen)) {
+            return;
+        }
         if (cached.isPresent() && current == null) {
             LOG.info("Publishing cached assignment: hub {} device {}", cached.get().assignedHub(),
                     cached.get().deviceId());
             publish(cached.get(), key, State.ASSIGNED);
         }
-        if (startConfig.policy == ProvisioningConfig.ReprovisionPolicy.WITHOUT_VALID_CACHE && cached.isPresent()) {
-            LOG.info("A valid cached assignment exists; not contacting DPS (policy {})", startConfig.policy);
+        ProvisioningConfig.ReprovisionPolicy policy = registration.get().policy;
+        if (policy == ProvisioningConfig.ReprovisionPolicy.WITHOUT_VALID_CACHE && cached.isPresent()) {
+            LOG.info("A valid cached assignment exists; not contacting DPS (policy {})", policy.value());
             setStatus(State.ASSIGNED);
             return;
         }
@@ -185,45 +202,63 @@ final class Provisioner {
     }
 
     private void register(long gen) {
-        ProvisioningConfig runConfig;
+        Registration run;
         synchronized (lock) {
-            if (gen != generation || config == null || !config.enabled) {
+            if (gen != generation || config == null || !config.registration().isPresent()) {
                 return;
             }
-            runConfig = config;
+            run = config.registration().get();
         }
+        RegistrationIdentity identity = run.identity;
         setStatus(State.PROVISIONING);
-        output.post(TOPIC_STARTED, ProvisioningProperties.started(runConfig.idScope, runConfig.registrationId,
+        output.post(TOPIC_STARTED, ProvisioningProperties.started(identity.idScope, identity.registrationId,
                 clock.instant()));
-        LOG.info("Registering {} with DPS at {}:{} over {}", runConfig.registrationId, runConfig.endpointHost,
-                runConfig.endpointPort, runConfig.transport);
-        RegistrationResult result;
+        LOG.info("Registering {} with DPS at {}:{} over {}", identity.registrationId, identity.endpointHost,
+                identity.endpointPort, identity.transport);
+        RunOutcome outcome;
         try {
-            result = runner.register(runConfig, (attempt, retryAt, code, message) -> {
-                if (!stale(gen)) {
-                    LOG.info("Attempt {} failed ({}: {}); next attempt at {}", attempt, code, message, retryAt);
-                    status = ProvisioningStatus.failed(State.RETRYING, current, attempt, code, message, retryAt,
-                            clock.instant());
-                    output.post(TOPIC_RETRYING, ProvisioningProperties.retrying(runConfig.idScope,
-                            runConfig.registrationId, attempt, retryAt, code, message, clock.instant()));
-                }
-            });
+            outcome = registrar.register(run, retrying -> onRetrying(retrying, identity, gen));
         } catch (InterruptedException e) {
             LOG.info("Registration cancelled");
             return;
+        } catch (InvalidConfigurationException e) {
+            if (!stale(gen)) {
+                failed(run, 0, e.getMessage(), false, 0, gen);
+            }
+            return;
         } catch (RuntimeException e) {
             LOG.error("Registration failed unexpectedly", e);
-            result = RegistrationResult.failed(0, "internal error: " + e.getClass().getName(), true, 1);
+            if (!stale(gen)) {
+                failed(run, 0, "internal error: " + e.getClass().getName(), true, 1, gen);
+            }
+            return;
         }
         if (stale(gen)) {
             return;
         }
-        Optional<Assignment> assignment = result.assignment();
+        Optional<Assignment> assignment = outcome.assignment();
         if (assignment.isPresent()) {
-            assigned(assignment.get(), runConfig.cacheKey());
+            assigned(assignment.get(), cacheKey(identity));
         } else {
-            failed(result, runConfig, gen);
+            Failure failure = outcome.failure().orElseThrow(IllegalStateException::new);
+            failed(run, failure.code(), failure.summary(), failure.retryable(), outcome.attempt(), gen);
         }
+    }
+
+    /** One attempt inside the run failed transiently; the flow tries again at {@code retryAt}. */
+    private void onRetrying(FlowAction.Retrying retrying, RegistrationIdentity identity, long gen) {
+        if (stale(gen)) {
+            return;
+        }
+        Failure cause = retrying.cause();
+        String message = cause.summary();
+        Instant now = clock.instant();
+        LOG.info("Attempt {} failed ({}: {}); attempt {} starts at {}", retrying.attempt(), cause.code(), message,
+                retrying.attempt() + 1, retrying.retryAt());
+        status = ProvisioningStatus.failed(State.RETRYING, current, retrying.attempt(), cause.code(), message,
+                retrying.retryAt(), now);
+        output.post(TOPIC_RETRYING, ProvisioningProperties.retrying(identity.idScope, identity.registrationId,
+                retrying.attempt(), retrying.retryAt(), cause.code(), message, now));
     }
 
     private void assigned(Assignment assignment, AssignmentStore.Key key) {
@@ -240,28 +275,34 @@ final class Provisioner {
         publish(assignment, key, State.ASSIGNED);
     }
 
-    private void failed(RegistrationResult result, ProvisioningConfig runConfig, long gen) {
+    /**
+     * The run ended without an assignment; a retryable failure schedules a fresh run.
+     *
+     * @param attempt the number of the attempt that ended the run (0 when nothing was sent)
+     */
+    private void failed(Registration run, int errorCode, String message, boolean retryable, int attempt,
+            long gen) {
         Instant now = clock.instant();
         Instant retryAt = null;
-        if (result.retryable()) {
+        if (retryable) {
             synchronized (lock) {
                 if (gen != generation) {
                     return;
                 }
-                Duration pause = pause(pauseRound++, runConfig.retryPauseMax);
+                Duration pause = pause(pauseRound++, run.timing.retryPauseMax);
                 retryAt = now.plus(pause);
                 work = worker.schedule(() -> register(gen), pause.toMillis(), TimeUnit.MILLISECONDS);
             }
-            LOG.warn("Registration failed ({}: {}); a fresh run starts at {}", result.errorCode(),
-                    result.errorMessage(), retryAt);
+            LOG.warn("Registration failed at attempt {} ({}: {}); a fresh run starts at {}", attempt, errorCode,
+                    message, retryAt);
         } else {
-            LOG.error("Registration failed ({}: {}); not retrying until the configuration changes or a "
-                    + "re-provisioning request", result.errorCode(), result.errorMessage());
+            LOG.error("Registration failed at attempt {} ({}: {}); not retrying until the configuration changes or "
+                    + "a re-provisioning request", attempt, errorCode, message);
         }
-        status = ProvisioningStatus.failed(result.retryable() ? State.RETRYING : State.FAILED, current,
-                result.attempts(), result.errorCode(), result.errorMessage(), retryAt, now);
-        output.post(TOPIC_FAILED, ProvisioningProperties.failed(runConfig.idScope, runConfig.registrationId,
-                result.attempts(), result.errorCode(), result.errorMessage(), result.retryable(), retryAt, now));
+        status = ProvisioningStatus.failed(retryable ? State.RETRYING : State.FAILED, current, attempt, errorCode,
+                message, retryAt, now);
+        output.post(TOPIC_FAILED, ProvisioningProperties.failed(run.identity.idScope, run.identity.registrationId,
+                attempt, errorCode, message, retryable, retryAt, now));
     }
 
     private void reportInvalid(InvalidConfigurationException problem, long gen) {

@@ -1,31 +1,60 @@
 package io.kuradps.provisioning.component;
 
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.BACKOFF_MAX_MAX;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.BACKOFF_MAX_MIN;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.DEADLINE_MAX;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.DEADLINE_MIN;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.MAX_RETRY_AFTER_MAX;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.MAX_RETRY_AFTER_MIN;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.RESPONSE_TIMEOUT_MAX;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.RESPONSE_TIMEOUT_MIN;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.RETRY_PAUSE_MAX_MAX;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.RETRY_PAUSE_MAX_MIN;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.SAS_LIFETIME_MAX;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.SAS_LIFETIME_MIN;
+
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.eclipse.kura.crypto.CryptoService;
 
 import io.kuradps.provisioning.protocol.ApiVersions;
+import io.kuradps.provisioning.protocol.RegistrationSettings;
 
 /**
- * The configuration after validation and password decryption. Immutable; holds secrets in memory only and never
- * shows them in {@link #toString()}. Field formats that belong to the DPS protocol (id scope, registration id,
- * api-version, key, payload) are checked again by the protocol core when the registration settings are built.
+ * The component's configuration, validated and translated once: absent a registration when disabled, else the
+ * {@link RegistrationIdentity} (what decides whether a change restarts and whether the cache applies), the
+ * {@link RetryTiming} beside it, the policy, and the protocol core's settings built from both. Immutable.
  */
 final class ProvisioningConfig {
 
-    enum Attestation { SYMMETRIC_KEY, X509 }
+    /**
+     * A metatype option: each constant stands for the value the form stores, its name in lowercase with {@code -}
+     * for {@code _} (the {@code @Option} values of {@link DpsProvisionerConfig}; MetatypeAgreementTest holds them
+     * together).
+     */
+    interface OptionValue {
+        String name();
 
-    enum EnrollmentKind { INDIVIDUAL, GROUP }
+        default String value() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
 
-    enum Transport {
-        MQTT(8883), WEBSOCKET(443);
+    enum Attestation implements OptionValue { SYMMETRIC_KEY, X509 }
+
+    enum EnrollmentKind implements OptionValue { INDIVIDUAL, GROUP }
+
+    enum Transport implements OptionValue {
+        MQTT(8883), MQTT_WEBSOCKET(443);
 
         final int defaultPort;
 
@@ -34,9 +63,42 @@ final class ProvisioningConfig {
         }
     }
 
-    enum ReprovisionPolicy { EVERY_START, WITHOUT_VALID_CACHE }
+    enum ReprovisionPolicy implements OptionValue { EVERY_START, WITHOUT_VALID_CACHE }
 
     enum X509Source { NONE, PKCS12, PEM, KEYSTORE }
+
+    /**
+     * Turns the configured registration id into the one registered, before it is validated (e.g. a template filled
+     * in from the gateway's identity).
+     */
+    interface RegistrationIdResolver {
+        RegistrationIdResolver AS_GIVEN = configured -> configured;
+
+        /** @throws InvalidConfigurationException naming {@link #F_REGISTRATION_ID} when it cannot be resolved */
+        String resolve(String configured) throws InvalidConfigurationException;
+    }
+
+    /** What an enabled configuration registers with. */
+    static final class Registration {
+        final RegistrationIdentity identity;
+        final RetryTiming timing;
+        final ReprovisionPolicy policy;
+        /** The protocol core's settings, built from identity and timing (and checked) once. */
+        final RegistrationSettings settings;
+
+        private Registration(RegistrationIdentity identity, RetryTiming timing, ReprovisionPolicy policy,
+                RegistrationSettings settings) {
+            this.identity = identity;
+            this.timing = timing;
+            this.policy = policy;
+            this.settings = settings;
+        }
+
+        @Override
+        public String toString() {
+            return identity + ", policy=" + policy.value();
+        }
+    }
 
     static final String F_ENABLED = "enabled";
     static final String F_ENDPOINT = "global.endpoint";
@@ -64,172 +126,122 @@ final class ProvisioningConfig {
     static final String F_POLICY = "reprovision.policy";
 
     private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
+    private static final ProvisioningConfig DISABLED = new ProvisioningConfig(null);
 
-    final boolean enabled;
-    final String endpointHost;
-    final int endpointPort;
-    final String idScope;
-    final String registrationId;
-    final Attestation attestation;
-    final EnrollmentKind enrollmentKind;
-    final String symmetricKey;
-    final X509Source x509Source;
-    final Path pkcs12Path;
-    final String pkcs12Password;
-    final Path certificatePath;
-    final Path keyPath;
-    final String keystorePid;
-    final String keystoreAlias;
-    final Transport transport;
-    final String apiVersion;
-    final String customPayload;
-    final Path caFile;
-    final Duration sasLifetime;
-    final Duration responseTimeout;
-    final Duration maxRetryAfter;
-    final Duration backoffMax;
-    final Duration deadline;
-    final Duration retryPauseMax;
-    final ReprovisionPolicy policy;
+    private final Registration registration;
 
-    private ProvisioningConfig(DpsProvisionerConfig raw, CryptoService crypto) throws InvalidConfigurationException {
-        enabled = raw.enabled();
-        if (!enabled) {
-            // A disabled provisioner may be half-configured; nothing below is used.
-            endpointHost = "";
-            endpointPort = 0;
-            idScope = "";
-            registrationId = "";
-            attestation = Attestation.SYMMETRIC_KEY;
-            enrollmentKind = EnrollmentKind.INDIVIDUAL;
-            symmetricKey = "";
-            x509Source = X509Source.NONE;
-            pkcs12Path = null;
-            pkcs12Password = "";
-            certificatePath = null;
-            keyPath = null;
-            keystorePid = "";
-            keystoreAlias = "";
-            transport = Transport.MQTT;
-            apiVersion = "";
-            customPayload = null;
-            caFile = null;
-            sasLifetime = Duration.ZERO;
-            responseTimeout = Duration.ZERO;
-            maxRetryAfter = Duration.ZERO;
-            backoffMax = Duration.ZERO;
-            deadline = Duration.ZERO;
-            retryPauseMax = Duration.ZERO;
-            policy = ReprovisionPolicy.EVERY_START;
-            return;
+    private ProvisioningConfig(Registration registration) {
+        this.registration = registration;
+    }
+
+    /** As {@link #from(DpsProvisionerConfig, CryptoService, RegistrationIdResolver)}, the registration id as given. */
+    static ProvisioningConfig from(DpsProvisionerConfig raw, CryptoService crypto)
+            throws InvalidConfigurationException {
+        return from(raw, crypto, RegistrationIdResolver.AS_GIVEN);
+    }
+
+    /**
+     * Validates, decrypts and translates a configuration. A disabled one may be half-configured: nothing else is
+     * read.
+     *
+     * @param crypto Kura's CryptoService, or null when none is present (Password values are then taken as given)
+     * @throws InvalidConfigurationException naming the first field that is missing or wrong
+     */
+    static ProvisioningConfig from(DpsProvisionerConfig raw, CryptoService crypto,
+            RegistrationIdResolver registrationIds) throws InvalidConfigurationException {
+        if (!raw.enabled()) {
+            return DISABLED;
         }
-        transport = option(F_TRANSPORT, raw.transport(), Transport.class, DpsProvisionerConfig.TRANSPORT_MQTT,
-                DpsProvisionerConfig.TRANSPORT_WEBSOCKET);
+        RegistrationIdentity identity = identity(raw, crypto, registrationIds);
+        RetryTiming timing = timing(raw);
+        ReprovisionPolicy policy = option(F_POLICY, raw.reprovision_policy(), ReprovisionPolicy.class);
+        // The protocol core owns the formats of id scope, registration id, key, api-version and payload.
+        return new ProvisioningConfig(new Registration(identity, timing, policy,
+                RegistrationSetup.settings(identity, timing)));
+    }
+
+    /** Absent when provisioning is disabled. */
+    Optional<Registration> registration() {
+        return Optional.ofNullable(registration);
+    }
+
+    /** The identity to compare with another configuration's; absent when disabled. */
+    Optional<RegistrationIdentity> identity() {
+        return registration().map(r -> r.identity);
+    }
+
+    @Override
+    public String toString() {
+        return registration == null ? "ProvisioningConfig[enabled=false]" : "ProvisioningConfig[" + registration + "]";
+    }
+
+    private static RegistrationIdentity identity(DpsProvisionerConfig raw, CryptoService crypto,
+            RegistrationIdResolver registrationIds) throws InvalidConfigurationException {
+        RegistrationIdentity.Builder identity = new RegistrationIdentity.Builder();
+        identity.transport = option(F_TRANSPORT, raw.transport(), Transport.class);
         String endpoint = required(F_ENDPOINT, raw.global_endpoint()).toLowerCase(Locale.ROOT);
         if (endpoint.contains("://") || endpoint.contains("/")) {
             throw new InvalidConfigurationException(F_ENDPOINT,
                     "give a host name, optionally with :port, without scheme or path (got '" + endpoint + "')");
         }
         int colon = endpoint.lastIndexOf(':');
-        endpointHost = colon < 0 ? endpoint : endpoint.substring(0, colon);
-        endpointPort = colon < 0 ? transport.defaultPort : port(endpoint.substring(colon + 1));
-        if (!HOST.matcher(endpointHost).matches()) {
-            throw new InvalidConfigurationException(F_ENDPOINT, "'" + endpointHost + "' is not a host name");
+        identity.endpointHost = colon < 0 ? endpoint : endpoint.substring(0, colon);
+        identity.endpointPort = colon < 0 ? identity.transport.defaultPort : port(endpoint.substring(colon + 1));
+        if (!HOST.matcher(identity.endpointHost).matches()) {
+            throw new InvalidConfigurationException(F_ENDPOINT, "'" + identity.endpointHost + "' is not a host name");
         }
-        idScope = required(F_ID_SCOPE, raw.id_scope());
-        registrationId = required(F_REGISTRATION_ID, raw.registration_id());
-        attestation = option(F_ATTESTATION, raw.attestation(), Attestation.class,
-                DpsProvisionerConfig.ATTESTATION_SYMMETRIC_KEY, DpsProvisionerConfig.ATTESTATION_X509);
-        enrollmentKind = option(F_ENROLLMENT_KIND, raw.enrollment_kind(), EnrollmentKind.class,
-                DpsProvisionerConfig.ENROLLMENT_INDIVIDUAL, DpsProvisionerConfig.ENROLLMENT_GROUP);
-        symmetricKey = PasswordDecryptor.decrypt(F_SYMMETRIC_KEY, trimmed(raw.symmetric_key()), crypto);
-        pkcs12Path = path(F_PKCS12_PATH, raw.x509_pkcs12_path());
-        pkcs12Password = PasswordDecryptor.decrypt(F_PKCS12_PASSWORD, raw.x509_pkcs12_password(), crypto);
-        certificatePath = path(F_CERTIFICATE_PATH, raw.x509_certificate_path());
-        keyPath = path(F_KEY_PATH, raw.x509_key_path());
-        keystorePid = trimmed(raw.x509_keystore_service_pid());
-        keystoreAlias = trimmed(raw.x509_keystore_alias());
-        if (attestation == Attestation.SYMMETRIC_KEY) {
-            required(F_SYMMETRIC_KEY, symmetricKey);
-            x509Source = X509Source.NONE;
+        identity.idScope = required(F_ID_SCOPE, raw.id_scope());
+        identity.registrationId = required(F_REGISTRATION_ID,
+                registrationIds.resolve(required(F_REGISTRATION_ID, raw.registration_id())));
+        identity.attestation = option(F_ATTESTATION, raw.attestation(), Attestation.class);
+        identity.enrollmentKind = option(F_ENROLLMENT_KIND, raw.enrollment_kind(), EnrollmentKind.class);
+        identity.symmetricKey = PasswordDecryptor.decrypt(F_SYMMETRIC_KEY, trimmed(raw.symmetric_key()), crypto);
+        identity.pkcs12Path = path(F_PKCS12_PATH, raw.x509_pkcs12_path());
+        identity.pkcs12Password = PasswordDecryptor.decrypt(F_PKCS12_PASSWORD, raw.x509_pkcs12_password(), crypto);
+        identity.certificatePath = path(F_CERTIFICATE_PATH, raw.x509_certificate_path());
+        identity.keyPath = path(F_KEY_PATH, raw.x509_key_path());
+        identity.keystorePid = trimmed(raw.x509_keystore_service_pid());
+        identity.keystoreAlias = trimmed(raw.x509_keystore_alias());
+        if (identity.attestation == Attestation.SYMMETRIC_KEY) {
+            required(F_SYMMETRIC_KEY, identity.symmetricKey);
         } else {
-            x509Source = x509Source();
+            identity.x509Source = x509Source(identity);
         }
-        apiVersion = required(F_API_VERSION, raw.api_version());
-        if (!ApiVersions.isKnown(apiVersion)) {
+        identity.apiVersion = required(F_API_VERSION, raw.api_version());
+        if (!ApiVersions.isKnown(identity.apiVersion)) {
             // The protocol core takes any well-formed version; a configured one must be known, or a typo such as
             // 2020-01-01 would only show up as DPS's 400 after a connection.
             throw new InvalidConfigurationException(F_API_VERSION,
-                    "'" + apiVersion + "' is not one of " + String.join(", ", ApiVersions.KNOWN));
+                    "'" + identity.apiVersion + "' is not one of " + String.join(", ", ApiVersions.KNOWN));
         }
         String payload = trimmed(raw.custom_payload());
-        customPayload = payload.isEmpty() ? null : payload;
-        caFile = path(F_CA_FILE, raw.ca_file());
-        sasLifetime = seconds(F_SAS_LIFETIME, raw.sas_lifetime_seconds(), 60, 86400);
-        responseTimeout = seconds(F_RESPONSE_TIMEOUT, raw.response_timeout_seconds(), 1, 600);
-        maxRetryAfter = seconds(F_MAX_RETRY_AFTER, raw.max_retry_after_seconds(), 1, 3600);
-        backoffMax = seconds(F_BACKOFF_MAX, raw.backoff_max_seconds(), 1, 3600);
-        deadline = seconds(F_DEADLINE, raw.deadline_seconds(), 10, 86400);
-        retryPauseMax = seconds(F_RETRY_PAUSE_MAX, raw.retry_pause_max_seconds(), 10, 86400);
-        policy = option(F_POLICY, raw.reprovision_policy(), ReprovisionPolicy.class,
-                DpsProvisionerConfig.POLICY_EVERY_START, DpsProvisionerConfig.POLICY_WITHOUT_VALID_CACHE);
+        identity.customPayload = payload.isEmpty() ? null : payload;
+        identity.caFile = path(F_CA_FILE, raw.ca_file());
+        identity.sasLifetime = seconds(F_SAS_LIFETIME, raw.sas_lifetime_seconds(), SAS_LIFETIME_MIN,
+                SAS_LIFETIME_MAX);
+        return identity.build();
     }
 
-    /**
-     * Validates and decrypts a configuration.
-     *
-     * @param crypto Kura's CryptoService, or null when none is present (Password values are then taken as given)
-     * @throws InvalidConfigurationException naming the first field that is missing or wrong
-     */
-    static ProvisioningConfig from(DpsProvisionerConfig raw, CryptoService crypto)
-            throws InvalidConfigurationException {
-        ProvisioningConfig config = new ProvisioningConfig(raw, crypto);
-        if (config.enabled) {
-            // The protocol core owns the formats of id scope, registration id, key, api-version and payload.
-            RegistrationSetup.settings(config);
+    private static RetryTiming timing(DpsProvisionerConfig raw) throws InvalidConfigurationException {
+        Duration responseTimeout = seconds(F_RESPONSE_TIMEOUT, raw.response_timeout_seconds(), RESPONSE_TIMEOUT_MIN,
+                RESPONSE_TIMEOUT_MAX);
+        Duration maxRetryAfter = seconds(F_MAX_RETRY_AFTER, raw.max_retry_after_seconds(), MAX_RETRY_AFTER_MIN,
+                MAX_RETRY_AFTER_MAX);
+        Duration backoffMax = seconds(F_BACKOFF_MAX, raw.backoff_max_seconds(), BACKOFF_MAX_MIN, BACKOFF_MAX_MAX);
+        Duration deadline = seconds(F_DEADLINE, raw.deadline_seconds(), DEADLINE_MIN, DEADLINE_MAX);
+        Duration retryPauseMax = seconds(F_RETRY_PAUSE_MAX, raw.retry_pause_max_seconds(), RETRY_PAUSE_MAX_MIN,
+                RETRY_PAUSE_MAX_MAX);
+        if (responseTimeout.compareTo(deadline) > 0) {
+            throw new InvalidConfigurationException(F_RESPONSE_TIMEOUT, responseTimeout.getSeconds()
+                    + " s is longer than " + F_DEADLINE + " (" + deadline.getSeconds() + " s)");
         }
-        return config;
+        return new RetryTiming(responseTimeout, maxRetryAfter, backoffMax, deadline, retryPauseMax);
     }
 
-    /** What the cached assignment is tied to. */
-    AssignmentStore.Key cacheKey() {
-        return new AssignmentStore.Key(idScope, registrationId, endpointHost);
-    }
-
-    /**
-     * True when both would register the same way with DPS; timeouts, retry bounds and the policy may differ,
-     * since they only shape later attempts.
-     */
-    boolean sameRegistrationAs(ProvisioningConfig other) {
-        return other != null && enabled == other.enabled && endpointHost.equals(other.endpointHost)
-                && endpointPort == other.endpointPort && idScope.equals(other.idScope)
-                && registrationId.equals(other.registrationId) && attestation == other.attestation
-                && enrollmentKind == other.enrollmentKind && symmetricKey.equals(other.symmetricKey)
-                && x509Source == other.x509Source && Objects.equals(pkcs12Path, other.pkcs12Path)
-                && pkcs12Password.equals(other.pkcs12Password) && Objects.equals(certificatePath, other.certificatePath)
-                && Objects.equals(keyPath, other.keyPath) && keystorePid.equals(other.keystorePid)
-                && keystoreAlias.equals(other.keystoreAlias) && transport == other.transport
-                && apiVersion.equals(other.apiVersion) && Objects.equals(customPayload, other.customPayload)
-                && Objects.equals(caFile, other.caFile) && sasLifetime.equals(other.sasLifetime);
-    }
-
-    @Override
-    public String toString() {
-        if (!enabled) {
-            return "ProvisioningConfig[enabled=false]";
-        }
-        return "ProvisioningConfig[endpoint=" + endpointHost + ":" + endpointPort + ", transport=" + transport
-                + ", idScope=" + idScope + ", registrationId=" + registrationId + ", attestation=" + attestation
-                + (attestation == Attestation.SYMMETRIC_KEY ? ", enrollment=" + enrollmentKind + ", key=<redacted>"
-                        : ", x509=" + x509Source)
-                + ", apiVersion=" + apiVersion + ", customPayload=" + (customPayload != null)
-                + ", caFile=" + caFile + ", policy=" + policy + "]";
-    }
-
-    private X509Source x509Source() throws InvalidConfigurationException {
-        boolean pkcs12 = pkcs12Path != null;
-        boolean pem = certificatePath != null || keyPath != null;
-        boolean keystore = !keystorePid.isEmpty() || !keystoreAlias.isEmpty();
+    private static X509Source x509Source(RegistrationIdentity.Builder identity) throws InvalidConfigurationException {
+        boolean pkcs12 = identity.pkcs12Path != null;
+        boolean pem = identity.certificatePath != null || identity.keyPath != null;
+        boolean keystore = !identity.keystorePid.isEmpty() || !identity.keystoreAlias.isEmpty();
         int sources = (pkcs12 ? 1 : 0) + (pem ? 1 : 0) + (keystore ? 1 : 0);
         if (sources == 0) {
             throw new InvalidConfigurationException(F_PKCS12_PATH, "X.509 attestation needs a client identity: set "
@@ -244,16 +256,16 @@ final class ProvisioningConfig {
             return X509Source.PKCS12;
         }
         if (pem) {
-            if (certificatePath == null) {
+            if (identity.certificatePath == null) {
                 throw new InvalidConfigurationException(F_CERTIFICATE_PATH, "required together with " + F_KEY_PATH);
             }
-            if (keyPath == null) {
+            if (identity.keyPath == null) {
                 throw new InvalidConfigurationException(F_KEY_PATH, "required together with " + F_CERTIFICATE_PATH);
             }
             return X509Source.PEM;
         }
-        required(F_KEYSTORE_PID, keystorePid);
-        required(F_KEYSTORE_ALIAS, keystoreAlias);
+        required(F_KEYSTORE_PID, identity.keystorePid);
+        required(F_KEYSTORE_ALIAS, identity.keystoreAlias);
         return X509Source.KEYSTORE;
     }
 
@@ -301,21 +313,22 @@ final class ProvisioningConfig {
 
     private static Duration seconds(String field, int value, int min, int max) throws InvalidConfigurationException {
         if (value < min || value > max) {
-            throw new InvalidConfigurationException(field, value + " is outside " + min + ".." + max);
+            throw new InvalidConfigurationException(field, value + " s is outside " + min + ".." + max + " s");
         }
         return Duration.ofSeconds(value);
     }
 
-    /** Maps an Options value to the enum constant declared at the same position. */
-    private static <E extends Enum<E>> E option(String field, String value, Class<E> type, String... allowed)
+    /** The constant whose metatype value the field holds. */
+    private static <E extends Enum<E> & OptionValue> E option(String field, String value, Class<E> type)
             throws InvalidConfigurationException {
         String text = trimmed(value);
-        for (int i = 0; i < allowed.length; i++) {
-            if (allowed[i].equals(text)) {
-                return type.getEnumConstants()[i];
+        List<String> allowed = new ArrayList<>();
+        for (E constant : type.getEnumConstants()) {
+            if (constant.value().equals(text)) {
+                return constant;
             }
+            allowed.add(constant.value());
         }
-        throw new InvalidConfigurationException(field,
-                "'" + text + "' is not one of " + String.join(", ", allowed));
+        throw new InvalidConfigurationException(field, "'" + text + "' is not one of " + String.join(", ", allowed));
     }
 }

@@ -22,9 +22,7 @@ import java.security.UnrecoverableKeyException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import javax.net.ssl.KeyManager;
 
@@ -47,113 +45,118 @@ final class RegistrationSetup {
 
     /** Sent as {@code &ClientVersion=} so DPS logs show which client registered. */
     static final String USER_AGENT = "kura-dps/1.0";
-    private static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
-
-    /** Protocol field names (the prefix of DpsProtocolException messages) to configuration property ids. */
-    private static final Map<String, String> PROTOCOL_FIELDS = new HashMap<>();
-
-    static {
-        PROTOCOL_FIELDS.put("idScope", F_ID_SCOPE);
-        PROTOCOL_FIELDS.put("registrationId", F_REGISTRATION_ID);
-        PROTOCOL_FIELDS.put("apiVersion", F_API_VERSION);
-        PROTOCOL_FIELDS.put("customPayloadJson", F_CUSTOM_PAYLOAD);
-        PROTOCOL_FIELDS.put("symmetricKey", F_SYMMETRIC_KEY);
-        PROTOCOL_FIELDS.put("groupKey", F_SYMMETRIC_KEY);
-        PROTOCOL_FIELDS.put("credentials", F_SYMMETRIC_KEY);
-        PROTOCOL_FIELDS.put("sasLifetime", F_SAS_LIFETIME);
-        PROTOCOL_FIELDS.put("responseTimeout", F_RESPONSE_TIMEOUT);
-        PROTOCOL_FIELDS.put("overallDeadline", F_DEADLINE);
-        PROTOCOL_FIELDS.put("maxRetryAfter", F_MAX_RETRY_AFTER);
-        PROTOCOL_FIELDS.put("backoffBase", F_BACKOFF_MAX);
-        PROTOCOL_FIELDS.put("backoffMax", F_BACKOFF_MAX);
-    }
 
     private RegistrationSetup() {
     }
 
     /** The protocol core's settings; this is also where id scope, registration id, key and payload are checked. */
-    static RegistrationSettings settings(ProvisioningConfig config) throws InvalidConfigurationException {
+    static RegistrationSettings settings(RegistrationIdentity identity, RetryTiming timing)
+            throws InvalidConfigurationException {
         try {
             Credentials credentials;
-            if (config.attestation == Attestation.X509) {
+            if (identity.attestation == Attestation.X509) {
                 credentials = Credentials.x509();
-            } else if (config.enrollmentKind == EnrollmentKind.GROUP) {
-                credentials = Credentials.groupKey(config.symmetricKey);
+            } else if (identity.enrollmentKind == EnrollmentKind.GROUP) {
+                credentials = Credentials.groupKey(identity.symmetricKey);
             } else {
-                credentials = Credentials.symmetricKey(config.symmetricKey);
+                credentials = Credentials.symmetricKey(identity.symmetricKey);
             }
+            Duration backoffBase = RegistrationSettings.DEFAULT_BACKOFF_BASE;
             return RegistrationSettings.builder()
-                    .idScope(config.idScope)
-                    .registrationId(config.registrationId)
-                    .apiVersion(config.apiVersion)
+                    .idScope(identity.idScope)
+                    .registrationId(identity.registrationId)
+                    .apiVersion(identity.apiVersion)
                     .userAgent(USER_AGENT)
                     .credentials(credentials)
-                    .customPayloadJson(config.customPayload)
-                    .sasLifetime(config.sasLifetime)
-                    .responseTimeout(config.responseTimeout)
-                    .overallDeadline(config.deadline)
-                    .maxRetryAfter(config.maxRetryAfter)
-                    .backoffBase(BACKOFF_BASE.compareTo(config.backoffMax) < 0 ? BACKOFF_BASE : config.backoffMax)
-                    .backoffMax(config.backoffMax)
+                    .customPayloadJson(identity.customPayload)
+                    .sasLifetime(identity.sasLifetime)
+                    .responseTimeout(timing.responseTimeout)
+                    .overallDeadline(timing.deadline)
+                    .maxRetryAfter(timing.maxRetryAfter)
+                    .backoffBase(backoffBase.compareTo(timing.backoffMax) < 0 ? backoffBase : timing.backoffMax)
+                    .backoffMax(timing.backoffMax)
                     .build();
         } catch (DpsProtocolException e) {
-            throw asConfigurationProblem(e);
+            throw new InvalidConfigurationException(e.field().map(RegistrationSetup::propertyId)
+                    .orElse("configuration"), e.problem());
+        }
+    }
+
+    /** The configuration property a protocol setting comes from. */
+    static String propertyId(DpsProtocolException.Field field) {
+        switch (field) {
+            case ID_SCOPE:
+                return F_ID_SCOPE;
+            case REGISTRATION_ID:
+                return F_REGISTRATION_ID;
+            case API_VERSION:
+                return F_API_VERSION;
+            case CUSTOM_PAYLOAD:
+                return F_CUSTOM_PAYLOAD;
+            case SAS_LIFETIME:
+                return F_SAS_LIFETIME;
+            case RESPONSE_TIMEOUT:
+                return F_RESPONSE_TIMEOUT;
+            case OVERALL_DEADLINE:
+                return F_DEADLINE;
+            case MAX_RETRY_AFTER:
+                return F_MAX_RETRY_AFTER;
+            case BACKOFF_BASE:
+            case BACKOFF_MAX:
+                return F_BACKOFF_MAX;
+            case SYMMETRIC_KEY:
+            case GROUP_KEY:
+            case DEVICE_KEY:
+            case CREDENTIALS:
+                return F_SYMMETRIC_KEY;
+            default:
+                // The component sets no certificate signing request.
+                return "configuration";
         }
     }
 
     /** Host, port, transport and the TLS setup (trust anchors, X.509 client identity). */
-    static DpsEndpoint endpoint(ProvisioningConfig config, KeystoreLookup keystores)
+    static DpsEndpoint endpoint(RegistrationIdentity identity, KeystoreLookup keystores)
             throws InvalidConfigurationException {
         List<X509Certificate> trusted = new ArrayList<>(TrustAnchors.bundledRoots());
-        if (config.caFile != null) {
+        if (identity.caFile != null) {
             try {
-                trusted.addAll(TrustAnchors.readCertificates(config.caFile));
+                trusted.addAll(TrustAnchors.readCertificates(identity.caFile));
             } catch (IOException | GeneralSecurityException e) {
                 throw new InvalidConfigurationException(F_CA_FILE, "cannot read CA certificates: " + e.getMessage());
             }
         }
-        KeyManager[] keyManagers = config.attestation == Attestation.X509 ? keyManagers(config, keystores) : null;
+        KeyManager[] keyManagers = identity.attestation == Attestation.X509 ? keyManagers(identity, keystores) : null;
         try {
-            return new DpsEndpoint(config.endpointHost, config.endpointPort, config.transport == Transport.WEBSOCKET,
-                    TlsSocketFactories.create(trusted, keyManagers));
+            return new DpsEndpoint(identity.endpointHost, identity.endpointPort,
+                    identity.transport == Transport.MQTT_WEBSOCKET, TlsSocketFactories.create(trusted, keyManagers));
         } catch (GeneralSecurityException e) {
             throw new InvalidConfigurationException(F_CA_FILE, "cannot set up TLS: " + e.getMessage());
         }
     }
 
-    private static KeyManager[] keyManagers(ProvisioningConfig config, KeystoreLookup keystores)
+    private static KeyManager[] keyManagers(RegistrationIdentity identity, KeystoreLookup keystores)
             throws InvalidConfigurationException {
         String field = F_PKCS12_PATH;
         try {
-            switch (config.x509Source) {
+            switch (identity.x509Source) {
                 case PKCS12:
-                    return ClientIdentities.fromPkcs12(config.pkcs12Path, config.pkcs12Password.toCharArray());
+                    return ClientIdentities.fromPkcs12(identity.pkcs12Path, identity.pkcs12Password.toCharArray());
                 case PEM:
                     field = F_CERTIFICATE_PATH;
-                    return ClientIdentities.fromPem(config.certificatePath, config.keyPath);
+                    return ClientIdentities.fromPem(identity.certificatePath, identity.keyPath);
                 case KEYSTORE:
                     field = F_KEYSTORE_PID;
                     return ClientIdentities.fromEntry(
-                            keystores.privateKeyEntry(config.keystorePid, config.keystoreAlias));
+                            keystores.privateKeyEntry(identity.keystorePid, identity.keystoreAlias));
                 default:
                     throw new InvalidConfigurationException(F_PKCS12_PATH, "no X.509 client identity configured");
             }
         } catch (UnrecoverableKeyException e) {
-            throw new InvalidConfigurationException(config.x509Source == ProvisioningConfig.X509Source.PKCS12
+            throw new InvalidConfigurationException(identity.x509Source == ProvisioningConfig.X509Source.PKCS12
                     ? F_PKCS12_PASSWORD : field, e.getMessage());
         } catch (IOException | GeneralSecurityException e) {
             throw new InvalidConfigurationException(field, e.getMessage());
         }
-    }
-
-    private static InvalidConfigurationException asConfigurationProblem(DpsProtocolException e) {
-        String message = e.getMessage() == null ? "invalid" : e.getMessage();
-        int colon = message.indexOf(':');
-        String protocolField = colon < 0 ? "" : message.substring(0, colon);
-        String field = PROTOCOL_FIELDS.get(protocolField);
-        if (field == null) {
-            return new InvalidConfigurationException("configuration", message);
-        }
-        return new InvalidConfigurationException(field, message.substring(colon + 1).trim());
     }
 }

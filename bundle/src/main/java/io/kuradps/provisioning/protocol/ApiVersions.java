@@ -30,7 +30,7 @@ public final class ApiVersions {
      */
     public static String validate(String apiVersion) throws DpsProtocolException {
         if (apiVersion == null || !WELL_FORMED.matcher(apiVersion).matches()) {
-            throw new DpsProtocolException("apiVersion: '" + apiVersion
+            throw new DpsProtocolException(DpsProtocolException.Field.API_VERSION, "'" + apiVersion
                     + "' is not of the form YYYY-MM-DD or YYYY-MM-DD-preview; known versions: " + KNOWN);
         }
         return apiVersion;

@@ -36,10 +36,10 @@ public final class Bodies {
     public static byte[] registerRequest(String registrationId, String customPayloadJson,
             String certificateSigningRequest) throws DpsProtocolException {
         if (registrationId == null) {
-            throw new DpsProtocolException("registrationId: missing");
+            throw new DpsProtocolException(DpsProtocolException.Field.REGISTRATION_ID, "missing");
         }
         if (customPayloadJson != null) {
-            requireJsonObject(customPayloadJson, "customPayloadJson");
+            requireJsonObject(customPayloadJson, DpsProtocolException.Field.CUSTOM_PAYLOAD);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator json = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
@@ -96,8 +96,9 @@ public final class Bodies {
                 optionalText(root, "message", "error"), optionalText(root, "timestampUtc", "error"));
     }
 
-    static void requireJsonObject(String json, String field) throws DpsProtocolException {
-        readObject(json.getBytes(StandardCharsets.UTF_8), field);
+    /** A configured JSON value; a problem is reported as one of {@code field}. */
+    static void requireJsonObject(String json, DpsProtocolException.Field field) throws DpsProtocolException {
+        readObject(json.getBytes(StandardCharsets.UTF_8), field.settingName(), field);
     }
 
     private static DeviceRegistration deviceRegistration(JsonNode state, byte[] body, String... payloadPath)
@@ -193,24 +194,36 @@ public final class Bodies {
     }
 
     private static JsonNode readObject(byte[] body, String what) throws DpsProtocolException {
+        return readObject(body, what, null);
+    }
+
+    /** @param field the configured value {@code body} comes from, or null when DPS sent it */
+    private static JsonNode readObject(byte[] body, String what, DpsProtocolException.Field field)
+            throws DpsProtocolException {
         if (body == null) {
-            throw new DpsProtocolException(what + ": no body");
+            throw invalid(what, field, "no body", null);
         }
         JsonNode root;
         try {
             root = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            throw new DpsProtocolException(what + ": not valid JSON: " + e.getOriginalMessage()
+            throw invalid(what, field, "not valid JSON: " + e.getOriginalMessage()
                     + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
         } catch (IOException e) {
-            throw new DpsProtocolException(what + ": unreadable JSON", e);
+            throw invalid(what, field, "unreadable JSON", e);
         }
         if (root == null || !root.isObject()) {
-            throw new DpsProtocolException(what + ": expected a JSON object, got "
-                    + (root == null ? "nothing" : root.getNodeType()));
+            throw invalid(what, field, "expected a JSON object, got " + (root == null ? "nothing" : root.getNodeType()),
+                    null);
         }
         return root;
+    }
+
+    private static DpsProtocolException invalid(String what, DpsProtocolException.Field field, String problem,
+            Throwable cause) {
+        return field == null ? new DpsProtocolException(what + ": " + problem, cause)
+                : new DpsProtocolException(field, problem, cause);
     }
 
     private static String requiredText(JsonNode node, String field, String context) throws DpsProtocolException {

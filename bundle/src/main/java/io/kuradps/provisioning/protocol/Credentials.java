@@ -23,11 +23,11 @@ public final class Credentials {
     }
 
     public static Credentials symmetricKey(String deviceKeyBase64) throws DpsProtocolException {
-        return new Credentials(Type.SYMMETRIC_KEY, Keys.decode(deviceKeyBase64, "symmetricKey"));
+        return new Credentials(Type.SYMMETRIC_KEY, Keys.decode(deviceKeyBase64, DpsProtocolException.Field.SYMMETRIC_KEY));
     }
 
     public static Credentials groupKey(String groupKeyBase64) throws DpsProtocolException {
-        return new Credentials(Type.GROUP_KEY, Keys.decode(groupKeyBase64, "groupKey"));
+        return new Credentials(Type.GROUP_KEY, Keys.decode(groupKeyBase64, DpsProtocolException.Field.GROUP_KEY));
     }
 
     public static Credentials x509() {

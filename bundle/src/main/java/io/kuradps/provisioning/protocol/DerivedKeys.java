@@ -8,6 +8,6 @@ public final class DerivedKeys {
 
     /** base64(HMAC-SHA256(key = base64decode(groupKey), message = UTF-8(registrationId))). */
     public static String deviceKey(String groupKeyBase64, String registrationId) throws DpsProtocolException {
-        return HmacSha256.signBase64(Keys.decode(groupKeyBase64, "groupKey"), registrationId);
+        return HmacSha256.signBase64(Keys.decode(groupKeyBase64, DpsProtocolException.Field.GROUP_KEY), registrationId);
     }
 }

@@ -15,7 +15,9 @@ public final class Failure {
     private final String explanation;
     private final String trackingId;
 
-    Failure(int code, FailureKind kind, boolean retryable, String message, String explanation, String trackingId) {
+    /** Normally made by the flow; a driver or a test may report one of its own. Must not contain a secret. */
+    public Failure(int code, FailureKind kind, boolean retryable, String message, String explanation,
+            String trackingId) {
         this.code = code;
         this.kind = kind;
         this.retryable = retryable;
@@ -51,6 +53,15 @@ public final class Failure {
     /** DPS's tracking id, to quote to Azure support. */
     public Optional<String> trackingId() {
         return Optional.ofNullable(trackingId);
+    }
+
+    /** What DPS said and what to check, in one line for events, status and logs. */
+    public String summary() {
+        String said = message == null ? "" : message;
+        String hint = explanation == null ? "" : explanation;
+        String text = said.isEmpty() ? hint : hint.isEmpty() ? said : said + " - " + hint;
+        return kind + (text.isEmpty() ? "" : ": " + text)
+                + (trackingId == null ? "" : " (trackingId " + trackingId + ")");
     }
 
     @Override

@@ -149,12 +149,13 @@ public abstract class FlowAction {
         private final Instant retryAt;
         private final Failure cause;
 
-        Retrying(int attempt, Instant retryAt, Failure cause) {
+        public Retrying(int attempt, Instant retryAt, Failure cause) {
             this.attempt = attempt;
             this.retryAt = retryAt;
             this.cause = cause;
         }
 
+        /** The number of the attempt that failed, from 1 within the flow; attempt + 1 starts at retryAt. */
         public int attempt() {
             return attempt;
         }
@@ -194,18 +195,28 @@ public abstract class FlowAction {
     /** The flow has ended without an assignment. */
     public static final class Fail extends FlowAction {
         private final Failure failure;
+        private final int attempt;
 
-        Fail(Failure failure) {
+        Fail(Failure failure, int attempt) {
             this.failure = failure;
+            this.attempt = attempt;
         }
 
         public Failure failure() {
             return failure;
         }
 
+        /**
+         * The number of the attempt that ended the flow, counted as {@link Retrying#attempt()} counts: after n
+         * {@code Retrying} actions it is n + 1, so it is also the number of attempts the flow made.
+         */
+        public int attempt() {
+            return attempt;
+        }
+
         @Override
         public String toString() {
-            return "Fail[" + failure + "]";
+            return "Fail[attempt " + attempt + ", " + failure + "]";
         }
     }
 }

@@ -12,20 +12,20 @@ final class Keys {
     private Keys() {
     }
 
-    static byte[] decode(String base64, String field) throws DpsProtocolException {
+    static byte[] decode(String base64, DpsProtocolException.Field field) throws DpsProtocolException {
         if (base64 == null || base64.trim().isEmpty()) {
-            throw new DpsProtocolException(field + ": missing");
+            throw new DpsProtocolException(field, "missing");
         }
         byte[] key;
         try {
             key = Base64.getDecoder().decode(base64.trim());
         } catch (IllegalArgumentException e) {
             // The decoder's message quotes the offending character; a key must not leak even partly.
-            throw new DpsProtocolException(field + ": not valid base64 (copy the primary or secondary key from"
+            throw new DpsProtocolException(field, "not valid base64 (copy the primary or secondary key from"
                     + " the enrollment again)");
         }
         if (key.length < MIN_KEY_BYTES || key.length > MAX_KEY_BYTES) {
-            throw new DpsProtocolException(field + ": decodes to " + key.length + " bytes; DPS keys have "
+            throw new DpsProtocolException(field, "decodes to " + key.length + " bytes; DPS keys have "
                     + MIN_KEY_BYTES + " to " + MAX_KEY_BYTES + " bytes");
         }
         return key;

@@ -13,7 +13,7 @@ import java.util.Random;
  * One registration as a state machine: events in, {@link FlowAction}s out. It owns no connection, thread or
  * timer; its driver executes the actions and reports what happened. Not thread-safe: call it from one thread.
  *
- * <p>Rules: retry-after is clamped to [1 s, maxRetryAfter]. On a 202 it is the poll interval, exactly. On a 429
+ * <p>Rules (the arithmetic is {@link RetryDelays}'): retry-after is clamped to [1 s, maxRetryAfter]. On a 202 it is the poll interval, exactly. On a 429
  * or 5xx it is a floor: the wait is retry-after plus a uniform jitter in [0, min(backoffMax, backoffBase *
  * 2^(n-1), 8 * retry-after)], n counting the consecutive 429/5xx answers (any 2xx answer resets it), so a throttled fleet spreads
  * out instead of coming back in lock-step; a lost connection during that wait does not shorten it. Without
@@ -38,12 +38,11 @@ public final class RegistrationFlow {
     }
 
     private static final int SUBSCRIBE_FAILURE = 0x80;
-    /** Beyond 2^30 times the base every sane backoff is capped; stops the doubling from overflowing. */
-    private static final int MAX_BACKOFF_EXPONENT = 30;
 
     private final RegistrationSettings settings;
     private final Clock clock;
     private final Random random;
+    private final RetryDelays delays;
     private final Failures failures;
     private final String ridPrefix;
 
@@ -60,8 +59,6 @@ public final class RegistrationFlow {
     private int attempt;
     /** Consecutive 429/5xx answers: widens the jitter added to their retry-after. */
     private int throttledInARow;
-    /** The spread added to a 429/5xx retry-after is at most this many times that retry-after. */
-    static final int THROTTLE_SPREAD_FACTOR = 8;
     /** No request before this: the retry-after of the last 429/5xx, kept even if a lost connection cuts the wait. */
     private Instant throttledUntil = Instant.MIN;
     private int pollsWithoutRetryAfter;
@@ -72,6 +69,7 @@ public final class RegistrationFlow {
         this.settings = settings;
         this.clock = clock;
         this.random = random;
+        this.delays = RetryDelays.of(settings);
         this.failures = new Failures(settings);
         // A random prefix keeps $rid values of successive flows (and gateways) apart; the counter within one.
         this.ridPrefix = Integer.toHexString(random.nextInt());
@@ -143,21 +141,9 @@ public final class RegistrationFlow {
         if (!response.retryAfter().isPresent()) {
             return retry(failure, step, backoff(attempt + 1));
         }
-        Duration retryAfter = clampRetryAfter(response.retryAfter().get());
+        Duration retryAfter = delays.clampRetryAfter(response.retryAfter().get());
         throttledUntil = now().plus(retryAfter);
-        return retry(failure, step, retryAfter.plus(throttleSpread(throttledInARow, retryAfter)));
-    }
-
-    /**
-     * Uniform in [0, min(backoffCap(n), THROTTLE_SPREAD_FACTOR * retryAfter)]. DPS already paces us with its
-     * retry-after; the spread only has to break a rebooting fleet's lock-step. Letting it grow to backoffMax left
-     * the last gateways of a 2,000-gateway fleet waiting out 100 s windows while DPS was idle (bench/RESULTS.md).
-     */
-    Duration throttleSpread(int n, Duration retryAfter) {
-        Duration proportional = retryAfter.multipliedBy(THROTTLE_SPREAD_FACTOR);
-        Duration cap = backoffCap(n);
-        Duration window = cap.compareTo(proportional) > 0 ? proportional : cap;
-        return Duration.ofMillis((long) (random.nextDouble() * window.toMillis()));
+        return retry(failure, step, delays.throttledWait(retryAfter, throttledInARow, random.nextDouble()));
     }
 
     public List<FlowAction> onTimerFired(long timerId) {
@@ -241,7 +227,7 @@ public final class RegistrationFlow {
         operationId = status.operationId();
         Duration delay;
         if (response.retryAfter().isPresent()) {
-            delay = clampRetryAfter(response.retryAfter().get());
+            delay = delays.clampRetryAfter(response.retryAfter().get());
         } else {
             pollsWithoutRetryAfter++;
             delay = backoff(pollsWithoutRetryAfter);
@@ -320,7 +306,7 @@ public final class RegistrationFlow {
     }
 
     private List<FlowAction> fail(Failure failure) {
-        return finish(new FlowAction.Fail(failure));
+        return finish(new FlowAction.Fail(failure, attempt + 1));
     }
 
     private List<FlowAction> finish(FlowAction outcome) {
@@ -349,35 +335,9 @@ public final class RegistrationFlow {
         return new FlowAction.ScheduleTimer(activeTimerId, deadline);
     }
 
-    private Duration clampRetryAfter(Duration retryAfter) {
-        if (retryAfter.compareTo(RegistrationSettings.MIN_RETRY_AFTER) < 0) {
-            return RegistrationSettings.MIN_RETRY_AFTER;
-        }
-        return retryAfter.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : retryAfter;
-    }
-
-    /**
-     * Full jitter: uniform in [0, {@link #backoffCap(int)}], but never below backoffBase so an unlucky draw
-     * cannot become a tight loop against the service.
-     */
-    Duration backoff(int n) {
-        Duration jittered = jitter(n);
-        return jittered.compareTo(settings.backoffBase()) < 0 ? settings.backoffBase() : jittered;
-    }
-
-    /** Uniform in [0, {@link #backoffCap(int)}] milliseconds. */
-    Duration jitter(int n) {
-        return Duration.ofMillis((long) (random.nextDouble() * backoffCap(n).toMillis()));
-    }
-
-    /** min(backoffMax, backoffBase * 2^(n-1)) for the n-th consecutive wait. */
-    Duration backoffCap(int n) {
-        Duration cap = settings.backoffBase();
-        for (int doubling = 1; doubling < n && doubling <= MAX_BACKOFF_EXPONENT
-                && cap.compareTo(settings.backoffMax()) < 0; doubling++) {
-            cap = cap.multipliedBy(2);
-        }
-        return cap.compareTo(settings.backoffMax()) > 0 ? settings.backoffMax() : cap;
+    /** The n-th consecutive backoff, with a fresh draw of jitter. */
+    private Duration backoff(int n) {
+        return delays.backoff(n, random.nextDouble());
     }
 
     private String awaitedAnswer() {

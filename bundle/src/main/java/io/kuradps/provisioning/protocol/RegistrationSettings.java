@@ -4,17 +4,29 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
+import io.kuradps.provisioning.protocol.DpsProtocolException.Field;
+
 /** Everything one registration needs, validated as a whole when built. Immutable. */
 public final class RegistrationSettings {
 
-    public static final Duration DEFAULT_SAS_LIFETIME = Duration.ofHours(1);
-    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_OVERALL_DEADLINE = Duration.ofMinutes(10);
-    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(300);
+    // The home of every default and hard lower bound; the component's metatype takes its defaults from here.
+    // The *_SECONDS values are compile-time constants so that annotation defaults can refer to them.
+    public static final int DEFAULT_SAS_LIFETIME_SECONDS = 3600;
+    public static final Duration DEFAULT_SAS_LIFETIME = Duration.ofSeconds(DEFAULT_SAS_LIFETIME_SECONDS);
+    /** A shorter token could expire before the registration ends. */
+    public static final int MIN_SAS_LIFETIME_SECONDS = 60;
+    public static final int DEFAULT_RESPONSE_TIMEOUT_SECONDS = 30;
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(DEFAULT_RESPONSE_TIMEOUT_SECONDS);
+    public static final int DEFAULT_OVERALL_DEADLINE_SECONDS = 600;
+    public static final Duration DEFAULT_OVERALL_DEADLINE = Duration.ofSeconds(DEFAULT_OVERALL_DEADLINE_SECONDS);
+    public static final int DEFAULT_MAX_RETRY_AFTER_SECONDS = 300;
+    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(DEFAULT_MAX_RETRY_AFTER_SECONDS);
     /** Shortest wait ever honoured: a retry-after of 0 must not turn into a tight loop. */
-    public static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(1);
+    public static final int MIN_RETRY_AFTER_SECONDS = 1;
+    public static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(MIN_RETRY_AFTER_SECONDS);
     public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(100);
+    public static final int DEFAULT_BACKOFF_MAX_SECONDS = 120;
+    public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(DEFAULT_BACKOFF_MAX_SECONDS);
 
     static final int MAX_REGISTRATION_ID_LENGTH = 128;
     /** A DPS id scope is "0ne" followed by eight characters, e.g. 0ne00000A0A. */
@@ -212,59 +224,61 @@ public final class RegistrationSettings {
                 userAgent = null;
             }
             if (credentials == null) {
-                throw new DpsProtocolException("credentials: missing (symmetric key, group key or X.509)");
+                throw new DpsProtocolException(Field.CREDENTIALS, "missing (symmetric key, group key or X.509)");
             }
             if (customPayloadJson != null && customPayloadJson.trim().isEmpty()) {
                 customPayloadJson = null;
             }
             if (customPayloadJson != null) {
-                Bodies.requireJsonObject(customPayloadJson, "customPayloadJson");
+                Bodies.requireJsonObject(customPayloadJson, Field.CUSTOM_PAYLOAD);
             }
             validateCertificateSigningRequest();
-            requirePositive(sasLifetime, "sasLifetime");
-            if (sasLifetime.compareTo(Duration.ofMinutes(1)) < 0) {
-                throw new DpsProtocolException("sasLifetime: " + sasLifetime
-                        + " is shorter than one minute; the token would expire before the registration ends");
+            requirePositive(sasLifetime, Field.SAS_LIFETIME);
+            if (sasLifetime.getSeconds() < MIN_SAS_LIFETIME_SECONDS) {
+                throw new DpsProtocolException(Field.SAS_LIFETIME, seconds(sasLifetime) + " is shorter than "
+                        + MIN_SAS_LIFETIME_SECONDS + " s; the token would expire before the registration ends");
             }
-            requirePositive(responseTimeout, "responseTimeout");
-            requirePositive(overallDeadline, "overallDeadline");
+            requirePositive(responseTimeout, Field.RESPONSE_TIMEOUT);
+            requirePositive(overallDeadline, Field.OVERALL_DEADLINE);
             if (responseTimeout.compareTo(overallDeadline) > 0) {
-                throw new DpsProtocolException("responseTimeout: " + responseTimeout
-                        + " is longer than overallDeadline " + overallDeadline);
+                throw new DpsProtocolException(Field.RESPONSE_TIMEOUT, seconds(responseTimeout)
+                        + " is longer than overallDeadline (" + seconds(overallDeadline) + ")");
             }
-            requirePositive(maxRetryAfter, "maxRetryAfter");
+            requirePositive(maxRetryAfter, Field.MAX_RETRY_AFTER);
             if (maxRetryAfter.compareTo(MIN_RETRY_AFTER) < 0) {
-                throw new DpsProtocolException("maxRetryAfter: must be at least " + MIN_RETRY_AFTER);
+                throw new DpsProtocolException(Field.MAX_RETRY_AFTER, "must be at least " + seconds(MIN_RETRY_AFTER)
+                        + ", was " + seconds(maxRetryAfter));
             }
-            requirePositive(backoffBase, "backoffBase");
-            requirePositive(backoffMax, "backoffMax");
+            requirePositive(backoffBase, Field.BACKOFF_BASE);
+            requirePositive(backoffMax, Field.BACKOFF_MAX);
             if (backoffBase.compareTo(backoffMax) > 0) {
-                throw new DpsProtocolException("backoffBase: " + backoffBase + " exceeds backoffMax " + backoffMax);
+                throw new DpsProtocolException(Field.BACKOFF_BASE, seconds(backoffBase) + " exceeds backoffMax ("
+                        + seconds(backoffMax) + ")");
             }
             return new RegistrationSettings(this);
         }
 
         private void validateIdScope() throws DpsProtocolException {
             if (idScope == null || idScope.trim().isEmpty()) {
-                throw new DpsProtocolException("idScope: missing (find it on the DPS overview page, e.g. 0ne00000A0A)");
+                throw new DpsProtocolException(Field.ID_SCOPE, "missing (find it on the DPS overview page, e.g. 0ne00000A0A)");
             }
             idScope = idScope.trim();
             if (!ID_SCOPE.matcher(idScope).matches()) {
-                throw new DpsProtocolException("idScope: '" + idScope
+                throw new DpsProtocolException(Field.ID_SCOPE, "'" + idScope
                         + "' is not a DPS id scope ('0ne' followed by 8 letters or digits, e.g. 0ne00000A0A)");
             }
         }
 
         private void validateRegistrationId() throws DpsProtocolException {
             if (registrationId == null || registrationId.isEmpty()) {
-                throw new DpsProtocolException("registrationId: missing");
+                throw new DpsProtocolException(Field.REGISTRATION_ID, "missing");
             }
             if (registrationId.length() > MAX_REGISTRATION_ID_LENGTH) {
-                throw new DpsProtocolException("registrationId: " + registrationId.length()
+                throw new DpsProtocolException(Field.REGISTRATION_ID, registrationId.length()
                         + " characters; at most " + MAX_REGISTRATION_ID_LENGTH + " are allowed");
             }
             if (!REGISTRATION_ID.matcher(registrationId).matches()) {
-                throw new DpsProtocolException("registrationId: '" + registrationId
+                throw new DpsProtocolException(Field.REGISTRATION_ID, "'" + registrationId
                         + "' may contain only lowercase letters, digits and - . _ :");
             }
         }
@@ -275,21 +289,29 @@ public final class RegistrationSettings {
                 return;
             }
             if (!ApiVersions.supportsCertificateSigningRequest(apiVersion)) {
-                throw new DpsProtocolException("certificateSigningRequest: api-version " + apiVersion
+                throw new DpsProtocolException(Field.CERTIFICATE_SIGNING_REQUEST, "api-version " + apiVersion
                         + " does not accept a csr; use " + ApiVersions.V2025_07_01_PREVIEW);
             }
             certificateSigningRequest = certificateSigningRequest.trim();
             try {
                 Base64.getDecoder().decode(certificateSigningRequest);
             } catch (IllegalArgumentException e) {
-                throw new DpsProtocolException("certificateSigningRequest: not base64 (expected base64 DER PKCS#10)");
+                throw new DpsProtocolException(Field.CERTIFICATE_SIGNING_REQUEST,
+                        "not base64 (expected base64 DER PKCS#10)");
             }
         }
 
-        private static void requirePositive(Duration value, String field) throws DpsProtocolException {
+        private static void requirePositive(Duration value, Field field) throws DpsProtocolException {
             if (value == null || value.isNegative() || value.isZero()) {
-                throw new DpsProtocolException(field + ": must be a positive duration, was " + value);
+                throw new DpsProtocolException(field, "must be a positive duration, was "
+                        + (value == null ? "none" : seconds(value)));
             }
         }
+    }
+
+    /** A duration as people write it in a configuration: "30 s", "1.5 s". */
+    static String seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return (millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0)) + " s";
     }
 }

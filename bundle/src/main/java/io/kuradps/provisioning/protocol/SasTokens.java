@@ -14,7 +14,7 @@ public final class SasTokens {
 
     public static String create(String idScope, String registrationId, String deviceKeyBase64,
             long expiryEpochSeconds) throws DpsProtocolException {
-        return create(idScope, registrationId, Keys.decode(deviceKeyBase64, "deviceKey"), expiryEpochSeconds);
+        return create(idScope, registrationId, Keys.decode(deviceKeyBase64, DpsProtocolException.Field.DEVICE_KEY), expiryEpochSeconds);
     }
 
     static String create(String idScope, String registrationId, byte[] deviceKey, long expiryEpochSeconds) {

@@ -35,7 +35,7 @@ class ClockOffsetAndApiVersionTest {
     @Test
     void everyKnownApiVersionIsAcceptedAndAWellFormedUnknownOneIsRefusedByName() throws Exception {
         for (String version : ApiVersions.KNOWN) {
-            assertThat(ProvisioningConfig.from(valid("api.version", version), null).apiVersion).isEqualTo(version);
+            assertThat(TestConfigs.identity(valid("api.version", version)).apiVersion).isEqualTo(version);
         }
         assertThatThrownBy(() -> ProvisioningConfig.from(valid("api.version", "2020-01-01"), null))
                 .isInstanceOf(InvalidConfigurationException.class)

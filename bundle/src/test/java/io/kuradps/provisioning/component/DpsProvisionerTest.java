@@ -8,7 +8,6 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_REQUEST_PROVI
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -90,7 +89,7 @@ class DpsProvisionerTest {
 
     private DpsProvisioner activate(DpsProvisionerConfig config) throws Exception {
         DpsProvisioner component = new DpsProvisioner();
-        inject(component, "eventAdmin", (EventAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
+        component.setEventAdmin((EventAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] { EventAdmin.class }, (proxy, method, args) -> events.add((Event) args[0])));
         long start = System.nanoTime();
         component.activate(bundleContext(), config, Collections.emptyMap());
@@ -200,6 +199,29 @@ class DpsProvisionerTest {
     }
 
     @Test
+    void aCryptoServiceBoundAfterConfigurationDecryptsTheStoredKey() throws Exception {
+        ProvisioningConfigTest.FakeCrypto crypto = new ProvisioningConfigTest.FakeCrypto();
+        String encrypted = new String(crypto.encryptAes(KEY.toCharArray()));
+        DpsProvisioner component = activate(config(simulator.mqttPort(), "symmetric.key", encrypted));
+        try {
+            // Without a CryptoService the stored value is taken as given, and it is no key.
+            Event failed = next();
+            assertThat(failed.getTopic()).isEqualTo(TOPIC_FAILED);
+            assertThat((String) failed.getProperty("error.message")).contains("symmetric.key:");
+
+            component.setCryptoService(crypto);
+
+            assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
+            Event assigned = next();
+            assertThat(assigned.getTopic()).isEqualTo(TOPIC_ASSIGNED);
+            assertThat(assigned.getProperty(ASSIGNED_HUB)).isEqualTo(HUB);
+
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    @Test
     void deactivationMidFlightStopsEveryThread() throws Exception {
         simulator.faults().latency("gateway-1", java.time.Duration.ofSeconds(30));
         try {
@@ -222,7 +244,7 @@ class DpsProvisionerTest {
             next();
             DpsCommands commands = new DpsCommands();
             assertThat(commands.status()).contains("not configured");
-            inject(commands, "provisioning", registeredService);
+            commands.setProvisioning((DpsProvisioning) registeredService);
 
             assertThat(commands.status()).contains("state=ASSIGNED").contains(HUB);
             assertThat(commands.provision()).contains("requested");
@@ -251,12 +273,6 @@ class DpsProvisionerTest {
                     return t.isAlive();
                 })
                 .toList();
-    }
-
-    private static void inject(Object target, String field, Object value) throws Exception {
-        Field f = target.getClass().getDeclaredField(field);
-        f.setAccessible(true);
-        f.set(target, value);
     }
 
     @SuppressWarnings("unchecked")

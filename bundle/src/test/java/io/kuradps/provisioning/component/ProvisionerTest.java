@@ -1,20 +1,26 @@
 package io.kuradps.provisioning.component;
 
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ATTEMPT;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_CODE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.HUB_CHANGED;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ID_SCOPE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.PREVIOUS_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.REGISTRATION_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.RETRYABLE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.RETRY_AT;
 import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TIMESTAMP;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_ASSIGNED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
 import static io.kuradps.provisioning.component.TestConfigs.DEVICE_KEY;
+import static io.kuradps.provisioning.component.TestConfigs.identity;
 import static io.kuradps.provisioning.component.TestConfigs.valid;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,10 +36,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.Consumer;
 
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.ProvisioningStatus.State;
+import io.kuradps.provisioning.protocol.Failure;
+import io.kuradps.provisioning.protocol.FailureKind;
+import io.kuradps.provisioning.protocol.FlowAction;
+import io.kuradps.provisioning.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +57,7 @@ class ProvisionerTest {
     Path dir;
 
     private final Recorder output = new Recorder();
-    private final ScriptedRunner runner = new ScriptedRunner();
+    private final ScriptedRegistrar runner = new ScriptedRegistrar();
     private AssignmentStore store;
     private Provisioner provisioner;
 
@@ -72,7 +82,7 @@ class ProvisionerTest {
 
     @Test
     void firstStartRegistersPersistsAndPublishes() throws Exception {
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
 
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
@@ -82,15 +92,15 @@ class ProvisionerTest {
         assertThat(output.assignments).extracting(Assignment::assignedHub).containsExactly("hub-a");
         assertThat(provisioner.currentAssignment()).map(Assignment::assignedHub).contains("hub-a");
         assertThat(provisioner.status().state()).isEqualTo(State.ASSIGNED);
-        assertThat(store.load(ProvisioningConfig.from(valid(), null).cacheKey())).isPresent();
+        assertThat(store.load(Provisioner.cacheKey(identity(valid())))).isPresent();
     }
 
     @Test
     void cachedAssignmentIsPublishedFirstAndKeptWhenDpsIsUnreachable() throws Exception {
         provisioner(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid(), null);
-        store.save(config.cacheKey(), fromDps("hub-a", "gateway-1"));
-        runner.then(c -> RegistrationResult.failed(0, "DEADLINE_EXCEEDED: DPS unreachable", true, 3));
+        store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
+        runner.then(c -> RunOutcome.failed(failure(0, FailureKind.DEADLINE_EXCEEDED, true, "DPS unreachable"), 3));
 
         provisioner.apply(config);
 
@@ -110,7 +120,7 @@ class ProvisionerTest {
     void policyWithoutValidCacheDoesNotContactDps() throws Exception {
         provisioner(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid("reprovision.policy", "without-valid-cache"), null);
-        store.save(config.cacheKey(), fromDps("hub-a", "gateway-1"));
+        store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
 
         provisioner.apply(config);
 
@@ -123,8 +133,8 @@ class ProvisionerTest {
     void freshAssignmentToAnotherHubSignalsTheChange() throws Exception {
         provisioner(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid(), null);
-        store.save(config.cacheKey(), fromDps("hub-a", "gateway-1"));
-        runner.then(c -> RegistrationResult.assigned(fromDps("hub-b", "gateway-1"), 1));
+        store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
+        runner.then(c -> RunOutcome.assigned(fromDps("hub-b", "gateway-1")));
 
         provisioner.apply(config);
 
@@ -132,12 +142,12 @@ class ProvisionerTest {
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().properties).containsEntry(SOURCE, "dps").containsEntry(HUB_CHANGED, true)
                 .containsEntry(PREVIOUS_HUB, "hub-a");
-        assertThat(store.load(config.cacheKey())).map(Assignment::assignedHub).contains("hub-b");
+        assertThat(store.load(Provisioner.cacheKey(config.identity().get()))).map(Assignment::assignedHub).contains("hub-b");
     }
 
     @Test
     void invalidConfigurationFailsWithoutAttemptAndKeepsTheAssignment() throws Exception {
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
         output.next();
@@ -155,7 +165,7 @@ class ProvisionerTest {
 
     @Test
     void changeThatDoesNotAffectRegistrationRestartsNothing() throws Exception {
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
         output.next();
@@ -169,9 +179,9 @@ class ProvisionerTest {
     @Test
     void relevantChangeCancelsInFlightWorkWithdrawsTheOldHubAndRegistersAgain() throws Exception {
         CountDownLatch firstCancelled = new CountDownLatch(1);
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         runner.then(blockUntilCancelled(new CountDownLatch(1), firstCancelled));
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-c", config.registrationId), 1));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-c", config.registrationId)));
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
         output.next();
@@ -190,9 +200,97 @@ class ProvisionerTest {
     }
 
     @Test
+    void aStartSupersededWhileItRunsPublishesNothing() throws Exception {
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-c", config.registrationId)));
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        output.next();
+        output.next();
+        ProvisioningConfig second = ProvisioningConfig.from(valid("registration.id", "gateway-2"), null);
+        store.save(Provisioner.cacheKey(second.identity().get()), fromDps("hub-b", "gateway-2"));
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        output.withdrawalEntered = entered;
+        output.withdrawalRelease = release;
+
+        // The start for gateway-2 withdraws hub-a and is held there while gateway-3 supersedes it.
+        provisioner.apply(second);
+        assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        provisioner.apply(ProvisioningConfig.from(valid("registration.id", "gateway-3"), null));
+        release.countDown();
+
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().properties).containsEntry(ASSIGNED_HUB, "hub-c");
+        assertThat(output.all).noneMatch(r -> "hub-b".equals(r.properties.get(ASSIGNED_HUB)));
+        assertThat(output.assignments).extracting(a -> a == null ? null : a.assignedHub())
+                .containsExactly("hub-a", null, "hub-c");
+        assertThat(runner.calls).extracting(c -> c.registrationId).containsExactly("gateway-1", "gateway-3");
+    }
+
+    @Test
+    void failedCarriesTheAttemptThatEndedTheRunAndWhatDpsSaid() throws Exception {
+        runner.then(config -> {
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                runner.listener.accept(new FlowAction.Retrying(attempt, NOW.plusSeconds(attempt),
+                        failure(429001, FailureKind.THROTTLED, true, "Too many requests")));
+            }
+            return RunOutcome.failed(failure(401002, FailureKind.UNAUTHORIZED, false, "Invalid key"), 4);
+        });
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Recorded retrying = output.next();
+            assertThat(retrying.topic).isEqualTo(TOPIC_RETRYING);
+            assertThat(retrying.properties).containsEntry(ATTEMPT, attempt).containsEntry(ERROR_CODE, 429001)
+                    .containsEntry(ERROR_MESSAGE, "THROTTLED: Too many requests - what to check");
+        }
+        Recorded failed = output.next();
+
+        assertThat(failed.topic).isEqualTo(TOPIC_FAILED);
+        assertThat(failed.properties).containsOnly(entry(ATTEMPT, 4), entry(ERROR_CODE, 401002),
+                entry(ERROR_MESSAGE, "UNAUTHORIZED: Invalid key - what to check"), entry(RETRYABLE, false),
+                entry(ID_SCOPE, "0ne00000001"), entry(REGISTRATION_ID, "gateway-1"),
+                entry(TIMESTAMP, NOW.toEpochMilli()));
+        assertThat(provisioner.status().attempt()).isEqualTo(4);
+        assertThat(provisioner.status().errorMessage()).contains("UNAUTHORIZED: Invalid key - what to check");
+    }
+
+    @Test
+    void aRetryableFailureSaysWhenTheFreshRunStarts() throws Exception {
+        runner.then(config -> RunOutcome.failed(failure(0, FailureKind.NETWORK, true, "unreachable"), 2));
+        provisioner(Duration.ofSeconds(60)).apply(ProvisioningConfig.from(valid(), null));
+
+        output.next();
+        Recorded failed = output.next();
+
+        // Round 0 of the pause: equal jitter within [30 s, 60 s] after the failure.
+        assertThat(failed.properties).containsEntry(ATTEMPT, 2).containsEntry(RETRYABLE, true);
+        assertThat((Long) failed.properties.get(RETRY_AT)).isBetween(NOW.plusSeconds(30).toEpochMilli(),
+                NOW.plusSeconds(60).toEpochMilli());
+        assertThat(provisioner.status().state()).isEqualTo(State.RETRYING);
+    }
+
+    @Test
+    void anUnusableClientIdentityFailsTheRunByFieldWithNothingAttempted() throws Exception {
+        runner.then(config -> {
+            throw new InvalidConfigurationException("x509.pkcs12.password", "wrong password");
+        });
+        provisioner(Duration.ofMillis(1)).apply(ProvisioningConfig.from(valid(), null));
+
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        Recorded failed = output.next();
+
+        assertThat(failed.properties).containsEntry(ATTEMPT, 0).containsEntry(ERROR_CODE, 0)
+                .containsEntry(ERROR_MESSAGE, "x509.pkcs12.password: wrong password")
+                .containsEntry(RETRYABLE, false).doesNotContainKey(RETRY_AT);
+        assertThat(provisioner.status().state()).isEqualTo(State.FAILED);
+    }
+
+    @Test
     void retryableFailureSchedulesAFreshRunThatCanSucceed() throws Exception {
-        runner.then(config -> RegistrationResult.failed(0, "DEADLINE_EXCEEDED", true, 2));
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> RunOutcome.failed(failure(0, FailureKind.DEADLINE_EXCEEDED, true, "no assignment"), 2));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         provisioner(Duration.ofMillis(20)).apply(ProvisioningConfig.from(valid(), null));
 
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
@@ -204,7 +302,7 @@ class ProvisionerTest {
 
     @Test
     void permanentFailureSchedulesNothing() throws Exception {
-        runner.then(config -> RegistrationResult.failed(401002, "UNAUTHORIZED", false, 1));
+        runner.then(config -> RunOutcome.failed(failure(401002, FailureKind.UNAUTHORIZED, false, "unauthorized"), 1));
         provisioner(Duration.ofMillis(1)).apply(ProvisioningConfig.from(valid(), null));
 
         output.next();
@@ -219,8 +317,9 @@ class ProvisionerTest {
     @Test
     void retriesInsideARunBecomeRetryingEvents() throws Exception {
         runner.then(config -> {
-            runner.listener.retrying(1, NOW.plusSeconds(3), 429, "THROTTLED");
-            return RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 2);
+            runner.listener.accept(new FlowAction.Retrying(1, NOW.plusSeconds(3),
+                    failure(429, FailureKind.THROTTLED, true, "slow down")));
+            return RunOutcome.assigned(fromDps("hub-a", config.registrationId));
         });
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
 
@@ -235,8 +334,8 @@ class ProvisionerTest {
 
     @Test
     void reprovisionRunsAgainAndIsIgnoredWhileDisabled() throws Exception {
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
-        runner.then(config -> RegistrationResult.assigned(fromDps("hub-a", config.registrationId), 1));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
         output.next();
@@ -276,7 +375,7 @@ class ProvisionerTest {
 
     @Test
     void eventsNeverCarryTheKey() throws Exception {
-        runner.then(config -> RegistrationResult.failed(401002, "UNAUTHORIZED: check the key", false, 1));
+        runner.then(config -> RunOutcome.failed(failure(401002, FailureKind.UNAUTHORIZED, false, "check the key"), 1));
         provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
 
         output.next();
@@ -287,7 +386,7 @@ class ProvisionerTest {
     }
 
     /** A registration that blocks until it is interrupted, counting down {@code entered} and then {@code cancelled}. */
-    private static Function<ProvisioningConfig, RegistrationResult> blockUntilCancelled(CountDownLatch entered,
+    private static Step blockUntilCancelled(CountDownLatch entered,
             CountDownLatch cancelled) {
         return config -> {
             entered.countDown();
@@ -301,13 +400,8 @@ class ProvisionerTest {
         };
     }
 
-    private void awaitState(State state) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (provisioner.status().state() != state && System.nanoTime() < deadline) {
-            // Wait for the worker's next event rather than spin; every state change is preceded by one.
-            output.events.poll(50, TimeUnit.MILLISECONDS);
-        }
-        assertThat(provisioner.status().state()).isEqualTo(state);
+    private void awaitState(State state) {
+        Await.until("state " + state, () -> provisioner.status().state() == state);
     }
 
     private static final class CancelledRun extends RuntimeException {
@@ -336,9 +430,31 @@ class ProvisionerTest {
             events.add(recorded);
         }
 
+        /** When set, the next withdrawal (assignment changed to none) blocks until released, ignoring interrupts. */
+        volatile CountDownLatch withdrawalEntered;
+        volatile CountDownLatch withdrawalRelease;
+
         @Override
         public void assignmentChanged(Assignment current) {
             assignments.add(current);
+            CountDownLatch release = withdrawalRelease;
+            if (current == null && release != null) {
+                withdrawalRelease = null;
+                withdrawalEntered.countDown();
+                awaitIgnoringInterrupts(release);
+            }
+        }
+
+        /** Like an EventAdmin that swallows the interrupt, so the work it delays runs on as if nothing happened. */
+        private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+            while (true) {
+                try {
+                    assertThat(latch.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("released").isTrue();
+                    return;
+                } catch (InterruptedException e) {
+                    // the cancellation under test; keep waiting for the release
+                }
+            }
         }
 
         Recorded next() throws InterruptedException {
@@ -348,23 +464,32 @@ class ProvisionerTest {
         }
     }
 
-    /** Answers each registration with the next scripted function; a run cancelled by interrupt throws. */
-    private static final class ScriptedRunner implements RegistrationRunner {
-        final List<ProvisioningConfig> calls = new CopyOnWriteArrayList<>();
-        private final List<Function<ProvisioningConfig, RegistrationResult>> script = new ArrayList<>();
-        volatile RetryListener listener;
+    static Failure failure(int code, FailureKind kind, boolean retryable, String message) {
+        return new Failure(code, kind, retryable, message, "what to check", null);
+    }
 
-        void then(Function<ProvisioningConfig, RegistrationResult> step) {
+    /** One scripted registration run. */
+    private interface Step {
+        RunOutcome apply(RegistrationIdentity identity) throws InvalidConfigurationException;
+    }
+
+    /** Answers each registration with the next scripted function; a run cancelled by interrupt throws. */
+    private static final class ScriptedRegistrar implements Registrar {
+        final List<RegistrationIdentity> calls = new CopyOnWriteArrayList<>();
+        private final List<Step> script = new ArrayList<>();
+        volatile Consumer<FlowAction.Retrying> listener;
+
+        void then(Step step) {
             script.add(step);
         }
 
         @Override
-        public RegistrationResult register(ProvisioningConfig config, RetryListener retries)
-                throws InterruptedException {
-            calls.add(config);
+        public RunOutcome register(ProvisioningConfig.Registration registration,
+                Consumer<FlowAction.Retrying> retries) throws InterruptedException, InvalidConfigurationException {
+            calls.add(registration.identity);
             listener = retries;
             try {
-                return script.get(calls.size() - 1).apply(config);
+                return script.get(calls.size() - 1).apply(registration.identity);
             } catch (CancelledRun e) {
                 throw new InterruptedException("cancelled");
             }

@@ -1,6 +1,8 @@
 package io.kuradps.provisioning.component;
 
 import static io.kuradps.provisioning.component.TestConfigs.DEVICE_KEY;
+import static io.kuradps.provisioning.component.TestConfigs.identity;
+import static io.kuradps.provisioning.component.TestConfigs.registration;
 import static io.kuradps.provisioning.component.TestConfigs.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,30 +27,32 @@ class ProvisioningConfigTest {
 
     @Test
     void defaultsWithIdentityAreValid() throws Exception {
-        ProvisioningConfig config = ProvisioningConfig.from(valid(), null);
+        ProvisioningConfig.Registration registration = registration(valid());
+        RegistrationIdentity config = registration.identity;
 
-        assertThat(config.enabled).isTrue();
         assertThat(config.endpointHost).isEqualTo("global.azure-devices-provisioning.net");
         assertThat(config.endpointPort).isEqualTo(8883);
         assertThat(config.transport).isEqualTo(ProvisioningConfig.Transport.MQTT);
         assertThat(config.apiVersion).isEqualTo("2019-03-31");
-        assertThat(config.policy).isEqualTo(ProvisioningConfig.ReprovisionPolicy.EVERY_START);
-        assertThat(config.deadline).isEqualTo(Duration.ofSeconds(600));
+        assertThat(registration.policy).isEqualTo(ProvisioningConfig.ReprovisionPolicy.EVERY_START);
+        assertThat(registration.timing.deadline).isEqualTo(Duration.ofSeconds(600));
         assertThat(config.customPayload).isNull();
+        assertThat(registration.settings.registrationId()).isEqualTo(config.registrationId);
     }
 
     @Test
     void disabledConfigurationNeedsNothingElse() throws Exception {
         ProvisioningConfig config = ProvisioningConfig.from(TestConfigs.of(Map.of("enabled", false)), null);
 
-        assertThat(config.enabled).isFalse();
+        assertThat(config.registration()).isEmpty();
+        assertThat(config.identity()).isEmpty();
         assertThat(config.toString()).contains("enabled=false");
     }
 
     @Test
     void webSocketDefaultsToPort443AndExplicitPortWins() throws Exception {
-        assertThat(ProvisioningConfig.from(valid("transport", "mqtt-websocket"), null).endpointPort).isEqualTo(443);
-        ProvisioningConfig local = ProvisioningConfig.from(valid("global.endpoint", "LocalHost:18883"), null);
+        assertThat(identity(valid("transport", "mqtt-websocket")).endpointPort).isEqualTo(443);
+        RegistrationIdentity local = identity(valid("global.endpoint", "LocalHost:18883"));
         assertThat(local.endpointHost).isEqualTo("localhost");
         assertThat(local.endpointPort).isEqualTo(18883);
     }
@@ -95,7 +99,32 @@ class ProvisioningConfigTest {
     void numbersOutsideTheirRangeAreRejectedByName(String field, int value) {
         assertThatThrownBy(() -> ProvisioningConfig.from(valid(field, value), null))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageStartingWith(field + ": " + value + " is outside");
+                .hasMessageStartingWith(field + ": " + value + " s is outside");
+    }
+
+    @Test
+    void aResponseTimeoutLongerThanTheDeadlineIsNamedInSecondsAndFieldIds() {
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("response.timeout.seconds", 30, "deadline.seconds", 10),
+                null)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("response.timeout.seconds: 30 s is longer than deadline.seconds (10 s)");
+    }
+
+    @Test
+    void problemsTheProtocolCoreFindsAreNamedByTheConfigurationField() {
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("enrollment.kind", "group", "symmetric.key", "c2hvcnQ="),
+                null)).hasMessage("symmetric.key: decodes to 5 bytes; DPS keys have 16 to 64 bytes");
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("registration.id", "gw 1"), null))
+                .hasMessageStartingWith("registration.id: 'gw 1' may contain only");
+    }
+
+    @Test
+    void aResolvedRegistrationIdIsWhatIsValidatedAndRegistered() throws Exception {
+        ProvisioningConfig config = ProvisioningConfig.from(valid("registration.id", "gw-${serial}"), null,
+                configured -> configured.replace("${serial}", "0042"));
+        assertThat(config.identity()).map(identity -> identity.registrationId).contains("gw-0042");
+        assertThat(config.registration().get().settings.registrationId()).isEqualTo("gw-0042");
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("registration.id", "gw-${serial}"), null,
+                configured -> configured.replace("${serial}", "A B"))).hasMessageStartingWith("registration.id: ");
     }
 
     @Test
@@ -117,11 +146,11 @@ class ProvisioningConfigTest {
                 "x509.keystore.service.pid", "SSLKeystore"), null))
                 .hasMessageStartingWith("x509.keystore.alias: is required");
 
-        ProvisioningConfig keystore = ProvisioningConfig.from(valid("attestation", "x509", "symmetric.key", "",
-                "x509.keystore.service.pid", "SSLKeystore", "x509.keystore.alias", "dps"), null);
+        RegistrationIdentity keystore = identity(valid("attestation", "x509", "symmetric.key", "",
+                "x509.keystore.service.pid", "SSLKeystore", "x509.keystore.alias", "dps"));
         assertThat(keystore.x509Source).isEqualTo(ProvisioningConfig.X509Source.KEYSTORE);
-        ProvisioningConfig pem = ProvisioningConfig.from(valid("attestation", "x509",
-                "x509.certificate.path", file.toString(), "x509.key.path", file.toString()), null);
+        RegistrationIdentity pem = identity(valid("attestation", "x509",
+                "x509.certificate.path", file.toString(), "x509.key.path", file.toString()));
         assertThat(pem.x509Source).isEqualTo(ProvisioningConfig.X509Source.PEM);
     }
 
@@ -132,27 +161,31 @@ class ProvisioningConfigTest {
 
         ProvisioningConfig config = ProvisioningConfig.from(valid("symmetric.key", encrypted), crypto);
 
-        assertThat(config.symmetricKey).isEqualTo(DEVICE_KEY);
+        assertThat(config.identity()).map(identity -> identity.symmetricKey).contains(DEVICE_KEY);
     }
 
     @Test
     void plainPasswordIsUsedWhenDecryptionFailsOrCryptoIsAbsent() throws Exception {
-        assertThat(ProvisioningConfig.from(valid(), new FakeCrypto()).symmetricKey).isEqualTo(DEVICE_KEY);
-        assertThat(ProvisioningConfig.from(valid(), null).symmetricKey).isEqualTo(DEVICE_KEY);
+        assertThat(ProvisioningConfig.from(valid(), new FakeCrypto()).identity().get().symmetricKey)
+                .isEqualTo(DEVICE_KEY);
+        assertThat(identity(valid()).symmetricKey).isEqualTo(DEVICE_KEY);
     }
 
     @Test
     void onlyRegistrationFieldsCountAsRelevantChanges() throws Exception {
-        ProvisioningConfig base = ProvisioningConfig.from(valid(), null);
+        RegistrationIdentity base = identity(valid());
 
-        assertThat(ProvisioningConfig.from(valid("response.timeout.seconds", 5, "deadline.seconds", 60,
-                "reprovision.policy", "without-valid-cache"), null).sameRegistrationAs(base)).isTrue();
-        assertThat(ProvisioningConfig.from(valid("registration.id", "gateway-2"), null).sameRegistrationAs(base))
-                .isFalse();
-        assertThat(ProvisioningConfig.from(valid("transport", "mqtt-websocket"), null).sameRegistrationAs(base))
-                .isFalse();
-        assertThat(ProvisioningConfig.from(valid("custom.payload", "{\"a\":1}"), null).sameRegistrationAs(base))
-                .isFalse();
+        RegistrationIdentity retimed = identity(valid("response.timeout.seconds", 5, "deadline.seconds", 60,
+                "reprovision.policy", "without-valid-cache"));
+        assertThat(retimed).isEqualTo(base).hasSameHashCodeAs(base);
+        assertThat(identity(valid("registration.id", "gateway-2"))).isNotEqualTo(base);
+        assertThat(identity(valid("transport", "mqtt-websocket"))).isNotEqualTo(base);
+        assertThat(identity(valid("custom.payload", "{\"a\":1}"))).isNotEqualTo(base);
+        assertThat(identity(valid("symmetric.key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))).isNotEqualTo(base);
+        assertThat(identity(valid("sas.lifetime.seconds", 60))).isNotEqualTo(base);
+        assertThat(ProvisioningConfig.from(TestConfigs.of(Map.of("enabled", false)), null).identity())
+                .isEqualTo(ProvisioningConfig.from(TestConfigs.of(Map.of("enabled", false, "id.scope", "x")), null)
+                        .identity());
     }
 
     @Test
@@ -181,6 +214,52 @@ class ProvisioningConfigTest {
         @Override
         public char[] encryptAes(char[] value) {
             return (MARK + new StringBuilder(new String(value)).reverse()).toCharArray();
+        }
+
+        // The rest of Kura's CryptoService: the code under test never calls it.
+        @Override
+        public String encryptAes(String value) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String decryptAes(String encryptedValue) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String hash(String s, String algorithm) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String encodeBase64(String stringValue) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String decodeBase64(String encodedValue) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public char[] getKeyStorePassword(String keyStorePath) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void setKeyStorePassword(String keyStorePath, char[] password) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void setKeyStorePassword(String keyStorePath, String password) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean isFrameworkSecure() {
+            return false;
         }
     }
 }

@@ -27,6 +27,15 @@ final class TestConfigs {
         return of(properties);
     }
 
+    /** What an enabled configuration registers with; fails the test when it is invalid or disabled. */
+    static ProvisioningConfig.Registration registration(DpsProvisionerConfig raw) throws InvalidConfigurationException {
+        return ProvisioningConfig.from(raw, null).registration().orElseThrow(AssertionError::new);
+    }
+
+    static RegistrationIdentity identity(DpsProvisionerConfig raw) throws InvalidConfigurationException {
+        return registration(raw).identity;
+    }
+
     static DpsProvisionerConfig of(Map<String, Object> properties) {
         return (DpsProvisionerConfig) Proxy.newProxyInstance(DpsProvisionerConfig.class.getClassLoader(),
                 new Class<?>[] { DpsProvisionerConfig.class }, (proxy, method, args) -> {

@@ -154,6 +154,23 @@ class RegistrationFlowTest {
     }
 
     @Test
+    void attemptCountsTheSameWayOnRetryingAndOnFail() throws Exception {
+        // Three 429s on one connection, then a refusal: attempts 1, 2 and 3 failed and were retried, the 4th ended it.
+        FlowDriver driver = FlowDriver.registered();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            assertThat(only(driver.respond(429, "&retry-after=1", "{}"), FlowAction.Retrying.class).attempt())
+                    .isEqualTo(attempt);
+            only(driver.fireTimer(), FlowAction.Publish.class);
+        }
+        FlowAction.Fail fail = only(driver.respond(401, "", ERROR_401), FlowAction.Fail.class);
+        assertThat(fail.attempt()).isEqualTo(4);
+        assertThat(fail.toString()).contains("attempt 4");
+
+        FlowDriver first = FlowDriver.registered();
+        assertThat(only(first.respond(401, "", ERROR_401), FlowAction.Fail.class).attempt()).isEqualTo(1);
+    }
+
+    @Test
     void serverErrorOnAPollKeepsTheOperation() throws Exception {
         FlowDriver driver = FlowDriver.registered();
         driver.respond(202, "&retry-after=2", assigning());
@@ -182,8 +199,8 @@ class RegistrationFlowTest {
                 FlowAction.Retrying retrying = only(driver.respond(status, "&retry-after=3", "{}"),
                         FlowAction.Retrying.class);
                 Duration wait = Duration.between(answeredAt, retrying.retryAt());
-                Duration window = driver.flow.backoffCap(n).compareTo(Duration.ofSeconds(24)) < 0
-                        ? driver.flow.backoffCap(n) : Duration.ofSeconds(24);
+                Duration cap = RetryDelays.of(FlowDriver.settings()).backoffCap(n);
+                Duration window = cap.compareTo(Duration.ofSeconds(24)) < 0 ? cap : Duration.ofSeconds(24);
                 assertThat(wait).as("never sooner than retry-after, within the cap for n=%d, at most 8 x retry-after", n)
                         .isBetween(Duration.ofSeconds(3), Duration.ofSeconds(3).plus(window));
                 waits.add(wait);
@@ -525,50 +542,6 @@ class RegistrationFlowTest {
                 .isBetween(answeredAt.plusSeconds(1), answeredAt.plusSeconds(2));
     }
 
-    @Test
-    void backoffJitterStaysWithinBoundsAndVariesWithTheSeed() throws Exception {
-        RegistrationSettings settings = FlowDriver.settings();
-        RegistrationFlow flow = new RegistrationFlow(settings, new FakeClock(START), new Random(1234));
-        List<Duration> draws = new ArrayList<>();
-        for (int n = 1; n <= 40; n++) {
-            Duration cap = flow.backoffCap(n);
-            assertThat(cap).isEqualTo(Duration.ofSeconds(Math.min(100, 1L << Math.min(n - 1, 20))));
-            Duration delay = flow.backoff(n);
-            assertThat(delay).isBetween(settings.backoffBase(), cap);
-            draws.add(delay);
-        }
-        assertThat(new HashSet<>(draws)).as("jitter varies").hasSizeGreaterThan(20);
-        RegistrationFlow sameSeed = new RegistrationFlow(settings, new FakeClock(START), new Random(1234));
-        List<Duration> again = new ArrayList<>();
-        for (int n = 1; n <= 40; n++) {
-            sameSeed.backoffCap(n);
-            again.add(sameSeed.backoff(n));
-        }
-        assertThat(again).isEqualTo(draws);
-        assertThat(flow.backoffCap(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(100));
-    }
-
-    @Test
-    void backoffCapEqualsTheCSdkExponentialPartOfItsRetryVectors() throws Exception {
-        // azure-sdk-for-c adds a caller-supplied jitter and subtracts the operation's duration; this flow draws full
-        // jitter below the cap instead, so only the capped exponential part is comparable: min(min*2^attempt, max).
-        for (com.fasterxml.jackson.databind.JsonNode vector : Vectors.json("csdk_retry_delay.json").get("cases")) {
-            com.fasterxml.jackson.databind.JsonNode args = vector.get("args");
-            int attempt = args.get(1).asInt();
-            Duration min = Duration.ofMillis(args.get(2).asLong());
-            Duration max = Duration.ofMillis(args.get(3).asLong());
-            RegistrationSettings settings = RegistrationSettingsTest.valid().backoffBase(min).backoffMax(max).build();
-            RegistrationFlow flow = new RegistrationFlow(settings, new FakeClock(START), new Random(1));
-            long expectedCap = Math.min(min.toMillis() << attempt, max.toMillis());
-            assertThat(flow.backoffCap(attempt + 1).toMillis()).isEqualTo(expectedCap);
-            long operation = args.get(0).asLong();
-            long jitter = args.get(4).asLong();
-            long cDelay = Math.max(0, (max.toMillis() - expectedCap > jitter ? expectedCap + jitter : expectedCap)
-                    - operation);
-            assertThat(cDelay).as("the vector itself").isEqualTo(vector.get("expected").asLong());
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(ConnectFailure.class)
     void connectFailuresRetryOnlyWhenWaitingCanHelp(ConnectFailure kind) throws Exception {
@@ -682,7 +655,7 @@ class RegistrationFlowTest {
         assertThat(new FlowAction.ScheduleTimer(1, START)).isEqualTo(new FlowAction.ScheduleTimer(1, START))
                 .hasSameHashCodeAs(new FlowAction.ScheduleTimer(1, START))
                 .isNotEqualTo(new FlowAction.ScheduleTimer(2, START));
-        assertThat(new FlowAction.Fail(new Failures(FlowDriver.settings()).disabled()).toString()).contains("DISABLED");
+        assertThat(new FlowAction.Fail(new Failures(FlowDriver.settings()).disabled(), 1).toString()).contains("DISABLED");
     }
 
     private static void assertNothingAfterTheEnd(FlowDriver driver) {

@@ -30,7 +30,7 @@ class RegistrationSettingsTest {
         assertThat(settings.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.overallDeadline()).isEqualTo(Duration.ofMinutes(10));
         assertThat(settings.backoffBase()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(settings.backoffMax()).isEqualTo(Duration.ofSeconds(100));
+        assertThat(settings.backoffMax()).isEqualTo(Duration.ofSeconds(120));
         assertThat(settings.toString()).contains("customPayload=none", "csr=none");
     }
 
@@ -73,7 +73,7 @@ class RegistrationSettingsTest {
         rejects(b -> b.sasLifetime(Duration.ofSeconds(30)), "sasLifetime");
         rejects(b -> b.sasLifetime(null), "sasLifetime");
         rejects(b -> b.responseTimeout(Duration.ZERO), "responseTimeout");
-        rejects(b -> b.responseTimeout(Duration.ofHours(1)), "longer than overallDeadline");
+        rejects(b -> b.responseTimeout(Duration.ofHours(1)), "responseTimeout: 3600 s is longer than overallDeadline (600 s)");
         rejects(b -> b.overallDeadline(Duration.ofSeconds(-1)), "overallDeadline");
         rejects(b -> b.maxRetryAfter(Duration.ofMillis(500)), "maxRetryAfter");
         rejects(b -> b.maxRetryAfter(null), "maxRetryAfter");

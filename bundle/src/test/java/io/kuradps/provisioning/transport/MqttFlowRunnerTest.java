@@ -16,7 +16,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,6 +30,7 @@ import io.kuradps.provisioning.protocol.FailureKind;
 import io.kuradps.provisioning.protocol.FlowAction;
 import io.kuradps.provisioning.protocol.RegistrationFlow;
 import io.kuradps.provisioning.protocol.RegistrationSettings;
+import io.kuradps.provisioning.testing.Await;
 import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.Counters;
 import io.kuradps.simulator.DeviceIdentity;
@@ -296,29 +296,20 @@ class MqttFlowRunnerTest {
         }
     }
 
-    /** Waits (bounded) until a Paho thread whose name starts with {@code prefix} exists. */
-    private static void awaitPahoThread(String prefix) throws InterruptedException {
-        CountDownLatch never = new CountDownLatch(1);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pahoThreads().stream().noneMatch(t -> t.getName().startsWith(prefix))
-                && System.nanoTime() < deadline) {
-            never.await(1, TimeUnit.MILLISECONDS);
-        }
+    /** Waits until a Paho thread whose name starts with {@code prefix} exists; fails when none appears. */
+    private static void awaitPahoThread(String prefix) {
+        Await.until("a Paho thread named " + prefix + "...",
+                () -> pahoThreads().stream().anyMatch(t -> t.getName().startsWith(prefix)));
     }
 
     private void cancelWhileConnected(MqttFlowRunner runner, String registrationId) throws Exception {
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
-            CountDownLatch never = new CountDownLatch(1);
             Future<FlowResult> running = caller.submit(() -> runner.run(new RegistrationFlow(
                     settings(registrationId, Credentials.symmetricKey(KEY), Duration.ofSeconds(60)),
                     Clock.systemUTC(), new Random()), retries::add));
-            // Wait (bounded) until the run holds a connection, so cancelling has Paho threads to stop.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (pahoThreads().isEmpty() && System.nanoTime() < deadline) {
-                never.await(10, TimeUnit.MILLISECONDS);
-            }
-            assertThat(pahoThreads()).isNotEmpty();
+            // The run must hold a connection, so cancelling has Paho threads to stop.
+            awaitPahoThread("");
 
             long start = System.nanoTime();
             running.cancel(true);

@@ -2,6 +2,8 @@ package io.kuradps.runtime.support.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -13,15 +15,17 @@ import javax.crypto.spec.GCMParameterSpec;
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
 import org.eclipse.kura.crypto.CryptoService;
-import org.osgi.service.component.annotations.Component;
 
 /**
  * Stands in for Kura's CryptoService in the demo runtime: AES/GCM with the text form Kura uses,
  * {@code base64(iv)-base64(ciphertext)}, so Password values travel through ConfigAdmin encrypted as on a
  * gateway. The key is random per process: nothing encrypted here outlives the runtime, which is all a demo
  * needs and keeps a fixed key out of the source.
+ * <p>
+ * Hashing and Base64 behave as Kura's implementation does. The demo runtime has no keystores and nothing in it
+ * uses the String forms Kura deprecated, so those methods throw {@link UnsupportedOperationException}.
+ * Registered by {@link io.kuradps.runtime.support.standin.StandInRegistrar}.
  */
-@Component(service = CryptoService.class)
 public final class DemoCryptoService implements CryptoService {
 
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
@@ -71,5 +75,62 @@ public final class DemoCryptoService implements CryptoService {
             // The cause may quote the input; the message must not, since the input is a secret.
             throw new KuraException(KuraErrorCode.DECODER_ERROR, "value was not encrypted by this CryptoService");
         }
+    }
+
+    /** As Kura's: the digest of the UTF-8 bytes, in Base64. */
+    @Override
+    public String hash(String s, String algorithm) throws NoSuchAlgorithmException {
+        byte[] digest = MessageDigest.getInstance(algorithm).digest(s.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(digest);
+    }
+
+    @Override
+    public String encodeBase64(String stringValue) {
+        return stringValue == null ? null
+                : Base64.getEncoder().encodeToString(stringValue.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String decodeBase64(String encodedValue) {
+        return encodedValue == null ? null
+                : new String(Base64.getDecoder().decode(encodedValue), StandardCharsets.UTF_8);
+    }
+
+    /** Kura's own implementation answers false too: its key is not protected by the platform. */
+    @Override
+    public boolean isFrameworkSecure() {
+        return false;
+    }
+
+    @Override
+    @Deprecated
+    public String encryptAes(String value) {
+        throw notInTheDemo("the deprecated encryptAes(String); use encryptAes(char[])");
+    }
+
+    @Override
+    @Deprecated
+    public String decryptAes(String encryptedValue) {
+        throw notInTheDemo("the deprecated decryptAes(String); use decryptAes(char[])");
+    }
+
+    @Override
+    public char[] getKeyStorePassword(String keyStorePath) {
+        throw notInTheDemo("keystore passwords: the demo runtime has no keystores");
+    }
+
+    @Override
+    public void setKeyStorePassword(String keyStorePath, char[] password) {
+        throw notInTheDemo("keystore passwords: the demo runtime has no keystores");
+    }
+
+    @Override
+    @Deprecated
+    public void setKeyStorePassword(String keyStorePath, String password) {
+        throw notInTheDemo("keystore passwords: the demo runtime has no keystores");
+    }
+
+    private static UnsupportedOperationException notInTheDemo(String what) {
+        return new UnsupportedOperationException("DemoCryptoService does not offer " + what);
     }
 }

@@ -45,4 +45,24 @@ class DemoCryptoServiceTest {
         assertThatThrownBy(() -> this.crypto.decryptAes(foreign)).isInstanceOf(KuraException.class)
                 .hasMessageContaining("not encrypted by this CryptoService");
     }
+
+    @Test
+    void hashesAndEncodesAsKuraDoes() throws Exception {
+        // Kura answers Base64 of the digest of the UTF-8 bytes; these are SHA-1 and SHA-256 of "abc".
+        assertThat(this.crypto.sha1Hash("abc")).isEqualTo("qZk+NkcGgWq6PiVxeFDCbJzQ2J0=");
+        assertThat(this.crypto.sha256Hash("abc")).isEqualTo("ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+        assertThat(this.crypto.encodeBase64("grüße")).isEqualTo("Z3LDvMOfZQ==");
+        assertThat(this.crypto.decodeBase64("Z3LDvMOfZQ==")).isEqualTo("grüße");
+        assertThat(this.crypto.encodeBase64(null)).isNull();
+        assertThat(this.crypto.isFrameworkSecure()).isFalse();
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void whatTheDemoLacksFailsSayingSo() {
+        assertThatThrownBy(() -> this.crypto.getKeyStorePassword("/opt/eclipse/kura/user/security/cacerts.ks"))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("no keystores");
+        assertThatThrownBy(() -> this.crypto.decryptAes(SECRET))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("decryptAes(char[])");
+    }
 }

@@ -1,0 +1,57 @@
+package io.kuradps.provisioning.component;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import io.kuradps.provisioning.api.Assignment;
+import io.kuradps.provisioning.protocol.DeviceRegistration;
+import io.kuradps.provisioning.protocol.FlowAction;
+import io.kuradps.provisioning.protocol.RegistrationFlow;
+import io.kuradps.provisioning.transport.DpsEndpoint;
+import io.kuradps.provisioning.transport.FlowResult;
+import io.kuradps.provisioning.transport.MqttFlowRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The real {@link Registrar}: the protocol core's flow, driven over Paho MQTT. */
+final class DpsRegistrar implements Registrar {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DpsRegistrar.class);
+
+    private final KeystoreLookup keystores;
+    private final Clock clock;
+
+    DpsRegistrar(KeystoreLookup keystores, Clock clock) {
+        this.keystores = keystores;
+        this.clock = clock;
+    }
+
+    @Override
+    public RunOutcome register(ProvisioningConfig.Registration registration, Consumer<FlowAction.Retrying> retries)
+            throws InterruptedException, InvalidConfigurationException {
+        RegistrationIdentity identity = registration.identity;
+        DpsEndpoint endpoint = RegistrationSetup.endpoint(identity, keystores);
+        RegistrationFlow flow = new RegistrationFlow(registration.settings, clock, new SecureRandom());
+        FlowResult result = new MqttFlowRunner(endpoint, clock, registration.timing.responseTimeout).run(flow,
+                retries);
+        LOG.info("Registration took {} MQTT round trip(s) over {} connection(s)", result.roundTrips(),
+                result.connections());
+        Optional<DeviceRegistration> registered = result.registration();
+        if (!registered.isPresent()) {
+            return RunOutcome.failed(result.failure().orElseThrow(IllegalStateException::new), result.attempt());
+        }
+        DeviceRegistration assigned = registered.get();
+        return RunOutcome.assigned(Assignment.builder()
+                .assignedHub(assigned.assignedHub().orElse(null))
+                .deviceId(assigned.deviceId().orElse(null))
+                .registrationId(identity.registrationId)
+                .idScope(identity.idScope)
+                .substatus(assigned.substatus().orElse(null))
+                .payloadJson(assigned.payloadJson().orElse(null))
+                .assignedAt(clock.instant())
+                .source(Assignment.Source.DPS)
+                .build());
+    }
+}
