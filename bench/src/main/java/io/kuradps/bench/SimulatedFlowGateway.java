@@ -6,13 +6,14 @@ import io.kuradps.provisioning.protocol.FlowAction;
 import io.kuradps.provisioning.protocol.RegistrationFlow;
 import io.kuradps.provisioning.protocol.RegistrationSettings;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 
 /**
  * A simulated gateway with our policy: the bundle's real {@link RegistrationFlow} with its default settings, on
  * the simulation's clock, and a fresh run after a failed one as the component schedules it
- * ({@link ComponentRestarts}).
+ * ({@link ComponentRestarts}), handed the time throttled of the run before as the component's registrar does.
  */
 final class SimulatedFlowGateway implements FleetSimulation.Gateway {
 
@@ -32,6 +33,7 @@ final class SimulatedFlowGateway implements FleetSimulation.Gateway {
     private final byte[] assigning;
     private final byte[] assigned;
     private RegistrationFlow flow;
+    private Instant throttledSince;
     private String rid;
 
     SimulatedFlowGateway(int index, FleetSimulation simulation) {
@@ -57,7 +59,7 @@ final class SimulatedFlowGateway implements FleetSimulation.Gateway {
 
     @Override
     public void start() {
-        flow = new RegistrationFlow(settings, simulation.clock(), random);
+        flow = new RegistrationFlow(settings, simulation.clock(), random, throttledSince);
         apply(flow.start());
     }
 
@@ -119,6 +121,7 @@ final class SimulatedFlowGateway implements FleetSimulation.Gateway {
             } else if (action instanceof FlowAction.Succeed) {
                 simulation.assigned(index);
             } else if (action instanceof FlowAction.Fail fail) {
+                throttledSince = flow.throttledSince().orElse(null);
                 if (fail.failure().retryable()) {
                     simulation.retrying("fresh run after " + fail.failure().kind());
                     simulation.restartAt(index, simulation.clock().instant().plus(restarts.nextPause()));

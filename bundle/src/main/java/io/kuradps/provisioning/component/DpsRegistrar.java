@@ -2,6 +2,7 @@ package io.kuradps.provisioning.component;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -22,10 +23,25 @@ final class DpsRegistrar implements Registrar {
 
     private final KeystoreLookup keystores;
     private final Clock clock;
+    /**
+     * When the throttling that ended the last run began, for the registration identity it was throttled with; null
+     * once a run got a good answer. A fleet throttled beyond one deadline keeps the spread it had reached.
+     */
+    private Instant throttledSince;
+    private RegistrationIdentity throttledIdentity;
 
     DpsRegistrar(KeystoreLookup keystores, Clock clock) {
         this.keystores = keystores;
         this.clock = clock;
+    }
+
+    private synchronized Instant carriedThrottle(RegistrationIdentity identity) {
+        return identity.equals(throttledIdentity) ? throttledSince : null;
+    }
+
+    private synchronized void rememberThrottle(RegistrationIdentity identity, RegistrationFlow flow) {
+        throttledSince = flow.throttledSince().orElse(null);
+        throttledIdentity = identity;
     }
 
     @Override
@@ -33,9 +49,14 @@ final class DpsRegistrar implements Registrar {
             throws InterruptedException, InvalidConfigurationException {
         RegistrationIdentity identity = registration.identity;
         DpsEndpoint endpoint = RegistrationSetup.endpoint(identity, keystores);
-        RegistrationFlow flow = new RegistrationFlow(registration.settings, clock, new SecureRandom());
-        FlowResult result = new MqttFlowRunner(endpoint, clock, registration.timing.responseTimeout).run(flow,
-                retries);
+        RegistrationFlow flow = new RegistrationFlow(registration.settings, clock, new SecureRandom(),
+                carriedThrottle(identity));
+        FlowResult result;
+        try {
+            result = new MqttFlowRunner(endpoint, clock, registration.timing.responseTimeout).run(flow, retries);
+        } finally {
+            rememberThrottle(identity, flow);
+        }
         LOG.info("Registration took {} MQTT round trip(s) over {} connection(s)", result.roundTrips(),
                 result.connections());
         Optional<DeviceRegistration> registered = result.registration();

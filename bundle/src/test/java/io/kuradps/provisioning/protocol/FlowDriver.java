@@ -29,8 +29,13 @@ final class FlowDriver {
     }
 
     FlowDriver(RegistrationSettings settings, Instant start, long seed) {
+        this(settings, start, seed, null);
+    }
+
+    /** A flow that carries over the time throttled of a run before it. */
+    FlowDriver(RegistrationSettings settings, Instant start, long seed, Instant throttledSince) {
         this.clock = new FakeClock(start);
-        this.flow = new RegistrationFlow(settings, clock, new Random(seed));
+        this.flow = new RegistrationFlow(settings, clock, new Random(seed), throttledSince);
     }
 
     /** A flow with the default test settings whose register request is out. */
