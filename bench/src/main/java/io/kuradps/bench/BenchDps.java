@@ -62,7 +62,7 @@ final class BenchDps implements AutoCloseable {
     }
 
     /** An SSLContext trusting only these CA certificates. */
-    private static SSLContext trusting(List<X509Certificate> ca) {
+    static SSLContext trusting(List<X509Certificate> ca) {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);

@@ -81,11 +81,7 @@ final class TimelineBench {
         registrar.register(id, BenchDps.deviceKey(id));
         long returned = System.nanoTime();
         dps.relay.awaitIdle(5000);
-        Timeline t = timeline(start, returned, trace.take(), dps.relay.takeChunks(), dps.relay.takeAccepted());
-        if (Boolean.getBoolean("timeline.debug")) {
-            System.out.println("DEBUG " + id + " " + t.steps().values().stream().map(v -> String.format("%.0f", v)).toList());
-        }
-        return t;
+        return timeline(start, returned, trace.take(), dps.relay.takeChunks(), dps.relay.takeAccepted());
     }
 
     /** Puts one registration's trace lines and relay records in the order of {@link #STEPS}. */
