@@ -5,6 +5,7 @@ import io.kuradps.provisioning.protocol.DpsProtocolException;
 import io.kuradps.provisioning.protocol.FlowAction;
 import io.kuradps.provisioning.protocol.RegistrationFlow;
 import io.kuradps.provisioning.protocol.RegistrationSettings;
+import io.kuradps.provisioning.protocol.ServiceClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -17,10 +18,12 @@ import java.util.Random;
  */
 final class SimulatedFlowGateway implements FleetSimulation.Gateway {
 
-    /** What the simulator sends with a 429 (its trackingId and timestamp differ per answer; the flow keeps neither). */
+    /**
+     * What the simulator sends with a 429, less its timestamp: DPS's time would only confirm the simulation's clock
+     * (the flow corrects its signing clock by it), and its trackingId differs per answer.
+     */
     private static final byte[] THROTTLED_BODY = ("{\"errorCode\":429001,\"trackingId\":\"8c3f5b0e-sim\","
-            + "\"message\":\"Operations are being throttled for this tenant.\","
-            + "\"timestampUtc\":\"2026-01-01T00:00:00.0000000Z\"}").getBytes(StandardCharsets.UTF_8);
+            + "\"message\":\"Operations are being throttled for this tenant.\"}").getBytes(StandardCharsets.UTF_8);
 
     private static final String RESPONSE_TOPIC = "$dps/registrations/res/";
     private static final String REGISTER_TOPIC = "$dps/registrations/PUT/iotdps-register/";
@@ -59,7 +62,7 @@ final class SimulatedFlowGateway implements FleetSimulation.Gateway {
 
     @Override
     public void start() {
-        flow = new RegistrationFlow(settings, simulation.clock(), random, throttledSince);
+        flow = new RegistrationFlow(settings, new ServiceClock(simulation.clock()), random, throttledSince);
         apply(flow.start());
     }
 

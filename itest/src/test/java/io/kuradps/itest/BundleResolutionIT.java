@@ -52,6 +52,8 @@ public class BundleResolutionIT {
         KURA_IMPORT_RANGES.put("org.eclipse.kura.crypto", new VersionRange("[1.3,2)"));
         KURA_IMPORT_RANGES.put("org.eclipse.kura.ssl", new VersionRange("[2.1,3)"));
         KURA_IMPORT_RANGES.put("org.eclipse.kura.security.keystore", new VersionRange("[1.0,2)"));
+        // kura.md, "What a real Kura start does": 1.5.0 in Kura 5.0, 1.7.0 in develop.
+        KURA_IMPORT_RANGES.put("org.eclipse.kura.system", new VersionRange("[1.5,2)"));
     }
 
     @Inject

@@ -78,9 +78,20 @@ final class AssignmentStore {
     }
 
     private final Path file;
+    private final Path earlierFile;
+    private boolean earlierFileHandled;
 
     AssignmentStore(Path file) {
+        this(file, null);
+    }
+
+    /**
+     * @param earlierFile where an earlier version of this bundle kept the cache (the bundle data area), moved to
+     *                    {@code file} before the first read or write; null when there is no other place
+     */
+    AssignmentStore(Path file, Path earlierFile) {
         this.file = file;
+        this.earlierFile = earlierFile == null || earlierFile.equals(file) ? null : earlierFile;
     }
 
     Path file() {
@@ -89,6 +100,7 @@ final class AssignmentStore {
 
     /** The stored assignment, marked as coming from the cache, if there is one for exactly this key. */
     Optional<Assignment> load(Key key) {
+        adoptEarlierFile();
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -143,6 +155,39 @@ final class AssignmentStore {
             json.writeEndObject();
         }
         byte[] bytes = out.toByteArray();
+        adoptEarlierFile();
+        replaceDurably(bytes);
+    }
+
+    /**
+     * Moves the earlier location's file here, once per store: copied durably, then deleted there. A file already
+     * here is newer (only this version writes here) and is kept; the earlier one is then just deleted. A crash in
+     * between leaves both, and the next start ends the move the same way.
+     */
+    private synchronized void adoptEarlierFile() {
+        if (earlierFile == null || earlierFileHandled) {
+            return;
+        }
+        earlierFileHandled = true;
+        if (!Files.exists(earlierFile)) {
+            return;
+        }
+        try {
+            if (Files.exists(file)) {
+                LOG.info("Deleting the cache {} of an earlier version: {} is newer", earlierFile, file);
+            } else {
+                replaceDurably(Files.readAllBytes(earlierFile));
+                LOG.info("Moved the cached assignment from {} to {}", earlierFile, file);
+            }
+            Files.delete(earlierFile);
+        } catch (IOException e) {
+            LOG.warn("Cannot move the cache {} to {} ({}); trying again at the next start", earlierFile, file,
+                    e.toString());
+        }
+    }
+
+    /** Writes a temporary file, forces it to disk, renames it over the file atomically and forces the directory. */
+    private void replaceDurably(byte[] bytes) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         Files.createDirectories(directory);
         Path temporary = directory.resolve(file.getFileName() + ".tmp");

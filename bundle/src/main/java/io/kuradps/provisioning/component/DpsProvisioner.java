@@ -1,8 +1,5 @@
 package io.kuradps.provisioning.component;
 
-import java.io.File;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Dictionary;
@@ -13,6 +10,7 @@ import java.security.SecureRandom;
 
 import org.eclipse.kura.configuration.ConfigurableComponent;
 import org.eclipse.kura.crypto.CryptoService;
+import org.eclipse.kura.system.SystemService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -37,6 +35,7 @@ import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningEvents;
 import io.kuradps.provisioning.api.ProvisioningStatus;
+import io.kuradps.provisioning.protocol.ServiceClock;
 
 /**
  * The Kura component: takes its configuration from ConfigAdmin (as the Kura web UI writes it), hands the work to
@@ -47,7 +46,8 @@ import io.kuradps.provisioning.api.ProvisioningStatus;
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = { ConfigurableComponent.class, EventHandler.class },
         property = { "service.pid=" + DpsProvisioner.PID,
-            EventConstants.EVENT_TOPIC + "=" + ProvisioningEvents.TOPIC_REQUEST_PROVISION })
+            EventConstants.EVENT_TOPIC + "=" + ProvisioningEvents.TOPIC_REQUEST_PROVISION,
+            EventConstants.EVENT_TOPIC + "=" + DpsProvisioner.KURA_CLOCK_TOPIC })
 @Designate(ocd = DpsProvisionerConfig.class)
 public final class DpsProvisioner implements ConfigurableComponent, EventHandler {
 
@@ -58,17 +58,24 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
      * negative). Lets tests, and an operator chasing a report, reproduce a gateway whose clock is wrong at boot.
      */
     static final String CLOCK_OFFSET_SECONDS = "io.kuradps.provisioning.clock.offset.seconds";
-    static final String CACHE_FILE = "assignment.json";
+    /**
+     * org.eclipse.kura.clock.ClockEvent.CLOCK_EVENT_TOPIC (Kura 5.0 and later), posted by Kura's clock service
+     * after each synchronisation (NTP, RTC). Named as a string so the bundle imports no more of Kura for it.
+     */
+    static final String KURA_CLOCK_TOPIC = "org/eclipse/kura/clock";
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(DpsProvisionerConfig.FIRST_RETRY_PAUSE_SECONDS);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(DpsProvisioner.class);
 
     private volatile CryptoService cryptoService;
+    /** Static: fixed for one activation (see {@link #setSystemService}); null without one. */
+    private SystemService systemService;
     private volatile EventAdmin eventAdmin;
 
     private final Object registrationLock = new Object();
     private ServiceRegistration<DpsProvisioning> registration;
     private Provisioner provisioner;
+    private ServiceClock serviceClock;
 
     /** The last configuration DS gave us, kept to decrypt it again when a CryptoService arrives. */
     private final Object configLock = new Object();
@@ -78,9 +85,10 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
     void activate(BundleContext context, DpsProvisionerConfig config, Map<String, Object> properties) {
         long started = System.nanoTime();
         Clock clock = clock(properties.get(CLOCK_OFFSET_SECONDS));
-        provisioner = new Provisioner(new AssignmentStore(cacheFile(context)),
-                new DpsRegistrar(new KeystoreLookup(context), clock), new Output(), clock, new SecureRandom(),
-                FIRST_PAUSE);
+        serviceClock = new ServiceClock(clock);
+        provisioner = new Provisioner(CacheLocation.store(systemService, context),
+                new DpsRegistrar(new KuraKeystores(context), serviceClock), new Output(), clock,
+                new SecureRandom(), FIRST_PAUSE);
         synchronized (registrationLock) {
             registration = context.registerService(DpsProvisioning.class, new Service(), serviceProperties(null));
         }
@@ -113,10 +121,27 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         LOG.info("Deactivated");
     }
 
-    /** Re-provisioning requested through EventAdmin. */
+    /**
+     * Re-provisioning requested through EventAdmin, or Kura's clock service set the clock: what was measured against
+     * the old clock no longer holds, and a run that failed for the clock is worth again now.
+     */
     @Override
     public void handleEvent(Event event) {
-        provisioner.reprovision();
+        if (KURA_CLOCK_TOPIC.equals(event.getTopic())) {
+            serviceClock.clockSet();
+            LOG.info("Kura's clock service set the clock{}", provisioner.clockSet()
+                    ? "; the last run failed for a reason the clock may explain, so a fresh one starts now" : "");
+        } else {
+            provisioner.reprovision();
+        }
+    }
+
+    /**
+     * DPS's time as this gateway knows it, corrected by every registration: for whatever in this bundle signs the
+     * hub's tokens, so they are valid by the service's clock too. Not part of the exported API.
+     */
+    ServiceClock serviceClock() {
+        return serviceClock;
     }
 
     /**
@@ -143,6 +168,19 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         }
     }
 
+    /**
+     * Kura's SystemService gives the data directory the cache lives in and the values of registration id
+     * templates. Optional, so activation never waits for it; static and greedy, so one that appears after
+     * activation (Kura registers it early, but DS gives no order) or a better-ranked one makes DS activate the
+     * component again, which moves the cache to it and resolves the registration id anew. Both are fixed for an
+     * activation, as the cache's place and the id it is keyed by must be.
+     */
+    @Reference(name = "systemService", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.STATIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setSystemService(SystemService system) {
+        systemService = system;
+    }
+
     @Reference(name = "eventAdmin", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetEventAdmin")
     void setEventAdmin(EventAdmin admin) {
@@ -160,7 +198,8 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         synchronized (configLock) {
             rawConfig = config;
             try {
-                provisioner.apply(ProvisioningConfig.from(config, cryptoService));
+                provisioner.apply(ProvisioningConfig.from(config, cryptoService,
+                        configured -> RegistrationIdTemplate.resolve(configured, systemService)));
             } catch (InvalidConfigurationException e) {
                 provisioner.reject(e);
             }
@@ -180,12 +219,6 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
             LOG.warn("Ignoring {}: '{}' is not a number of seconds", CLOCK_OFFSET_SECONDS, offsetSeconds);
             return Clock.systemUTC();
         }
-    }
-
-    private static Path cacheFile(BundleContext context) {
-        File file = context.getDataFile(CACHE_FILE);
-        // Without a persistent data area (a framework may lack one) the cache lives in the working directory.
-        return file != null ? file.toPath() : Paths.get(CACHE_FILE);
     }
 
     static Dictionary<String, Object> serviceProperties(Assignment assignment) {

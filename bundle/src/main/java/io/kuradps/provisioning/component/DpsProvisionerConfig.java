@@ -44,6 +44,10 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
     int RETRY_PAUSE_MAX_DEFAULT = 3600;
     /** The first pause before a fresh run; it doubles per failed run up to retry.pause.max.seconds. */
     int FIRST_RETRY_PAUSE_SECONDS = 60;
+    int PROXY_PORT_MIN = 1;
+    int PROXY_PORT_MAX = 65535;
+    /** Squid's port, the most common default of HTTP proxies. */
+    int PROXY_PORT_DEFAULT = 3128;
 
     @AttributeDefinition(name = "Enabled", description = "Provision with DPS. When false nothing is attempted.")
     boolean enabled() default false;
@@ -111,6 +115,23 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
                 @Option(label = "MQTT over WebSocket (TLS, 443)", value = TRANSPORT_WEBSOCKET) })
     String transport() default TRANSPORT_MQTT;
 
+    @AttributeDefinition(name = "HTTP proxy host", required = false,
+            description = "Host name or address of an HTTP proxy to tunnel through with CONNECT (no scheme, no port). "
+                    + "TLS stays end to end with DPS. Empty: connect directly.")
+    String proxy_host() default "";
+
+    @AttributeDefinition(name = "HTTP proxy port", min = "" + PROXY_PORT_MIN, max = "" + PROXY_PORT_MAX,
+            description = "Port of the HTTP proxy. Used only with a proxy host.")
+    int proxy_port() default PROXY_PORT_DEFAULT;
+
+    @AttributeDefinition(name = "HTTP proxy user name", required = false,
+            description = "User name for the proxy's Basic authentication. Empty: no authentication.")
+    String proxy_username() default "";
+
+    @AttributeDefinition(name = "HTTP proxy password", type = AttributeType.PASSWORD, required = false,
+            description = "Password for the proxy's Basic authentication.")
+    String proxy_password() default "";
+
     @AttributeDefinition(name = "API version",
             description = "DPS api-version: " + ApiVersions.V2019_03_31 + ", " + ApiVersions.V2021_06_01 + ", "
                     + ApiVersions.V2021_10_01 + " or " + ApiVersions.V2025_07_01_PREVIEW + ".")
@@ -125,6 +146,11 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
             description = "Optional PEM file of CA certificates trusted in addition to the bundled DPS roots "
                     + "(DigiCert Global Root G2, Baltimore CyberTrust Root, Microsoft RSA Root CA 2017).")
     String ca_file() default "";
+
+    @AttributeDefinition(name = "CA keystore service PID", required = false,
+            description = "Optional kura.service.pid of a Kura KeystoreService (e.g. SSLKeystore) whose trusted "
+                    + "certificate entries are trusted too, so a CA added in Kura's certificate page applies.")
+    String ca_keystore_service_pid() default "";
 
     @AttributeDefinition(name = "SAS token lifetime (s)", min = "" + SAS_LIFETIME_MIN, max = "" + SAS_LIFETIME_MAX,
             description = "How long the SAS token sent to DPS stays valid.")

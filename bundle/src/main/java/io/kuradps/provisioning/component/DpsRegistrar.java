@@ -2,6 +2,7 @@ package io.kuradps.provisioning.component;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -10,6 +11,7 @@ import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.protocol.DeviceRegistration;
 import io.kuradps.provisioning.protocol.FlowAction;
 import io.kuradps.provisioning.protocol.RegistrationFlow;
+import io.kuradps.provisioning.protocol.ServiceClock;
 import io.kuradps.provisioning.transport.DpsEndpoint;
 import io.kuradps.provisioning.transport.FlowResult;
 import io.kuradps.provisioning.transport.MqttFlowRunner;
@@ -21,7 +23,8 @@ final class DpsRegistrar implements Registrar {
 
     private static final Logger LOG = LoggerFactory.getLogger(DpsRegistrar.class);
 
-    private final KeystoreLookup keystores;
+    private final KuraKeystores keystores;
+    private final ServiceClock serviceClock;
     private final Clock clock;
     /**
      * When the throttling that ended the last run began, for the registration identity it was throttled with; null
@@ -30,9 +33,11 @@ final class DpsRegistrar implements Registrar {
     private Instant throttledSince;
     private RegistrationIdentity throttledIdentity;
 
-    DpsRegistrar(KeystoreLookup keystores, Clock clock) {
+    /** @param serviceClock the component's clock; runs sign by it and correct it with DPS's time */
+    DpsRegistrar(KuraKeystores keystores, ServiceClock serviceClock) {
         this.keystores = keystores;
-        this.clock = clock;
+        this.serviceClock = serviceClock;
+        this.clock = serviceClock.device();
     }
 
     private synchronized Instant carriedThrottle(RegistrationIdentity identity) {
@@ -49,8 +54,9 @@ final class DpsRegistrar implements Registrar {
             throws InterruptedException, InvalidConfigurationException {
         RegistrationIdentity identity = registration.identity;
         DpsEndpoint endpoint = RegistrationSetup.endpoint(identity, keystores);
-        RegistrationFlow flow = new RegistrationFlow(registration.settings, clock, new SecureRandom(),
+        RegistrationFlow flow = new RegistrationFlow(registration.settings, serviceClock, new SecureRandom(),
                 carriedThrottle(identity));
+        Duration offsetBefore = serviceClock.offset();
         FlowResult result;
         try {
             result = new MqttFlowRunner(endpoint, clock, registration.timing.responseTimeout).run(flow, retries);
@@ -59,6 +65,10 @@ final class DpsRegistrar implements Registrar {
         }
         LOG.info("Registration took {} MQTT round trip(s) over {} connection(s)", result.roundTrips(),
                 result.connections());
+        if (!serviceClock.offset().equals(offsetBefore)) {
+            serviceClock.lastMeasurement().ifPresent(skew -> LOG.warn("{}; this device's tokens (for DPS and the"
+                    + " hub) are signed by DPS's time until Kura's clock service sets the clock", skew.describe()));
+        }
         Optional<DeviceRegistration> registered = result.registration();
         if (!registered.isPresent()) {
             return RunOutcome.failed(result.failure().orElseThrow(IllegalStateException::new), result.attempt());

@@ -57,6 +57,8 @@ final class Provisioner {
     private Future<?> work;
     private int pauseRound;
     private boolean closed;
+    /** The last run failed in a way a wrong device clock may explain; its fresh run is scheduled. */
+    private boolean awaitingTheClock;
 
     // Written on the worker thread only.
     private volatile Assignment current;
@@ -122,6 +124,24 @@ final class Provisioner {
         }
     }
 
+    /**
+     * Kura's clock service has set the clock: when the last run failed in a way the clock may explain, its fresh
+     * run starts now instead of after its pause. Anything else (a run in flight, an assignment, a failure the
+     * clock cannot explain) is left alone.
+     *
+     * @return true when a run was started
+     */
+    boolean clockSet() {
+        synchronized (lock) {
+            if (closed || !awaitingTheClock) {
+                return false;
+            }
+            long gen = restart();
+            work = worker.submit(() -> register(gen));
+            return true;
+        }
+    }
+
     Optional<Assignment> currentAssignment() {
         return Optional.ofNullable(current);
     }
@@ -150,6 +170,7 @@ final class Provisioner {
             work.cancel(true);
         }
         pauseRound = 0;
+        awaitingTheClock = false;
         return ++generation;
     }
 
@@ -223,13 +244,13 @@ final class Provisioner {
             return;
         } catch (InvalidConfigurationException e) {
             if (!stale(gen)) {
-                failed(run, 0, e.getMessage(), false, 0, gen);
+                failed(run, 0, e.getMessage(), false, false, 0, gen);
             }
             return;
         } catch (RuntimeException e) {
             LOG.error("Registration failed unexpectedly", e);
             if (!stale(gen)) {
-                failed(run, 0, "internal error: " + e.getClass().getName(), true, 1, gen);
+                failed(run, 0, "internal error: " + e.getClass().getName(), true, false, 1, gen);
             }
             return;
         }
@@ -241,7 +262,8 @@ final class Provisioner {
             assigned(assignment.get(), cacheKey(identity));
         } else {
             Failure failure = outcome.failure().orElseThrow(IllegalStateException::new);
-            failed(run, failure.code(), failure.summary(), failure.retryable(), outcome.attempt(), gen);
+            failed(run, failure.code(), failure.summary(), failure.retryable(), failure.clockSuspected(),
+                    outcome.attempt(), gen);
         }
     }
 
@@ -278,10 +300,11 @@ final class Provisioner {
     /**
      * The run ended without an assignment; a retryable failure schedules a fresh run.
      *
+     * @param clockSuspected a wrong device clock may explain it: the fresh run starts early when the clock is set
      * @param attempt the number of the attempt that ended the run (0 when nothing was sent)
      */
-    private void failed(Registration run, int errorCode, String message, boolean retryable, int attempt,
-            long gen) {
+    private void failed(Registration run, int errorCode, String message, boolean retryable, boolean clockSuspected,
+            int attempt, long gen) {
         Instant now = clock.instant();
         Instant retryAt = null;
         if (retryable) {
@@ -292,6 +315,7 @@ final class Provisioner {
                 Duration pause = pause(pauseRound++, run.timing.retryPauseMax);
                 retryAt = now.plus(pause);
                 work = worker.schedule(() -> register(gen), pause.toMillis(), TimeUnit.MILLISECONDS);
+                awaitingTheClock = clockSuspected;
             }
             LOG.warn("Registration failed at attempt {} ({}: {}); a fresh run starts at {}", attempt, errorCode,
                     message, retryAt);

@@ -6,6 +6,8 @@ import static io.kuradps.provisioning.component.DpsProvisionerConfig.DEADLINE_MA
 import static io.kuradps.provisioning.component.DpsProvisionerConfig.DEADLINE_MIN;
 import static io.kuradps.provisioning.component.DpsProvisionerConfig.MAX_RETRY_AFTER_MAX;
 import static io.kuradps.provisioning.component.DpsProvisionerConfig.MAX_RETRY_AFTER_MIN;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.PROXY_PORT_MAX;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.PROXY_PORT_MIN;
 import static io.kuradps.provisioning.component.DpsProvisionerConfig.RESPONSE_TIMEOUT_MAX;
 import static io.kuradps.provisioning.component.DpsProvisionerConfig.RESPONSE_TIMEOUT_MIN;
 import static io.kuradps.provisioning.component.DpsProvisionerConfig.RETRY_PAUSE_MAX_MAX;
@@ -28,6 +30,7 @@ import org.eclipse.kura.crypto.CryptoService;
 
 import io.kuradps.provisioning.protocol.ApiVersions;
 import io.kuradps.provisioning.protocol.RegistrationSettings;
+import io.kuradps.provisioning.transport.HttpProxy;
 
 /**
  * The component's configuration, validated and translated once: absent a registration when disabled, else the
@@ -117,6 +120,7 @@ final class ProvisioningConfig {
     static final String F_API_VERSION = "api.version";
     static final String F_CUSTOM_PAYLOAD = "custom.payload";
     static final String F_CA_FILE = "ca.file";
+    static final String F_CA_KEYSTORE_PID = "ca.keystore.service.pid";
     static final String F_SAS_LIFETIME = "sas.lifetime.seconds";
     static final String F_RESPONSE_TIMEOUT = "response.timeout.seconds";
     static final String F_MAX_RETRY_AFTER = "max.retry.after.seconds";
@@ -124,8 +128,13 @@ final class ProvisioningConfig {
     static final String F_DEADLINE = "deadline.seconds";
     static final String F_RETRY_PAUSE_MAX = "retry.pause.max.seconds";
     static final String F_POLICY = "reprovision.policy";
+    static final String F_PROXY_HOST = "proxy.host";
+    static final String F_PROXY_PORT = "proxy.port";
+    static final String F_PROXY_USERNAME = "proxy.username";
+    static final String F_PROXY_PASSWORD = "proxy.password";
 
     private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-f]*:[0-9a-f:.]*");
     private static final ProvisioningConfig DISABLED = new ProvisioningConfig(null);
 
     private final Registration registration;
@@ -217,9 +226,53 @@ final class ProvisioningConfig {
         String payload = trimmed(raw.custom_payload());
         identity.customPayload = payload.isEmpty() ? null : payload;
         identity.caFile = path(F_CA_FILE, raw.ca_file());
+        identity.caKeystorePid = trimmed(raw.ca_keystore_service_pid());
+        identity.proxy = proxy(raw, crypto);
         identity.sasLifetime = seconds(F_SAS_LIFETIME, raw.sas_lifetime_seconds(), SAS_LIFETIME_MIN,
                 SAS_LIFETIME_MAX);
         return identity.build();
+    }
+
+    /** The HTTP proxy to tunnel through, or null when proxy.host is empty (the other proxy fields are ignored). */
+    private static HttpProxy proxy(DpsProvisionerConfig raw, CryptoService crypto)
+            throws InvalidConfigurationException {
+        String host = trimmed(raw.proxy_host()).toLowerCase(Locale.ROOT);
+        if (host.isEmpty()) {
+            return null;
+        }
+        if (host.contains("/") || host.contains("@")) {
+            throw new InvalidConfigurationException(F_PROXY_HOST, "give the proxy's host name or address only, without"
+                    + " scheme, credentials or path (got '" + host + "')");
+        }
+        boolean ipv6 = IPV6.matcher(host).matches();
+        if (!ipv6 && host.contains(":")) {
+            throw new InvalidConfigurationException(F_PROXY_HOST, "give the port in " + F_PROXY_PORT + " (got '" + host
+                    + "')");
+        }
+        if (!ipv6 && !HOST.matcher(host).matches()) {
+            throw new InvalidConfigurationException(F_PROXY_HOST, "'" + host + "' is not a host name or address");
+        }
+        int port = raw.proxy_port();
+        if (port < PROXY_PORT_MIN || port > PROXY_PORT_MAX) {
+            throw new InvalidConfigurationException(F_PROXY_PORT,
+                    port + " is outside " + PROXY_PORT_MIN + ".." + PROXY_PORT_MAX);
+        }
+        HttpProxy proxy = HttpProxy.at(host, port);
+        String username = trimmed(raw.proxy_username());
+        String password = PasswordDecryptor.decrypt(F_PROXY_PASSWORD, raw.proxy_password(), crypto);
+        if (username.isEmpty()) {
+            if (!password.isEmpty()) {
+                throw new InvalidConfigurationException(F_PROXY_USERNAME, "is required when " + F_PROXY_PASSWORD
+                        + " is set");
+            }
+            return proxy;
+        }
+        if (username.contains(":")) {
+            // RFC 7617: Basic joins user-id and password with the first colon.
+            throw new InvalidConfigurationException(F_PROXY_USERNAME, "Basic authentication cannot carry a ':' in"
+                    + " the user name");
+        }
+        return proxy.withCredentials(username, password);
     }
 
     private static RetryTiming timing(DpsProvisionerConfig raw) throws InvalidConfigurationException {

@@ -9,6 +9,7 @@ import io.kuradps.provisioning.component.ProvisioningConfig.Attestation;
 import io.kuradps.provisioning.component.ProvisioningConfig.EnrollmentKind;
 import io.kuradps.provisioning.component.ProvisioningConfig.Transport;
 import io.kuradps.provisioning.component.ProvisioningConfig.X509Source;
+import io.kuradps.provisioning.transport.HttpProxy;
 
 /**
  * Everything that decides how the gateway registers with DPS: where (endpoint, transport, trusted CAs), as whom (id
@@ -23,6 +24,8 @@ final class RegistrationIdentity {
     final int endpointPort;
     final Transport transport;
     final Path caFile;
+    /** kura.service.pid of a KeystoreService whose trusted certificates are trusted too; empty for none. */
+    final String caKeystorePid;
     final String idScope;
     final String registrationId;
     final Attestation attestation;
@@ -38,12 +41,15 @@ final class RegistrationIdentity {
     final String apiVersion;
     final String customPayload;
     final Duration sasLifetime;
+    /** The HTTP proxy DPS is reached through, or null for a direct connection. */
+    final HttpProxy proxy;
 
     private RegistrationIdentity(Builder builder) {
         endpointHost = builder.endpointHost;
         endpointPort = builder.endpointPort;
         transport = builder.transport;
         caFile = builder.caFile;
+        caKeystorePid = builder.caKeystorePid;
         idScope = builder.idScope;
         registrationId = builder.registrationId;
         attestation = builder.attestation;
@@ -59,13 +65,14 @@ final class RegistrationIdentity {
         apiVersion = builder.apiVersion;
         customPayload = builder.customPayload;
         sasLifetime = builder.sasLifetime;
+        proxy = builder.proxy;
     }
 
     /** Every value, in one list, so that equality cannot forget a field added later. */
     private List<Object> values() {
-        return Arrays.asList(endpointHost, endpointPort, transport, caFile, idScope, registrationId, attestation,
-                enrollmentKind, symmetricKey, x509Source, pkcs12Path, pkcs12Password, certificatePath, keyPath,
-                keystorePid, keystoreAlias, apiVersion, customPayload, sasLifetime);
+        return Arrays.asList(endpointHost, endpointPort, transport, caFile, caKeystorePid, idScope, registrationId,
+                attestation, enrollmentKind, symmetricKey, x509Source, pkcs12Path, pkcs12Password, certificatePath,
+                keyPath, keystorePid, keystoreAlias, apiVersion, customPayload, sasLifetime, proxy);
     }
 
     @Override
@@ -84,7 +91,9 @@ final class RegistrationIdentity {
                 + ", registrationId=" + registrationId + ", attestation=" + attestation
                 + (attestation == Attestation.SYMMETRIC_KEY ? ", enrollment=" + enrollmentKind + ", key=<redacted>"
                         : ", x509=" + x509Source)
-                + ", apiVersion=" + apiVersion + ", customPayload=" + (customPayload != null) + ", caFile=" + caFile;
+                + ", apiVersion=" + apiVersion + ", customPayload=" + (customPayload != null) + ", caFile=" + caFile
+                + (caKeystorePid.isEmpty() ? "" : ", caKeystore=" + caKeystorePid)
+                + (proxy == null ? "" : ", proxy=" + proxy.host() + ":" + proxy.port());
     }
 
     /** Filled by {@link ProvisioningConfig} as it validates the fields. */
@@ -93,6 +102,7 @@ final class RegistrationIdentity {
         int endpointPort;
         Transport transport;
         Path caFile;
+        String caKeystorePid = "";
         String idScope;
         String registrationId;
         Attestation attestation;
@@ -108,6 +118,7 @@ final class RegistrationIdentity {
         String apiVersion;
         String customPayload;
         Duration sasLifetime;
+        HttpProxy proxy;
 
         RegistrationIdentity build() {
             return new RegistrationIdentity(this);

@@ -7,7 +7,6 @@ import static io.kuradps.provisioning.component.ProvisioningConfig.F_CERTIFICATE
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_CUSTOM_PAYLOAD;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_DEADLINE;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_ID_SCOPE;
-import static io.kuradps.provisioning.component.ProvisioningConfig.F_KEYSTORE_PID;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_MAX_RETRY_AFTER;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_PKCS12_PASSWORD;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_PKCS12_PATH;
@@ -115,8 +114,8 @@ final class RegistrationSetup {
         }
     }
 
-    /** Host, port, transport and the TLS setup (trust anchors, X.509 client identity). */
-    static DpsEndpoint endpoint(RegistrationIdentity identity, KeystoreLookup keystores)
+    /** Host, port, transport, the TLS setup (trust anchors, X.509 client identity) and the proxy, if any. */
+    static DpsEndpoint endpoint(RegistrationIdentity identity, KuraKeystores keystores)
             throws InvalidConfigurationException {
         List<X509Certificate> trusted = new ArrayList<>(TrustAnchors.bundledRoots());
         if (identity.caFile != null) {
@@ -126,16 +125,20 @@ final class RegistrationSetup {
                 throw new InvalidConfigurationException(F_CA_FILE, "cannot read CA certificates: " + e.getMessage());
             }
         }
+        if (!identity.caKeystorePid.isEmpty()) {
+            trusted.addAll(keystores.trustedCertificates(identity.caKeystorePid));
+        }
         KeyManager[] keyManagers = identity.attestation == Attestation.X509 ? keyManagers(identity, keystores) : null;
         try {
             return new DpsEndpoint(identity.endpointHost, identity.endpointPort,
-                    identity.transport == Transport.MQTT_WEBSOCKET, TlsSocketFactories.create(trusted, keyManagers));
+                    identity.transport == Transport.MQTT_WEBSOCKET, TlsSocketFactories.create(trusted, keyManagers),
+                    identity.proxy);
         } catch (GeneralSecurityException e) {
             throw new InvalidConfigurationException(F_CA_FILE, "cannot set up TLS: " + e.getMessage());
         }
     }
 
-    private static KeyManager[] keyManagers(RegistrationIdentity identity, KeystoreLookup keystores)
+    private static KeyManager[] keyManagers(RegistrationIdentity identity, KuraKeystores keystores)
             throws InvalidConfigurationException {
         String field = F_PKCS12_PATH;
         try {
@@ -146,9 +149,8 @@ final class RegistrationSetup {
                     field = F_CERTIFICATE_PATH;
                     return ClientIdentities.fromPem(identity.certificatePath, identity.keyPath);
                 case KEYSTORE:
-                    field = F_KEYSTORE_PID;
-                    return ClientIdentities.fromEntry(
-                            keystores.privateKeyEntry(identity.keystorePid, identity.keystoreAlias));
+                    // Through the keystore's own key managers: a PKCS#11 key cannot be copied out.
+                    return keystores.identity(identity.keystorePid, identity.keystoreAlias);
                 default:
                     throw new InvalidConfigurationException(F_PKCS12_PATH, "no X.509 client identity configured");
             }

@@ -14,16 +14,24 @@ public final class Failure {
     private final String message;
     private final String explanation;
     private final String trackingId;
+    private final boolean clockSuspected;
 
     /** Normally made by the flow; a driver or a test may report one of its own. Must not contain a secret. */
     public Failure(int code, FailureKind kind, boolean retryable, String message, String explanation,
             String trackingId) {
+        this(code, kind, retryable, message, explanation, trackingId, false);
+    }
+
+    /** @param clockSuspected a wrong device clock may be the cause; see {@link #clockSuspected()} */
+    public Failure(int code, FailureKind kind, boolean retryable, String message, String explanation,
+            String trackingId, boolean clockSuspected) {
         this.code = code;
         this.kind = kind;
         this.retryable = retryable;
         this.message = message;
         this.explanation = explanation;
         this.trackingId = trackingId;
+        this.clockSuspected = clockSuspected;
     }
 
     /** DPS's errorCode (e.g. 401002), else the response status, else 0 for local causes. */
@@ -55,6 +63,14 @@ public final class Failure {
         return Optional.ofNullable(trackingId);
     }
 
+    /**
+     * True when a wrong device clock may be the cause: a run once the clock has been set may succeed, so it is
+     * worth one as soon as Kura's clock service says it has set the clock.
+     */
+    public boolean clockSuspected() {
+        return clockSuspected;
+    }
+
     /** What DPS said and what to check, in one line for events, status and logs. */
     public String summary() {
         String said = message == null ? "" : message;
@@ -66,7 +82,8 @@ public final class Failure {
 
     @Override
     public String toString() {
-        return "Failure[" + kind + ", code=" + code + ", retryable=" + retryable + ", message=" + message
+        return "Failure[" + kind + ", code=" + code + ", retryable=" + retryable
+                + (clockSuspected ? ", clock suspected" : "") + ", message=" + message
                 + (trackingId == null ? "" : ", trackingId=" + trackingId) + ", explanation=" + explanation + "]";
     }
 }

@@ -26,6 +26,8 @@ public enum FailureKind {
     CONNECT_REFUSED,
     /** The endpoint could not be reached (DNS, routing, firewall, proxy). */
     NETWORK,
+    /** The HTTP proxy could not be reached, or did not open the tunnel to DPS. */
+    PROXY,
     /** The TLS handshake failed (trust, client certificate, clock). */
     TLS,
     /** DPS sent something this client does not understand, or refused the subscription. */

@@ -23,6 +23,10 @@ import java.util.Random;
  * error on a poll keeps the operation; a lost connection or timeout reconnects and registers anew. Responses whose
  * $rid is not the one outstanding are ignored. Every wait ends by the overall deadline. After Succeed or Fail,
  * nothing.
+ *
+ * <p>Time: timers run on the device clock; SAS tokens are signed by the {@link ServiceClock}, which every answer
+ * carrying DPS's time corrects. A token DPS refuses for the clock is signed again by DPS's time and sent on a new
+ * connection at once (once per flow), so a gateway whose clock is wrong provisions before NTP has run.
  */
 public final class RegistrationFlow {
 
@@ -43,6 +47,7 @@ public final class RegistrationFlow {
 
     private final RegistrationSettings settings;
     private final Clock clock;
+    private final ServiceClock serviceClock;
     private final Random random;
     private final RetryDelays delays;
     private final Failures failures;
@@ -66,8 +71,16 @@ public final class RegistrationFlow {
     private int pollsWithoutRetryAfter;
     private Instant sasExpiry;
     private Failure lastFailure;
+    /** A token refused for the clock is signed again by DPS's time at once, but only once in a flow. */
+    private boolean resignedForTheClock;
 
+    /** A flow whose tokens are signed by {@code clock}, corrected by DPS's time only within this flow. */
     public RegistrationFlow(RegistrationSettings settings, Clock clock, Random random) {
+        this(settings, clock instanceof ServiceClock ? (ServiceClock) clock : new ServiceClock(clock), random);
+    }
+
+    /** @param clock the component's clock, whose correction outlives the flow (the next run and the hub use it) */
+    public RegistrationFlow(RegistrationSettings settings, ServiceClock clock, Random random) {
         this(settings, clock, random, null);
     }
 
@@ -75,13 +88,14 @@ public final class RegistrationFlow {
      * @param throttledSince when the throttling that ended the previous run began ({@link #throttledSince()} of that
      *                       run), or null: a fresh run after a throttled one keeps the wider spread
      */
-    public RegistrationFlow(RegistrationSettings settings, Clock clock, Random random, Instant throttledSince) {
+    public RegistrationFlow(RegistrationSettings settings, ServiceClock clock, Random random, Instant throttledSince) {
         this.throttledSince = throttledSince;
         this.settings = settings;
-        this.clock = clock;
+        this.clock = clock.device();
+        this.serviceClock = clock;
         this.random = random;
         this.delays = RetryDelays.of(settings);
-        this.failures = new Failures(settings);
+        this.failures = new Failures(settings, clock);
         // A random prefix keeps $rid values of successive flows (and gateways) apart; the counter within one.
         this.ridPrefix = Integer.toHexString(random.nextInt());
     }
@@ -143,6 +157,13 @@ public final class RegistrationFlow {
             // The status alone classifies the failure; the missing detail is said in its message.
         }
         Failure failure = failures.fromResponse(status, error, sasExpiry, now());
+        Instant serviceTime = ServiceTime.of(error).orElse(null);
+        learnServiceTime(serviceTime, failure.clockSuspected());
+        if (failure.kind() == FailureKind.UNAUTHORIZED && failure.clockSuspected() && serviceTime != null
+                && !resignedForTheClock) {
+            resignedForTheClock = true;
+            return retry(failure, RetryStep.RECONNECT, backoff(attempt + 1));
+        }
         if (endsFlow(failure)) {
             return fail(failure);
         }
@@ -212,8 +233,9 @@ public final class RegistrationFlow {
 
     /**
      * Permanent failures end the flow, and so do authentication and TLS failures that are retryable only because
-     * the clock is unset: trying again at once, with the same clock, would only repeat them. The component retries
-     * those later with a fresh flow (and by then, a fresh SAS token).
+     * of the clock, unless DPS's time has just corrected the one tokens are signed by (see onMessage): trying again
+     * at once, with the same clock, would only repeat them. The component retries those later with a fresh flow,
+     * and at once when Kura's clock service sets the clock.
      */
     private static boolean endsFlow(Failure failure) {
         return !failure.retryable() || failure.kind() == FailureKind.UNAUTHORIZED || failure.kind() == FailureKind.TLS;
@@ -226,6 +248,7 @@ public final class RegistrationFlow {
         } catch (DpsProtocolException e) {
             return retry(failures.protocol(e.getMessage(), true), RetryStep.REREGISTER, backoff(attempt + 1));
         }
+        learnServiceTime(ServiceTime.of(status).orElse(null), false);
         switch (status.status()) {
             case ASSIGNED:
                 // The parser guarantees an assigned status carries a registration with hub and device id.
@@ -262,10 +285,25 @@ public final class RegistrationFlow {
         return actions(schedule(TimerPurpose.POLL, pollAt));
     }
 
+    /**
+     * DPS told its time: adopted outright when DPS refused a token for the clock (it has shown that it judges by
+     * it), else taken only when the clock in force is more than the bound off.
+     */
+    private void learnServiceTime(Instant serviceTime, boolean refusedForTheClock) {
+        if (serviceTime == null) {
+            return;
+        }
+        if (refusedForTheClock) {
+            serviceClock.adopt(serviceTime);
+        } else {
+            serviceClock.observe(serviceTime);
+        }
+    }
+
     private List<FlowAction> connect() {
         phase = Phase.CONNECTING;
         connectionOpen = true;
-        ConnectRequest request = ConnectRequest.create(settings, now());
+        ConnectRequest request = ConnectRequest.create(settings, serviceClock.instant());
         sasExpiry = request.sasExpiry();
         return actions(new FlowAction.Connect(request), responseTimer());
     }

@@ -2,6 +2,7 @@ package io.kuradps.provisioning.protocol;
 
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import io.kuradps.provisioning.protocol.DpsProtocolException.Field;
@@ -73,6 +74,24 @@ public final class RegistrationSettings {
 
     public String registrationId() {
         return registrationId;
+    }
+
+    /**
+     * What makes {@code candidate} unacceptable to DPS as a registration id, phrased to follow the value (e.g.
+     * "may contain only ..."); empty when it is acceptable.
+     */
+    public static Optional<String> registrationIdProblem(String candidate) {
+        if (candidate == null || candidate.isEmpty()) {
+            return Optional.of("is empty");
+        }
+        if (candidate.length() > MAX_REGISTRATION_ID_LENGTH) {
+            return Optional.of("has " + candidate.length() + " characters; at most " + MAX_REGISTRATION_ID_LENGTH
+                    + " are allowed");
+        }
+        if (!REGISTRATION_ID.matcher(candidate).matches()) {
+            return Optional.of("may contain only lowercase letters, digits and - . _ :");
+        }
+        return Optional.empty();
     }
 
     public String apiVersion() {
@@ -273,13 +292,9 @@ public final class RegistrationSettings {
             if (registrationId == null || registrationId.isEmpty()) {
                 throw new DpsProtocolException(Field.REGISTRATION_ID, "missing");
             }
-            if (registrationId.length() > MAX_REGISTRATION_ID_LENGTH) {
-                throw new DpsProtocolException(Field.REGISTRATION_ID, registrationId.length()
-                        + " characters; at most " + MAX_REGISTRATION_ID_LENGTH + " are allowed");
-            }
-            if (!REGISTRATION_ID.matcher(registrationId).matches()) {
-                throw new DpsProtocolException(Field.REGISTRATION_ID, "'" + registrationId
-                        + "' may contain only lowercase letters, digits and - . _ :");
+            Optional<String> problem = registrationIdProblem(registrationId);
+            if (problem.isPresent()) {
+                throw new DpsProtocolException(Field.REGISTRATION_ID, "'" + registrationId + "' " + problem.get());
             }
         }
 

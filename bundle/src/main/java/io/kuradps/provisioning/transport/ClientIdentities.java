@@ -56,8 +56,7 @@ public final class ClientIdentities {
         return fromEntry(new KeyStore.PrivateKeyEntry(key, chain.toArray(new X509Certificate[0])));
     }
 
-    /** A private key entry taken from elsewhere, e.g. a Kura KeystoreService. */
-    public static KeyManager[] fromEntry(KeyStore.PrivateKeyEntry entry) throws IOException, GeneralSecurityException {
+    private static KeyManager[] fromEntry(KeyStore.PrivateKeyEntry entry) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         // The in-memory store needs some password; nothing outside this method ever sees it.

@@ -1,12 +1,9 @@
 package io.kuradps.provisioning.transport;
 
-import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import javax.net.ssl.SSLException;
 
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -208,6 +205,10 @@ final class PahoConnection {
     }
 
     static ConnectFailure classify(Throwable failure) {
+        ProxyTunnelException proxy = proxyFailure(failure);
+        if (proxy != null) {
+            return proxy.failure();
+        }
         if (failure instanceof MqttException) {
             switch (((MqttException) failure).getReasonCode()) {
                 case MqttException.REASON_CODE_FAILED_AUTHENTICATION:
@@ -223,18 +224,21 @@ final class PahoConnection {
                     break;
             }
         }
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SSLException || cause instanceof CertificateException) {
-                return ConnectFailure.TLS_HANDSHAKE;
-            }
-        }
-        return ConnectFailure.NETWORK;
+        ConnectFailure tls = TlsFailures.classify(failure);
+        return tls != null ? tls : ConnectFailure.NETWORK;
     }
 
-    /** The failure and its root cause; Paho's and the JDK's texts carry no credentials. */
+    /**
+     * The failure and its root cause, or the proxy's refusal as it stands (Paho wraps it in a "client exception");
+     * Paho's, the JDK's and our proxy texts carry no credentials.
+     */
     static String describe(Throwable failure) {
         if (failure == null) {
             return "connection closed";
+        }
+        ProxyTunnelException proxy = proxyFailure(failure);
+        if (proxy != null) {
+            return proxy.getMessage();
         }
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
@@ -246,6 +250,15 @@ final class PahoConnection {
                     + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
         }
         return text;
+    }
+
+    private static ProxyTunnelException proxyFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProxyTunnelException) {
+                return (ProxyTunnelException) cause;
+            }
+        }
+        return null;
     }
 
     private static ThreadFactory pahoThreads() {

@@ -1,10 +1,14 @@
 package io.kuradps.provisioning.component;
 
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
+import static io.kuradps.provisioning.api.ProvisioningEvents.REGISTRATION_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.SOURCE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_ASSIGNED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_REQUEST_PROVISION;
+import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +16,8 @@ import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.HashMap;
@@ -24,11 +30,14 @@ import java.util.concurrent.TimeUnit;
 
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningStatus;
+import io.kuradps.provisioning.protocol.ServiceClock;
+import io.kuradps.provisioning.transport.LoopbackProxy;
 import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.DeviceIdentity;
 import io.kuradps.simulator.DpsSimulator;
 import io.kuradps.simulator.Enrollment;
 import io.kuradps.simulator.Enrollments;
+import org.eclipse.kura.system.SystemService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +52,8 @@ class DpsProvisionerTest {
 
     static final String KEY = "NMgJDvdKTxjLi+xBxxkDDEwDJxEvOE5u8BiT0mVgPeg=";
     static final String HUB = "hub-a.azure-devices.net";
+    static final String GROUP_KEY =
+            "8isrFI1sGsIlvvFSSFRiMfCNzv21fjbE/+ah/lSh3lF8e2YG1Te7w1KpZhJFFXJrqYKi9yegxkqIChbqOS9Egw==";
 
     @TempDir
     static Path simulatorFiles;
@@ -61,7 +72,8 @@ class DpsProvisionerTest {
                 .caDirectory(simulatorFiles)
                 .enrollments(Enrollments.of(
                         Enrollment.individual("gateway-1", Attestation.symmetricKey(KEY)).withIotHubs(HUB),
-                        Enrollment.individual("gateway-x509", Attestation.x509BySimulatorCa()).withIotHubs(HUB)))
+                        Enrollment.individual("gateway-x509", Attestation.x509BySimulatorCa()).withIotHubs(HUB),
+                        Enrollment.group("fleet", Attestation.symmetricKey(GROUP_KEY)).withIotHubs(HUB)))
                 .start();
     }
 
@@ -88,11 +100,28 @@ class DpsProvisionerTest {
     }
 
     private DpsProvisioner activate(DpsProvisionerConfig config) throws Exception {
+        return activate(config, Collections.emptyMap(), null);
+    }
+
+    private DpsProvisioner activate(DpsProvisionerConfig config, SystemService systemService) throws Exception {
+        return activate(config, Collections.emptyMap(), systemService);
+    }
+
+    private DpsProvisioner activate(DpsProvisionerConfig config, Map<String, Object> properties) throws Exception {
+        return activate(config, properties, null);
+    }
+
+    /** @param properties the component properties beyond the metatype's (the clock offset) */
+    private DpsProvisioner activate(DpsProvisionerConfig config, Map<String, Object> properties,
+            SystemService systemService) throws Exception {
         DpsProvisioner component = new DpsProvisioner();
+        if (systemService != null) {
+            component.setSystemService(systemService);
+        }
         component.setEventAdmin((EventAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] { EventAdmin.class }, (proxy, method, args) -> events.add((Event) args[0])));
         long start = System.nanoTime();
-        component.activate(bundleContext(), config, Collections.emptyMap());
+        component.activate(bundleContext(), config, properties);
         System.out.printf("activate() took %.1f ms%n", (System.nanoTime() - start) / 1e6);
         return component;
     }
@@ -121,6 +150,30 @@ class DpsProvisionerTest {
     }
 
     @Test
+    void aClockHalfAYearBehindIsCorrectedByDpsUntilKurasClockServiceSetsIt() throws Exception {
+        Duration behind = Duration.ofDays(183);
+        DpsProvisioner component = activate(config(simulator.mqttPort()),
+                Collections.<String, Object>singletonMap(DpsProvisioner.CLOCK_OFFSET_SECONDS, -behind.getSeconds()));
+        try {
+            assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
+            Event retrying = next();
+            assertThat(retrying.getTopic()).isEqualTo(TOPIC_RETRYING);
+            assertThat((String) retrying.getProperty(ERROR_MESSAGE)).contains("the device clock is wrong",
+                    "it is 183 days 0 h behind");
+            assertThat(next().getTopic()).isEqualTo(TOPIC_ASSIGNED);
+            ServiceClock clock = component.serviceClock();
+            assertThat(clock.offset()).isBetween(behind.minusMinutes(1), behind.plusMinutes(1));
+            assertThat(Duration.between(Instant.now(), clock.instant()).abs()).isLessThan(Duration.ofMinutes(1));
+
+            component.handleEvent(new Event(DpsProvisioner.KURA_CLOCK_TOPIC, Collections.emptyMap()));
+            assertThat(clock.offset()).as("measured against the clock before it was set").isZero();
+            assertThat(clock.basis()).isEqualTo(ServiceClock.Basis.SET_BY_CLOCK_SERVICE);
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    @Test
     void restartWithDpsDownPublishesTheCachedHubAndKeepsIt() throws Exception {
         DpsProvisioner first = activate(config(simulator.mqttPort()));
         next();
@@ -144,6 +197,45 @@ class DpsProvisionerTest {
             second.deactivate();
         }
         assertThat(liveThreads()).isEmpty();
+    }
+
+    @Test
+    void underKuraTheIdComesFromTheTemplateAndTheCacheSurvivesAWipedDataArea(@TempDir Path kuraData)
+            throws Exception {
+        SystemService gateway = SystemServices.answering(Map.of("getSerialNumber", "SN-7",
+                "getKuraDataDirectory", kuraData.toString()));
+        Object[] fleet = { "registration.id", "gw-${serial}", "enrollment.kind", "group", "symmetric.key",
+            GROUP_KEY };
+        DpsProvisioner first = activate(config(simulator.mqttPort(), fleet), gateway);
+        try {
+            assertThat(next().getProperty(REGISTRATION_ID)).isEqualTo("gw-sn-7");
+            Event assigned = next();
+            assertThat(assigned.getProperty(DEVICE_ID)).isEqualTo("gw-sn-7");
+            assertThat(assigned.getProperty(REGISTRATION_ID)).isEqualTo("gw-sn-7");
+            assertThat(serviceProperties).last().satisfies(p -> assertThat(p).containsEntry(REGISTRATION_ID,
+                    "gw-sn-7"));
+            DpsCommands commands = new DpsCommands();
+            commands.setProvisioning((DpsProvisioning) registeredService);
+            assertThat(commands.status()).contains("gw-sn-7");
+        } finally {
+            first.deactivate();
+        }
+        assertThat(Files.readString(kuraData.resolve("kura-dps/assignment.json"))).contains("\"gw-sn-7\"");
+        assertThat(dataArea.resolve("assignment.json")).doesNotExist();
+
+        // A Kura start wipes the bundle data area (osgi.clean=true), which held nothing; DPS is unreachable now.
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        DpsProvisioner second = activate(config(closedPort, fleet), gateway);
+        try {
+            Event cached = next();
+            assertThat(cached.getProperty(SOURCE)).isEqualTo("cache");
+            assertThat(cached.getProperty(REGISTRATION_ID)).isEqualTo("gw-sn-7");
+        } finally {
+            second.deactivate();
+        }
     }
 
     @Test
@@ -234,6 +326,54 @@ class DpsProvisionerTest {
         } finally {
             simulator.faults().clear();
         }
+    }
+
+    @Test
+    void throughAProxyWithBasicCredentialsAndNoSecretInEventsOrProperties() throws Exception {
+        String password = "proxy-Pa55-word";
+        String basicToken = java.util.Base64.getEncoder()
+                .encodeToString(("gw:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (LoopbackProxy proxy = LoopbackProxy.start().requireBasic("gw", password)) {
+            Object[] throughProxy = { "proxy.host", "127.0.0.1", "proxy.port", proxy.port(), "proxy.username", "gw" };
+            DpsProvisioner component = activate(config(simulator.mqttPort(), concat(throughProxy,
+                    "proxy.password", password)));
+            StringBuilder everything = new StringBuilder();
+            try {
+                assertThat(next().getTopic()).isEqualTo(TOPIC_STARTED);
+                assertThat(next().getProperty(ASSIGNED_HUB)).isEqualTo(HUB);
+                assertThat(proxy.tunnelsOpened()).isEqualTo(1);
+
+                component.modified(config(simulator.mqttPort(), concat(throughProxy, "proxy.password", "wrong")));
+                Event refused = next();
+                while (!refused.getTopic().equals(TOPIC_RETRYING)) {
+                    describe(refused, everything);
+                    refused = next();
+                }
+                describe(refused, everything);
+                assertThat((String) refused.getProperty("error.message")).startsWith("PROXY: ")
+                        .contains("refused the credentials", "proxy.username", "proxy.password");
+                everything.append(serviceProperties).append(((DpsProvisioning) registeredService).status());
+            } finally {
+                component.deactivate();
+            }
+            assertThat(everything.toString()).contains("127.0.0.1:" + proxy.port()).doesNotContain(password)
+                    .doesNotContain(basicToken);
+        }
+        assertThat(liveThreads()).isEmpty();
+    }
+
+    private static Object[] concat(Object[] first, Object... more) {
+        Object[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    private static void describe(Event event, StringBuilder text) {
+        text.append(event.getTopic());
+        for (String name : event.getPropertyNames()) {
+            text.append(' ').append(name).append('=').append(event.getProperty(name));
+        }
+        text.append('\n');
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.kuradps.provisioning.protocol.FakeClock;
 import io.kuradps.provisioning.protocol.FlowAction;
+import io.kuradps.provisioning.protocol.ServiceClock;
 import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.DpsSimulator;
 import io.kuradps.simulator.Enrollment;
@@ -49,7 +50,7 @@ class DpsRegistrarTest {
     @Test
     void aRunAfterAThrottledOneKeepsTheSpreadItHadReachedForTheSameRegistrationOnly() throws Exception {
         FakeClock clock = new FakeClock(START);
-        DpsRegistrar registrar = new DpsRegistrar(new KeystoreLookup(null), clock);
+        DpsRegistrar registrar = new DpsRegistrar(new KuraKeystores(null), new ServiceClock(clock));
         ProvisioningConfig.Registration gateway = registration("gateway-1");
 
         assertThat(firstThrottledWait(registrar, gateway, clock)).as("first throttle: 1 s plus 5 to 10 s")

@@ -105,14 +105,16 @@ class MetatypeAgreementTest {
                 assertThat(ProvisioningConfig.from(withOnly(id, inside), null).registration()).as("%s=%d", id, inside)
                         .isPresent();
             }
+            String unit = id.endsWith(".seconds") ? " s" : "";
             for (int outside : new int[] { min - 1, max + 1 }) {
                 assertThatThrownBy(() -> ProvisioningConfig.from(withOnly(id, outside), null)).as("%s=%d", id, outside)
                         .isInstanceOf(InvalidConfigurationException.class)
-                        .hasMessage(id + ": " + outside + " s is outside " + min + ".." + max + " s");
+                        .hasMessage(id + ": " + outside + unit + " is outside " + min + ".." + max + unit);
             }
         }
         assertThat(bounded).containsExactlyInAnyOrder("sas.lifetime.seconds", "response.timeout.seconds",
-                "max.retry.after.seconds", "backoff.max.seconds", "deadline.seconds", "retry.pause.max.seconds");
+                "max.retry.after.seconds", "backoff.max.seconds", "deadline.seconds", "retry.pause.max.seconds",
+                "proxy.port");
     }
 
     @Test
@@ -141,6 +143,10 @@ class MetatypeAgreementTest {
 
     /** A valid configuration with one number changed; the other timing values make room for it. */
     private static DpsProvisionerConfig withOnly(String id, int value) {
+        if (id.equals("proxy.port")) {
+            // Read only when a proxy host is set.
+            return valid(id, value, "proxy.host", "proxy.example.com");
+        }
         if (id.equals("response.timeout.seconds")) {
             return valid(id, value, "deadline.seconds", DpsProvisionerConfig.DEADLINE_MAX);
         }

@@ -301,6 +301,37 @@ class ProvisionerTest {
     }
 
     @Test
+    void aFailureTheClockMayExplainRunsAgainAtOnceWhenKuraSetsTheClock() throws Exception {
+        Failure clock = new Failure(0, FailureKind.TLS, true, "NotAfter", "the device clock may be wrong", null, true);
+        runner.then(config -> RunOutcome.failed(clock, 1));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        Recorded failed = output.next();
+        assertThat(failed.properties).containsEntry(RETRYABLE, true).containsKey(RETRY_AT);
+
+        assertThat(provisioner.clockSet()).isTrue();
+
+        // The fresh run was an hour away: only the clock event can have started this one.
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().topic).isEqualTo(TOPIC_ASSIGNED);
+        assertThat(provisioner.clockSet()).as("assigned: nothing for the clock to do").isFalse();
+        assertThat(runner.calls).hasSize(2);
+    }
+
+    @Test
+    void aFailureTheClockCannotExplainWaitsForItsPauseWhenKuraSetsTheClock() throws Exception {
+        runner.then(config -> RunOutcome.failed(failure(0, FailureKind.NETWORK, true, "unreachable"), 1));
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().topic).isEqualTo(TOPIC_FAILED);
+
+        assertThat(provisioner.clockSet()).isFalse();
+        assertThat(provisioner.status().state()).isEqualTo(State.RETRYING);
+        assertThat(runner.calls).hasSize(1);
+    }
+
+    @Test
     void permanentFailureSchedulesNothing() throws Exception {
         runner.then(config -> RunOutcome.failed(failure(401002, FailureKind.UNAUTHORIZED, false, "unauthorized"), 1));
         provisioner(Duration.ofMillis(1)).apply(ProvisioningConfig.from(valid(), null));

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.kuradps.provisioning.transport.HttpProxy;
+
 class ProvisioningConfigTest {
 
     @TempDir
@@ -183,9 +185,61 @@ class ProvisioningConfigTest {
         assertThat(identity(valid("custom.payload", "{\"a\":1}"))).isNotEqualTo(base);
         assertThat(identity(valid("symmetric.key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))).isNotEqualTo(base);
         assertThat(identity(valid("sas.lifetime.seconds", 60))).isNotEqualTo(base);
+        assertThat(identity(valid("ca.keystore.service.pid", "SSLKeystore"))).isNotEqualTo(base);
         assertThat(ProvisioningConfig.from(TestConfigs.of(Map.of("enabled", false)), null).identity())
                 .isEqualTo(ProvisioningConfig.from(TestConfigs.of(Map.of("enabled", false, "id.scope", "x")), null)
                         .identity());
+    }
+
+    @Test
+    void proxyIsOffWithoutAHostAndTakesHostPortAndCredentials() throws Exception {
+        assertThat(identity(valid("proxy.port", 0, "proxy.username", "a:b")).proxy).isNull();
+
+        RegistrationIdentity plain = identity(valid("proxy.host", " Proxy.Example.COM "));
+        assertThat(plain.proxy).isEqualTo(HttpProxy.at("proxy.example.com", 3128));
+        assertThat(identity(valid("proxy.host", "fd00::3128", "proxy.port", 8080)).proxy)
+                .isEqualTo(HttpProxy.at("fd00::3128", 8080));
+        CryptoService crypto = new FakeCrypto();
+        String encrypted = new String(crypto.encryptAes("proxy-secret".toCharArray()));
+        RegistrationIdentity authenticated = ProvisioningConfig.from(valid("proxy.host", "10.0.0.1",
+                "proxy.username", "gw", "proxy.password", encrypted), crypto).identity().get();
+        assertThat(authenticated.proxy).isEqualTo(HttpProxy.at("10.0.0.1", 3128).withCredentials("gw", "proxy-secret"));
+        assertThat(authenticated.toString()).contains("proxy=10.0.0.1:3128").doesNotContain("proxy-secret")
+                .doesNotContain(encrypted);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "proxy.host|http://proxy.example.com|without scheme",
+        "proxy.host|user@proxy.example.com|credentials",
+        "proxy.host|proxy.example.com:8080|give the port in proxy.port",
+        "proxy.host|bad_host!|not a host name or address",
+        "proxy.port|0|0 is outside 1..65535",
+        "proxy.port|65536|65536 is outside 1..65535",
+        "proxy.username|a:b|cannot carry a ':'",
+    })
+    void proxyFieldsAreValidatedByName(String field, String value, String expected) {
+        Object typed = field.equals("proxy.port") ? (Object) Integer.valueOf(value) : value;
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("proxy.host", "proxy.example.com", field, typed), null))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith(field + ": ")
+                .hasMessageContaining(expected);
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("proxy.host", "proxy.example.com",
+                "proxy.password", "x"), null)).hasMessage("proxy.username: is required when proxy.password is set");
+    }
+
+    @Test
+    void aProxyChangeIsARelevantChangeAndItsPasswordNeverShows() throws Exception {
+        RegistrationIdentity base = identity(valid("proxy.host", "proxy.example.com", "proxy.username", "gw",
+                "proxy.password", "first-secret"));
+
+        assertThat(identity(valid())).isNotEqualTo(base);
+        assertThat(identity(valid("proxy.host", "proxy.example.com", "proxy.port", 8080, "proxy.username", "gw",
+                "proxy.password", "first-secret"))).isNotEqualTo(base);
+        assertThat(identity(valid("proxy.host", "proxy.example.com", "proxy.username", "gw",
+                "proxy.password", "second-secret"))).isNotEqualTo(base);
+        assertThat(ProvisioningConfig.from(valid("proxy.host", "proxy.example.com", "proxy.username", "gw",
+                "proxy.password", "first-secret"), null).toString()).doesNotContain("first-secret");
     }
 
     @Test

@@ -19,6 +19,7 @@ final class FlowDriver {
     static final String OPERATION_ID = "4.d0a671905ea5b2c8.42d78160-4c78-479e-8be7-61d5e55dac0d";
 
     final FakeClock clock;
+    final ServiceClock serviceClock;
     final RegistrationFlow flow;
     FlowAction.ScheduleTimer timer;
     FlowAction.Publish lastPublish;
@@ -29,13 +30,23 @@ final class FlowDriver {
     }
 
     FlowDriver(RegistrationSettings settings, Instant start, long seed) {
-        this(settings, start, seed, null);
+        this(settings, new ServiceClock(new FakeClock(start)), seed);
+    }
+
+    /** A flow signing by a clock it may share with other flows, as the component's runs share theirs. */
+    FlowDriver(RegistrationSettings settings, ServiceClock serviceClock, long seed) {
+        this(settings, serviceClock, seed, null);
     }
 
     /** A flow that carries over the time throttled of a run before it. */
     FlowDriver(RegistrationSettings settings, Instant start, long seed, Instant throttledSince) {
-        this.clock = new FakeClock(start);
-        this.flow = new RegistrationFlow(settings, clock, new Random(seed), throttledSince);
+        this(settings, new ServiceClock(new FakeClock(start)), seed, throttledSince);
+    }
+
+    private FlowDriver(RegistrationSettings settings, ServiceClock serviceClock, long seed, Instant throttledSince) {
+        this.clock = (FakeClock) serviceClock.device();
+        this.serviceClock = serviceClock;
+        this.flow = new RegistrationFlow(settings, serviceClock, new Random(seed), throttledSince);
     }
 
     /** A flow with the default test settings whose register request is out. */

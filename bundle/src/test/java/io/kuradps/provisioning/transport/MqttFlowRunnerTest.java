@@ -214,12 +214,7 @@ class MqttFlowRunnerTest {
     @Test
     void hostNameIsVerified() throws Exception {
         TestCertificates otherName = new TestCertificates("dps.example.com");
-        try (DpsSimulator misnamed = DpsSimulator.builder().host("127.0.0.1").mqttPort(0).webSocketPort(0)
-                .idScope(ID_SCOPE).caDirectory(caDirectory.resolve("misnamed"))
-                .serverCertificate(otherName.serverChainPem, otherName.serverKeyPem)
-                .enrollments(Enrollments.of(
-                        Enrollment.individual("gateway-1", Attestation.symmetricKey(KEY)).withIotHubs(HUB)))
-                .start()) {
+        try (DpsSimulator misnamed = misnamedSimulator(otherName, caDirectory.resolve("misnamed"))) {
             for (boolean webSocket : new boolean[] { false, true }) {
                 // Trusted chain, wrong name: localhost is not dps.example.com.
                 FlowResult result = runner("localhost", webSocket ? misnamed.webSocketPort() : misnamed.mqttPort(),
@@ -235,6 +230,15 @@ class MqttFlowRunnerTest {
             }
             assertThat(misnamed.counters().connects()).isZero();
         }
+    }
+
+    /** A simulator whose server certificate names another host than localhost. */
+    static DpsSimulator misnamedSimulator(TestCertificates otherName, Path caDirectory) {
+        return DpsSimulator.builder().host("127.0.0.1").mqttPort(0).webSocketPort(0).idScope(ID_SCOPE)
+                .caDirectory(caDirectory).serverCertificate(otherName.serverChainPem, otherName.serverKeyPem)
+                .enrollments(Enrollments.of(
+                        Enrollment.individual("gateway-1", Attestation.symmetricKey(KEY)).withIotHubs(HUB)))
+                .start();
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.StringWriter;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -25,26 +26,44 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A throwaway CA and a server certificate for a name other than localhost, to prove hostname verification. */
-final class TestCertificates {
+/**
+ * A throwaway CA and a server certificate: for a name other than localhost, to prove hostname verification, or
+ * outside its validity, to stand for a device clock that is wrong; and self-signed key entries for key manager tests.
+ */
+public final class TestCertificates {
 
     final X509Certificate ca;
+    final X509Certificate server;
     final String serverChainPem;
     final String serverKeyPem;
 
     TestCertificates(String serverDnsName) throws Exception {
+        this(serverDnsName, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)));
+    }
+
+    /** The CA is valid around now; the server certificate over [notBefore, notAfter]. */
+    TestCertificates(String serverDnsName, Instant notBefore, Instant notAfter) throws Exception {
         KeyPair caKeys = newKeyPair();
         X500Name caName = new X500Name("CN=kura-dps test CA");
         ca = sign(new JcaX509v3CertificateBuilder(caName, BigInteger.ONE, from(), to(), caName, caKeys.getPublic())
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(true)), caKeys.getPrivate());
         KeyPair serverKeys = newKeyPair();
-        X509Certificate server = sign(new JcaX509v3CertificateBuilder(caName, BigInteger.TWO, from(), to(),
+        server = sign(new JcaX509v3CertificateBuilder(caName, BigInteger.TWO, Date.from(notBefore), Date.from(notAfter),
                 new X500Name("CN=" + serverDnsName), serverKeys.getPublic())
                 .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                 .addExtension(Extension.subjectAlternativeName, false,
                         new GeneralNames(new GeneralName(GeneralName.dNSName, serverDnsName))), caKeys.getPrivate());
         serverChainPem = pem("CERTIFICATE", server.getEncoded()) + pem("CERTIFICATE", ca.getEncoded());
         serverKeyPem = pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded());
+    }
+
+    /** A fresh EC P-256 key with a self-signed certificate for {@code commonName}. */
+    public static KeyStore.PrivateKeyEntry selfSignedKeyEntry(String commonName) throws Exception {
+        KeyPair keys = newKeyPair();
+        X500Name name = new X500Name("CN=" + commonName);
+        X509Certificate certificate = sign(new JcaX509v3CertificateBuilder(name, BigInteger.ONE, from(), to(), name,
+                keys.getPublic()), keys.getPrivate());
+        return new KeyStore.PrivateKeyEntry(keys.getPrivate(), new X509Certificate[] { certificate });
     }
 
     static String pem(String type, byte[] der) {
