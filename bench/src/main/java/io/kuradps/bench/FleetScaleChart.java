@@ -4,13 +4,16 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.List;
 import java.util.Locale;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -24,6 +27,12 @@ final class FleetScaleChart {
 
     private static final Color[] COLOURS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
         new Color(0xd62728)};
+
+    /** What issue 15 asks for: register requests per gateway at 2,000, 20,000 and 100,000 gateways. */
+    private static final List<double[]> GOAL_REQUESTS = List.of(new double[] {2_000, 5}, new double[] {20_000, 15},
+            new double[] {100_000, 25});
+    private static final BasicStroke DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+            10f, new float[] {6f, 4f}, 0f);
 
     private FleetScaleChart() {
     }
@@ -46,15 +55,23 @@ final class FleetScaleChart {
             requests.addSeries(perGateway);
             overFloor.addSeries(ratio);
         }
-        LogAxis gateways = new LogAxis("gateways rebooting together (log scale)");
-        gateways.setBase(10);
-        gateways.setSmallestValue(1000);
-        LogAxis perGatewayAxis = new LogAxis("register requests per gateway (log scale)");
-        perGatewayAxis.setBase(10);
+        XYSeries goal = new XYSeries("issue 15's goal (requests; 1.25 x floor)");
+        GOAL_REQUESTS.forEach(point -> goal.add(point[0], point[1]));
+        requests.addSeries(goal);
+        LogAxis gateways = decades("gateways rebooting together (log scale)");
+        LogAxis perGatewayAxis = decades("register requests per gateway (log scale)");
         NumberAxis ratioAxis = new NumberAxis("time until all assigned / floor N / R");
         ratioAxis.setAutoRangeIncludesZero(false);
         XYPlot top = new XYPlot(requests, null, perGatewayAxis, renderer(requests.getSeriesCount(), true));
         XYPlot bottom = new XYPlot(overFloor, null, ratioAxis, renderer(overFloor.getSeriesCount(), false));
+        XYLineAndShapeRenderer goalRenderer = (XYLineAndShapeRenderer) top.getRenderer();
+        goalRenderer.setSeriesPaint(requests.getSeriesCount() - 1, Color.GRAY);
+        goalRenderer.setSeriesStroke(requests.getSeriesCount() - 1, DASHED);
+        ValueMarker makespanGoal = new ValueMarker(1.25, Color.GRAY, DASHED);
+        bottom.addRangeMarker(makespanGoal);
+        double highest = rows.stream().filter(r -> r.rate() == rate && r.result().allAssigned())
+                .mapToDouble(r -> r.makespanSeconds() / r.floorSeconds()).max().orElse(1);
+        ratioAxis.setRange(0.95, Math.max(1.35, highest + 0.05));
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(gateways);
         plot.add(top, 1);
         plot.add(bottom, 1);
@@ -68,6 +85,15 @@ final class FleetScaleChart {
                 JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, 720);
+    }
+
+    private static LogAxis decades(String label) {
+        LogAxis axis = new LogAxis(label);
+        axis.setBase(10);
+        axis.setTickUnit(new NumberTickUnit(1));
+        axis.setMinorTickCount(9);
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0"));
+        return axis;
     }
 
     private static XYLineAndShapeRenderer renderer(int series, boolean inLegend) {
