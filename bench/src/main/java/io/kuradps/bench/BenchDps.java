@@ -19,7 +19,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The DPS both clients talk to in the single-device benchmarks: the simulator (retry-after 1 s, assigned on the
- * first poll, one group enrollment) behind a byte-counting proxy on 127.0.0.1:8883, the one port the SDK knows.
+ * first poll, one group enrollment) behind a byte-counting, optionally delaying relay on 127.0.0.1:8883, the one port the SDK knows.
  */
 final class BenchDps implements AutoCloseable {
 
@@ -33,16 +33,16 @@ final class BenchDps implements AutoCloseable {
 
     /** The in-process simulator, or null when it runs in a process of its own. */
     final DpsSimulator simulator;
-    final CountingProxy proxy;
+    final DelayingRelay relay;
     final OurRegistrar ours;
     final SdkRegistrar sdk;
     private final AutoCloseable dps;
 
-    private BenchDps(DpsSimulator simulator, AutoCloseable dps, CountingProxy proxy, OurRegistrar ours,
+    private BenchDps(DpsSimulator simulator, AutoCloseable dps, DelayingRelay relay, OurRegistrar ours,
             SdkRegistrar sdk) {
         this.simulator = simulator;
         this.dps = dps;
-        this.proxy = proxy;
+        this.relay = relay;
         this.ours = ours;
         this.sdk = sdk;
     }
@@ -51,9 +51,9 @@ final class BenchDps implements AutoCloseable {
     static BenchDps external(Path root, Path work) throws Exception {
         ExternalSimulator external = ExternalSimulator.start(root, work, ID_SCOPE, GROUP_KEY);
         try {
-            CountingProxy proxy = bindProxy(external.mqttPort());
+            DelayingRelay relay = bindRelay(external.mqttPort());
             List<X509Certificate> ca = TrustAnchors.readCertificates(external.caCertificateFile());
-            return new BenchDps(null, external, proxy, new OurRegistrar(ID_SCOPE, HOST, SDK_PORT, ca),
+            return new BenchDps(null, external, relay, new OurRegistrar(ID_SCOPE, HOST, SDK_PORT, ca),
                     new SdkRegistrar(ID_SCOPE, HOST, () -> trusting(ca)));
         } catch (Exception e) {
             external.close();
@@ -62,7 +62,7 @@ final class BenchDps implements AutoCloseable {
     }
 
     /** An SSLContext trusting only these CA certificates. */
-    private static SSLContext trusting(List<X509Certificate> ca) {
+    static SSLContext trusting(List<X509Certificate> ca) {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
@@ -85,19 +85,19 @@ final class BenchDps implements AutoCloseable {
                 .enrollments(Enrollments.of(Enrollment.group("bench", Attestation.symmetricKey(GROUP_KEY))
                         .withIotHubs("bench-hub.azure-devices.net")))
                 .start();
-        CountingProxy proxy = bindProxy(simulator.mqttPort());
+        DelayingRelay relay = bindRelay(simulator.mqttPort());
         OurRegistrar ours = new OurRegistrar(ID_SCOPE, HOST, SDK_PORT,
                 TrustAnchors.readCertificates(simulator.caCertificateFile()));
         SdkRegistrar sdk = new SdkRegistrar(ID_SCOPE, HOST, simulator::clientSslContext);
-        return new BenchDps(simulator, simulator, proxy, ours, sdk);
+        return new BenchDps(simulator, simulator, relay, ours, sdk);
     }
 
     /** Port 8883 may be held for a while by another build's tests on a shared machine: wait for it, bounded. */
-    private static CountingProxy bindProxy(int target) throws IOException, InterruptedException {
+    private static DelayingRelay bindRelay(int target) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + PORT_WAIT_MILLIS;
         while (true) {
             try {
-                return new CountingProxy(SDK_PORT, target);
+                return new DelayingRelay(SDK_PORT, target);
             } catch (BindException e) {
                 if (System.currentTimeMillis() > deadline) {
                     throw new IOException("port " + SDK_PORT + " stayed taken for " + PORT_WAIT_MILLIS / 1000
@@ -119,7 +119,7 @@ final class BenchDps implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        proxy.close();
+        relay.close();
         dps.close();
     }
 }

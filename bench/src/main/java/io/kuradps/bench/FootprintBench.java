@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Benchmark 3 (in-process part): threads alive before, during and after one registration, and heap retained
  * per registration, for each client. Threads of the simulator (Netty event loops) and of the bench itself
- * (proxy pumps, sampler) are not counted: only what the client adds to its host.
+ * (relay threads, sampler) are not counted: only what the client adds to its host.
  */
 final class FootprintBench {
 
@@ -113,7 +113,7 @@ final class FootprintBench {
                     failures.add(e.toString());
                 }
             }
-            dps.proxy.awaitIdle(5000);
+            dps.relay.awaitIdle(5000);
             used.add(usedAfterGc());
         }
         return new Heap(registrar.name(), HEAP_STEP, used, failures);

@@ -14,6 +14,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +36,8 @@ final class PolicyGateway implements FleetLink.Listener {
     private String outstandingRid;
     private int ridCounter;
     private boolean done;
+    private int throttledInARow;
+    private final Random random;
 
     PolicyGateway(int index, RegistrationSettings settings, FleetPolicy policy, FleetRun run, EventLoop loop,
             SslContext tls, int port) {
@@ -45,6 +48,7 @@ final class PolicyGateway implements FleetLink.Listener {
         this.loop = loop;
         this.tls = tls;
         this.port = port;
+        this.random = new Random(index);
     }
 
     void startAfter(Duration delay) {
@@ -91,7 +95,8 @@ final class PolicyGateway implements FleetLink.Listener {
         }
         outstandingRid = null;
         if (response.status() == 429) {
-            Optional<Duration> delay = policy.throttledDelay();
+            Optional<Duration> delay = policy.throttledDelay(++throttledInARow,
+                    response.retryAfter().orElse(Duration.ofSeconds(1)), random);
             if (delay.isPresent()) {
                 run.retrying("THROTTLED");
                 later(delay.get(), this::register);
@@ -100,6 +105,7 @@ final class PolicyGateway implements FleetLink.Listener {
             }
             return;
         }
+        throttledInARow = 0;
         if (!response.isSuccess()) {
             finishFailed("status " + response.status());
             return;

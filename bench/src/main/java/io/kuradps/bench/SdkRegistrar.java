@@ -11,7 +11,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The Azure IoT Java SDK's DPS client (provisioning-device-client 2.1.3), MQTT, symmetric key. It takes only
- * a host name and always connects to port 8883, so the simulator (or the counting proxy) must listen there.
+ * a host name and always connects to port 8883, so the simulator (or the relay) must listen there.
  */
 final class SdkRegistrar implements Registrar {
 

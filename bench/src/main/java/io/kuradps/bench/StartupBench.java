@@ -25,15 +25,15 @@ import java.util.regex.Pattern;
 final class StartupBench {
 
     /** One boot. */
-    record Boot(double activateMs, double startToAssignedMs, String source, double jvmUptimeMs) {
+    record Boot(double activateMs, double startToAssignedMs, String source, double jvmUptimeMs, double cpuMs) {
     }
 
-    record Result(List<Boot> cold, List<Boot> cached) {
+    record Result(List<Boot> cold, List<Boot> cached, List<Boot> coldInterpreted) {
     }
 
     private static final Pattern ACTIVATED = Pattern.compile("Activated in (\\d+) ms");
     private static final Pattern PROBE = Pattern.compile(StartupProbe.RESULT
-            + " startCallMs=\\S+ startToAssignedMs=(\\S+) source=(\\S+) jvmUptimeMs=(\\d+)");
+            + " startCallMs=\\S+ startToAssignedMs=(\\S+) source=(\\S+) jvmUptimeMs=(\\d+) cpuMs=(\\S+)");
     private static final String REGISTRATION_ID = "kura-gateway-bench";
     private static final String KEY = "DfWFmJ5PfKyneA3UOtnHVcjBwxxBnlN3n+ANQ5VWj5g=";
 
@@ -47,7 +47,8 @@ final class StartupBench {
         this.classPath = System.getProperty("java.class.path");
     }
 
-    Result run(int boots) throws Exception {
+    /** {@code boots} cold and cached boots, and {@code interpretedBoots} cold ones with {@code -Xint}. */
+    Result run(int boots, int interpretedBoots) throws Exception {
         Path bundles = root.resolve("feature/target/bundles");
         if (!Files.isDirectory(bundles)) {
             throw new IllegalStateException(bundles + " is missing: build the feature module first (bench/run does)");
@@ -62,13 +63,19 @@ final class StartupBench {
             List<Boot> cached = new ArrayList<>();
             for (int i = 0; i < boots; i++) {
                 Path storage = work.resolve("startup-osgi-" + i);
-                cold.add(boot(bundles, config, storage));
-                cached.add(boot(bundles, config, storage));
+                cold.add(boot(bundles, config, storage, false));
+                cached.add(boot(bundles, config, storage, false));
                 System.out.printf("  boot %d: cold %.0f ms (activate %.0f ms), cached %.0f ms (activate %.0f ms)%n", i,
                         cold.get(i).startToAssignedMs(), cold.get(i).activateMs(), cached.get(i).startToAssignedMs(),
                         cached.get(i).activateMs());
             }
-            return new Result(cold, cached);
+            List<Boot> interpreted = new ArrayList<>();
+            for (int i = 0; i < interpretedBoots; i++) {
+                interpreted.add(boot(bundles, config, work.resolve("startup-osgi-xint-" + i), true));
+                System.out.printf("  -Xint boot %d: cold %.0f ms, %.0f ms CPU%n", i,
+                        interpreted.get(i).startToAssignedMs(), interpreted.get(i).cpuMs());
+            }
+            return new Result(cold, cached, interpreted);
         }
     }
 
@@ -91,14 +98,19 @@ final class StartupBench {
         return file;
     }
 
-    private Boot boot(Path bundles, Path config, Path storage) throws Exception {
+    private Boot boot(Path bundles, Path config, Path storage, boolean interpreted) throws Exception {
         Path log = Files.createTempFile(work, "boot", ".log");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, StartupProbe.class.getName(), bundles.toString(), config.toString(),
-                storage.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        if (interpreted) {
+            command.add("-Xint");
+        }
+        command.addAll(List.of("-cp", classPath, StartupProbe.class.getName(), bundles.toString(), config.toString(),
+                storage.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!process.waitFor(240, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("a boot took over 120 s; log in " + log);
+            throw new IllegalStateException("a boot took over 240 s; log in " + log);
         }
         String output = Files.readString(log);
         Matcher probe = PROBE.matcher(output);
@@ -107,6 +119,6 @@ final class StartupBench {
             throw new IllegalStateException("boot did not report ASSIGNED and activation; log in " + log);
         }
         return new Boot(Double.parseDouble(activated.group(1)), Double.parseDouble(probe.group(1)), probe.group(2),
-                Double.parseDouble(probe.group(3)));
+                Double.parseDouble(probe.group(3)), Double.parseDouble(probe.group(4)));
     }
 }

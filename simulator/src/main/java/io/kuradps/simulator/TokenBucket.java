@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Registrations-per-second throttle across the whole service; holds one second's worth as burst. */
-final class TokenBucket {
+/**
+ * Registrations-per-second throttle across the whole service; holds one second's worth as burst. Public so that the
+ * bench's simulated-time fleet model throttles with this very arithmetic.
+ */
+public final class TokenBucket {
 
     private final double ratePerSecond;
     private final double capacity;
@@ -13,7 +16,7 @@ final class TokenBucket {
     private double tokens;
     private Instant lastRefill;
 
-    TokenBucket(double ratePerSecond, Clock clock) {
+    public TokenBucket(double ratePerSecond, Clock clock) {
         if (!(ratePerSecond > 0)) {
             throw new IllegalArgumentException("throttle must be a positive rate per second, was " + ratePerSecond);
         }
@@ -25,7 +28,7 @@ final class TokenBucket {
     }
 
     /** Takes a token; returns 0 when granted, else the whole seconds (at least 1) until one is available. */
-    synchronized int tryAcquire() {
+    public synchronized int tryAcquire() {
         Instant now = clock.instant();
         double elapsed = Duration.between(lastRefill, now).toNanos() / 1e9;
         if (elapsed > 0) {

@@ -1,5 +1,6 @@
 package io.kuradps.provisioning.component;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,13 +11,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import io.kuradps.provisioning.api.Assignment;
 import org.slf4j.Logger;
@@ -33,9 +36,12 @@ final class AssignmentStore {
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentStore.class);
     private static final int FORMAT = 1;
 
-    /** Jackson starts slowly (~100 ms cold); this holder defers that to the first read or write, on the worker. */
+    /**
+     * Jackson's streaming parser and generator: the file is one flat object, and data binding would cost a cold
+     * start three times as much. The holder defers even that to the first read or write, on the worker.
+     */
     private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
+        static final JsonFactory FACTORY = new JsonFactory();
     }
 
     /** The configuration an assignment belongs to. */
@@ -106,8 +112,8 @@ final class AssignmentStore {
             return Optional.empty();
         }
         try {
-            JsonNode root = Json.MAPPER.readTree(bytes);
-            if (root == null || root.path("format").asInt() != FORMAT) {
+            Map<String, Object> root = readFlatObject(bytes);
+            if (!Integer.valueOf(FORMAT).equals(root.get("format"))) {
                 throw new IllegalArgumentException("unknown format");
             }
             Key stored = new Key(text(root, "idScope"), text(root, "registrationId"), text(root, "endpoint"));
@@ -120,8 +126,8 @@ final class AssignmentStore {
                     .deviceId(text(root, "deviceId"))
                     .registrationId(stored.registrationId)
                     .idScope(stored.idScope)
-                    .substatus(root.path("substatus").asText(null))
-                    .payloadJson(root.path("payload").asText(null))
+                    .substatus(optionalText(root, "substatus"))
+                    .payloadJson(optionalText(root, "payload"))
                     .assignedAt(Instant.parse(text(root, "assignedAt")))
                     .source(Assignment.Source.CACHE)
                     .build();
@@ -134,22 +140,21 @@ final class AssignmentStore {
 
     /** Replaces the stored assignment atomically. */
     void save(Key key, Assignment assignment) throws IOException {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("idScope", key.idScope);
-        root.put("registrationId", key.registrationId);
-        root.put("endpoint", key.endpoint);
-        root.put("assignedHub", assignment.assignedHub());
-        root.put("deviceId", assignment.deviceId());
-        root.put("substatus", assignment.substatus().orElse(null));
-        root.put("payload", assignment.payloadJson().orElse(null));
-        root.put("assignedAt", assignment.assignedAt().toString());
-        byte[] bytes;
-        try {
-            bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new IOException("cannot encode the assignment", e);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = Json.FACTORY.createGenerator(out).useDefaultPrettyPrinter()) {
+            json.writeStartObject();
+            json.writeNumberField("format", FORMAT);
+            writeText(json, "idScope", key.idScope);
+            writeText(json, "registrationId", key.registrationId);
+            writeText(json, "endpoint", key.endpoint);
+            writeText(json, "assignedHub", assignment.assignedHub());
+            writeText(json, "deviceId", assignment.deviceId());
+            writeText(json, "substatus", assignment.substatus().orElse(null));
+            writeText(json, "payload", assignment.payloadJson().orElse(null));
+            writeText(json, "assignedAt", assignment.assignedAt().toString());
+            json.writeEndObject();
         }
+        byte[] bytes = out.toByteArray();
         adoptEarlierFile();
         replaceDurably(bytes);
     }
@@ -207,11 +212,47 @@ final class AssignmentStore {
         }
     }
 
-    private static String text(JsonNode root, String field) {
-        JsonNode node = root.get(field);
-        if (node == null || !node.isTextual() || node.asText().isEmpty()) {
+    private static void writeText(JsonGenerator json, String field, String value) throws IOException {
+        if (value == null) {
+            json.writeNullField(field);
+        } else {
+            json.writeStringField(field, value);
+        }
+    }
+
+    /** The file's object: its strings and integers by name (anything else is skipped). */
+    private static Map<String, Object> readFlatObject(byte[] bytes) throws IOException {
+        Map<String, Object> values = new HashMap<>();
+        try (JsonParser parser = Json.FACTORY.createParser(bytes)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (value == JsonToken.VALUE_STRING) {
+                    values.put(name, parser.getText());
+                } else if (value == JsonToken.VALUE_NUMBER_INT) {
+                    values.put(name, parser.getNumberValue());
+                } else {
+                    values.remove(name);
+                    parser.skipChildren();
+                }
+            }
+        }
+        return values;
+    }
+
+    private static String optionalText(Map<String, Object> root, String field) {
+        Object value = root.get(field);
+        return value instanceof String ? (String) value : null;
+    }
+
+    private static String text(Map<String, Object> root, String field) {
+        String value = optionalText(root, field);
+        if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("missing " + field);
         }
-        return node.asText();
+        return value;
     }
 }

@@ -3,6 +3,7 @@ package io.kuradps.provisioning.component;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -25,6 +26,12 @@ final class DpsRegistrar implements Registrar {
     private final KuraKeystores keystores;
     private final ServiceClock serviceClock;
     private final Clock clock;
+    /**
+     * When the throttling that ended the last run began, for the registration identity it was throttled with; null
+     * once a run got a good answer. A fleet throttled beyond one deadline keeps the spread it had reached.
+     */
+    private Instant throttledSince;
+    private RegistrationIdentity throttledIdentity;
 
     /** @param serviceClock the component's clock; runs sign by it and correct it with DPS's time */
     DpsRegistrar(KuraKeystores keystores, ServiceClock serviceClock) {
@@ -33,15 +40,29 @@ final class DpsRegistrar implements Registrar {
         this.clock = serviceClock.device();
     }
 
+    private synchronized Instant carriedThrottle(RegistrationIdentity identity) {
+        return identity.equals(throttledIdentity) ? throttledSince : null;
+    }
+
+    private synchronized void rememberThrottle(RegistrationIdentity identity, RegistrationFlow flow) {
+        throttledSince = flow.throttledSince().orElse(null);
+        throttledIdentity = identity;
+    }
+
     @Override
     public RunOutcome register(ProvisioningConfig.Registration registration, Consumer<FlowAction.Retrying> retries)
             throws InterruptedException, InvalidConfigurationException {
         RegistrationIdentity identity = registration.identity;
         DpsEndpoint endpoint = RegistrationSetup.endpoint(identity, keystores);
-        RegistrationFlow flow = new RegistrationFlow(registration.settings, serviceClock, new SecureRandom());
+        RegistrationFlow flow = new RegistrationFlow(registration.settings, serviceClock, new SecureRandom(),
+                carriedThrottle(identity));
         Duration offsetBefore = serviceClock.offset();
-        FlowResult result = new MqttFlowRunner(endpoint, clock, registration.timing.responseTimeout).run(flow,
-                retries);
+        FlowResult result;
+        try {
+            result = new MqttFlowRunner(endpoint, clock, registration.timing.responseTimeout).run(flow, retries);
+        } finally {
+            rememberThrottle(identity, flow);
+        }
         LOG.info("Registration took {} MQTT round trip(s) over {} connection(s)", result.roundTrips(),
                 result.connections());
         if (!serviceClock.offset().equals(offsetBefore)) {

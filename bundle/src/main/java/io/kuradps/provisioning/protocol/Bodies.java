@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -13,15 +14,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Request and response bodies as JSON. Parsing accepts any bytes and only ever throws DpsProtocolException. */
 public final class Bodies {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Bodies() {
     }
@@ -42,7 +37,7 @@ public final class Bodies {
             requireJsonObject(customPayloadJson, DpsProtocolException.Field.CUSTOM_PAYLOAD);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator json = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator json = JsonTree.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             json.writeStartObject();
             json.writeStringField("registrationId", registrationId);
             if (customPayloadJson != null) {
@@ -60,18 +55,18 @@ public final class Bodies {
     }
 
     public static OperationStatus parseOperationStatus(byte[] body) throws DpsProtocolException {
-        JsonNode root = readObject(body, "operation status");
+        Map<?, ?> root = readObject(body, "operation status");
         String operationId = requiredText(root, "operationId", "operation status");
         RegistrationStatus status = RegistrationStatus.fromJson(requiredText(root, "status", "operation status"),
                 "operation status");
-        JsonNode state = root.get("registrationState");
+        Object state = root.get("registrationState");
         DeviceRegistration registration = null;
-        if (state != null && !state.isNull()) {
-            if (!state.isObject()) {
+        if (state != null && state != JsonTree.NULL) {
+            if (!(state instanceof Map)) {
                 throw new DpsProtocolException("registrationState: expected a JSON object, got "
-                        + state.getNodeType());
+                        + JsonTree.kind(state));
             }
-            registration = deviceRegistration(state, body, "registrationState", "payload");
+            registration = deviceRegistration((Map<?, ?>) state, body, "registrationState", "payload");
         }
         if (status == RegistrationStatus.ASSIGNED
                 && (registration == null || !registration.assignedHub().isPresent())) {
@@ -87,12 +82,12 @@ public final class Bodies {
     }
 
     public static ServiceError parseError(byte[] body) throws DpsProtocolException {
-        JsonNode root = readObject(body, "error");
-        JsonNode code = root.get("errorCode");
-        if (code == null || !code.canConvertToInt() || !code.isIntegralNumber()) {
+        Map<?, ?> root = readObject(body, "error");
+        Integer code = JsonTree.intValue(root.get("errorCode"));
+        if (code == null) {
             throw new DpsProtocolException("error errorCode: missing or not an integer");
         }
-        return new ServiceError(code.intValue(), optionalText(root, "trackingId", "error"),
+        return new ServiceError(code, optionalText(root, "trackingId", "error"),
                 optionalText(root, "message", "error"), optionalText(root, "timestampUtc", "error"));
     }
 
@@ -101,7 +96,7 @@ public final class Bodies {
         readObject(json.getBytes(StandardCharsets.UTF_8), field.settingName(), field);
     }
 
-    private static DeviceRegistration deviceRegistration(JsonNode state, byte[] body, String... payloadPath)
+    private static DeviceRegistration deviceRegistration(Map<?, ?> state, byte[] body, String... payloadPath)
             throws DpsProtocolException {
         String context = "registrationState";
         String assignedHub = optionalText(state, "assignedHub", context);
@@ -111,15 +106,15 @@ public final class Bodies {
                     + (assignedHub == null ? "deviceId" : "assignedHub"));
         }
         String status = optionalText(state, "status", context);
-        JsonNode errorCode = state.get("errorCode");
+        Object errorCode = state.get("errorCode");
         Integer code = null;
-        if (errorCode != null && !errorCode.isNull()) {
-            if (!errorCode.isIntegralNumber() || !errorCode.canConvertToInt()) {
+        if (errorCode != null && errorCode != JsonTree.NULL) {
+            code = JsonTree.intValue(errorCode);
+            if (code == null) {
                 throw new DpsProtocolException("registrationState errorCode: not an integer");
             }
-            code = errorCode.intValue();
         }
-        JsonNode payload = state.get("payload");
+        Object payload = state.get("payload");
         return DeviceRegistration.builder()
                 .registrationId(optionalText(state, "registrationId", context))
                 .assignedHub(assignedHub)
@@ -131,27 +126,27 @@ public final class Bodies {
                 .etag(optionalText(state, "etag", context))
                 .errorCode(code)
                 .errorMessage(optionalText(state, "errorMessage", context))
-                .payloadJson(payload == null || payload.isNull() ? null : rawText(body, payload, payloadPath))
+                .payloadJson(payload == null || payload == JsonTree.NULL ? null : rawText(body, payload, payloadPath))
                 .issuedCertificateChain(certificateChain(state.get("issuedCertificateChain")))
                 .build();
     }
 
     /**
      * The value at {@code path} exactly as sent (whitespace and number formats kept), so a returned custom
-     * payload reaches its consumer unchanged; Jackson's rendering when the span cannot be located reliably.
+     * payload reaches its consumer unchanged; a rendering of the value when the span cannot be located reliably.
      */
-    private static String rawText(byte[] body, JsonNode value, String... path) {
-        try (JsonParser parser = MAPPER.getFactory().createParser(body)) {
+    private static String rawText(byte[] body, Object value, String... path) {
+        try (JsonParser parser = JsonTree.FACTORY.createParser(body)) {
             if (parser.nextToken() == JsonToken.START_OBJECT) {
                 String raw = findRaw(parser, body, path, 0);
-                if (raw != null && value.equals(MAPPER.readTree(raw))) {
+                if (raw != null && value.equals(JsonTree.parse(raw.getBytes(StandardCharsets.UTF_8)))) {
                     return raw;
                 }
             }
         } catch (IOException e) {
             // Already parsed once as a tree; falling back to its rendering loses only formatting.
         }
-        return value.toString();
+        return JsonTree.render(value);
     }
 
     /** With the parser on an object's START_OBJECT: the raw text of the last value at path[depth..], or null. */
@@ -176,36 +171,36 @@ public final class Bodies {
         return found;
     }
 
-    private static List<String> certificateChain(JsonNode chain) throws DpsProtocolException {
-        if (chain == null || chain.isNull()) {
+    private static List<String> certificateChain(Object chain) throws DpsProtocolException {
+        if (chain == null || chain == JsonTree.NULL) {
             return Collections.emptyList();
         }
-        if (!chain.isArray()) {
+        if (!(chain instanceof List)) {
             throw new DpsProtocolException("registrationState issuedCertificateChain: expected an array");
         }
         List<String> certificates = new ArrayList<>();
-        for (JsonNode certificate : chain) {
-            if (!certificate.isTextual()) {
+        for (Object certificate : (List<?>) chain) {
+            if (!(certificate instanceof String)) {
                 throw new DpsProtocolException("registrationState issuedCertificateChain: expected base64 strings");
             }
-            certificates.add(certificate.textValue());
+            certificates.add((String) certificate);
         }
         return certificates;
     }
 
-    private static JsonNode readObject(byte[] body, String what) throws DpsProtocolException {
+    private static Map<?, ?> readObject(byte[] body, String what) throws DpsProtocolException {
         return readObject(body, what, null);
     }
 
     /** @param field the configured value {@code body} comes from, or null when DPS sent it */
-    private static JsonNode readObject(byte[] body, String what, DpsProtocolException.Field field)
+    private static Map<?, ?> readObject(byte[] body, String what, DpsProtocolException.Field field)
             throws DpsProtocolException {
         if (body == null) {
             throw invalid(what, field, "no body", null);
         }
-        JsonNode root;
+        Object root;
         try {
-            root = MAPPER.readTree(body);
+            root = JsonTree.parse(body);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw invalid(what, field, "not valid JSON: " + e.getOriginalMessage()
@@ -213,11 +208,11 @@ public final class Bodies {
         } catch (IOException e) {
             throw invalid(what, field, "unreadable JSON", e);
         }
-        if (root == null || !root.isObject()) {
-            throw invalid(what, field, "expected a JSON object, got " + (root == null ? "nothing" : root.getNodeType()),
+        if (!(root instanceof Map)) {
+            throw invalid(what, field, "expected a JSON object, got " + (root == null ? "nothing" : JsonTree.kind(root)),
                     null);
         }
-        return root;
+        return (Map<?, ?>) root;
     }
 
     private static DpsProtocolException invalid(String what, DpsProtocolException.Field field, String problem,
@@ -226,7 +221,7 @@ public final class Bodies {
                 : new DpsProtocolException(field, problem, cause);
     }
 
-    private static String requiredText(JsonNode node, String field, String context) throws DpsProtocolException {
+    private static String requiredText(Map<?, ?> node, String field, String context) throws DpsProtocolException {
         String value = optionalText(node, field, context);
         if (value == null) {
             throw new DpsProtocolException(context + " " + field + ": missing");
@@ -234,14 +229,14 @@ public final class Bodies {
         return value;
     }
 
-    private static String optionalText(JsonNode node, String field, String context) throws DpsProtocolException {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+    private static String optionalText(Map<?, ?> node, String field, String context) throws DpsProtocolException {
+        Object value = node.get(field);
+        if (value == null || value == JsonTree.NULL) {
             return null;
         }
-        if (!value.isTextual()) {
-            throw new DpsProtocolException(context + " " + field + ": expected a string, got " + value.getNodeType());
+        if (!(value instanceof String)) {
+            throw new DpsProtocolException(context + " " + field + ": expected a string, got " + JsonTree.kind(value));
         }
-        return value.textValue();
+        return (String) value;
     }
 }

@@ -7,20 +7,22 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
  * One registration as a state machine: events in, {@link FlowAction}s out. It owns no connection, thread or
  * timer; its driver executes the actions and reports what happened. Not thread-safe: call it from one thread.
  *
- * <p>Rules (the arithmetic is {@link RetryDelays}'): retry-after is clamped to [1 s, maxRetryAfter]. On a 202 it is the poll interval, exactly. On a 429
- * or 5xx it is a floor: the wait is retry-after plus a uniform jitter in [0, min(backoffMax, backoffBase *
- * 2^(n-1), 8 * retry-after)], n counting the consecutive 429/5xx answers (any 2xx answer resets it), so a throttled fleet spreads
- * out instead of coming back in lock-step; a lost connection during that wait does not shorten it. Without
- * retry-after, and for timeouts and lost connections, the wait is exponential backoff with full jitter. A
- * transient error on a poll keeps the operation; a lost connection or timeout reconnects and registers anew.
- * Responses whose $rid is not the one outstanding are ignored. Every wait ends by the overall deadline. After
- * Succeed or Fail, nothing.
+ * <p>Rules (the arithmetic is {@link RetryDelays}'): retry-after is clamped to [1 s, maxRetryAfter]. On a 202 it
+ * is the poll interval, exactly. On a 429 or 5xx it is a floor: the wait is retry-after plus an equal jitter over a
+ * window of min(backoffMax, max(10 s, a third of the time throttled)), that time counted from the first 429/5xx no
+ * 2xx answer has followed (in this flow, or in the run before it when the driver carries it over), so a throttled
+ * fleet stays near DPS's rate whatever its size; a lost connection during that wait does not shorten it. Without
+ * retry-after, and for timeouts and lost connections, the wait is exponential backoff with full jitter. A transient
+ * error on a poll keeps the operation; a lost connection or timeout reconnects and registers anew. Responses whose
+ * $rid is not the one outstanding are ignored. Every wait ends by the overall deadline. After Succeed or Fail,
+ * nothing.
  *
  * <p>Time: timers run on the device clock; SAS tokens are signed by the {@link ServiceClock}, which every answer
  * carrying DPS's time corrects. A token DPS refuses for the clock is signed again by DPS's time and sent on a new
@@ -62,8 +64,8 @@ public final class RegistrationFlow {
     private TimerPurpose timerPurpose;
     private RetryStep retryStep;
     private int attempt;
-    /** Consecutive 429/5xx answers: widens the jitter added to their retry-after. */
-    private int throttledInARow;
+    /** Since when 429/5xx answers have come with no 2xx between them, or null: widens the spread of their waits. */
+    private Instant throttledSince;
     /** No request before this: the retry-after of the last 429/5xx, kept even if a lost connection cuts the wait. */
     private Instant throttledUntil = Instant.MIN;
     private int pollsWithoutRetryAfter;
@@ -79,6 +81,15 @@ public final class RegistrationFlow {
 
     /** @param clock the component's clock, whose correction outlives the flow (the next run and the hub use it) */
     public RegistrationFlow(RegistrationSettings settings, ServiceClock clock, Random random) {
+        this(settings, clock, random, null);
+    }
+
+    /**
+     * @param throttledSince when the throttling that ended the previous run began ({@link #throttledSince()} of that
+     *                       run), or null: a fresh run after a throttled one keeps the wider spread
+     */
+    public RegistrationFlow(RegistrationSettings settings, ServiceClock clock, Random random, Instant throttledSince) {
+        this.throttledSince = throttledSince;
         this.settings = settings;
         this.clock = clock.device();
         this.serviceClock = clock;
@@ -136,7 +147,7 @@ public final class RegistrationFlow {
         boolean wasPolling = phase == Phase.POLLING;
         int status = response.status();
         if (response.isSuccess()) {
-            throttledInARow = 0;
+            throttledSince = null;
             return onOperationStatus(response, payload);
         }
         ServiceError error = null;
@@ -157,14 +168,17 @@ public final class RegistrationFlow {
             return fail(failure);
         }
         // Only 429 and 5xx get here: every other answer ends the flow.
-        throttledInARow++;
+        if (throttledSince == null) {
+            throttledSince = now();
+        }
         RetryStep step = wasPolling ? RetryStep.REPOLL : RetryStep.REREGISTER;
         if (!response.retryAfter().isPresent()) {
             return retry(failure, step, backoff(attempt + 1));
         }
         Duration retryAfter = delays.clampRetryAfter(response.retryAfter().get());
         throttledUntil = now().plus(retryAfter);
-        return retry(failure, step, delays.throttledWait(retryAfter, throttledInARow, random.nextDouble()));
+        return retry(failure, step, delays.throttledWait(retryAfter, Duration.between(throttledSince, now()),
+                random.nextDouble()));
     }
 
     public List<FlowAction> onTimerFired(long timerId) {
@@ -202,6 +216,14 @@ public final class RegistrationFlow {
             return fail(failure);
         }
         return retry(failure, RetryStep.RECONNECT, backoff(attempt + 1));
+    }
+
+    /**
+     * Since when DPS has answered with 429/5xx and nothing good in between, if it still does; read it when the flow
+     * has failed and pass it to the next run's flow, so that a fleet throttled beyond one deadline keeps its pace.
+     */
+    public Optional<Instant> throttledSince() {
+        return Optional.ofNullable(throttledSince);
     }
 
     /** True once the flow has succeeded or failed; every later event returns no actions. */

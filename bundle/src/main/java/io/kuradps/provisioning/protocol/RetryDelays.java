@@ -9,8 +9,10 @@ import java.time.Duration;
  */
 final class RetryDelays {
 
-    /** The spread added to a 429/5xx retry-after is at most this many times that retry-after. */
-    static final int THROTTLE_SPREAD_FACTOR = 8;
+    /** The window of the spread added to a 429/5xx retry-after is never narrower than this (nor than backoffMax)... */
+    static final Duration THROTTLE_WINDOW_MIN = Duration.ofSeconds(10);
+    /** ...and widens to this fraction of the time the gateway has been throttled: a third. */
+    static final int THROTTLE_WINDOW_DIVISOR = 3;
     /** Beyond 2^30 times the base every sane backoff is capped; stops the doubling from overflowing. */
     private static final int MAX_BACKOFF_EXPONENT = 30;
 
@@ -59,22 +61,34 @@ final class RetryDelays {
     }
 
     /**
-     * The wait after the n-th 429/5xx in a row that carried {@code retryAfter} (already clamped): retry-after plus
-     * {@code jitter} x min(backoffCap(n), THROTTLE_SPREAD_FACTOR x retryAfter). DPS already paces us with its
-     * retry-after; the spread only has to break a rebooting fleet's lock-step. Letting it grow to backoffMax left
-     * the last gateways of a 2,000-gateway fleet waiting out 100 s windows while DPS was idle (bench/RESULTS.md).
+     * The wait after a 429/5xx that carried {@code retryAfter} (already clamped), when the gateway has been throttled
+     * for {@code throttledFor} (since the first 429/5xx not followed by a 2xx): retry-after plus an equal-jitter
+     * spread, i.e. between a half and the whole of the window {@link #throttleWindow(Duration)}.
+     *
+     * <p>Why: the spread has to keep a rebooting fleet's requests near DPS's rate, and that fleet's backlog is
+     * unknown to each gateway; how long it has been throttled is its estimate. A window that stays a few seconds
+     * costs a fleet of 100,000 about 200 register requests per gateway; a third of the time throttled keeps the last
+     * gateways of a small fleet from idling long after DPS has capacity again (bench/RESULTS.md, fleet at scale).
+     * Equal rather than full jitter: fewer requests for the same longest wait, and spread enough that gateways
+     * throttled alike do not come back in waves.
      *
      * @param jitter uniform in [0, 1)
      */
-    Duration throttledWait(Duration retryAfter, int n, double jitter) {
-        return retryAfter.plus(throttleSpread(retryAfter, n, jitter));
+    Duration throttledWait(Duration retryAfter, Duration throttledFor, double jitter) {
+        return retryAfter.plus(throttleSpread(throttledFor, jitter));
     }
 
-    /** The random part of {@link #throttledWait}. */
-    Duration throttleSpread(Duration retryAfter, int n, double jitter) {
-        Duration proportional = retryAfter.multipliedBy(THROTTLE_SPREAD_FACTOR);
-        Duration cap = backoffCap(n);
-        return fraction(cap.compareTo(proportional) > 0 ? proportional : cap, jitter);
+    /** The random part of {@link #throttledWait}: (1 + jitter) / 2 of the window. */
+    Duration throttleSpread(Duration throttledFor, double jitter) {
+        return fraction(throttleWindow(throttledFor), (1 + jitter) / 2);
+    }
+
+    /** min(backoffMax, max(THROTTLE_WINDOW_MIN, throttledFor / THROTTLE_WINDOW_DIVISOR)). */
+    Duration throttleWindow(Duration throttledFor) {
+        Duration proportional = throttledFor.isNegative() ? Duration.ZERO
+                : throttledFor.dividedBy(THROTTLE_WINDOW_DIVISOR);
+        Duration window = proportional.compareTo(THROTTLE_WINDOW_MIN) < 0 ? THROTTLE_WINDOW_MIN : proportional;
+        return window.compareTo(backoffMax) > 0 ? backoffMax : window;
     }
 
     private static Duration fraction(Duration window, double jitter) {

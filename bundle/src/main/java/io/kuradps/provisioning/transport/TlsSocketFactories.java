@@ -40,6 +40,6 @@ public final class TlsSocketFactories {
         trustManagers.init(anchors);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keyManagers, trustManagers.getTrustManagers(), null);
-        return new Tls12PlusSocketFactory(context.getSocketFactory());
+        return new NoDelaySocketFactory(new Tls12PlusSocketFactory(context.getSocketFactory()));
     }
 }

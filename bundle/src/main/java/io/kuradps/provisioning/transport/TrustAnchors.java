@@ -30,8 +30,17 @@ public final class TrustAnchors {
     private TrustAnchors() {
     }
 
-    /** The bundled DPS roots. */
+    /** The bundled DPS roots, parsed once: they cannot change while the bundle runs. */
     public static List<X509Certificate> bundledRoots() {
+        return BundledRoots.ROOTS;
+    }
+
+    /** Parsed on first use, by the class loader's lock. */
+    private static final class BundledRoots {
+        static final List<X509Certificate> ROOTS = parseBundledRoots();
+    }
+
+    private static List<X509Certificate> parseBundledRoots() {
         List<X509Certificate> roots = new ArrayList<>();
         for (String resource : BUNDLED_ROOTS) {
             try (InputStream in = TrustAnchors.class.getResourceAsStream(resource)) {

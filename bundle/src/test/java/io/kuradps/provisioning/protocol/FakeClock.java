@@ -6,20 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand. */
-final class FakeClock extends Clock {
+/** A clock the test moves by hand; the one fake clock of the bundle's tests. */
+public final class FakeClock extends Clock {
 
     private Instant now;
 
-    FakeClock(Instant start) {
+    public FakeClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
-    void set(Instant to) {
+    public void set(Instant to) {
         now = to;
     }
 

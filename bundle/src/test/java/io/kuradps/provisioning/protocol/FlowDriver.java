@@ -35,9 +35,18 @@ final class FlowDriver {
 
     /** A flow signing by a clock it may share with other flows, as the component's runs share theirs. */
     FlowDriver(RegistrationSettings settings, ServiceClock serviceClock, long seed) {
+        this(settings, serviceClock, seed, null);
+    }
+
+    /** A flow that carries over the time throttled of a run before it. */
+    FlowDriver(RegistrationSettings settings, Instant start, long seed, Instant throttledSince) {
+        this(settings, new ServiceClock(new FakeClock(start)), seed, throttledSince);
+    }
+
+    private FlowDriver(RegistrationSettings settings, ServiceClock serviceClock, long seed, Instant throttledSince) {
         this.clock = (FakeClock) serviceClock.device();
         this.serviceClock = serviceClock;
-        this.flow = new RegistrationFlow(settings, serviceClock, new Random(seed));
+        this.flow = new RegistrationFlow(settings, serviceClock, new Random(seed), throttledSince);
     }
 
     /** A flow with the default test settings whose register request is out. */

@@ -140,6 +140,38 @@ class ProtocolPropertiesTest {
         }
     }
 
+    /**
+     * Whatever the history (a throttle carried over from an earlier run, lost connections, timers, more throttling)
+     * and whatever backoffMax, a 429/5xx with retry-after is waited out for at least retry-after plus half the
+     * narrowest window, at most retry-after plus backoffMax, and never past the deadline.
+     */
+    @Property(tries = 1000)
+    void everyThrottledWaitIsRetryAfterPlusASpreadBoundedByTheBackoffMaximum(
+            @ForAll("throttleEvents") List<Integer> events, @ForAll @IntRange(min = 1, max = 60) int retryAfter,
+            @ForAll @IntRange(min = 1, max = 300) int backoffMaxSeconds,
+            @ForAll @IntRange(min = -1, max = 7200) int carriedSeconds, @ForAll long seed) throws Exception {
+        Duration backoffMax = Duration.ofSeconds(backoffMaxSeconds);
+        RegistrationSettings settings = RegistrationSettingsTest.valid().responseTimeout(Duration.ofSeconds(10))
+                .backoffMax(backoffMax).overallDeadline(Duration.ofHours(2)).build();
+        Instant carried = carriedSeconds < 0 ? null : FlowDriver.START.minusSeconds(carriedSeconds);
+        FlowDriver driver = new FlowDriver(settings, FlowDriver.START, seed, carried);
+        driver.connectAndRegister();
+        Instant deadline = FlowDriver.START.plus(settings.overallDeadline());
+        Duration narrowest = backoffMax.compareTo(Duration.ofSeconds(10)) < 0 ? backoffMax : Duration.ofSeconds(10);
+        for (int event : events) {
+            Instant now = driver.clock.instant();
+            List<FlowAction> actions = driver.record(next(driver, event, retryAfter));
+            for (FlowAction action : actions) {
+                if (event >= 12 && action instanceof FlowAction.Retrying) {
+                    Duration wait = Duration.between(now, ((FlowAction.Retrying) action).retryAt());
+                    assertThat(wait).isBetween(Duration.ofSeconds(retryAfter).plus(narrowest.dividedBy(2)),
+                            Duration.ofSeconds(retryAfter).plus(backoffMax));
+                    assertThat(((FlowAction.Retrying) action).retryAt()).isBefore(deadline);
+                }
+            }
+        }
+    }
+
     /** Connected, subscribed, timer fired, connection lost, connect failed, 429 and 503 with retry-after. */
     @Provide
     Arbitrary<List<Integer>> throttleEvents() {

@@ -127,8 +127,8 @@ class RegistrationFlowTest {
         assertThat(throttled).noneMatch(a -> a instanceof FlowAction.Disconnect);
         FlowAction.Retrying retrying = only(throttled, FlowAction.Retrying.class);
         assertThat(retrying.attempt()).isEqualTo(1);
-        assertThat(retrying.retryAt()).isBetween(START.plusSeconds(45), START.plusSeconds(46))
-                .isEqualTo(driver.timer.at());
+        assertThat(retrying.retryAt()).as("retry-after plus 5 to 10 s")
+                .isBetween(START.plusSeconds(50), START.plusSeconds(55)).isEqualTo(driver.timer.at());
         assertThat(retrying.cause().kind()).isEqualTo(FailureKind.THROTTLED);
         assertThat(retrying.cause().code()).isEqualTo(429001);
         assertThat(retrying.cause().retryable()).isTrue();
@@ -178,42 +178,37 @@ class RegistrationFlowTest {
         FlowAction.Retrying retrying = only(driver.respond(503, "&retry-after=7",
                 "{\"errorCode\":503000,\"message\":\"Service unavailable\"}"), FlowAction.Retrying.class);
         assertThat(retrying.cause().kind()).isEqualTo(FailureKind.SERVER_ERROR);
-        assertThat(retrying.retryAt()).isBetween(driver.clock.instant().plusSeconds(7),
-                driver.clock.instant().plusSeconds(8));
+        assertThat(retrying.retryAt()).isBetween(driver.clock.instant().plusSeconds(12),
+                driver.clock.instant().plusSeconds(17));
         FlowAction.Publish poll = only(driver.fireTimer(), FlowAction.Publish.class);
         assertThat(poll.topic()).contains("iotdps-get-operationstatus").endsWith("operationId=" + OPERATION_ID);
         assertThat(driver.history).noneMatch(a -> a instanceof FlowAction.Disconnect);
     }
 
     @Test
-    void throttledWaitIsRetryAfterPlusAJitterThatWidensWithEachConsecutiveThrottle() throws Exception {
-        int answers = 8;
-        List<List<Duration>> waitsBySeed = new ArrayList<>();
-        for (long seed = 0; seed < 200; seed++) {
+    void throttledWaitIsRetryAfterPlusHalfToAllOfAWindowThatWidensWithTheTimeThrottled() throws Exception {
+        Duration retryAfter = Duration.ofSeconds(3);
+        Duration backoffMax = FlowDriver.settings().backoffMax();
+        for (long seed = 0; seed < 50; seed++) {
             FlowDriver driver = registeredWithSeed(seed);
-            List<Duration> waits = new ArrayList<>();
-            for (int n = 1; n <= answers; n++) {
+            Instant firstThrottle = driver.clock.instant();
+            Duration longest = Duration.ZERO;
+            for (int n = 1; n <= 30; n++) {
                 Instant answeredAt = driver.clock.instant();
                 // 5xx counts as throttling too: the run alternates them.
                 int status = n % 2 == 0 ? 503 : 429;
                 FlowAction.Retrying retrying = only(driver.respond(status, "&retry-after=3", "{}"),
                         FlowAction.Retrying.class);
                 Duration wait = Duration.between(answeredAt, retrying.retryAt());
-                Duration cap = RetryDelays.of(FlowDriver.settings()).backoffCap(n);
-                Duration window = cap.compareTo(Duration.ofSeconds(24)) < 0 ? cap : Duration.ofSeconds(24);
-                assertThat(wait).as("never sooner than retry-after, within the cap for n=%d, at most 8 x retry-after", n)
-                        .isBetween(Duration.ofSeconds(3), Duration.ofSeconds(3).plus(window));
-                waits.add(wait);
+                Duration throttledFor = Duration.between(firstThrottle, answeredAt);
+                Duration window = min(backoffMax, max(Duration.ofSeconds(10), throttledFor.dividedBy(3)));
+                assertThat(wait).as("answer %d, throttled for %s", n, throttledFor)
+                        .isBetween(retryAfter.plus(window.dividedBy(2)), retryAfter.plus(window));
+                longest = max(longest, wait);
                 assertThat(only(driver.fireTimer(), FlowAction.Publish.class).topic()).contains("iotdps-register");
             }
-            waitsBySeed.add(waits);
-        }
-        // The window doubles (1, 2, 4, 8, 16 s) until it reaches 8 x retry-after = 24 s, from the 6th throttle on.
-        for (int n = 2; n <= 6; n++) {
-            Duration previousWindowEnd = Duration.ofSeconds(3 + (1L << (n - 2)));
-            int index = n - 1;
-            assertThat(waitsBySeed).as("throttle number %d reaches beyond the previous window", n)
-                    .anyMatch(waits -> waits.get(index).compareTo(previousWindowEnd) > 0);
+            assertThat(longest).as("the window reached the backoff maximum").isGreaterThan(backoffMax.dividedBy(2)
+                    .plus(retryAfter));
         }
     }
 
@@ -227,19 +222,21 @@ class RegistrationFlowTest {
             firstWaits.add(Duration.between(answeredAt, driver.timer.at()));
         }
         assertThat(firstWaits).hasSizeGreaterThan(90)
-                .allSatisfy(wait -> assertThat(wait).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+                .allSatisfy(wait -> assertThat(wait).isBetween(Duration.ofSeconds(6), Duration.ofSeconds(11)));
     }
 
     @Test
-    void aGoodAnswerResetsTheThrottleJitterAndPollsStayExactlyAtRetryAfter() throws Exception {
+    void aGoodAnswerResetsTheTimeThrottledAndPollsStayExactlyAtRetryAfter() throws Exception {
         for (long seed = 0; seed < 50; seed++) {
             FlowDriver driver = registeredWithSeed(seed);
-            for (int n = 1; n <= 6; n++) {
+            for (int n = 1; n <= 12; n++) {
                 driver.respond(429, "&retry-after=1", "{}");
                 driver.fireTimer();
             }
+            assertThat(driver.flow.throttledSince()).contains(START);
             Instant answeredAt = driver.clock.instant();
             driver.respond(202, "&retry-after=3", assigning());
+            assertThat(driver.flow.throttledSince()).isEmpty();
             assertThat(driver.timer.at()).as("202 poll interval").isEqualTo(answeredAt.plusSeconds(3));
             driver.fireTimer();
 
@@ -247,10 +244,40 @@ class RegistrationFlowTest {
             FlowAction.Retrying retrying = only(driver.respond(429, "&retry-after=1", "{}"),
                     FlowAction.Retrying.class);
             assertThat(retrying.retryAt()).as("first throttle after a good answer")
-                    .isBetween(answeredAt.plusSeconds(1), answeredAt.plusSeconds(2));
+                    .isBetween(answeredAt.plusSeconds(6), answeredAt.plusSeconds(11));
             FlowAction.Publish poll = only(driver.fireTimer(), FlowAction.Publish.class);
             assertThat(poll.topic()).as("a throttled poll polls again").contains("iotdps-get-operationstatus");
         }
+    }
+
+    @Test
+    void aFreshRunKeepsTheTimeThrottledItIsGivenAndReportsItWhenItEnds() throws Exception {
+        RegistrationSettings settings = FlowDriver.timing(10, 60);
+        FlowDriver first = FlowDriver.registered(settings);
+        assertThat(first.flow.throttledSince()).isEmpty();
+        first.respond(429, "&retry-after=1", "{}");
+        while (!first.flow.isDone()) {
+            first.fireTimer();
+            first.respond(429, "&retry-after=1", "{}");
+        }
+        assertThat(only(first.history, FlowAction.Fail.class).failure().kind()).isEqualTo(FailureKind.DEADLINE_EXCEEDED);
+        assertThat(first.flow.throttledSince()).as("the run ended throttled").contains(START);
+
+        Instant later = START.plusSeconds(300);
+        FlowDriver fresh = new FlowDriver(FlowDriver.timing(10, 600), later, 7L, first.flow.throttledSince().get());
+        fresh.connectAndRegister();
+        FlowAction.Retrying retrying = only(fresh.respond(429, "&retry-after=1", "{}"), FlowAction.Retrying.class);
+        assertThat(retrying.retryAt()).as("a third of 300 s throttled: 50 to 100 s after retry-after")
+                .isBetween(later.plusSeconds(51), later.plusSeconds(101));
+        assertThat(fresh.flow.throttledSince()).contains(START);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     @Test
@@ -542,7 +569,7 @@ class RegistrationFlowTest {
         driver.fireTimer();
         answeredAt = driver.clock.instant();
         assertThat(only(driver.respond(429, "&retry-after=0", "{}"), FlowAction.Retrying.class).retryAt())
-                .isBetween(answeredAt.plusSeconds(1), answeredAt.plusSeconds(2));
+                .as("1 s plus 5 to 10 s").isBetween(answeredAt.plusSeconds(6), answeredAt.plusSeconds(11));
     }
 
     @ParameterizedTest

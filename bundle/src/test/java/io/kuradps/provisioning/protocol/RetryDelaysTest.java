@@ -33,14 +33,29 @@ class RetryDelaysTest {
         assertThat(delays.backoff(n, jitter)).isEqualTo(Duration.ofMillis(millis));
     }
 
-    @ParameterizedTest(name = "retry-after {0} s, n={1}, jitter={2}")
+    @ParameterizedTest(name = "retry-after {0} s, throttled for {1} s, jitter={2}")
     @CsvSource({
-        // The window grows with n (1, 2, 4, ... s) until 8 x retry-after stops it.
-        "3, 1, 0.0, 3000", "3, 1, 0.999, 3999", "3, 3, 0.5, 5000", "3, 6, 0.999, 26976", "3, 20, 0.5, 15000",
-        // A long retry-after: the backoff maximum bounds the spread first.
-        "60, 20, 0.5, 120000" })
-    void aThrottledWaitIsRetryAfterPlusAJitteredSpread(long retryAfter, int n, double jitter, long millis) {
-        assertThat(delays.throttledWait(Duration.ofSeconds(retryAfter), n, jitter)).isEqualTo(Duration.ofMillis(millis));
+        // The window is 10 s at first, so the spread is 5 to 10 s ...
+        "3, 0, 0.0, 8000", "3, 0, 0.999, 12995", "3, 30, 0.5, 10500", "1, -5, 0.0, 6000",
+        // ... then a third of the time throttled (90 s: 30 s) ...
+        "3, 90, 0.0, 18000", "3, 90, 0.999, 32985",
+        // ... until the backoff maximum stops it; a long retry-after is still the floor.
+        "3, 3600, 0.5, 93000", "60, 3600, 0.999, 179940" })
+    void aThrottledWaitIsRetryAfterPlusHalfToAllOfAWindowThatWidensWithTheTimeThrottled(long retryAfter,
+            long throttledForSeconds, double jitter, long millis) {
+        assertThat(delays.throttledWait(Duration.ofSeconds(retryAfter), Duration.ofSeconds(throttledForSeconds), jitter))
+                .isEqualTo(Duration.ofMillis(millis));
+    }
+
+    @Test
+    void theThrottleWindowNeverExceedsTheBackoffMaximumNotEvenAtFirst() {
+        RetryDelays small = new RetryDelays(SECOND, Duration.ofSeconds(4), Duration.ofSeconds(300));
+        assertThat(small.throttleWindow(Duration.ZERO)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(small.throttleWindow(Duration.ofDays(1))).isEqualTo(Duration.ofSeconds(4));
+        assertThat(delays.throttleWindow(Duration.ofSeconds(29))).isEqualTo(RetryDelays.THROTTLE_WINDOW_MIN);
+        assertThat(delays.throttleWindow(Duration.ofSeconds(31))).isEqualTo(Duration.ofSeconds(31).dividedBy(3));
+        assertThat(delays.throttleWindow(Duration.ofSeconds(360))).isEqualTo(Duration.ofSeconds(120));
+        assertThat(delays.throttleWindow(Duration.ofSeconds(361))).isEqualTo(Duration.ofSeconds(120));
     }
 
     @Test

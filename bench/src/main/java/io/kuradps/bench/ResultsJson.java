@@ -1,0 +1,91 @@
+package io.kuradps.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * bench/results.json: every headline figure of a run in machine-readable form. A section that did not run leaves
+ * its keys out. Times in ms unless the key says s; NaN (a fleet that was never all assigned) is written as null.
+ */
+final class ResultsJson {
+
+    private ResultsJson() {
+    }
+
+    static void write(Path file, Instant began, String loadBefore, String loadAfter,
+            List<AssignmentBench.Scenario> assignments, List<ColdStartBench.Series> coldStarts,
+            StartupBench.Result startups, List<FleetScaleBench.Row> scale) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("generated", began.truncatedTo(ChronoUnit.SECONDS).toString());
+        root.put("load_average_before", loadBefore);
+        root.put("load_average_after", loadAfter);
+        if (!assignments.isEmpty()) {
+            ObjectNode assign = root.putObject("assign");
+            for (AssignmentBench.Scenario scenario : assignments) {
+                ObjectNode one = assign.putObject(scenario.latency().isZero() ? "loopback"
+                        : "rtt" + scenario.latency().toMillis());
+                one.put("ours_median_ms", scenario.ours().assignment().median());
+                one.put("sdk_median_ms", scenario.sdk().assignment().median());
+                one.put("floor_ms", BenchMain.floorMillis(scenario));
+                one.put("ours_p95_ms", scenario.ours().assignment().p95());
+                one.put("sdk_p95_ms", scenario.sdk().assignment().p95());
+            }
+        }
+        if (!coldStarts.isEmpty()) {
+            ObjectNode cold = root.putObject("cold");
+            for (ColdStartBench.Series series : coldStarts) {
+                if (series.cpuMs().isEmpty()) {
+                    continue;
+                }
+                String key = series.interpreted() ? "cpu_ms_xint" : "cpu_ms";
+                ObjectNode cpu = cold.has(key) ? (ObjectNode) cold.get(key) : cold.putObject(key);
+                cpu.put(series.client().equals("ours") ? "ours" : "sdk", series.cpu().median());
+            }
+        }
+        if (startups != null) {
+            ObjectNode startup = root.putObject("startup");
+            startup.put("cold_bundle_start_to_assigned_ms", median(startups.cold(), StartupBench.Boot::startToAssignedMs));
+            startup.put("cold_cpu_ms", median(startups.cold(), StartupBench.Boot::cpuMs));
+            startup.put("cached_bundle_start_to_assigned_ms",
+                    median(startups.cached(), StartupBench.Boot::startToAssignedMs));
+            if (!startups.coldInterpreted().isEmpty()) {
+                startup.put("cold_cpu_ms_xint", median(startups.coldInterpreted(), StartupBench.Boot::cpuMs));
+            }
+        }
+        if (!scale.isEmpty()) {
+            ArrayNode rows = root.putArray("fleet_scale");
+            for (FleetScaleBench.Row row : scale) {
+                ObjectNode one = rows.addObject();
+                one.put("gateways", row.gateways());
+                one.put("rate", row.rate());
+                one.put("policy", row.policy());
+                number(one, "makespan_s", row.makespanSeconds());
+                number(one, "median_assigned_s", row.medianAssignedSeconds());
+                one.put("floor_s", row.floorSeconds());
+                one.put("requests_per_gateway", row.requestsPerGateway());
+                one.put("assigned", row.result().assigned());
+            }
+        }
+        mapper.writeValue(file.toFile(), root);
+    }
+
+    private static double median(List<StartupBench.Boot> boots, java.util.function.Function<StartupBench.Boot, Double> field) {
+        return Stats.of(boots.stream().map(field).toList()).median();
+    }
+
+    private static void number(ObjectNode node, String key, double value) {
+        if (Double.isNaN(value)) {
+            node.putNull(key);
+        } else {
+            node.put(key, value);
+        }
+    }
+}
