@@ -239,16 +239,20 @@ final class ProvisioningConfig {
         identity.customPayload = payload.isEmpty() ? null : payload;
         identity.caFile = path(F_CA_FILE, raw.ca_file());
         identity.caKeystorePid = trimmed(raw.ca_keystore_service_pid());
-        identity.proxy = proxy(raw, crypto);
+        identity.proxy = proxy(raw.proxy_host(), raw.proxy_port(), raw.proxy_username(), raw.proxy_password(),
+                crypto);
         identity.sasLifetime = seconds(F_SAS_LIFETIME, raw.sas_lifetime_seconds(), SAS_LIFETIME_MIN,
                 SAS_LIFETIME_MAX);
         return identity.build();
     }
 
-    /** The HTTP proxy to tunnel through, or null when proxy.host is empty (the other proxy fields are ignored). */
-    private static HttpProxy proxy(DpsProvisionerConfig raw, CryptoService crypto)
+    /**
+     * The HTTP proxy to tunnel through, or null when proxy.host is empty (the other proxy fields are ignored). Also
+     * the validation of {@link ProxySettings}.
+     */
+    static HttpProxy proxy(String rawHost, int port, String rawUsername, String rawPassword, CryptoService crypto)
             throws InvalidConfigurationException {
-        String host = trimmed(raw.proxy_host()).toLowerCase(Locale.ROOT);
+        String host = trimmed(rawHost).toLowerCase(Locale.ROOT);
         if (host.isEmpty()) {
             return null;
         }
@@ -264,14 +268,13 @@ final class ProvisioningConfig {
         if (!ipv6 && !HOST.matcher(host).matches()) {
             throw new InvalidConfigurationException(F_PROXY_HOST, "'" + host + "' is not a host name or address");
         }
-        int port = raw.proxy_port();
         if (port < PROXY_PORT_MIN || port > PROXY_PORT_MAX) {
             throw new InvalidConfigurationException(F_PROXY_PORT,
                     port + " is outside " + PROXY_PORT_MIN + ".." + PROXY_PORT_MAX);
         }
         HttpProxy proxy = HttpProxy.at(host, port);
-        String username = trimmed(raw.proxy_username());
-        String password = PasswordDecryptor.decrypt(F_PROXY_PASSWORD, raw.proxy_password(), crypto);
+        String username = trimmed(rawUsername);
+        String password = PasswordDecryptor.decrypt(F_PROXY_PASSWORD, rawPassword, crypto);
         if (username.isEmpty()) {
             if (!password.isEmpty()) {
                 throw new InvalidConfigurationException(F_PROXY_USERNAME, "is required when " + F_PROXY_PASSWORD

@@ -4,23 +4,37 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.function.Function;
 
 import javax.net.ssl.SSLSocketFactory;
+
+import io.kuradps.provisioning.protocol.ConnectFailure;
 
 /**
  * Hands out {@link TunnelledSslSocket}s: TLS to the target, carried through an HTTP proxy's CONNECT tunnel. Paho
  * calls {@link #createSocket()} and then connect (for {@code ssl://} and {@code wss://} alike); the connected
- * variants do the same at once. Layering over a socket the caller already holds needs no tunnel.
+ * variants do the same at once. Layering over a socket the caller already holds needs no tunnel. Public for the
+ * SslManagerService that tunnels Kura's own connection (package proxy).
  */
-final class ProxyTunnelSocketFactory extends SSLSocketFactory {
+public final class ProxyTunnelSocketFactory extends SSLSocketFactory {
 
     private final HttpProxy proxy;
     private final SSLSocketFactory tls;
+    private final Function<ConnectFailure, String> advice;
 
     /** @param tls makes the TLS socket layered over each tunnel (trust, client key, protocols) */
     ProxyTunnelSocketFactory(HttpProxy proxy, SSLSocketFactory tls) {
+        this(proxy, tls, null);
+    }
+
+    /**
+     * @param advice appended to a tunnel failure's message, for callers that see only the exception (Kura's
+     *               transport logs it), so the message names the settings to fix; null: nothing appended
+     */
+    public ProxyTunnelSocketFactory(HttpProxy proxy, SSLSocketFactory tls, Function<ConnectFailure, String> advice) {
         this.proxy = proxy;
         this.tls = tls;
+        this.advice = advice;
     }
 
     @Override
@@ -35,7 +49,7 @@ final class ProxyTunnelSocketFactory extends SSLSocketFactory {
 
     @Override
     public Socket createSocket() {
-        return new TunnelledSslSocket(proxy, tls);
+        return new TunnelledSslSocket(proxy, tls, advice);
     }
 
     @Override
@@ -65,7 +79,7 @@ final class ProxyTunnelSocketFactory extends SSLSocketFactory {
     }
 
     private Socket connected(InetSocketAddress local, InetSocketAddress target) throws IOException {
-        TunnelledSslSocket socket = new TunnelledSslSocket(proxy, tls);
+        TunnelledSslSocket socket = new TunnelledSslSocket(proxy, tls, advice);
         try {
             if (local != null) {
                 socket.bind(local);

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.channels.SocketChannel;
+import java.util.function.Function;
 
 import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.SSLParameters;
@@ -33,10 +34,13 @@ final class TunnelledSslSocket extends SSLSocket {
     /** Created at once so that {@link #close()} from another thread can end a connect in any phase. */
     private final Socket toProxy = new Socket();
     private volatile SSLSocket layered;
+    private final Function<ConnectFailure, String> advice;
 
-    TunnelledSslSocket(HttpProxy proxy, SSLSocketFactory tls) {
+    /** @param advice see {@link ProxyTunnelSocketFactory}; null: a tunnel failure's message as it is */
+    TunnelledSslSocket(HttpProxy proxy, SSLSocketFactory tls, Function<ConnectFailure, String> advice) {
         this.proxy = proxy;
         this.tls = tls;
+        this.advice = advice;
     }
 
     @Override
@@ -70,6 +74,12 @@ final class TunnelledSslSocket extends SSLSocket {
             HttpConnectTunnel.open(toProxy, proxy, host, target.getPort());
             toProxy.setSoTimeout(socketTimeout);
             layered = (SSLSocket) tls.createSocket(toProxy, host, target.getPort(), true);
+        } catch (ProxyTunnelException e) {
+            toProxy.close();
+            if (advice == null) {
+                throw e;
+            }
+            throw new ProxyTunnelException(e.failure(), e.getMessage() + ". " + advice.apply(e.failure()), e);
         } catch (IOException | RuntimeException e) {
             toProxy.close();
             throw e;
