@@ -81,9 +81,11 @@ final class SnapshotXml {
                 Element element = document.createElementNS(ESF_NAMESPACE, "esf:configuration");
                 element.setAttribute("pid", configuration.getPid());
                 Element properties = document.createElementNS(ESF_NAMESPACE, "esf:properties");
-                // Sorted, so that two snapshots of the same configuration are the same text.
-                for (Map.Entry<String, Object> property : new TreeMap<>(configuration.getConfigurationProperties())
-                        .entrySet()) {
+                // Sorted, so that two snapshots of the same configuration are the same text; a tracked PID
+                // without a configuration in ConfigAdmin has none (null) and is written without properties.
+                Map<String, Object> values = configuration.getConfigurationProperties();
+                for (Map.Entry<String, Object> property : (values == null ? new TreeMap<String, Object>()
+                        : new TreeMap<>(values)).entrySet()) {
                     Element written = property(document, property.getKey(), property.getValue());
                     if (written != null) {
                         properties.appendChild(written);

@@ -288,6 +288,17 @@ class StandInConfigurationServiceTest {
         assertThat(this.store.factoryInstance(TRANSPORT)).containsEntry("broker-url", "mqtts://old-hub:8883/");
     }
 
+    @Test
+    void aTrackedPidWhoseServicePidHasNoConfigurationIsReadAsNullPropertiesAndStillSnapshotted() throws Exception {
+        // Kura keys its lookup by makeString(service.pid): a String[] service.pid becomes "[Ljava.lang.String;@...".
+        this.service.registerDefinition(PROVISIONER, PROVISIONER_DEFINITION, false);
+        this.service.track(PROVISIONER, new String[] { PROVISIONER, PROVISIONER }.toString(), null);
+
+        assertThat(this.service.getComponentConfiguration(PROVISIONER).getConfigurationProperties()).isNull();
+        long id = this.service.snapshot();
+        assertThat(this.service.getSnapshot(id)).extracting(ComponentConfiguration::getPid).contains(PROVISIONER);
+    }
+
     private static String plainSnapshot(String secret) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("id.scope", "0ne000PLAIN");
