@@ -1,6 +1,12 @@
 package io.kuradps.runtime.support.crypto;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,6 +17,7 @@ import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
@@ -19,8 +26,10 @@ import org.eclipse.kura.crypto.CryptoService;
 /**
  * Stands in for Kura's CryptoService in the demo runtime: AES/GCM with the text form Kura uses,
  * {@code base64(iv)-base64(ciphertext)}, so Password values travel through ConfigAdmin encrypted as on a
- * gateway. The key is random per process: nothing encrypted here outlives the runtime, which is all a demo
- * needs and keeps a fixed key out of the source.
+ * gateway. The key is random per process, or, where snapshots must be read again after a restart, random once
+ * and kept in a file under Kura's data directory ({@link #keptIn(Path)}): Kura's own key is fixed per
+ * installation too (built in, or the system property {@code org.eclipse.kura.core.crypto.secretKey}). Either
+ * way no fixed key is in the source.
  * <p>
  * Hashing and Base64 behave as Kura's implementation does. The demo runtime has no keystores and nothing in it
  * uses the String forms Kura deprecated, so those methods throw {@link UnsupportedOperationException}.
@@ -33,13 +42,63 @@ public final class DemoCryptoService implements CryptoService {
     private static final int TAG_BITS = 128;
     private static final char SEPARATOR = '-';
 
+    private static final String KEY_ALGORITHM = "AES";
+    private static final int KEY_BITS = 256;
+
     private final SecureRandom random = new SecureRandom();
     private final SecretKey key;
 
+    /** With a key of its own, lost with the process. */
     public DemoCryptoService() throws GeneralSecurityException {
-        KeyGenerator generator = KeyGenerator.getInstance("AES");
-        generator.init(256, this.random);
-        this.key = generator.generateKey();
+        this(newKey());
+    }
+
+    private DemoCryptoService(SecretKey key) {
+        this.key = key;
+    }
+
+    /**
+     * With the key kept in that file, created with a new random key (readable by its owner only, where the file
+     * system allows) when it does not exist yet.
+     *
+     * @throws IOException naming the file when it cannot be read or written, or holds no key of the right size
+     */
+    public static DemoCryptoService keptIn(Path keyFile) throws IOException, GeneralSecurityException {
+        if (!Files.exists(keyFile)) {
+            Files.createDirectories(keyFile.toAbsolutePath().getParent());
+            try {
+                Files.write(keyFile, Base64.getEncoder().encode(newKey().getEncoded()),
+                        StandardOpenOption.CREATE_NEW);
+                restrictToOwner(keyFile);
+            } catch (FileAlreadyExistsException raced) {
+                // Another instance wrote it first: use that one.
+            }
+        }
+        byte[] encoded;
+        try {
+            String text = new String(Files.readAllBytes(keyFile), StandardCharsets.US_ASCII).trim();
+            encoded = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(keyFile + " does not hold a Base64 key");
+        }
+        if (encoded.length * 8 != KEY_BITS) {
+            throw new IOException(keyFile + " does not hold a " + KEY_BITS + "-bit key");
+        }
+        return new DemoCryptoService(new SecretKeySpec(encoded, KEY_ALGORITHM));
+    }
+
+    private static SecretKey newKey() throws GeneralSecurityException {
+        KeyGenerator generator = KeyGenerator.getInstance(KEY_ALGORITHM);
+        generator.init(KEY_BITS, new SecureRandom());
+        return generator.generateKey();
+    }
+
+    private static void restrictToOwner(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Not a POSIX file system: its default permissions apply.
+        }
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.osgi.service.metatype.AttributeDefinition;
  * Turns the text of a configuration file into the type a metatype attribute declares, as Kura does when it
  * reads a snapshot. Password values stay text here; encrypting them is the seeder's job.
  */
-final class AttributeValues {
+public final class AttributeValues {
 
     private AttributeValues() {
     }
@@ -19,7 +19,7 @@ final class AttributeValues {
      * @throws IllegalArgumentException naming the attribute when the text does not fit its type or its
      *             validation; a Password attribute's value is never quoted
      */
-    static Object convert(AttributeDefinition attribute, String text) {
+    public static Object convert(AttributeDefinition attribute, String text) {
         ValueType type = valueType(attribute);
         Object value;
         if (attribute.getCardinality() == 0) {

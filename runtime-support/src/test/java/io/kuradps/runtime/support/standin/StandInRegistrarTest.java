@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.List;
@@ -12,24 +13,26 @@ import java.util.Map;
 import org.eclipse.kura.crypto.CryptoService;
 import org.eclipse.kura.system.SystemService;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
 class StandInRegistrarTest {
 
     private final List<Registered> registered = new ArrayList<>();
+    private final List<String> enabled = new ArrayList<>();
     private final StandInRegistrar registrar = new StandInRegistrar();
 
     @Test
     void registersNothingWithoutItsProperties() throws Exception {
-        this.registrar.activate(context(Map.of("org.osgi.framework.storage", "/tmp/osgi")));
+        this.registrar.activate(context(Map.of("org.osgi.framework.storage", "/tmp/osgi")), this.enabled::add);
 
         assertThat(this.registered).isEmpty();
     }
 
     @Test
     void registersSystemServiceUnderKurasPidWhenAnyOfItsPropertiesIsSet() throws Exception {
-        this.registrar.activate(context(Map.of("kura.serialNumber", "SN-1")));
+        this.registrar.activate(context(Map.of("kura.serialNumber", "SN-1")), this.enabled::add);
 
         assertThat(this.registered).singleElement().satisfies(registration -> {
             assertThat(registration.type).isEqualTo(SystemService.class);
@@ -43,15 +46,77 @@ class StandInRegistrarTest {
 
     @Test
     void registersTheDemoCryptoServiceOnlyWhereTheSeederHasAConfiguration() throws Exception {
-        this.registrar.activate(context(Map.of("kuradps.runtime.config", "/tmp/dps.properties")));
+        this.registrar.activate(context(Map.of("kuradps.runtime.config", "/tmp/dps.properties")),
+                this.enabled::add);
 
         assertThat(this.registered).extracting(registration -> (Object) registration.type)
                 .containsExactly(CryptoService.class);
     }
 
     @Test
-    void deactivationUnregistersEverything() throws Exception {
-        this.registrar.activate(context(Map.of("kura.data", "/data", "kuradps.runtime.config", "/tmp/dps.properties")));
+    void enablesNoComponentWithoutItsProperty() throws Exception {
+        this.registrar.activate(context(Map.of("kura.data", "/data")), this.enabled::add);
+
+        assertThat(this.enabled).isEmpty();
+        assertThat(this.registered).extracting(registration -> (Object) registration.type)
+                .containsExactly(SystemService.class);
+    }
+
+    @Test
+    void configurationPropertyEnablesTheConfigurationServiceWithTheCryptoServiceItNeeds(@TempDir Path data)
+            throws Exception {
+        this.registrar.activate(context(Map.of("kura.data", data.toString(), "kuradps.standin.configuration", "true")),
+                this.enabled::add);
+
+        assertThat(this.enabled).containsExactly("org.eclipse.kura.configuration.ConfigurationService");
+        assertThat(this.registered).extracting(registration -> (Object) registration.type)
+                .containsExactlyInAnyOrder(SystemService.class, CryptoService.class);
+    }
+
+    @Test
+    void cryptoKeyUnderTheDataDirectoryDecryptsWhatAnEarlierStartEncrypted(@TempDir Path data) throws Exception {
+        Map<String, String> properties = Map.of("kura.data", data.toString(), "kuradps.standin.cloudconnection",
+                "true");
+        this.registrar.activate(context(properties), this.enabled::add);
+        char[] encrypted = cryptoService().encryptAes("token".toCharArray());
+        this.registrar.deactivate();
+        this.registered.clear();
+
+        new StandInRegistrar().activate(context(properties), name -> { });
+
+        assertThat(cryptoService().decryptAes(encrypted)).containsExactly("token".toCharArray());
+        assertThat(data.resolve("security/demo-crypto.key")).exists();
+    }
+
+    @Test
+    void sslAndCloudConnectionPropertiesEnableTheirComponents() throws Exception {
+        this.registrar.activate(context(Map.of("kuradps.standin.ssl", "true", "kuradps.standin.cloudconnection",
+                "true")), this.enabled::add);
+
+        assertThat(this.enabled).containsExactly("org.eclipse.kura.ssl.SslManagerService",
+                "org.eclipse.kura.core.keystore.FilesystemKeystoreServiceImpl",
+                "org.eclipse.kura.core.data.transport.mqtt.MqttDataTransport", "org.eclipse.kura.data.DataService",
+                "org.eclipse.kura.cloudconnection.raw.mqtt.factory.RawMqttCloudConnectionFactory");
+    }
+
+    @Test
+    void configurationWithoutADataDirectoryIsRefusedNamingBothPropertiesBeforeAnythingIsRegistered() {
+        assertThatThrownBy(() -> this.registrar.activate(context(Map.of("kuradps.standin.configuration", "true",
+                "kura.serialNumber", "SN-1")), this.enabled::add))
+                .hasMessageContaining("kuradps.standin.configuration").hasMessageContaining("kura.data");
+        assertThat(this.registered).isEmpty();
+        assertThat(this.enabled).isEmpty();
+    }
+
+    private CryptoService cryptoService() {
+        return (CryptoService) this.registered.stream().filter(r -> r.type == CryptoService.class).findFirst()
+                .orElseThrow().service;
+    }
+
+    @Test
+    void deactivationUnregistersEverything(@TempDir Path data) throws Exception {
+        this.registrar.activate(context(Map.of("kura.data", data.toString(), "kuradps.runtime.config",
+                "/tmp/dps.properties")), this.enabled::add);
         assertThat(this.registered).hasSize(2);
 
         this.registrar.deactivate();
@@ -61,7 +126,8 @@ class StandInRegistrarTest {
 
     @Test
     void malformedPropertyLeavesNothingRegistered() {
-        assertThatThrownBy(() -> this.registrar.activate(context(Map.of("kuradps.standin.primaryMacAddress", "x"))))
+        assertThatThrownBy(() -> this.registrar.activate(context(Map.of("kuradps.standin.primaryMacAddress", "x")),
+                this.enabled::add))
                 .hasMessageContaining("kuradps.standin.primaryMacAddress");
         assertThat(this.registered).isEmpty();
     }
