@@ -16,6 +16,7 @@ import java.util.Map;
 
 import javax.inject.Inject;
 
+import org.eclipse.kura.configuration.ConfigurableComponent;
 import org.eclipse.kura.system.SystemService;
 import org.eclipse.osgi.util.ManifestElement;
 import org.junit.Test;
@@ -183,6 +184,41 @@ public class BundleResolutionIT {
             }
         }
         assertTrue("Password attributes " + passwords, passwords.contains("symmetric.key"));
+    }
+
+    /**
+     * Kura's ConfigurationService reads a ConfigurableComponent's service.pid with toString(); Felix SCR 2.1.16 (the
+     * Kura 5 stack) turns a declared service.pid plus the configuration's into a String[], which Kura would then
+     * track as "[Ljava.lang.String;@..." (runtime-support/README.md). The configuration alone must name it.
+     */
+    @Test
+    public void theConfiguredProvisionerRegistersItsServicePidAsOneString() throws Exception {
+        org.osgi.service.cm.Configuration configuration =
+                configurationAdmin.getConfiguration(DpsProvisionerConfiguration.PID, "?");
+        java.util.Hashtable<String, Object> properties = new java.util.Hashtable<>();
+        properties.put("enabled", false);
+        configuration.update(properties);
+        try {
+            Object[] servicePid = new Object[1];
+            Await.until("the provisioner's ConfigurableComponent service", java.time.Duration.ofSeconds(30), () -> {
+                try {
+                    org.osgi.framework.ServiceReference<?>[] references = context.getServiceReferences((String) null,
+                            "(&(objectClass=" + ConfigurableComponent.class.getName() + ")(service.pid="
+                                    + DpsProvisionerConfiguration.PID + "))");
+                    if (references == null) {
+                        return false;
+                    }
+                    servicePid[0] = references[0].getProperty(Constants.SERVICE_PID);
+                    return true;
+                } catch (org.osgi.framework.InvalidSyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals("service.pid of the provisioner's ConfigurableComponent service", DpsProvisionerConfiguration.PID,
+                    servicePid[0]);
+        } finally {
+            configuration.delete();
+        }
     }
 
     private Bundle provisioningBundle() {

@@ -46,8 +46,7 @@ import io.kuradps.provisioning.protocol.ServiceClock;
 @Component(name = DpsProvisioner.PID, configurationPid = DpsProvisioner.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = { ConfigurableComponent.class, EventHandler.class },
-        property = { "service.pid=" + DpsProvisioner.PID,
-            EventConstants.EVENT_TOPIC + "=" + ProvisioningEvents.TOPIC_REQUEST_PROVISION,
+        property = { EventConstants.EVENT_TOPIC + "=" + ProvisioningEvents.TOPIC_REQUEST_PROVISION,
             EventConstants.EVENT_TOPIC + "=" + DpsProvisioner.KURA_CLOCK_TOPIC })
 @Designate(ocd = DpsProvisionerConfig.class)
 public final class DpsProvisioner implements ConfigurableComponent, EventHandler {

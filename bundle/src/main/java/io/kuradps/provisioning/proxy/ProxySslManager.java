@@ -39,7 +39,7 @@ import io.kuradps.provisioning.transport.ProxyTunnelSocketFactory;
 @Component(name = ProxySslManager.PID, configurationPid = ProxySslManager.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = { SslManagerService.class, ConfigurableComponent.class },
-        property = { "service.pid=" + ProxySslManager.PID, "kura.service.pid=" + ProxySslManager.PID })
+        property = "kura.service.pid=" + ProxySslManager.PID)
 @Designate(ocd = ProxySslManagerConfig.class)
 public final class ProxySslManager implements SslManagerService, ConfigurableComponent {
 
