@@ -39,7 +39,8 @@ public class CacheLocationIT extends SystemServiceSupport {
         Path kuraData = workDirectory.resolve("kura-data");
         register(new TestSystemService().dataDirectory(kuraData.toString()));
 
-        individual("gw-cache-upgrade", key).applyTo(configurationAdmin);
+        // every-start: DPS is asked at once, so the test sees where the fresh assignment is written after the move.
+        individual("gw-cache-upgrade", key).set("reprovision.policy", "every-start").applyTo(configurationAdmin);
 
         Event cached = awaitAssigned("gw-cache-upgrade");
         assertEquals("cache", cached.getProperty(SOURCE));

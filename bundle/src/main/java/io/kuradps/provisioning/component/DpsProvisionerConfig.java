@@ -191,5 +191,5 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
                 @Option(label = "When the hub refuses the device, or without a valid cache", value = POLICY_ON_HUB_ERROR),
                 @Option(label = "Contact DPS at every start", value = POLICY_EVERY_START),
                 @Option(label = "Only without a valid cached assignment", value = POLICY_WITHOUT_VALID_CACHE) })
-    String reprovision_policy() default POLICY_EVERY_START;
+    String reprovision_policy() default POLICY_ON_HUB_ERROR;
 }

@@ -96,8 +96,11 @@ final class Provisioner {
                 LOG.info("Configuration updated without a change that affects registration; nothing restarted");
                 return;
             }
+            // A registration setting changed while running is the operator asking for a registration with it: the
+            // cache, made with the old settings, is not trusted for that (it still stands in while DPS is asked).
+            boolean edited = old != null && old.registration().isPresent();
             long gen = restart();
-            work = worker.submit(() -> start(newConfig, gen));
+            work = worker.submit(() -> start(newConfig, edited, gen));
         }
     }
 
@@ -192,7 +195,7 @@ final class Provisioner {
         return new AssignmentStore.Key(identity.idScope, identity.registrationId, identity.endpointHost);
     }
 
-    private void start(ProvisioningConfig startConfig, long gen) {
+    private void start(ProvisioningConfig startConfig, boolean edited, long gen) {
         // Like register(), a start superseded by a newer configuration must not publish or report anything.
         if (stale(gen)) {
             return;
@@ -221,7 +224,7 @@ final class Provisioner {
             publish(cached.get(), key, State.ASSIGNED);
         }
         ProvisioningConfig.ReprovisionPolicy policy = registration.get().policy;
-        if (policy.trustsTheCache() && cached.isPresent()) {
+        if (policy.trustsTheCache() && cached.isPresent() && !edited) {
             LOG.info("A valid cached assignment exists; not contacting DPS (policy {})", policy.value());
             setStatus(State.ASSIGNED);
             return;

@@ -149,6 +149,25 @@ class ProvisionerTest {
     }
 
     @Test
+    void theDefaultPolicyTrustsAValidCacheButAnEditedRegistrationAsksDps() throws Exception {
+        provisioner(Duration.ofHours(1));
+        ProvisioningConfig first = ProvisioningConfig.from(valid(), null);
+        store.save(Provisioner.cacheKey(first.identity().get()), fromDps("hub-a", "gateway-1"));
+        runner.then(c -> RunOutcome.assigned(fromDps("hub-b", "gateway-1")));
+
+        provisioner.apply(first);
+        assertThat(output.next().properties).containsEntry(SOURCE, "cache");
+        awaitState(State.ASSIGNED);
+        assertThat(runner.calls).isEmpty();
+
+        // Same cache key (id scope, registration id, host), another key: the operator edited the registration.
+        provisioner.apply(ProvisioningConfig.from(valid("symmetric.key", "b3RoZXIta2V5LWZvci10ZXN0cy1vbmx5LTAxMjM0NTY="), null));
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().properties).containsEntry(SOURCE, "dps").containsEntry(ASSIGNED_HUB, "hub-b");
+        assertThat(runner.calls).hasSize(1);
+    }
+
+    @Test
     void freshAssignmentToAnotherHubSignalsTheChange() throws Exception {
         provisioner(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid("reprovision.policy", "every-start"), null);

@@ -36,7 +36,7 @@ class ProvisioningConfigTest {
         assertThat(config.endpointPort).isEqualTo(8883);
         assertThat(config.transport).isEqualTo(ProvisioningConfig.Transport.MQTT);
         assertThat(config.apiVersion).isEqualTo("2019-03-31");
-        assertThat(registration.policy).isEqualTo(ProvisioningConfig.ReprovisionPolicy.EVERY_START);
+        assertThat(registration.policy).isEqualTo(ProvisioningConfig.ReprovisionPolicy.ON_HUB_ERROR);
         assertThat(registration.timing.deadline).isEqualTo(Duration.ofSeconds(600));
         assertThat(config.customPayload).isNull();
         assertThat(registration.settings.registrationId()).isEqualTo(config.registrationId);
