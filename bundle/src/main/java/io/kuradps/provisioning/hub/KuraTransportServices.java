@@ -77,8 +77,10 @@ final class KuraTransportServices implements HubLink.Kura {
     }
 
     @Override
-    public void awaitConfigurationReady() throws InterruptedException {
-        readyWait.await();
+    public void awaitConfigurationReady(String transportPid) throws Exception {
+        if (!readyWait.seen() && configurationService.getComponentConfiguration(transportPid) == null) {
+            readyWait.await();
+        }
     }
 
     @Override
