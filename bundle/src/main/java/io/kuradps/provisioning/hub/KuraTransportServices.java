@@ -76,6 +76,7 @@ final class KuraTransportServices implements HubLink.Kura {
         configurationService.updateConfiguration(pid, properties, snapshot);
     }
 
+    /** A PID Kura tracks already cannot lose an update, so only an untracked one waits for READY. */
     @Override
     public void awaitConfigurationReady(String transportPid) throws Exception {
         if (!readyWait.seen() && configurationService.getComponentConfiguration(transportPid) == null) {
