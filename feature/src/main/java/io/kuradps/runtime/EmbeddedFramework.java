@@ -106,8 +106,16 @@ final class EmbeddedFramework {
         this.framework.waitForStop(0);
     }
 
-    /** Stops every bundle (deactivating the provisioning component) and waits, at most 30 s, for the end. */
+    /**
+     * Stops the add-on first, as uninstalling it from a running Kura would (else Kura's services would go from under
+     * it), then every other bundle, and waits, at most 30 s, for the end.
+     */
     void stop() throws BundleException, InterruptedException {
+        for (Bundle addOn : this.addOns) {
+            if (addOn.getState() == Bundle.ACTIVE) {
+                addOn.stop(Bundle.STOP_TRANSIENT);
+            }
+        }
         this.framework.stop();
         this.framework.waitForStop(30_000);
     }
