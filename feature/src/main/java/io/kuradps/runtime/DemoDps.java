@@ -2,16 +2,20 @@ package io.kuradps.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.UnaryOperator;
 
 import javax.net.ssl.SSLSocketFactory;
 
 import io.kuradps.simulator.DpsSimulator;
+import io.kuradps.simulator.Enrollment;
 import io.kuradps.simulator.HubCounters;
 
 /**
@@ -33,7 +37,11 @@ final class DemoDps implements AutoCloseable {
         this.configuration = configuration;
     }
 
-    static DemoDps start(Path workDirectory) throws IOException {
+    /**
+     * @param keptStorage Kura's data directory outlives this run (--storage), so it may hold the assignment of an
+     *        earlier run: the hub is told of the demo device as it would still know it (see {@link #keepDevice})
+     */
+    static DemoDps start(Path workDirectory, boolean keptStorage) throws IOException {
         Path enrollments = copyResource(ENROLLMENTS, workDirectory);
         DpsSimulator simulator = DpsSimulator.builder()
                 .host("127.0.0.1")
@@ -45,7 +53,11 @@ final class DemoDps implements AutoCloseable {
                 .caDirectory(workDirectory.resolve("simulator-ca"))
                 .start();
         try {
-            ConfigurationFile configuration = ConfigurationFile.read(copyResource(CONFIGURATION, workDirectory))
+            Path demo = copyResource(CONFIGURATION, workDirectory);
+            if (keptStorage) {
+                keepDevice(simulator, demo);
+            }
+            ConfigurationFile configuration = ConfigurationFile.read(demo)
                     .override("Filled in by the runtime: the simulator it just started", PROVISIONING_PID, Map.of(
                             "global.endpoint", simulator.host() + ":" + simulator.mqttPort(),
                             "ca.file", simulator.caCertificateFile().toAbsolutePath().toString()));
@@ -54,6 +66,24 @@ final class DemoDps implements AutoCloseable {
             simulator.close();
             throw e;
         }
+    }
+
+    /**
+     * IoT Hub keeps its devices across a gateway's restart; this simulator is new at every run. So a gateway
+     * restarted on its kept data directory, holding the assignment of an earlier run, would be refused by the
+     * hub it was assigned to unless the hub is told what it already knows: the demo enrollment's device.
+     */
+    private static void keepDevice(DpsSimulator simulator, Path demoConfiguration) throws IOException {
+        Properties demo = new Properties();
+        try (Reader reader = Files.newBufferedReader(demoConfiguration, StandardCharsets.UTF_8)) {
+            demo.load(reader);
+        }
+        String registrationId = demo.getProperty("registration.id");
+        Enrollment enrollment = simulator.enrollments().individual(registrationId).orElseThrow(() ->
+                new IllegalStateException("the demo's registration id " + registrationId + " has no enrollment"));
+        String hub = enrollment.iotHubs().isEmpty() ? Enrollment.DEFAULT_HUB : enrollment.iotHubs().get(0);
+        String deviceId = enrollment.deviceId() == null ? registrationId : enrollment.deviceId();
+        simulator.hub().registry().register(hub, deviceId, registrationId, enrollment);
     }
 
     /** The demo configuration, pointed at this simulator. */
@@ -82,6 +112,11 @@ final class DemoDps implements AutoCloseable {
     /** Waits, at most {@code timeout}, until the hub has accepted {@code count} messages from the device. */
     boolean awaitTelemetryAccepted(String deviceId, long count, Duration timeout) throws InterruptedException {
         return this.simulator.hub().counters().await(deviceId, HubCounters.EventKind.TELEMETRY, count, timeout);
+    }
+
+    /** CONNECTs of the device the hub admitted so far. */
+    long hubConnections(String deviceId) {
+        return this.simulator.hub().counters().count(deviceId, HubCounters.EventKind.CONNECTED);
     }
 
     String describe() {

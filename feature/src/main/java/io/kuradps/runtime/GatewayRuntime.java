@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -69,7 +70,16 @@ public final class GatewayRuntime {
     private static final List<String> KURA_STAND_INS = List.of(StandInRegistrar.CONFIGURATION_PROPERTY,
             StandInRegistrar.SSL_PROPERTY, StandInRegistrar.CLOUD_CONNECTION_PROPERTY);
 
+    /**
+     * Set to true (-D) to have a machine-readable {@code TIMING} line follow each CONNECTED line, for bench/: times
+     * from the provisioning bundle's start, and the hub connections the demo hub admitted so far.
+     */
+    static final String TIMING_PROPERTY = "kuradps.runtime.timing";
+
     private final long startNanos = System.nanoTime();
+    private final boolean timing = Boolean.getBoolean(TIMING_PROPERTY);
+    private volatile long addOnStartNanos;
+    private volatile long assignedNanos;
     private final CompletableFuture<Integer> firstOutcome = new CompletableFuture<>();
     private final CompletableFuture<Boolean> hubLinkEnabled = new CompletableFuture<>();
     /** Publishing waits for the hub; never on EventAdmin's thread. */
@@ -111,7 +121,7 @@ public final class GatewayRuntime {
                 configuration = ConfigurationFile.read(file);
                 System.out.println("Provisioning with " + file);
             } else {
-                DemoDps started = DemoDps.start(work);
+                DemoDps started = DemoDps.start(work, options.storage().isPresent());
                 this.demo = started;
                 cleanup.closeAtEnd(started);
                 configuration = started.configuration();
@@ -150,6 +160,7 @@ public final class GatewayRuntime {
             this.framework = started;
             cleanup.stopAtEnd(started);
             awaitSeeding();
+            this.addOnStartNanos = System.nanoTime();
             started.startAddOn();
             KuraWebConsole.postReady(started.context(), KURA_VERSION);
 
@@ -190,6 +201,9 @@ public final class GatewayRuntime {
             Map<?, ?> hubConnection = (Map<?, ?>) seeded.get(HUB_CONNECTION_PID);
             this.hubLinkEnabled.complete(hubConnection != null && Boolean.TRUE.equals(hubConnection.get("enabled")));
         } else if (TOPIC_ASSIGNED.equals(topic)) {
+            if (this.assignedNanos == 0) {
+                this.assignedNanos = System.nanoTime();
+            }
             System.out.printf("%nASSIGNED: hub %s, device id %s (source %s) after %.1f s%n%n", event.get("assigned.hub"),
                     event.get("device.id"), event.get("source"), seconds());
             if (!this.hubLinkEnabled.getNow(false)) {
@@ -245,7 +259,14 @@ public final class GatewayRuntime {
             boolean accepted = simulated == null ? dataService.awaitConfirmed(id, TELEMETRY_TIMEOUT)
                     : simulated.awaitTelemetryAccepted(deviceId, before + 1, TELEMETRY_TIMEOUT);
             if (accepted) {
+                long acceptedNanos = System.nanoTime();
                 System.out.printf("%nCONNECTED: hub %s as %s, telemetry accepted%n%n", hub, deviceId);
+                if (this.timing) {
+                    System.out.printf(Locale.ROOT, "TIMING bundleStartToAssignedMs=%.1f bundleStartToTelemetryAcceptedMs"
+                            + "=%.1f hubConnections=%d%n", (this.assignedNanos - this.addOnStartNanos) / 1e6,
+                            (acceptedNanos - this.addOnStartNanos) / 1e6,
+                            simulated == null ? -1 : simulated.hubConnections(deviceId));
+                }
                 this.firstOutcome.complete(EXIT_CONNECTED);
             } else {
                 System.out.printf("%nCONNECTED: hub %s as %s, but the hub did not accept the telemetry within %d s%n%n",
