@@ -122,7 +122,8 @@ final class HubBench {
                 if (timing.find()) {
                     connections.add(boot(timing).hubConnections());
                     if (renewed >= renewals && connections.size() > renewals) {
-                        process.destroy();
+                        // SIGTERM through the handle: Process.destroy() would also close the pipe being read.
+                        process.toHandle().destroy();
                     }
                 }
             }
