@@ -61,8 +61,11 @@ final class HubLink {
         void writeTransport(String pid, Map<String, Object> values, String password, boolean snapshot)
                 throws Exception;
 
-        /** Returns once Kura's configuration is READY (bounded; a timeout throws). */
-        void awaitConfigurationReady() throws Exception;
+        /**
+         * Returns once Kura's configuration is READY, or at once when Kura tracks this PID already (then it cannot
+         * drop an update to it); bounded, and going on without READY after the bound.
+         */
+        void awaitConfigurationReady(String transportPid) throws Exception;
 
         /** Makes sure the DataService of this transport is connected; returns when it is. */
         void connect(String transportPid) throws HubConnectException, InterruptedException;
@@ -235,10 +238,15 @@ final class HubLink {
         String pid = settings.transportPid;
         try {
             Optional<Map<String, Object>> current = kura.transportConfiguration(pid);
+            if (!current.isPresent()) {
+                // Before READY, a transport restored from the snapshot may not be tracked yet: absent only after it.
+                kura.awaitConfigurationReady(pid);
+                current = kura.transportConfiguration(pid);
+            }
             if (!current.isPresent() && settings.createStack) {
                 LOG.info("No transport {}; creating a raw MQTT cloud connection for it", pid);
                 kura.createStack(pid);
-                kura.awaitConfigurationReady();
+                kura.awaitConfigurationReady(pid);
                 current = kura.transportConfiguration(pid);
             }
             if (!current.isPresent()) {
@@ -256,7 +264,7 @@ final class HubLink {
             LOG.info("Writing transport {} for hub {} as {}: {} changed{}{}", pid, hub, deviceId, changed.keySet(),
                     password != null ? ", fresh token until " + expiry : "", newTarget ? ", with snapshot" : "");
             kura.writeTransport(pid, changed, password, newTarget);
-            kura.awaitConfigurationReady();
+            kura.awaitConfigurationReady(pid);
             Map<String, Object> readBack = kura.transportConfiguration(pid).orElse(Collections.emptyMap());
             if (!desired.appliedIn(readBack)) {
                 refused("the transport " + pid + " did not take the values written (" + desired.changedFrom(readBack)

@@ -8,4 +8,10 @@ public interface HubLinkStatus {
 
     /** e.g. {@code CONNECTED: hub contoso.azure-devices.net as gw-1, token expires 2026-12-01T09:00:00Z}. */
     String describe();
+
+    /** The hub link's line of {@code dps:status}; {@code status} null when the hub link is not configured. */
+    static String line(HubLinkStatus status) {
+        return "Hub link: " + (status == null ? "not configured (PID " + HubConnectionConfig.PID + ")"
+                : status.describe());
+    }
 }

@@ -76,9 +76,12 @@ final class KuraTransportServices implements HubLink.Kura {
         configurationService.updateConfiguration(pid, properties, snapshot);
     }
 
+    /** A PID Kura tracks already cannot lose an update, so only an untracked one waits for READY. */
     @Override
-    public void awaitConfigurationReady() throws InterruptedException {
-        readyWait.await();
+    public void awaitConfigurationReady(String transportPid) throws Exception {
+        if (!readyWait.seen() && configurationService.getComponentConfiguration(transportPid) == null) {
+            readyWait.await();
+        }
     }
 
     @Override

@@ -50,6 +50,8 @@ class HubLinkTest {
         link.assignment(assignment(HUB_A, "gw-1"));
 
         assertThat(kura.created).containsExactly(PID);
+        assertThat(kura.readyWaits).as("before deciding it is absent, after creating, after writing")
+                .containsExactly(PID, PID, PID);
         Write write = kura.writes.get(0);
         assertThat(write.values).containsEntry("broker-url", "mqtts://hub-a.azure-devices.net:8883/")
                 .containsEntry("client-id", "gw-1").containsEntry("username", HUB_A + "/gw-1/?api-version=2021-04-12")
@@ -341,6 +343,7 @@ class HubLinkTest {
         final List<Write> writes = new ArrayList<>();
         final Deque<HubConnectException> connectFailures = new ArrayDeque<>();
         final List<String> tlsChecks = new ArrayList<>();
+        final List<String> readyWaits = new ArrayList<>();
         HubConfigurationException tlsProblem;
         boolean dropWrites;
         int connects;
@@ -379,7 +382,8 @@ class HubLinkTest {
         }
 
         @Override
-        public void awaitConfigurationReady() {
+        public void awaitConfigurationReady(String transportPid) {
+            readyWaits.add(transportPid);
         }
 
         @Override

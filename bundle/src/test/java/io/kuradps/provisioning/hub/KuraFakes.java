@@ -64,8 +64,11 @@ final class KuraFakes {
                 });
 
         private synchronized ComponentConfiguration configuration(String pid) {
+            if (!tracked.containsKey(pid)) {
+                return null;
+            }
             Map<String, Object> properties = tracked.get(pid);
-            return properties == null ? null : new Configuration(pid, new HashMap<>(properties));
+            return new Configuration(pid, properties == null ? null : new HashMap<>(properties));
         }
 
         private void update(String pid, Map<String, Object> properties, boolean snapshot) {
@@ -133,6 +136,8 @@ final class KuraFakes {
         final List<DataServiceListener> listeners = new ArrayList<>();
         volatile boolean connected;
         volatile int connects;
+        /** Kura's own reconnect connects the transport while a connect() call fails (the race it may win). */
+        volatile boolean connectedByKuraOnFailure;
 
         final DataService service = (DataService) Proxy.newProxyInstance(KuraFakes.class.getClassLoader(),
                 new Class<?>[] { DataService.class }, (proxy, method, args) -> {
@@ -142,6 +147,7 @@ final class KuraFakes {
                         case "connect":
                             connects++;
                             if (!runtimeFailures.isEmpty()) {
+                                connected = connectedByKuraOnFailure;
                                 throw runtimeFailures.poll();
                             }
                             if (!failures.isEmpty()) {
