@@ -9,8 +9,8 @@ import org.osgi.framework.ServiceReference;
  * What Kura's web console does for the configuration: it posts Kura's configuration READY event when it activates
  * ({@code org.eclipse.kura.web2/.../web/Console.java}, with {@code kura.version}); the ConfigurationService posts
  * none. On a gateway the console (behind Jetty) comes up after the add-ons the deployment agent installs at boot,
- * so the runtime posts READY once the provisioning bundle has started. (A hub link started after READY waits for
- * it for a bounded time: HubConnection's ReadyWait.)
+ * so the runtime posts READY once the provisioning bundle has started. (The hub link waits for READY, for a bounded
+ * time, only while its transport is a PID Kura does not track yet.)
  */
 final class KuraWebConsole {
 
