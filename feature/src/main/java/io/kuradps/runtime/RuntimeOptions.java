@@ -45,7 +45,7 @@ record RuntimeOptions(Optional<Path> config, boolean exitAfterFirst, Duration ti
             case "--storage" -> storage = Optional.of(Paths.get(value(args, ++i, "--storage")));
             case "--exit-after-first" -> exitAfterFirst = true;
             case "--timeout" -> timeout = Duration.ofSeconds(seconds(value(args, ++i, "--timeout"), "--timeout"));
-            // Its bounds are the hub link's (HubConnectionConfig): out of them, the hub link says so in REFUSED.
+            // Its bounds are the hub link's metatype (HubConnectionConfig): out of them, seeding fails naming it.
             case "--hub-token-lifetime" -> hubTokenLifetime = OptionalLong.of(seconds(
                     value(args, ++i, "--hub-token-lifetime"), "--hub-token-lifetime"));
             default -> throw new IllegalArgumentException("unknown option: " + args[i]);
