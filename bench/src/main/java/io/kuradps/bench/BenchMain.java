@@ -43,6 +43,7 @@ public final class BenchMain {
     private List<AssignmentBench.Scenario> assignments = List.of();
     private List<ColdStartBench.Series> coldStarts = List.of();
     private StartupBench.Result startups;
+    private HubBench.Result hubLink;
     private List<FleetScaleBench.Row> scale = List.of();
     private int fleetRepeats = 2;
     private final StringBuilder report = new StringBuilder();
@@ -74,7 +75,7 @@ public final class BenchMain {
         int boots = 5;
         int gateways = 2000;
         double rate = 50;
-        Set<String> only = Set.of("assign", "timeline", "cold", "startup", "footprint", "fleet", "scale");
+        Set<String> only = Set.of("assign", "timeline", "cold", "startup", "hub", "footprint", "fleet", "scale");
         Set<String> policies = Set.of("ours", "fixed", "sdk");
         int fleetRepeats = 2;
         for (int i = 0; i < args.length; i += 2) {
@@ -126,7 +127,7 @@ public final class BenchMain {
         Files.writeString(results, report.toString());
         System.out.println("wrote " + results);
         Path json = root.resolve("bench/results.json");
-        ResultsJson.write(json, began, loadBefore, loadAfter, assignments, coldStarts, startups, scale);
+        ResultsJson.write(json, began, loadBefore, loadAfter, assignments, coldStarts, startups, hubLink, scale);
         System.out.println("wrote " + json);
     }
 
@@ -147,6 +148,9 @@ public final class BenchMain {
         }
         if (only.contains("startup")) {
             out.append(startup(work));
+        }
+        if (only.contains("hub")) {
+            out.append(hub(work));
         }
         if (only.contains("footprint")) {
             try (BenchDps dps = BenchDps.external(root, work)) {
@@ -374,6 +378,9 @@ public final class BenchMain {
         }
     }
 
+    /** Renewals the hub benchmark waits for; each takes 8.5 s at the shortest token lifetime. */
+    private static final int HUB_RENEWALS = 3;
+
     private String startup(Path work) throws Exception {
         System.out.println("4. start-up");
         StartupBench.Result result = new StartupBench(root, work).run(boots, INTERPRETED_BOOTS);
@@ -414,6 +421,46 @@ public final class BenchMain {
                 rows));
         out.append('\n');
         return out.toString();
+    }
+
+    private String hub(Path work) throws Exception {
+        System.out.println("8. hub link: bundle start to telemetry accepted, reconnects per renewal");
+        HubBench.Result result = new HubBench(root, work).run(boots, HUB_RENEWALS);
+        hubLink = result;
+        StringBuilder out = new StringBuilder("## 8. The hub link: to the first telemetry accepted, and renewals\n\n");
+        out.append(String.format(Locale.ROOT, """
+                Each boot is `kura-dps-runtime.jar` itself, its demo (`--exit-after-first --storage DIR`): Equinox \
+                with the Kura 5 stack and the stand-ins for Kura's ConfigurationService, SslManagerService and raw \
+                MQTT cloud connection, the simulator and its IoT hub in the runtime's JVM (retry-after 1 s). Timed \
+                from the provisioning bundle's start (the runtime starts it once its configuration is seeded, and \
+                posts Kura's configuration READY right after, as Kura's web console does) to the simulated hub \
+                counting the telemetry message the runtime publishes through the transport's DataService once the \
+                hub link reports CONNECTED. Cold = a new Kura data directory: DPS contacted, the raw MQTT stack \
+                created, the transport written with a snapshot. Cached = the same directory again: the cached \
+                assignment published first (policy `every-start` still asks DPS too), the transport restored by the \
+                snapshot with an old token, then written with a fresh one. %d boots each. Renewals: one run with \
+                `--hub-token-lifetime %d` (a renewal every 8.5 s), hub connections the simulated hub admitted \
+                between one CONNECTED line and the next.
+
+                """, boots, result.lifetimeSeconds()));
+        List<List<String>> rows = new ArrayList<>();
+        for (String kind : List.of("cold", "cached")) {
+            List<HubBench.Boot> list = kind.equals("cold") ? result.cold() : result.cached();
+            Stats assigned = Stats.of(list.stream().map(HubBench.Boot::startToAssignedMs).toList());
+            Stats telemetry = Stats.of(list.stream().map(HubBench.Boot::startToTelemetryMs).toList());
+            rows.add(List.of(kind, ms(assigned.median()), ms(telemetry.median()),
+                    ms(telemetry.min()) + " - " + ms(telemetry.max())));
+        }
+        out.append(table(List.of("boot", "bundle start -> ASSIGNED median", "bundle start -> telemetry accepted "
+                + "median", "range"), rows));
+        out.append(String.format(Locale.ROOT, "%nReconnects per renewal: %s over %d renewals (hub connections "
+                + "admitted per renewal, each %s).%n%n", num(reconnectsPerRenewal(result), 2),
+                result.connectionsPerRenewal().size(), result.connectionsPerRenewal()));
+        return out.toString();
+    }
+
+    static double reconnectsPerRenewal(HubBench.Result result) {
+        return result.connectionsPerRenewal().stream().mapToLong(Long::longValue).average().orElse(Double.NaN);
     }
 
     private String fleet(Path work, List<FleetBench.PolicyResult> results) throws Exception {

@@ -21,7 +21,8 @@ final class ResultsJson {
 
     static void write(Path file, Instant began, String loadBefore, String loadAfter,
             List<AssignmentBench.Scenario> assignments, List<ColdStartBench.Series> coldStarts,
-            StartupBench.Result startups, List<FleetScaleBench.Row> scale) throws IOException {
+            StartupBench.Result startups, HubBench.Result hubLink, List<FleetScaleBench.Row> scale)
+            throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("generated", began.truncatedTo(ChronoUnit.SECONDS).toString());
@@ -59,6 +60,17 @@ final class ResultsJson {
             if (!startups.coldInterpreted().isEmpty()) {
                 startup.put("cold_cpu_ms_xint", median(startups.coldInterpreted(), StartupBench.Boot::cpuMs));
             }
+        }
+        if (hubLink != null) {
+            ObjectNode hub = root.putObject("hub");
+            hub.put("cold_bundle_start_to_assigned_ms", Stats.of(hubLink.cold().stream()
+                    .map(HubBench.Boot::startToAssignedMs).toList()).median());
+            hub.put("cold_bundle_start_to_telemetry_accepted_ms", Stats.of(hubLink.cold().stream()
+                    .map(HubBench.Boot::startToTelemetryMs).toList()).median());
+            hub.put("cached_bundle_start_to_telemetry_accepted_ms", Stats.of(hubLink.cached().stream()
+                    .map(HubBench.Boot::startToTelemetryMs).toList()).median());
+            hub.put("renewals", hubLink.connectionsPerRenewal().size());
+            number(hub, "reconnects_per_renewal", BenchMain.reconnectsPerRenewal(hubLink));
         }
         if (!scale.isEmpty()) {
             ArrayNode rows = root.putArray("fleet_scale");

@@ -5,14 +5,11 @@ import io.kuradps.simulator.DpsSimulator;
 import io.kuradps.simulator.Enrollment;
 import io.kuradps.simulator.Enrollments;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,22 +76,24 @@ final class StartupBench {
         }
     }
 
-    /** The gateway runtime's demo configuration, pointed at this simulator and this enrollment. */
+    /**
+     * The gateway runtime's demo configuration of the provisioning component, pointed at this simulator and this
+     * enrollment (a later section of the PID overrides its values); without the hub link's section, since this
+     * stack has none of Kura's cloud services.
+     */
     private Path configuration(DpsSimulator simulator) throws IOException {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(root.resolve("config/runtime-demo.properties"),
-                StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        }
-        properties.setProperty("registration.id", REGISTRATION_ID);
-        properties.setProperty("symmetric.key", KEY);
-        properties.setProperty("id.scope", simulator.idScope());
-        properties.setProperty("global.endpoint", simulator.host() + ":" + simulator.mqttPort());
-        properties.setProperty("ca.file", simulator.caCertificateFile().toAbsolutePath().toString());
+        String demo = Files.readString(root.resolve("config/runtime-demo.properties"), StandardCharsets.UTF_8);
+        Matcher hubLink = Pattern.compile("(?m)^kura\\.service\\.pid=io\\.kuradps\\.provisioning\\.HubConnection")
+                .matcher(demo);
+        String provisioning = hubLink.find() ? demo.substring(0, hubLink.start()) : demo;
         Path file = work.resolve("startup.properties");
-        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            properties.store(writer, "kura-dps bench: start-up");
-        }
+        Files.writeString(file, provisioning + String.join("\n", "", "# kura-dps bench: start-up",
+                "kura.service.pid=io.kuradps.provisioning.DpsProvisioner",
+                "registration.id=" + REGISTRATION_ID,
+                "symmetric.key=" + KEY,
+                "id.scope=" + simulator.idScope(),
+                "global.endpoint=" + simulator.host() + ":" + simulator.mqttPort(),
+                "ca.file=" + simulator.caCertificateFile().toAbsolutePath(), ""), StandardCharsets.UTF_8);
         return file;
     }
 

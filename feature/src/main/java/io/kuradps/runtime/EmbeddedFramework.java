@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
@@ -29,18 +30,25 @@ final class EmbeddedFramework {
     private static final String OUTCOME_LISTENER_PROPERTY = "kuradps.runtime.outcome.listener";
 
     private final Framework framework;
+    private final List<Bundle> addOns;
 
-    private EmbeddedFramework(Framework framework) {
+    private EmbeddedFramework(Framework framework, List<Bundle> addOns) {
         this.framework = framework;
+        this.addOns = addOns;
     }
 
     /**
+     * Starts every bundle but the add-on, which {@link #startAddOn()} starts.
+     *
      * @param addOn symbolic name of the bundle that starts last
-     * @param outcomes receives the properties of each ASSIGNED and FAILED provisioning event; registered
-     *            before any bundle starts, so no event is missed
+     * @param outcomes receives the properties of the events runtime-support forwards (provisioning outcomes, the
+     *            hub link's events, the seeding's end); registered before any bundle starts, so none is missed
+     * @param services registered on the system bundle before any bundle starts, with their properties; only
+     *            java.* types can cross (e.g. the simulator's socket route)
      */
     static EmbeddedFramework start(Path bundleDirectory, String addOn, Map<String, String> properties,
-            Consumer<Map<String, Object>> outcomes) throws BundleException, IOException {
+            Consumer<Map<String, Object>> outcomes, List<SystemBundleService<?>> services)
+            throws BundleException, IOException {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
         Framework framework = factory.newFramework(properties);
@@ -48,6 +56,9 @@ final class EmbeddedFramework {
         Hashtable<String, Object> listenerProperties = new Hashtable<>();
         listenerProperties.put(OUTCOME_LISTENER_PROPERTY, Boolean.TRUE);
         framework.getBundleContext().registerService(Consumer.class, outcomes, listenerProperties);
+        for (SystemBundleService<?> service : services) {
+            service.registerOn(framework.getBundleContext());
+        }
 
         List<Bundle> installed = new ArrayList<>();
         try (Stream<Path> jars = Files.list(bundleDirectory)) {
@@ -57,8 +68,26 @@ final class EmbeddedFramework {
         }
         framework.start();
         installed.stream().filter(bundle -> !addOn.equals(bundle.getSymbolicName())).forEach(EmbeddedFramework::start);
-        installed.stream().filter(bundle -> addOn.equals(bundle.getSymbolicName())).forEach(EmbeddedFramework::start);
-        return new EmbeddedFramework(framework);
+        return new EmbeddedFramework(framework,
+                installed.stream().filter(bundle -> addOn.equals(bundle.getSymbolicName())).toList());
+    }
+
+    /** Starts the add-on, as Kura starts an add-on's deployment package once its own services run. */
+    void startAddOn() {
+        this.addOns.forEach(EmbeddedFramework::start);
+    }
+
+    /** The system bundle's context, to find services from outside the framework. */
+    BundleContext context() {
+        return this.framework.getBundleContext();
+    }
+
+    /** A service the launcher offers the bundles; its type must be a java.* one, which both sides load alike. */
+    record SystemBundleService<T>(Class<T> type, T service, Map<String, Object> properties) {
+
+        void registerOn(BundleContext context) {
+            context.registerService(this.type, this.service, new Hashtable<>(this.properties));
+        }
     }
 
     private static void start(Bundle bundle) {
@@ -77,8 +106,16 @@ final class EmbeddedFramework {
         this.framework.waitForStop(0);
     }
 
-    /** Stops every bundle (deactivating the provisioning component) and waits, at most 30 s, for the end. */
+    /**
+     * Stops the add-on first, as uninstalling it from a running Kura would (else Kura's services would go from under
+     * it), then every other bundle, and waits, at most 30 s, for the end.
+     */
     void stop() throws BundleException, InterruptedException {
+        for (Bundle addOn : this.addOns) {
+            if (addOn.getState() == Bundle.ACTIVE) {
+                addOn.stop(Bundle.STOP_TRANSIENT);
+            }
+        }
         this.framework.stop();
         this.framework.waitForStop(30_000);
     }

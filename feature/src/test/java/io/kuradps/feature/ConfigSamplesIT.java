@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +31,7 @@ import org.w3c.dom.NodeList;
 public class ConfigSamplesIT {
 
     private static final String PID = "io.kuradps.provisioning.DpsProvisioner";
+    private static final String HUB_CONNECTION_PID = "io.kuradps.provisioning.HubConnection";
     /** Set by Kura itself (and by the runtime's seeder), not by the metatype. */
     private static final Set<String> KURA_PROPERTIES = Set.of("kura.service.pid", "service.pid");
     private static final String ESF_NAMESPACE = "http://eurotech.com/esf/2.0";
@@ -38,22 +39,31 @@ public class ConfigSamplesIT {
     private static final Set<String> KURA_SNAPSHOT_TYPES = Set.of("String", "Long", "Double", "Float", "Integer",
             "Byte", "Char", "Boolean", "Short", "Password");
 
-    private final Map<String, String> metatypeTypes = metatypeTypes();
+    private final Map<String, String> metatypeTypes = metatypeTypes(PID);
 
+    /** Each {@code kura.service.pid} line starts the configuration of that PID, as the runtime's seeder reads them. */
     @Test
     public void runtimeConfigurationsUseMetatypeProperties() throws IOException {
         for (String sample : new String[] { "runtime-demo.properties", "dps-real.properties" }) {
-            Properties properties = new Properties();
-            try (Reader reader = Files.newBufferedReader(KuraStack.configDirectory().resolve(sample),
-                    StandardCharsets.UTF_8)) {
-                properties.load(reader);
-            }
-            assertThat(properties.getProperty("kura.service.pid")).as(sample).isEqualTo(PID);
-            for (String key : properties.stringPropertyNames()) {
-                if (!KURA_PROPERTIES.contains(key)) {
-                    assertThat(this.metatypeTypes).as(sample + " names " + key).containsKey(key);
+            String text = Files.readString(KuraStack.configDirectory().resolve(sample), StandardCharsets.UTF_8);
+            List<String> pids = new ArrayList<>();
+            for (String section : text.split("(?m)^(?=kura\\.service\\.pid=)")) {
+                Properties properties = new Properties();
+                properties.load(new StringReader(section));
+                String pid = properties.getProperty("kura.service.pid");
+                if (pid == null) {
+                    assertThat(properties).as(sample + ": properties before the first kura.service.pid").isEmpty();
+                    continue;
+                }
+                pids.add(pid);
+                Map<String, String> types = metatypeTypes(pid);
+                for (String key : properties.stringPropertyNames()) {
+                    if (!KURA_PROPERTIES.contains(key)) {
+                        assertThat(types).as(sample + " names " + key + " of " + pid).containsKey(key);
+                    }
                 }
             }
+            assertThat(pids).as(sample).containsExactly(PID, HUB_CONNECTION_PID);
         }
     }
 
@@ -146,10 +156,10 @@ public class ConfigSamplesIT {
         return elements;
     }
 
-    private static Map<String, String> metatypeTypes() {
+    private static Map<String, String> metatypeTypes(String pid) {
         Path bundle = KuraStack.bundles().resolve("io.kuradps.provisioning.jar");
         try (JarFile jar = new JarFile(bundle.toFile())) {
-            Document metatype = parse(jar.getInputStream(jar.getEntry("OSGI-INF/metatype/" + PID + ".xml")));
+            Document metatype = parse(jar.getInputStream(jar.getEntry("OSGI-INF/metatype/" + pid + ".xml")));
             NodeList definitions = metatype.getElementsByTagName("AD");
             Map<String, String> types = new HashMap<>();
             for (int i = 0; i < definitions.getLength(); i++) {

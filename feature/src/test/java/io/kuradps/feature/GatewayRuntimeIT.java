@@ -9,10 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,22 +21,47 @@ import org.junit.rules.TemporaryFolder;
 
 import io.kuradps.simulator.DpsSimulator;
 
-/** Runs the gateway runtime jar as a user does, in its own JVM. */
+/**
+ * Runs the gateway runtime jar as a user does, in its own JVM; with only loopback names resolvable
+ * ({@code jdk.net.hosts.file}), so the hub names reach nothing but the simulator's route.
+ */
 public class GatewayRuntimeIT {
 
     private static final String DEMO_HUB = "kura-dps-demo-hub.azure-devices.net";
+    private static final String CONNECTED = "CONNECTED: hub " + DEMO_HUB + " as kura-gateway-demo, telemetry accepted";
 
     @Rule
     public TemporaryFolder folder = new TemporaryFolder();
 
     @Test
-    public void demoProvisionsAgainstTheBuiltInSimulatorAndExitsWithZero() throws Exception {
+    public void demoProvisionsConnectsToTheAssignedHubAndExitsWithZeroOnceTheHubAcceptedTelemetry() throws Exception {
         long start = System.nanoTime();
         Run run = Run.start("--exit-after-first", "--timeout", "60");
 
         assertThat(run.awaitExit(90)).as(run.output()).isEqualTo(0);
-        assertThat(run.output()).contains("ASSIGNED: hub " + DEMO_HUB + ", device id kura-gateway-demo (source dps)");
-        System.out.printf("runtime: hub printed and JVM exited after %.1f s%n", (System.nanoTime() - start) / 1e9);
+        assertThat(run.output()).contains("ASSIGNED: hub " + DEMO_HUB + ", device id kura-gateway-demo (source dps)")
+                .containsPattern("(?m)^" + Pattern.quote(CONNECTED) + "$")
+                .containsPattern("(?m)^\\S+ INFO StandInMqttDataTransport - Connected to ssl://" + Pattern.quote(DEMO_HUB)
+                        + ":8883$");
+        assertThat(run.output().indexOf(CONNECTED)).isGreaterThan(run.output().indexOf("ASSIGNED: hub"));
+        System.out.printf("runtime: CONNECTED printed and JVM exited after %.1f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The hub link writes a fresh token before the old one expires; the transport reconnects and telemetry flows. */
+    @Test
+    public void aShortHubTokenLifetimeShowsRenewalsAndTheRuntimeKeepsGoing() throws Exception {
+        Run run = Run.start("--hub-token-lifetime", "10");
+
+        assertThat(run.awaitOutput(text -> text.contains(CONNECTED), 60)).as(run.output()).isTrue();
+        // 85 % of 10 s: the renewal comes after 8.5 s, then the reconnect and the next CONNECTED line.
+        assertThat(run.awaitOutput(text -> text.contains("TOKEN_RENEWED: hub " + DEMO_HUB) && text.indexOf(CONNECTED,
+                text.indexOf("TOKEN_RENEWED: hub ")) > 0, 60)).as(run.output()).isTrue();
+        assertThat(run.process.isAlive()).as("still running after a renewal").isTrue();
+
+        assertThat(run.process.toHandle().destroy()).isTrue();
+        run.awaitExit(60);
+        assertThat(run.output()).containsPattern("(?m)^TOKEN_RENEWED: hub " + Pattern.quote(DEMO_HUB)
+                + " as kura-gateway-demo, token valid until \\S+Z$");
     }
 
     /**
@@ -52,7 +76,8 @@ public class GatewayRuntimeIT {
         try (DpsSimulator dps = DpsSimulator.builder().host("127.0.0.1").mqttPort(0).webSocketPort(0)
                 .enrollmentsFile(KuraStack.configDirectory().resolve("simulator-enrollments.json"))
                 .caDirectory(this.folder.newFolder("simulator-ca").toPath()).start()) {
-            writeDemoConfiguration(config, dps);
+            // The hub link off: its hub would be the real name, which only the demo routes to the simulator.
+            writeDemoConfiguration(config, dps, "kura.service.pid=io.kuradps.provisioning.HubConnection\nenabled=false\n");
             Run first = Run.start("--config", config.toString(), "--storage", storage.toString(), "--exit-after-first",
                     "--timeout", "60");
             assertThat(first.awaitExit(90)).as(first.output()).isEqualTo(0);
@@ -67,9 +92,13 @@ public class GatewayRuntimeIT {
         assertThat(second.output()).contains("ASSIGNED: hub " + DEMO_HUB + ", device id kura-gateway-demo (source cache)");
     }
 
-    /** The previous run's configuration is gone with the framework storage; only the new one is seeded. */
+    /**
+     * The previous run's configuration is gone with the framework storage, and the newest snapshot (Kura's data
+     * directory) brings back the transport with an old token; the new configuration is seeded over it, and the hub
+     * link writes a fresh token and connects again.
+     */
     @Test
-    public void restartOnKeptStorageStartsFromTheNewConfigurationWithoutError() throws Exception {
+    public void restartOnKeptStorageStartsFromTheNewConfigurationAndReconnectsWithoutError() throws Exception {
         String storage = this.folder.newFolder("kura-data").toString();
         Run first = Run.start("--storage", storage, "--exit-after-first", "--timeout", "60");
         assertThat(first.awaitExit(90)).as(first.output()).isEqualTo(0);
@@ -79,8 +108,10 @@ public class GatewayRuntimeIT {
         Run second = Run.start("--storage", storage, "--exit-after-first", "--timeout", "60");
 
         assertThat(second.awaitExit(90)).as(second.output()).isEqualTo(0);
-        assertThat(second.output()).contains("ASSIGNED: hub " + DEMO_HUB).doesNotContain(firstCa.group(1))
-                .doesNotContainPattern("(?m)^\\S+ (ERROR|WARN) ");
+        assertThat(second.output()).contains("ASSIGNED: hub " + DEMO_HUB).contains(CONNECTED)
+                .doesNotContain(firstCa.group(1)).doesNotContainPattern("(?m)^\\S+ (ERROR|WARN) ");
+        assertThat(Files.list(Paths.get(storage, "snapshots"))).as("snapshots kept in Kura's data directory")
+                .hasSizeGreaterThan(1);
     }
 
     @Test
@@ -139,17 +170,14 @@ public class GatewayRuntimeIT {
         assertThat(workDirectory).as("temporary framework storage and CA removed").doesNotExist();
     }
 
-    /** The demo's configuration sample, pointed at {@code dps} as the runtime does for its own simulator. */
-    private static void writeDemoConfiguration(Path file, DpsSimulator dps) throws IOException {
-        Properties properties = new Properties();
-        try (var reader = Files.newBufferedReader(KuraStack.configDirectory().resolve("runtime-demo.properties"))) {
-            properties.load(reader);
-        }
-        properties.setProperty("global.endpoint", dps.host() + ":" + dps.mqttPort());
-        properties.setProperty("ca.file", dps.caCertificateFile().toAbsolutePath().toString());
-        try (var writer = Files.newBufferedWriter(file)) {
-            properties.store(writer, null);
-        }
+    /**
+     * The demo's configuration sample, pointed at {@code dps} as the runtime does for its own simulator: a later
+     * section of a PID overrides its values.
+     */
+    private static void writeDemoConfiguration(Path file, DpsSimulator dps, String more) throws IOException {
+        Files.writeString(file, Files.readString(KuraStack.configDirectory().resolve("runtime-demo.properties"))
+                + "\nkura.service.pid=io.kuradps.provisioning.DpsProvisioner\nglobal.endpoint=" + dps.host() + ":"
+                + dps.mqttPort() + "\nca.file=" + dps.caCertificateFile().toAbsolutePath() + "\n" + more);
     }
 
     /** One runtime process with its merged stdout and stderr collected. */
@@ -158,8 +186,6 @@ public class GatewayRuntimeIT {
         private final Process process;
         private final List<String> lines = new ArrayList<>();
         private final CompletableFuture<Void> drained;
-        private final CountDownLatch wanted = new CountDownLatch(1);
-        private volatile String awaited;
 
         private Run(Process process) {
             this.process = process;
@@ -169,7 +195,12 @@ public class GatewayRuntimeIT {
         static Run start(String... args) throws IOException {
             Path jar = Paths.get(System.getProperty("kuradps.runtimeJar", "target/kura-dps-runtime.jar"));
             List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-jar", jar.toString()));
+                    .toString()));
+            String hosts = System.getProperty("kuradps.loopbackHosts");
+            if (hosts != null) {
+                command.add("-Djdk.net.hosts.file=" + hosts);
+            }
+            command.addAll(List.of("-jar", jar.toString()));
             command.addAll(List.of(args));
             return new Run(new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE)
                     .start());
@@ -185,11 +216,20 @@ public class GatewayRuntimeIT {
         }
 
         boolean awaitLine(String text, long seconds) throws InterruptedException {
-            this.awaited = text;
-            if (output().contains(text)) {
-                return true;
+            return awaitOutput(output -> output.contains(text), seconds);
+        }
+
+        /** Waits, at most {@code seconds}, until the output so far satisfies the condition. */
+        synchronized boolean awaitOutput(Predicate<String> condition, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (!condition.test(output())) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             }
-            return this.wanted.await(seconds, TimeUnit.SECONDS);
+            return true;
         }
 
         synchronized String output() {
@@ -201,15 +241,13 @@ public class GatewayRuntimeIT {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     synchronized (this) {
                         this.lines.add(line);
-                    }
-                    String text = this.awaited;
-                    if (text != null && line.contains(text)) {
-                        this.wanted.countDown();
+                        notifyAll();
                     }
                 }
             } catch (IOException e) {
                 synchronized (this) {
                     this.lines.add("(output ended: " + e + ")");
+                    notifyAll();
                 }
             }
         }

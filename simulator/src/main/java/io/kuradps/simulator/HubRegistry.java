@@ -35,6 +35,15 @@ public final class HubRegistry {
                 enrollment.kind(), enrollment.id(), enrollment.attestation(), existing == null || existing.enabled()));
     }
 
+    /**
+     * A device DPS assigned before this simulator started: IoT Hub keeps its registry when DPS or a gateway
+     * restarts, so a simulator started afresh beside a gateway that kept its assignment (the demo runtime's
+     * {@code --storage}) is told what the hub would still know, with the enrollment's credentials.
+     */
+    public void register(String hub, String deviceId, String registrationId, Enrollment enrollment) {
+        assigned(hub, deviceId, registrationId, enrollment);
+    }
+
     /** The device's identity in that hub, if the hub has one. */
     public Optional<HubDevice> device(String hub, String deviceId) {
         return Optional.ofNullable(devices.get(key(hub, deviceId)));

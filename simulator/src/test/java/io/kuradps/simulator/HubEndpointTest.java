@@ -222,6 +222,23 @@ class HubEndpointTest {
     }
 
     @Test
+    void aDeviceRegisteredAsAssignedBeforeTheSimulatorStartedConnectsWithoutProvisioning() throws Exception {
+        Enrollment enrollment = Enrollment.individual("hub-gw-earlier", Attestation.symmetricKey(KEY))
+                .withIotHubs(DEMO_HUB);
+        dps.enrollments().put(enrollment);
+        HubClient.Assignment earlier = new HubClient.Assignment(DEMO_HUB, "hub-gw-earlier");
+
+        hub.registry().register(DEMO_HUB, earlier.deviceId(), "hub-gw-earlier", enrollment);
+
+        try (HubClient client = HubClient.connect(hub, earlier, KEY, CLOCK)) {
+            assertThat(client.paho.isConnected()).isTrue();
+        }
+        // with the enrollment's credentials: a token signed by another key is refused
+        assertThat(HubClient.refusal(earlier.mqttUrl(), earlier.deviceId(), symmetricKey(earlier, GROUP_KEY)))
+                .isEqualTo(NOT_AUTHORIZED);
+    }
+
+    @Test
     void aDeletedDeviceIsRefusedUntilItProvisionsAgain() throws Exception {
         HubClient.Assignment device = provisionNew("hub-gw-deleted");
         try (HubClient client = HubClient.connect(hub, device, KEY, CLOCK)) {
