@@ -119,12 +119,21 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
             Thread.currentThread().interrupt();
         }
         synchronized (registrationLock) {
-            registration.unregister();
+            unregister(registration);
             registration = null;
-            credentialsRegistration.unregister();
+            unregister(credentialsRegistration);
             credentialsRegistration = null;
         }
         LOG.info("Deactivated");
+    }
+
+    /** The framework may have unregistered it already (the bundle stopping, seen on the Kura 6 stack). */
+    private static void unregister(ServiceRegistration<?> serviceRegistration) {
+        try {
+            serviceRegistration.unregister();
+        } catch (IllegalStateException alreadyUnregistered) {
+            LOG.debug("Service already unregistered");
+        }
     }
 
     /**
