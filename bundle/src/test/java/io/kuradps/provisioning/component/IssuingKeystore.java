@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Date;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ final class IssuingKeystore {
     volatile boolean refusesKeyCreation;
 
     private final Map<String, KeyStore.Entry> entries = new ConcurrentHashMap<>();
-    private final Map<PrivateKey, PrivateKey> secrets = java.util.Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<PrivateKey, PrivateKey> secrets = Collections.synchronizedMap(new IdentityHashMap<>());
 
     IssuingKeystore() {
         service = (KeystoreService) Proxy.newProxyInstance(IssuingKeystore.class.getClassLoader(),
@@ -158,25 +159,6 @@ final class IssuingKeystore {
 
     /** Stands for a key inside the keystore: usable by it, unreadable outside, and every read is counted. */
     private PrivateKey handle(String algorithm) {
-        return new PrivateKey() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public String getAlgorithm() {
-                return algorithm;
-            }
-
-            @Override
-            public String getFormat() {
-                keyMaterialReads.incrementAndGet();
-                return null;
-            }
-
-            @Override
-            public byte[] getEncoded() {
-                keyMaterialReads.incrementAndGet();
-                return null;
-            }
-        };
+        return KeystoreDoubles.handle(algorithm, keyMaterialReads::incrementAndGet);
     }
 }
