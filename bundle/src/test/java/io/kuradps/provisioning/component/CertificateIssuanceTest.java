@@ -153,6 +153,7 @@ class CertificateIssuanceTest {
         assertThat(failure.code()).isEqualTo(400000);
         assertThat(failure.retryable()).isFalse();
         assertThat(failure.message()).contains("no credential policy");
+        assertThat(failure.explanation()).contains("Azure Device Registry credential policy");
         assertThat(keystore.leaf(ALIAS)).isEqualTo(held);
         assertThat(keystore.entry(ALIAS + CertificateRequest.PENDING_SUFFIX)).isNull();
         assertThat(keystore.writes).containsExactly("createKeyPair dps-device.pending",
