@@ -110,8 +110,10 @@ final class CertificateIssuer {
                 keystore.deleteEntry(request.pendingAlias());
                 return null;
             });
-        } catch (InvalidConfigurationException e) {
-            LOG.warn("Cannot delete the unused key pair {} ({})", request.pendingAlias(), e.getMessage());
+        } catch (InvalidConfigurationException | RuntimeException e) {
+            // Never instead of the failure that ended the run; the next run's createKeyPair replaces it anyway.
+            LOG.warn("Cannot delete the unused key pair {} ({})", request.pendingAlias(),
+                    e instanceof InvalidConfigurationException ? e.getMessage() : e.getClass().getSimpleName());
         }
     }
 

@@ -67,9 +67,10 @@ final class DpsRegistrar implements Registrar {
         }
         CertificateIssuer issuer = new CertificateIssuer(keystores, identity.certificateRequest,
                 identity.registrationId);
-        CertificateIssuer.PendingKey key = issuer.createKey();
         boolean stored = false;
         try {
+            // Inside the try: a key pair made before getCSR failed is dropped too.
+            CertificateIssuer.PendingKey key = issuer.createKey();
             RegistrationSettings settings;
             try {
                 settings = registration.settings.withCertificateSigningRequest(key.csr);

@@ -171,6 +171,8 @@ class CertificateIssuanceTest {
                         + "256-bit key pair (BAD_REQUEST); choose a KeystoreService that can, or another "
                         + "certificate.key.type");
         assertThat(simulator.counters().registers()).isEqualTo(registersBefore);
+        assertThat(keystore.writes).as("nothing was created; the cleanup finds nothing").containsExactly(
+                "deleteEntry dps-device.pending");
 
         KuraKeystores none = new KuraKeystores(KeystoreDoubles.context(Collections.emptyMap()));
         assertThatThrownBy(() -> new DpsRegistrar(none, new ServiceClock(java.time.Clock.systemUTC()))
