@@ -149,7 +149,8 @@ public final class Assignment {
                 + (certificate == null ? "" : ", certificate=" + certificate) + "]";
     }
 
-    private static String required(String value, String name) {
+    /** A required text value of an API type; the exception names it. */
+    static String required(String value, String name) {
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException(name + " is required");
         }

@@ -23,13 +23,13 @@ public final class IssuedCertificate {
      * @throws IllegalArgumentException naming the first missing value
      */
     public IssuedCertificate(String sha256Fingerprint, Instant notAfter, String keystoreServicePid, String alias) {
-        this.sha256Fingerprint = required(sha256Fingerprint, "sha256Fingerprint");
+        this.sha256Fingerprint = Assignment.required(sha256Fingerprint, "sha256Fingerprint");
         if (notAfter == null) {
             throw new IllegalArgumentException("notAfter is required");
         }
         this.notAfter = notAfter;
-        this.keystoreServicePid = required(keystoreServicePid, "keystoreServicePid");
-        this.alias = required(alias, "alias");
+        this.keystoreServicePid = Assignment.required(keystoreServicePid, "keystoreServicePid");
+        this.alias = Assignment.required(alias, "alias");
     }
 
     public String sha256Fingerprint() {
@@ -67,12 +67,5 @@ public final class IssuedCertificate {
     public String toString() {
         return "IssuedCertificate[sha256=" + sha256Fingerprint + ", notAfter=" + notAfter + ", keystore="
                 + keystoreServicePid + ", alias=" + alias + "]";
-    }
-
-    private static String required(String value, String name) {
-        if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException(name + " is required");
-        }
-        return value;
     }
 }
