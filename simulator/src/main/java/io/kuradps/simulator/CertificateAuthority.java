@@ -151,7 +151,8 @@ final class CertificateAuthority {
      * @throws IllegalArgumentException when the request is not DER PKCS#10, its signature is wrong or its
      *         subject CN is not the registration id
      */
-    X509Certificate issueFromCertificateRequest(byte[] der, String registrationId) {
+    /** @param validity how long the issued certificate lasts (DPS's credential policies issue for 1 to 90 days) */
+    X509Certificate issueFromCertificateRequest(byte[] der, String registrationId, Duration validity) {
         try {
             JcaPKCS10CertificationRequest request = new JcaPKCS10CertificationRequest(der);
             if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getPublicKey()))) {
@@ -163,7 +164,7 @@ final class CertificateAuthority {
             if (!registrationId.equals(commonName)) {
                 throw new IllegalArgumentException("csr subject CN " + commonName + " is not the registration id");
             }
-            return certify(name(registrationId), request.getPublicKey(), KeyPurposeId.id_kp_clientAuth, null);
+            return certify(name(registrationId), request.getPublicKey(), KeyPurposeId.id_kp_clientAuth, null, validity);
         } catch (IOException | RuntimeException | GeneralSecurityException | OperatorCreationException
                 | PKCSException e) {
             if (e instanceof IllegalArgumentException illegal) {
@@ -175,9 +176,14 @@ final class CertificateAuthority {
 
     private X509Certificate certify(X500Name subject, PublicKey publicKey, KeyPurposeId purpose,
             GeneralNames alternativeNames) {
+        return certify(subject, publicKey, purpose, alternativeNames, VALIDITY);
+    }
+
+    private X509Certificate certify(X500Name subject, PublicKey publicKey, KeyPurposeId purpose,
+            GeneralNames alternativeNames, Duration validity) {
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(), notBefore(clock),
-                    notAfter(clock), subject, publicKey);
+                    notAfter(clock, validity), subject, publicKey);
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -204,9 +210,13 @@ final class CertificateAuthority {
     }
 
     private static Date notAfter(Clock clock) {
+        return notAfter(clock, VALIDITY);
+    }
+
+    private static Date notAfter(Clock clock, Duration validity) {
         Instant simulated = clock.instant();
         Instant real = Instant.now();
-        return Date.from((simulated.isAfter(real) ? simulated : real).plus(VALIDITY));
+        return Date.from((simulated.isAfter(real) ? simulated : real).plus(validity));
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)

@@ -39,13 +39,16 @@ final class DpsService {
     private final TokenBucket throttle;
     private final CertificateAuthority authority;
     private final HubRegistry hubRegistry;
+    private final Duration issuedCertificateValidity;
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
     private final Map<String, DeviceRecord> devices = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
 
     DpsService(Clock clock, int pollsBeforeAssignment, Duration assignmentDelay, int retryAfterSeconds,
-            TokenBucket throttle, CertificateAuthority authority, HubRegistry hubRegistry) {
+            TokenBucket throttle, CertificateAuthority authority, HubRegistry hubRegistry,
+            Duration issuedCertificateValidity) {
         this.authority = authority;
+        this.issuedCertificateValidity = issuedCertificateValidity;
         this.hubRegistry = hubRegistry;
         this.clock = clock;
         this.pollsBeforeAssignment = pollsBeforeAssignment;
@@ -80,9 +83,13 @@ final class DpsService {
             if (!CSR_API_VERSION.equals(device.apiVersion())) {
                 return error(400, 400000, "csr needs api-version " + CSR_API_VERSION + ".");
             }
+            if (!authentication.enrollment().issuesCertificates()) {
+                return error(400, 400000, "csr sent, but the enrollment has no credential policy to issue"
+                        + " certificates with.");
+            }
             try {
                 issued = authority.issueFromCertificateRequest(Base64.getDecoder().decode(csr.asText()),
-                        device.registrationId());
+                        device.registrationId(), issuedCertificateValidity);
             } catch (IllegalArgumentException e) {
                 return error(400, 400000, "Invalid csr: " + e.getMessage());
             }
@@ -204,7 +211,7 @@ final class DpsService {
         DeviceRecord record = new DeviceRecord(hub, deviceId, previous == null ? hub : previous.initialHub(),
                 previous == null ? operation.created : previous.created(), substatus);
         devices.put(registrationId, record);
-        hubRegistry.assigned(hub, deviceId, registrationId, enrollment);
+        hubRegistry.assigned(hub, deviceId, registrationId, enrollment, operation.issued != null);
 
         ObjectNode body = DpsJson.MAPPER.createObjectNode();
         body.put("operationId", operation.id);

@@ -31,6 +31,10 @@ public final class DpsSimulator implements AutoCloseable {
     /** The id scope when none is configured. */
     public static final String DEFAULT_ID_SCOPE = "0ne00000000";
 
+    /** What the simulator's credential policy issues for, within the 1 to 90 days of DPS's. */
+    public static final int DEFAULT_ISSUED_VALIDITY_DAYS = 30;
+    static final Duration DEFAULT_ISSUED_CERTIFICATE_VALIDITY = Duration.ofDays(DEFAULT_ISSUED_VALIDITY_DAYS);
+
     private static final System.Logger LOG = System.getLogger(DpsSimulator.class.getName());
 
     private final MqttServer server;
@@ -196,6 +200,7 @@ public final class DpsSimulator implements AutoCloseable {
         private Duration answerDelay = Duration.ZERO;
         private String idScope;
         private double throttle;
+        private Duration issuedCertificateValidity = DEFAULT_ISSUED_CERTIFICATE_VALIDITY;
         private String caCertificatePem;
         private String caKeyPem;
         private String serverCertificatePem;
@@ -321,6 +326,15 @@ public final class DpsSimulator implements AutoCloseable {
             return this;
         }
 
+        /** How long a certificate issued for a csr lasts (default {@value #DEFAULT_ISSUED_VALIDITY_DAYS} days). */
+        public Builder issuedCertificateValidity(Duration validity) {
+            if (validity == null || validity.isNegative() || validity.isZero()) {
+                throw new IllegalArgumentException("issuedCertificateValidity must be positive, was " + validity);
+            }
+            this.issuedCertificateValidity = validity;
+            return this;
+        }
+
         /** Use this CA (PEM certificate and unencrypted private key) instead of generating one. */
         public Builder certificateAuthority(String certificatePem, String privateKeyPem) {
             this.caCertificatePem = Objects.requireNonNull(certificatePem, "CA certificate");
@@ -356,7 +370,8 @@ public final class DpsSimulator implements AutoCloseable {
             Faults faults = new Faults();
             HubRegistry hubRegistry = new HubRegistry();
             DpsService service = new DpsService(clock, pollsBeforeAssignment, assignmentDelay, retryAfterSeconds,
-                    throttle > 0 ? new TokenBucket(throttle, clock) : null, authority, hubRegistry);
+                    throttle > 0 ? new TokenBucket(throttle, clock) : null, authority, hubRegistry,
+                    issuedCertificateValidity);
             Authenticator authenticator = new Authenticator(list, scope, clock, authority.certificate());
             MqttServer server = new MqttServer(ssl,
                     () -> new DpsMqttHandler(service, authenticator, faults, counters, answerDelay));

@@ -19,10 +19,12 @@ import java.util.regex.Pattern;
  * @param updateHubAssignment re-provisioning: whether a registering device may move to another hub
  * @param migrateDeviceData re-provisioning: substatus deviceDataMigrated (true) or deviceDataReset (false)
  * @param substatus forces the substatus answered (null computes it from the device's history)
+ * @param issuesCertificates the enrollment has an Azure Device Registry credential policy: a csr in its
+ *                           registrations gets a certificate from the simulator's CA (without one, a csr is refused)
  */
 public record Enrollment(Kind kind, String id, Attestation attestation, boolean enabled, String deviceId,
         List<String> iotHubs, AllocationPolicy allocationPolicy, CustomAllocation customAllocation,
-        boolean updateHubAssignment, boolean migrateDeviceData, Substatus substatus) {
+        boolean updateHubAssignment, boolean migrateDeviceData, Substatus substatus, boolean issuesCertificates) {
 
     /** The hub assigned when an enrollment names none. */
     public static final String DEFAULT_HUB = "kura-dps-simulated-hub.azure-devices.net";
@@ -87,23 +89,23 @@ public record Enrollment(Kind kind, String id, Attestation attestation, boolean 
     /** An enabled individual enrollment on the default hub with static allocation. */
     public static Enrollment individual(String registrationId, Attestation attestation) {
         return new Enrollment(Kind.INDIVIDUAL, registrationId, attestation, true, null, List.of(DEFAULT_HUB),
-                AllocationPolicy.STATIC, null, true, true, null);
+                AllocationPolicy.STATIC, null, true, true, null, false);
     }
 
     /** An enabled group enrollment on the default hub with static allocation. */
     public static Enrollment group(String enrollmentGroupId, Attestation attestation) {
         return new Enrollment(Kind.GROUP, enrollmentGroupId, attestation, true, null, List.of(DEFAULT_HUB),
-                AllocationPolicy.STATIC, null, true, true, null);
+                AllocationPolicy.STATIC, null, true, true, null, false);
     }
 
     public Enrollment withEnabled(boolean newEnabled) {
         return new Enrollment(kind, id, attestation, newEnabled, deviceId, iotHubs, allocationPolicy,
-                customAllocation, updateHubAssignment, migrateDeviceData, substatus);
+                customAllocation, updateHubAssignment, migrateDeviceData, substatus, issuesCertificates);
     }
 
     public Enrollment withDeviceId(String newDeviceId) {
         return new Enrollment(kind, id, attestation, enabled, newDeviceId, iotHubs, allocationPolicy,
-                customAllocation, updateHubAssignment, migrateDeviceData, substatus);
+                customAllocation, updateHubAssignment, migrateDeviceData, substatus, issuesCertificates);
     }
 
     public Enrollment withIotHubs(String... hubs) {
@@ -112,27 +114,33 @@ public record Enrollment(Kind kind, String id, Attestation attestation, boolean 
 
     public Enrollment withIotHubs(List<String> hubs) {
         return new Enrollment(kind, id, attestation, enabled, deviceId, hubs, allocationPolicy, customAllocation,
-                updateHubAssignment, migrateDeviceData, substatus);
+                updateHubAssignment, migrateDeviceData, substatus, issuesCertificates);
     }
 
     public Enrollment withAllocationPolicy(AllocationPolicy policy) {
         return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, policy, customAllocation,
-                updateHubAssignment, migrateDeviceData, substatus);
+                updateHubAssignment, migrateDeviceData, substatus, issuesCertificates);
     }
 
     public Enrollment withCustomAllocation(CustomAllocation allocation) {
         return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, AllocationPolicy.CUSTOM,
-                allocation, updateHubAssignment, migrateDeviceData, substatus);
+                allocation, updateHubAssignment, migrateDeviceData, substatus, issuesCertificates);
     }
 
     public Enrollment withReprovisioning(boolean newUpdateHubAssignment, boolean newMigrateDeviceData) {
         return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, allocationPolicy,
-                customAllocation, newUpdateHubAssignment, newMigrateDeviceData, substatus);
+                customAllocation, newUpdateHubAssignment, newMigrateDeviceData, substatus, issuesCertificates);
     }
 
     public Enrollment withSubstatus(Substatus forced) {
         return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, allocationPolicy,
-                customAllocation, updateHubAssignment, migrateDeviceData, forced);
+                customAllocation, updateHubAssignment, migrateDeviceData, forced, issuesCertificates);
+    }
+
+    /** With or without the credential policy that lets DPS issue certificates for csrs. */
+    public Enrollment withCertificateIssuance(boolean issues) {
+        return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, allocationPolicy,
+                customAllocation, updateHubAssignment, migrateDeviceData, substatus, issues);
     }
 
     static boolean isValidRegistrationId(String registrationId) {

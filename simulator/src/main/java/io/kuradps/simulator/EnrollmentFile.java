@@ -19,7 +19,7 @@ final class EnrollmentFile {
     private static final Set<String> TOP_FIELDS = Set.of("idScope", "enrollments");
     private static final Set<String> ENROLLMENT_FIELDS = Set.of("registrationId", "enrollmentGroupId",
             "symmetricKey", "x509", "enabled", "provisioningStatus", "deviceId", "iotHubs", "allocationPolicy",
-            "customAllocation", "reprovisionPolicy", "substatus");
+            "customAllocation", "reprovisionPolicy", "substatus", "certificateIssuance");
 
     private EnrollmentFile() {
     }
@@ -160,6 +160,12 @@ final class EnrollmentFile {
         String substatus = optionalText(node, "substatus", where);
         if (substatus != null) {
             e = e.withSubstatus(Enrollment.Substatus.parse(substatus));
+        }
+        if (node.has("certificateIssuance")) {
+            if (!node.get("certificateIssuance").isBoolean()) {
+                throw new IllegalArgumentException(where + ".certificateIssuance must be true or false");
+            }
+            e = e.withCertificateIssuance(node.get("certificateIssuance").booleanValue());
         }
         return e;
     }

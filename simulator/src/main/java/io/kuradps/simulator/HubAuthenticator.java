@@ -37,6 +37,9 @@ final class HubAuthenticator {
     }
 
     Admission admit(HubDevice device, String password, List<X509Certificate> chain) {
+        if (device.certificateIssued() && chain != null && !chain.isEmpty()) {
+            return byIssuedCertificate(device, chain);
+        }
         return device.attestation().type() == Attestation.Type.X509 ? byCertificate(device, chain)
                 : bySasToken(device, password);
     }
@@ -69,6 +72,16 @@ final class HubAuthenticator {
                     + (derivedFor == null ? "keys" : "keys derived from enrollment group " + device.enrollmentId()));
         }
         return new Admission(null, expiry);
+    }
+
+    /** A certificate DPS issued: from the simulator's CA, for the registration id, valid now. */
+    private Admission byIssuedCertificate(HubDevice device, List<X509Certificate> chain) {
+        String commonName = X509Chains.commonName(chain.get(0));
+        if (!device.registrationId().equals(commonName)) {
+            return Admission.refused("client certificate CN " + commonName + " is not " + device.registrationId());
+        }
+        return X509Chains.chainsTo(chain, simulatorCa, clock.instant()) ? new Admission(null, null)
+                : Admission.refused("client certificate was not issued by this DPS for " + device.deviceId());
     }
 
     /** The hub's host name is case-insensitive; the device id is not. */

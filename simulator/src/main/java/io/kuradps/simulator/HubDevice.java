@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param attestation how it authenticates: the enrollment's keys (a group's are derived for the registration
  *        id) or its X.509 trust
  * @param enabled a disabled device is refused at CONNECT
+ * @param certificateIssued DPS issued it a certificate: the hub also admits a client certificate from the
+ *        simulator's CA whose CN is the registration id, whatever the onboarding attestation
  */
 public record HubDevice(String hub, String deviceId, String registrationId, Enrollment.Kind enrollmentKind,
-        String enrollmentId, Attestation attestation, boolean enabled) {
+        String enrollmentId, Attestation attestation, boolean enabled, boolean certificateIssued) {
 
     public HubDevice {
         Objects.requireNonNull(hub, "hub");
@@ -28,6 +30,7 @@ public record HubDevice(String hub, String deviceId, String registrationId, Enro
     }
 
     HubDevice withEnabled(boolean newEnabled) {
-        return new HubDevice(hub, deviceId, registrationId, enrollmentKind, enrollmentId, attestation, newEnabled);
+        return new HubDevice(hub, deviceId, registrationId, enrollmentKind, enrollmentId, attestation, newEnabled,
+                certificateIssued);
     }
 }

@@ -29,10 +29,12 @@ public final class HubRegistry {
      * DPS assigned the device: create its identity in the hub, or update the credentials of the existing one. A
      * disabled device stays disabled; a deleted one is created again.
      */
-    void assigned(String hub, String deviceId, String registrationId, Enrollment enrollment) {
+    void assigned(String hub, String deviceId, String registrationId, Enrollment enrollment,
+            boolean certificateIssued) {
         hubs.add(normalized(hub));
         devices.compute(key(hub, deviceId), (key, existing) -> new HubDevice(hub, deviceId, registrationId,
-                enrollment.kind(), enrollment.id(), enrollment.attestation(), existing == null || existing.enabled()));
+                enrollment.kind(), enrollment.id(), enrollment.attestation(), existing == null || existing.enabled(),
+                certificateIssued || existing != null && existing.certificateIssued()));
     }
 
     /**

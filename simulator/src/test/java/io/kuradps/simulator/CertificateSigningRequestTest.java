@@ -9,7 +9,14 @@ import java.security.KeyPairGenerator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -26,8 +33,11 @@ class CertificateSigningRequestTest {
 
     @BeforeAll
     static void start() {
-        simulator = DpsSimulator.builder().mqttPort(0).webSocketPort(-1).pollsBeforeAssignment(0)
-                .enrollments(Enrollments.of(Enrollment.individual("dev-csr", Attestation.symmetricKey(KEY))))
+        simulator = DpsSimulator.builder().mqttPort(0).webSocketPort(-1).hubPort(0).pollsBeforeAssignment(0)
+                .issuedCertificateValidity(Duration.ofDays(7))
+                .enrollments(Enrollments.of(
+                        Enrollment.individual("dev-csr", Attestation.symmetricKey(KEY)).withCertificateIssuance(true),
+                        Enrollment.individual("dev-no-policy", Attestation.symmetricKey(KEY))))
                 .start();
     }
 
@@ -49,14 +59,29 @@ class CertificateSigningRequestTest {
     }
 
     TestDevice.Response register(String apiVersion, String csr) {
+        return register("dev-csr", apiVersion, csr);
+    }
+
+    TestDevice.Response register(String registrationId, String apiVersion, String csr) {
         try (TestDevice device = TestDevice.open(simulator)) {
-            device.connect("dev-csr", simulator.idScope() + "/registrations/dev-csr/api-version=" + apiVersion,
-                    TestDevice.sas(simulator.idScope(), "dev-csr", KEY, TestDevice.nowPlus(600)));
+            device.connect(registrationId, simulator.idScope() + "/registrations/" + registrationId
+                    + "/api-version=" + apiVersion,
+                    TestDevice.sas(simulator.idScope(), registrationId, KEY, TestDevice.nowPlus(600)));
             device.subscribeToResponses();
             device.publish("$dps/registrations/PUT/iotdps-register/?$rid=1",
-                    "{\"registrationId\":\"dev-csr\",\"csr\":\"" + csr + "\"}");
+                    "{\"registrationId\":\"" + registrationId + "\",\"csr\":\"" + csr + "\"}");
             return device.response();
         }
+    }
+
+    static List<X509Certificate> chain(TestDevice.Response answer) throws Exception {
+        CertificateFactory factory = CertificateFactory.getInstance("X.509");
+        List<X509Certificate> chain = new ArrayList<>();
+        for (JsonNode certificate : answer.json().path("registrationState").path("issuedCertificateChain")) {
+            chain.add((X509Certificate) factory.generateCertificate(
+                    new ByteArrayInputStream(Base64.getDecoder().decode(certificate.asText()))));
+        }
+        return chain;
     }
 
     @Test
@@ -85,6 +110,46 @@ class CertificateSigningRequestTest {
     }
 
     @Test
+    void theHubAdmitsTheIssuedCertificateWithoutAPassword() throws Exception {
+        KeyPair pair = keyPair();
+        TestDevice.Response answer = register(PREVIEW, csr("dev-csr", pair));
+        List<X509Certificate> chain = chain(answer);
+        assertThat(Duration.between(chain.get(0).getNotBefore().toInstant(), chain.get(0).getNotAfter().toInstant()))
+                .isGreaterThan(Duration.ofDays(7)).isLessThan(Duration.ofDays(8));
+        String hub = answer.json().path("registrationState").path("assignedHub").asText();
+        String deviceId = answer.json().path("registrationState").path("deviceId").asText();
+
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("device", pair.getPrivate(), new char[0], chain.toArray(new X509Certificate[0]));
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, new char[0]);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", chain.get(chain.size() - 1));
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+
+        HubSimulator hubs = simulator.hub();
+        try (HubClient client = HubClient.connect("ssl://" + hub + ":8883", deviceId, HubClient.options(
+                HubClient.username(hub, deviceId), null, hubs.socketFactory(tls.getSocketFactory())))) {
+            client.publish("devices/" + deviceId + "/messages/events/", "issued", 1);
+        }
+        assertThat(hubs.counters().telemetry(deviceId)).isEqualTo(1);
+        assertThat(hubs.counters().events(deviceId)).anySatisfy(e -> assertThat(e.detail()).contains("X.509"));
+    }
+
+    @Test
+    void anEnrollmentWithoutACredentialPolicyRefusesTheCsr() throws Exception {
+        TestDevice.Response answer = register("dev-no-policy", PREVIEW, csr("dev-no-policy", keyPair()));
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("errorCode").asInt()).isEqualTo(400000);
+        assertThat(answer.json().path("message").asText()).contains("no credential policy");
+    }
+
+    @Test
     void csrNeedsThePreviewApiVersion() throws Exception {
         TestDevice.Response answer = register("2021-10-01", csr("dev-csr", keyPair()));
         assertThat(answer.status()).isEqualTo(400);
@@ -96,5 +161,15 @@ class CertificateSigningRequestTest {
         assertThat(register(PREVIEW, csr("someone-else", keyPair())).json().path("message").asText())
                 .contains("CN someone-else");
         assertThat(register(PREVIEW, "bm90IGEgY3Ny").status()).isEqualTo(400);
+    }
+
+    @Test
+    void csrWithABadSignatureIsAnswered400() throws Exception {
+        byte[] der = Base64.getDecoder().decode(csr("dev-csr", keyPair()));
+        der[der.length - 5] ^= 0x01;
+        TestDevice.Response answer = register(PREVIEW, Base64.getEncoder().encodeToString(der));
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("errorCode").asInt()).isEqualTo(400000);
+        assertThat(answer.json().path("message").asText()).contains("signature is not valid");
     }
 }

@@ -34,6 +34,16 @@ class EnrollmentFileTest {
     }
 
     @Test
+    void certificateIssuanceIsOffUnlessTheEnrollmentHasAPolicy() {
+        Enrollments enrollments = Enrollments.fromJson("{\"enrollments\":["
+                + "{\"registrationId\":\"a\",\"symmetricKey\":{\"primaryKey\":\"AAAA\"},\"certificateIssuance\":true},"
+                + "{\"registrationId\":\"b\",\"symmetricKey\":{\"primaryKey\":\"AAAA\"}}]}");
+        assertThat(enrollments.individual("a").orElseThrow().issuesCertificates()).isTrue();
+        assertThat(enrollments.individual("b").orElseThrow().issuesCertificates()).isFalse();
+        assertThat(enrollments.individual("a").orElseThrow().withEnabled(false).issuesCertificates()).isTrue();
+    }
+
+    @Test
     void keysStayOutOfToString() throws Exception {
         Enrollments enrollments = Enrollments.fromJson(sample());
         for (Enrollment enrollment : enrollments.all()) {
@@ -64,6 +74,7 @@ class EnrollmentFileTest {
         "{\"enrollments\":[{\"registrationId\":\"a\",\"symmetricKey\":{\"primaryKey\":\"AAAA\"},\"iotHubs\":\"hub\"}]}|iotHubs must be an array",
         "{\"enrollments\":[{\"registrationId\":\"a\",\"x509\":{\"certificate\":\"nope\"}}]}|x509.certificate",
         "{\"enrollments\":[{\"registrationId\":\"a\",\"symmetricKey\":{\"primaryKey\":\"AAAA\"},\"substatus\":\"moved\"}]}|substatus 'moved'",
+        "{\"enrollments\":[{\"registrationId\":\"a\",\"symmetricKey\":{\"primaryKey\":\"AAAA\"},\"certificateIssuance\":\"yes\"}]}|enrollments[0] (a).certificateIssuance must be true or false",
         "{\"enrolments\":[]}|unknown field 'enrolments'",
         "[1,2]|must hold a JSON object",
         "{\"enrollments\":[}|not valid JSON"})

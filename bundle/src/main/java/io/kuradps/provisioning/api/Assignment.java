@@ -35,6 +35,7 @@ public final class Assignment {
     private final String payloadJson;
     private final Instant assignedAt;
     private final Source source;
+    private final IssuedCertificate certificate;
 
     private Assignment(Builder builder) {
         this.assignedHub = required(builder.assignedHub, "assignedHub");
@@ -45,6 +46,7 @@ public final class Assignment {
         this.payloadJson = emptyToNull(builder.payloadJson);
         this.assignedAt = Objects.requireNonNull(builder.assignedAt, "assignedAt");
         this.source = Objects.requireNonNull(builder.source, "source");
+        this.certificate = builder.certificate;
     }
 
     public static Builder builder() {
@@ -61,7 +63,8 @@ public final class Assignment {
                 .substatus(substatus)
                 .payloadJson(payloadJson)
                 .assignedAt(assignedAt)
-                .source(source);
+                .source(source)
+                .certificate(certificate);
     }
 
     /** The same assignment, marked as coming from {@code newSource}. */
@@ -106,6 +109,11 @@ public final class Assignment {
         return source;
     }
 
+    /** The certificate DPS issued with this assignment and the keystore holding it, when one was requested. */
+    public Optional<IssuedCertificate> certificate() {
+        return Optional.ofNullable(certificate);
+    }
+
     /** True when both name the same hub and device, whatever their source or time. */
     public boolean sameTarget(Assignment other) {
         return other != null && assignedHub.equals(other.assignedHub) && deviceId.equals(other.deviceId);
@@ -123,22 +131,26 @@ public final class Assignment {
         return assignedHub.equals(that.assignedHub) && deviceId.equals(that.deviceId)
                 && registrationId.equals(that.registrationId) && idScope.equals(that.idScope)
                 && Objects.equals(substatus, that.substatus) && Objects.equals(payloadJson, that.payloadJson)
-                && assignedAt.equals(that.assignedAt) && source == that.source;
+                && assignedAt.equals(that.assignedAt) && source == that.source
+                && Objects.equals(certificate, that.certificate);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(assignedHub, deviceId, registrationId, idScope, substatus, payloadJson, assignedAt, source);
+        return Objects.hash(assignedHub, deviceId, registrationId, idScope, substatus, payloadJson, assignedAt, source,
+                certificate);
     }
 
     @Override
     public String toString() {
         return "Assignment[hub=" + assignedHub + ", deviceId=" + deviceId + ", registrationId=" + registrationId
                 + ", idScope=" + idScope + ", substatus=" + substatus + ", assignedAt=" + assignedAt
-                + ", source=" + source.propertyValue() + (payloadJson == null ? "" : ", payload=" + payloadJson) + "]";
+                + ", source=" + source.propertyValue() + (payloadJson == null ? "" : ", payload=" + payloadJson)
+                + (certificate == null ? "" : ", certificate=" + certificate) + "]";
     }
 
-    private static String required(String value, String name) {
+    /** A required text value of an API type; the exception names it. */
+    static String required(String value, String name) {
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException(name + " is required");
         }
@@ -159,6 +171,7 @@ public final class Assignment {
         private String payloadJson;
         private Instant assignedAt;
         private Source source;
+        private IssuedCertificate certificate;
 
         private Builder() {
         }
@@ -200,6 +213,12 @@ public final class Assignment {
 
         public Builder source(Source value) {
             this.source = value;
+            return this;
+        }
+
+        /** Optional: the certificate issued with the assignment. */
+        public Builder certificate(IssuedCertificate value) {
+            this.certificate = value;
             return this;
         }
 

@@ -46,6 +46,18 @@ public final class ProvisioningEvents {
     /** On ASSIGNED: true when this assignment names another hub or device than the one held before (Boolean). */
     public static final String HUB_CHANGED = "hub.changed";
 
+    /** SHA-256 fingerprint of the certificate DPS issued, upper-case hex (String, when one was issued). */
+    public static final String CERTIFICATE_FINGERPRINT = "certificate.sha256";
+
+    /** When the issued certificate expires (Long, epoch milliseconds, when one was issued). */
+    public static final String CERTIFICATE_NOT_AFTER = "certificate.not.after";
+
+    /** kura.service.pid of the KeystoreService holding the issued certificate and its key (String, when one was issued). */
+    public static final String CERTIFICATE_KEYSTORE_PID = "certificate.keystore.service.pid";
+
+    /** Alias of the issued certificate's key entry in that KeystoreService (String, when one was issued). */
+    public static final String CERTIFICATE_ALIAS = "certificate.alias";
+
     /** DPS error code (e.g. 401002), HTTP-like status, or 0 for a local cause (Integer). */
     public static final String ERROR_CODE = "error.code";
     /** What went wrong and what to check; never contains secrets (String). */

@@ -1,8 +1,8 @@
 /**
  * What other bundles use to learn which IoT hub this gateway was assigned: the assignment value, the
- * provisioning service, the EventAdmin topic and property names, and those of the hub link (1.1). Semantically
- * versioned.
+ * provisioning service, the EventAdmin topic and property names, and those of the hub link (1.1); the
+ * certificate DPS issued, never its key (1.2). Semantically versioned.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.kuradps.provisioning.api;

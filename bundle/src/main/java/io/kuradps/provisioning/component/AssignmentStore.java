@@ -22,6 +22,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import io.kuradps.provisioning.api.Assignment;
+import io.kuradps.provisioning.api.IssuedCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,6 +131,7 @@ final class AssignmentStore {
                     .payloadJson(optionalText(root, "payload"))
                     .assignedAt(Instant.parse(text(root, "assignedAt")))
                     .source(Assignment.Source.CACHE)
+                    .certificate(certificate(root))
                     .build();
             return Optional.of(assignment);
         } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
@@ -152,6 +154,13 @@ final class AssignmentStore {
             writeText(json, "substatus", assignment.substatus().orElse(null));
             writeText(json, "payload", assignment.payloadJson().orElse(null));
             writeText(json, "assignedAt", assignment.assignedAt().toString());
+            if (assignment.certificate().isPresent()) {
+                IssuedCertificate certificate = assignment.certificate().get();
+                writeText(json, "certificateSha256", certificate.sha256Fingerprint());
+                writeText(json, "certificateNotAfter", certificate.notAfter().toString());
+                writeText(json, "certificateKeystorePid", certificate.keystoreServicePid());
+                writeText(json, "certificateAlias", certificate.alias());
+            }
             json.writeEndObject();
         }
         byte[] bytes = out.toByteArray();
@@ -241,6 +250,14 @@ final class AssignmentStore {
             }
         }
         return values;
+    }
+
+    /** The issued certificate's description, null when the file has none (or was written before issuance). */
+    private static IssuedCertificate certificate(Map<String, Object> root) {
+        String fingerprint = optionalText(root, "certificateSha256");
+        return fingerprint == null ? null : new IssuedCertificate(fingerprint,
+                Instant.parse(text(root, "certificateNotAfter")), text(root, "certificateKeystorePid"),
+                text(root, "certificateAlias"));
     }
 
     private static String optionalText(Map<String, Object> root, String field) {

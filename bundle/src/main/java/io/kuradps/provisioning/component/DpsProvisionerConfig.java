@@ -30,6 +30,16 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
     String POLICY_WITHOUT_VALID_CACHE = "without-valid-cache";
     String POLICY_ON_HUB_ERROR = "on-hub-error";
 
+    String KEY_EC_P256 = "ec-p256";
+    String KEY_EC_P384 = "ec-p384";
+    String KEY_RSA_2048 = "rsa-2048";
+    String KEY_RSA_3072 = "rsa-3072";
+    String CERTIFICATE_ALIAS_DEFAULT = "kura-dps-device";
+    /** DPS's credential policies issue for 1 to 90 days; renewing more than 90 days ahead would never wait. */
+    int RENEW_BEFORE_HOURS_MIN = 1;
+    int RENEW_BEFORE_HOURS_MAX = 90 * 24;
+    int RENEW_BEFORE_HOURS_DEFAULT = 7 * 24;
+
     int SAS_LIFETIME_MIN = RegistrationSettings.MIN_SAS_LIFETIME_SECONDS;
     int SAS_LIFETIME_MAX = 86400;
     int RESPONSE_TIMEOUT_MIN = 1;
@@ -142,6 +152,42 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
             description = "Optional JSON object sent as the registration payload (data for a custom allocation "
                     + "policy).")
     String custom_payload() default "";
+
+    @AttributeDefinition(name = "Request a certificate",
+            description = "Send a certificate signing request with the registration (api-version "
+                    + ApiVersions.CERTIFICATE_ISSUANCE + ", used whatever the API version above says unless it is a"
+                    + " later preview) so that DPS issues this gateway an X.509 certificate, kept in the"
+                    + " KeystoreService below. The key pair is created inside that keystore and never leaves it. The"
+                    + " enrollment needs an Azure Device Registry credential policy. Works with any attestation.")
+    boolean certificate_issuance() default false;
+
+    @AttributeDefinition(name = "Certificate keystore service PID", required = false,
+            description = "kura.service.pid of the Kura KeystoreService that creates the key pair and keeps the "
+                    + "issued certificate (a dedicated one avoids the hub link picking another key). Required when a "
+                    + "certificate is requested.")
+    String certificate_keystore_service_pid() default "";
+
+    @AttributeDefinition(name = "Certificate keystore alias",
+            description = "Alias of the issued certificate's key entry in that keystore. A renewal creates its key "
+                    + "under this alias + \"" + CertificateRequest.PENDING_SUFFIX + "\" and replaces the entry only once "
+                    + "the new certificate is validated.")
+    String certificate_keystore_alias() default CERTIFICATE_ALIAS_DEFAULT;
+
+    @AttributeDefinition(name = "Certificate key type",
+            description = "Algorithm and size of the key pair the keystore creates for the certificate.",
+            options = {
+                @Option(label = "EC P-256 (ECDSA with SHA-256)", value = KEY_EC_P256),
+                @Option(label = "EC P-384 (ECDSA with SHA-384)", value = KEY_EC_P384),
+                @Option(label = "RSA 2048 (SHA-256 with RSA)", value = KEY_RSA_2048),
+                @Option(label = "RSA 3072 (SHA-256 with RSA)", value = KEY_RSA_3072) })
+    String certificate_key_type() default KEY_EC_P256;
+
+    @AttributeDefinition(name = "Renew the certificate before expiry (h)", min = "" + RENEW_BEFORE_HOURS_MIN,
+            max = "" + RENEW_BEFORE_HOURS_MAX,
+            description = "Register again (with a new key pair) this long before the issued certificate expires, "
+                    + "or halfway through its validity if that is later, so a short-lived certificate is not renewed "
+                    + "at once. The certificate in force stays until the new one is stored.")
+    int certificate_renew_before_hours() default RENEW_BEFORE_HOURS_DEFAULT;
 
     @AttributeDefinition(name = "Extra CA file", required = false,
             description = "Optional PEM file of CA certificates trusted in addition to the bundled DPS roots "

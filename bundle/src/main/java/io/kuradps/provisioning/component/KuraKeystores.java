@@ -1,6 +1,7 @@
 package io.kuradps.provisioning.component;
 
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_CA_KEYSTORE_PID;
+import static io.kuradps.provisioning.component.ProvisioningConfig.F_CERTIFICATE_KEYSTORE_PID;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_KEYSTORE_ALIAS;
 import static io.kuradps.provisioning.component.ProvisioningConfig.F_KEYSTORE_PID;
 
@@ -37,7 +38,7 @@ import io.kuradps.provisioning.transport.AliasKeyManager;
 final class KuraKeystores {
 
     /** What is done with a keystore while it is held; may fail with Kura's or the JDK's exceptions. */
-    private interface Use<T> {
+    interface Use<T> {
         T apply(KeystoreService keystore) throws KuraException, GeneralSecurityException,
                 InvalidConfigurationException;
     }
@@ -80,6 +81,11 @@ final class KuraKeystores {
             }
             return certificates;
         });
+    }
+
+    /** Applies {@code use} to the KeystoreService that creates the key and keeps the issued certificate. */
+    <T> T certificateKeystore(String pid, Use<T> use) throws InvalidConfigurationException {
+        return withKeystore(F_CERTIFICATE_KEYSTORE_PID, pid, use);
     }
 
     /** Finds the KeystoreService with kura.service.pid={@code pid} and applies {@code use} while holding it. */

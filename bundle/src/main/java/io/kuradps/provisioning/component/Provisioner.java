@@ -224,10 +224,20 @@ final class Provisioner {
             publish(cached.get(), key, State.ASSIGNED);
         }
         ProvisioningConfig.ReprovisionPolicy policy = registration.get().policy;
+        CertificateRequest certificate = registration.get().identity.certificateRequest;
         if (policy.trustsTheCache() && cached.isPresent() && !edited) {
-            LOG.info("A valid cached assignment exists; not contacting DPS (policy {})", policy.value());
-            setStatus(State.ASSIGNED);
-            return;
+            if (certificate != null && !certificate.isSatisfiedBy(cached.get())) {
+                LOG.info("The cached assignment has no certificate in {}/{}; registering to get one",
+                        certificate.keystorePid, certificate.alias);
+            } else if (certificate != null && !certificate.renewalAt(cached.get()).isAfter(clock.instant())) {
+                LOG.info("The issued certificate is due for renewal (expires {}); registering again",
+                        cached.get().certificate().get().notAfter());
+            } else {
+                LOG.info("A valid cached assignment exists; not contacting DPS (policy {})", policy.value());
+                setStatus(State.ASSIGNED);
+                scheduleRenewal(cached.get(), certificate, gen);
+                return;
+            }
         }
         register(gen);
     }
@@ -270,6 +280,7 @@ final class Provisioner {
         Optional<Assignment> assignment = outcome.assignment();
         if (assignment.isPresent()) {
             assigned(assignment.get(), cacheKey(identity));
+            scheduleRenewal(assignment.get(), identity.certificateRequest, gen);
         } else {
             Failure failure = outcome.failure().orElseThrow(IllegalStateException::new);
             failed(run, failure.code(), failure.summary(), failure.retryable(), failure.clockSuspected(),
@@ -305,6 +316,26 @@ final class Provisioner {
             pauseRound = 0;
         }
         publish(assignment, key, State.ASSIGNED);
+    }
+
+    /**
+     * With an issued certificate, a fresh registration at its renewal point; the certificate in force stays until
+     * that run has stored the new one.
+     */
+    private void scheduleRenewal(Assignment assignment, CertificateRequest certificate, long gen) {
+        if (certificate == null || !assignment.certificate().isPresent()) {
+            return;
+        }
+        Instant renewal = certificate.renewalAt(assignment);
+        long delay = Math.max(0, Duration.between(clock.instant(), renewal).toMillis());
+        synchronized (lock) {
+            if (gen != generation) {
+                return;
+            }
+            work = worker.schedule(() -> register(gen), delay, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("The issued certificate expires {}; renewal at {}", assignment.certificate().get().notAfter(),
+                renewal);
     }
 
     /**

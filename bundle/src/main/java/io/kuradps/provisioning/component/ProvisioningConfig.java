@@ -8,6 +8,8 @@ import static io.kuradps.provisioning.component.DpsProvisionerConfig.MAX_RETRY_A
 import static io.kuradps.provisioning.component.DpsProvisionerConfig.MAX_RETRY_AFTER_MIN;
 import static io.kuradps.provisioning.component.DpsProvisionerConfig.PROXY_PORT_MAX;
 import static io.kuradps.provisioning.component.DpsProvisionerConfig.PROXY_PORT_MIN;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.RENEW_BEFORE_HOURS_MAX;
+import static io.kuradps.provisioning.component.DpsProvisionerConfig.RENEW_BEFORE_HOURS_MIN;
 import static io.kuradps.provisioning.component.DpsProvisionerConfig.RESPONSE_TIMEOUT_MAX;
 import static io.kuradps.provisioning.component.DpsProvisionerConfig.RESPONSE_TIMEOUT_MIN;
 import static io.kuradps.provisioning.component.DpsProvisionerConfig.RETRY_PAUSE_MAX_MAX;
@@ -82,6 +84,24 @@ final class ProvisioningConfig {
 
     enum X509Source { NONE, PKCS12, PEM, KEYSTORE }
 
+    /** The key pair a KeystoreService creates for a certificate: JCA algorithm, size and the CSR's signature. */
+    enum KeyType implements OptionValue {
+        EC_P256("EC", 256, "SHA256withECDSA"),
+        EC_P384("EC", 384, "SHA384withECDSA"),
+        RSA_2048("RSA", 2048, "SHA256withRSA"),
+        RSA_3072("RSA", 3072, "SHA256withRSA");
+
+        final String algorithm;
+        final int size;
+        final String signatureAlgorithm;
+
+        KeyType(String algorithm, int size, String signatureAlgorithm) {
+            this.algorithm = algorithm;
+            this.size = size;
+            this.signatureAlgorithm = signatureAlgorithm;
+        }
+    }
+
     /**
      * Turns the configured registration id into the one registered, before it is validated (e.g. a template filled
      * in from the gateway's identity).
@@ -131,6 +151,11 @@ final class ProvisioningConfig {
     static final String F_TRANSPORT = "transport";
     static final String F_API_VERSION = "api.version";
     static final String F_CUSTOM_PAYLOAD = "custom.payload";
+    static final String F_CERTIFICATE_ISSUANCE = "certificate.issuance";
+    static final String F_CERTIFICATE_KEYSTORE_PID = "certificate.keystore.service.pid";
+    static final String F_CERTIFICATE_ALIAS = "certificate.keystore.alias";
+    static final String F_CERTIFICATE_KEY_TYPE = "certificate.key.type";
+    static final String F_CERTIFICATE_RENEW_BEFORE = "certificate.renew.before.hours";
     static final String F_CA_FILE = "ca.file";
     static final String F_CA_KEYSTORE_PID = "ca.keystore.service.pid";
     static final String F_SAS_LIFETIME = "sas.lifetime.seconds";
@@ -237,6 +262,10 @@ final class ProvisioningConfig {
         }
         String payload = trimmed(raw.custom_payload());
         identity.customPayload = payload.isEmpty() ? null : payload;
+        identity.certificateRequest = certificateRequest(raw);
+        if (identity.certificateRequest != null) {
+            identity.apiVersion = ApiVersions.forCertificateIssuance(identity.apiVersion);
+        }
         identity.caFile = path(F_CA_FILE, raw.ca_file());
         identity.caKeystorePid = trimmed(raw.ca_keystore_service_pid());
         identity.proxy = proxy(raw.proxy_host(), raw.proxy_port(), raw.proxy_username(), raw.proxy_password(),
@@ -288,6 +317,23 @@ final class ProvisioningConfig {
                     + " the user name");
         }
         return proxy.withCredentials(username, password);
+    }
+
+    /** Null when no certificate is requested; the other certificate fields are then not read. */
+    private static CertificateRequest certificateRequest(DpsProvisionerConfig raw)
+            throws InvalidConfigurationException {
+        if (!raw.certificate_issuance()) {
+            return null;
+        }
+        String pid = required(F_CERTIFICATE_KEYSTORE_PID, raw.certificate_keystore_service_pid());
+        String alias = required(F_CERTIFICATE_ALIAS, raw.certificate_keystore_alias());
+        KeyType keyType = option(F_CERTIFICATE_KEY_TYPE, raw.certificate_key_type(), KeyType.class);
+        int hours = raw.certificate_renew_before_hours();
+        if (hours < RENEW_BEFORE_HOURS_MIN || hours > RENEW_BEFORE_HOURS_MAX) {
+            throw new InvalidConfigurationException(F_CERTIFICATE_RENEW_BEFORE,
+                    hours + " is outside " + RENEW_BEFORE_HOURS_MIN + ".." + RENEW_BEFORE_HOURS_MAX);
+        }
+        return new CertificateRequest(pid, alias, keyType, Duration.ofHours(hours));
     }
 
     private static RetryTiming timing(DpsProvisionerConfig raw) throws InvalidConfigurationException {

@@ -2,6 +2,10 @@ package io.kuradps.provisioning.component;
 
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ATTEMPT;
+import static io.kuradps.provisioning.api.ProvisioningEvents.CERTIFICATE_ALIAS;
+import static io.kuradps.provisioning.api.ProvisioningEvents.CERTIFICATE_FINGERPRINT;
+import static io.kuradps.provisioning.api.ProvisioningEvents.CERTIFICATE_KEYSTORE_PID;
+import static io.kuradps.provisioning.api.ProvisioningEvents.CERTIFICATE_NOT_AFTER;
 import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_CODE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
@@ -40,6 +44,12 @@ final class ProvisioningProperties {
         properties.put(TIMESTAMP, assignment.assignedAt().toEpochMilli());
         assignment.substatus().ifPresent(substatus -> properties.put(SUBSTATUS, substatus));
         assignment.payloadJson().ifPresent(payload -> properties.put(PAYLOAD, payload));
+        assignment.certificate().ifPresent(certificate -> {
+            properties.put(CERTIFICATE_FINGERPRINT, certificate.sha256Fingerprint());
+            properties.put(CERTIFICATE_NOT_AFTER, certificate.notAfter().toEpochMilli());
+            properties.put(CERTIFICATE_KEYSTORE_PID, certificate.keystoreServicePid());
+            properties.put(CERTIFICATE_ALIAS, certificate.alias());
+        });
         return properties;
     }
 

@@ -43,6 +43,8 @@ final class RegistrationIdentity {
     final Duration sasLifetime;
     /** The HTTP proxy DPS is reached through, or null for a direct connection. */
     final HttpProxy proxy;
+    /** The certificate to ask DPS for with each registration, or null for none. */
+    final CertificateRequest certificateRequest;
 
     private RegistrationIdentity(Builder builder) {
         endpointHost = builder.endpointHost;
@@ -66,13 +68,14 @@ final class RegistrationIdentity {
         customPayload = builder.customPayload;
         sasLifetime = builder.sasLifetime;
         proxy = builder.proxy;
+        certificateRequest = builder.certificateRequest;
     }
 
     /** Every value, in one list, so that equality cannot forget a field added later. */
     private List<Object> values() {
         return Arrays.asList(endpointHost, endpointPort, transport, caFile, caKeystorePid, idScope, registrationId,
                 attestation, enrollmentKind, symmetricKey, x509Source, pkcs12Path, pkcs12Password, certificatePath,
-                keyPath, keystorePid, keystoreAlias, apiVersion, customPayload, sasLifetime, proxy);
+                keyPath, keystorePid, keystoreAlias, apiVersion, customPayload, sasLifetime, proxy, certificateRequest);
     }
 
     @Override
@@ -93,7 +96,8 @@ final class RegistrationIdentity {
                         : ", x509=" + x509Source)
                 + ", apiVersion=" + apiVersion + ", customPayload=" + (customPayload != null) + ", caFile=" + caFile
                 + (caKeystorePid.isEmpty() ? "" : ", caKeystore=" + caKeystorePid)
-                + (proxy == null ? "" : ", proxy=" + proxy.host() + ":" + proxy.port());
+                + (proxy == null ? "" : ", proxy=" + proxy.host() + ":" + proxy.port())
+                + (certificateRequest == null ? "" : ", " + certificateRequest);
     }
 
     /** Filled by {@link ProvisioningConfig} as it validates the fields. */
@@ -119,6 +123,7 @@ final class RegistrationIdentity {
         String customPayload;
         Duration sasLifetime;
         HttpProxy proxy;
+        CertificateRequest certificateRequest;
 
         RegistrationIdentity build() {
             return new RegistrationIdentity(this);

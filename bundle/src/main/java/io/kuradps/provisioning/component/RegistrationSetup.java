@@ -108,8 +108,10 @@ final class RegistrationSetup {
             case DEVICE_KEY:
             case CREDENTIALS:
                 return F_SYMMETRIC_KEY;
+            case CERTIFICATE_SIGNING_REQUEST:
+                // The certificate keystore makes the csr.
+                return ProvisioningConfig.F_CERTIFICATE_KEYSTORE_PID;
             default:
-                // The component sets no certificate signing request.
                 return "configuration";
         }
     }

@@ -13,6 +13,9 @@ public final class ApiVersions {
     public static final String V2021_10_01 = "2021-10-01";
     public static final String V2025_07_01_PREVIEW = "2025-07-01-preview";
 
+    /** The version a registration that asks for a certificate (sends a csr) uses. */
+    public static final String CERTIFICATE_ISSUANCE = V2025_07_01_PREVIEW;
+
     /** The version the MQTT transports of the Azure SDKs use and the DPS MQTT documentation names. */
     public static final String DEFAULT = V2019_03_31;
 
@@ -38,6 +41,11 @@ public final class ApiVersions {
 
     public static boolean isKnown(String apiVersion) {
         return KNOWN.contains(apiVersion);
+    }
+
+    /** The configured version when it accepts a csr, else {@link #CERTIFICATE_ISSUANCE}. */
+    public static String forCertificateIssuance(String configured) {
+        return supportsCertificateSigningRequest(configured) ? configured : CERTIFICATE_ISSUANCE;
     }
 
     /** Only preview versions accept a certificate signing request in the register body. */

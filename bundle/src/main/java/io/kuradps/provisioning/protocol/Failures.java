@@ -256,8 +256,10 @@ final class Failures {
                 return "DPS is not authorized on the linked IoT hub; re-link the hub in DPS.";
             default:
                 return "DPS rejected the request as invalid. Check the registration id " + settings.registrationId()
-                        + ", the api-version " + settings.apiVersion() + " and the custom payload. Nothing changes"
-                        + " until the configuration does.";
+                        + ", the api-version " + settings.apiVersion() + " and the custom payload"
+                        + (settings.certificateSigningRequest() == null ? "" : "; a certificate was requested, so"
+                                + " check too that the enrollment has an Azure Device Registry credential policy")
+                        + ". Nothing changes until the configuration does.";
         }
     }
 }

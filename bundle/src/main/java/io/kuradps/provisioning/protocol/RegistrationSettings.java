@@ -68,6 +68,17 @@ public final class RegistrationSettings {
         return new Builder();
     }
 
+    /**
+     * These settings with a csr (base64 DER PKCS#10), made per registration run; checked as {@link Builder#build()}
+     * does, so the api-version must accept one.
+     */
+    public RegistrationSettings withCertificateSigningRequest(String base64Der) throws DpsProtocolException {
+        return builder().idScope(idScope).registrationId(registrationId).apiVersion(apiVersion).userAgent(userAgent)
+                .credentials(credentials).customPayloadJson(customPayloadJson).certificateSigningRequest(base64Der)
+                .sasLifetime(sasLifetime).responseTimeout(responseTimeout).overallDeadline(overallDeadline)
+                .maxRetryAfter(maxRetryAfter).backoffBase(backoffBase).backoffMax(backoffMax).build();
+    }
+
     public String idScope() {
         return idScope;
     }

@@ -28,6 +28,26 @@ class ApiValuesTest {
     }
 
     @Test
+    void anIssuedCertificateIsAValueWithEveryPartRequiredAndTravelsWithTheAssignment() {
+        IssuedCertificate certificate = new IssuedCertificate("AB12", AT.plusSeconds(3600), "DeviceKeystore", "dev");
+        assertThatThrownBy(() -> new IssuedCertificate("", AT, "K", "a")).hasMessage("sha256Fingerprint is required");
+        assertThatThrownBy(() -> new IssuedCertificate("AB", null, "K", "a")).hasMessage("notAfter is required");
+        assertThatThrownBy(() -> new IssuedCertificate("AB", AT, null, "a")).hasMessage("keystoreServicePid is required");
+        assertThatThrownBy(() -> new IssuedCertificate("AB", AT, "K", "")).hasMessage("alias is required");
+        assertThat(certificate).isEqualTo(new IssuedCertificate("AB12", AT.plusSeconds(3600), "DeviceKeystore", "dev"))
+                .isNotEqualTo(new IssuedCertificate("AB12", AT, "DeviceKeystore", "dev"))
+                .hasSameHashCodeAs(new IssuedCertificate("AB12", AT.plusSeconds(3600), "DeviceKeystore", "dev"));
+        assertThat(certificate.toString()).contains("sha256=AB12", "keystore=DeviceKeystore", "alias=dev");
+
+        Assignment issued = complete().certificate(certificate).build();
+        assertThat(issued.certificate()).contains(certificate);
+        assertThat(issued.withSource(Assignment.Source.CACHE).certificate()).contains(certificate);
+        assertThat(issued).isNotEqualTo(complete().build());
+        assertThat(complete().build().certificate()).isEmpty();
+        assertThat(issued.toString()).contains("certificate=IssuedCertificate[sha256=AB12");
+    }
+
+    @Test
     void assignmentIsAValue() {
         Assignment fresh = complete().payloadJson("{\"a\":1}").build();
         Assignment cached = fresh.withSource(Assignment.Source.CACHE);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 import io.kuradps.provisioning.api.Assignment;
+import io.kuradps.provisioning.api.IssuedCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,20 @@ class AssignmentStoreTest {
         store.save(KEY, assignment("hub-a.azure-devices.net", Assignment.Source.DPS));
 
         assertThat(store.load(KEY)).contains(assignment("hub-a.azure-devices.net", Assignment.Source.CACHE));
+    }
+
+    @Test
+    void theIssuedCertificatesDescriptionSurvivesTheRoundTrip() throws Exception {
+        AssignmentStore store = new AssignmentStore(dir.resolve("assignment.json"));
+        IssuedCertificate certificate = new IssuedCertificate("0A1B", Instant.parse("2026-12-26T06:00:00Z"),
+                "DeviceKeystore", "kura-dps-device");
+
+        store.save(KEY, assignment("hub-a.azure-devices.net", Assignment.Source.DPS).toBuilder()
+                .certificate(certificate).build());
+
+        assertThat(store.load(KEY).flatMap(Assignment::certificate)).contains(certificate);
+        assertThat(new String(Files.readAllBytes(dir.resolve("assignment.json")), StandardCharsets.UTF_8))
+                .contains("\"certificateSha256\" : \"0A1B\"");
     }
 
     @Test

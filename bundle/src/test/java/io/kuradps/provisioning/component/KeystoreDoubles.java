@@ -61,7 +61,8 @@ final class KeystoreDoubles {
                     }
                     X509Certificate[] chain = Arrays.stream(store.getCertificateChain(alias))
                             .map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
-                    return new KeyStore.PrivateKeyEntry(handle(chain[0].getPublicKey().getAlgorithm()), chain);
+                    return new KeyStore.PrivateKeyEntry(handle(chain[0].getPublicKey().getAlgorithm(), () -> { }),
+                            chain);
                 case "getKeyStore":
                     throw new KuraException(KuraErrorCode.INTERNAL_ERROR, "keys cannot be exported");
                 default:
@@ -127,8 +128,11 @@ final class KeystoreDoubles {
                 (proxy, method, args) -> method.getName().equals("getProperty") ? pid : null);
     }
 
-    /** A private key object that stands for a key inside a token: usable there, never encodable. */
-    private static PrivateKey handle(String algorithm) {
+    /**
+     * A private key object that stands for a key inside a token: usable there, never encodable; {@code onRead} runs
+     * at every attempt to read its material.
+     */
+    static PrivateKey handle(String algorithm, Runnable onRead) {
         return new PrivateKey() {
             private static final long serialVersionUID = 1L;
 
@@ -139,11 +143,13 @@ final class KeystoreDoubles {
 
             @Override
             public String getFormat() {
+                onRead.run();
                 return null;
             }
 
             @Override
             public byte[] getEncoded() {
+                onRead.run();
                 return null;
             }
         };

@@ -114,7 +114,7 @@ class MetatypeAgreementTest {
         }
         assertThat(bounded).containsExactlyInAnyOrder("sas.lifetime.seconds", "response.timeout.seconds",
                 "max.retry.after.seconds", "backoff.max.seconds", "deadline.seconds", "retry.pause.max.seconds",
-                "proxy.port");
+                "proxy.port", "certificate.renew.before.hours");
     }
 
     @Test
@@ -123,6 +123,7 @@ class MetatypeAgreementTest {
         assertOptions("enrollment.kind", ProvisioningConfig.EnrollmentKind.values());
         assertOptions("transport", ProvisioningConfig.Transport.values());
         assertOptions("reprovision.policy", ProvisioningConfig.ReprovisionPolicy.values());
+        assertOptions("certificate.key.type", ProvisioningConfig.KeyType.values());
     }
 
     private static void assertOptions(String id, ProvisioningConfig.OptionValue[] constants) throws Exception {
@@ -136,7 +137,10 @@ class MetatypeAgreementTest {
         for (String value : values) {
             // X.509 needs a client identity to be valid; the option itself is what is checked here.
             if (!value.equals(DpsProvisionerConfig.ATTESTATION_X509)) {
-                assertThat(ProvisioningConfig.from(valid(id, value), null).registration()).as(value).isPresent();
+                // Certificate fields are read only when a certificate is requested.
+                DpsProvisionerConfig config = id.startsWith("certificate.") ? valid(id, value, "certificate.issuance",
+                        true, "certificate.keystore.service.pid", "DeviceKeystore") : valid(id, value);
+                assertThat(ProvisioningConfig.from(config, null).registration()).as(value).isPresent();
             }
         }
     }
@@ -146,6 +150,10 @@ class MetatypeAgreementTest {
         if (id.equals("proxy.port")) {
             // Read only when a proxy host is set.
             return valid(id, value, "proxy.host", "proxy.example.com");
+        }
+        if (id.equals("certificate.renew.before.hours")) {
+            // Read only when a certificate is requested.
+            return valid(id, value, "certificate.issuance", true, "certificate.keystore.service.pid", "DeviceKeystore");
         }
         if (id.equals("response.timeout.seconds")) {
             return valid(id, value, "deadline.seconds", DpsProvisionerConfig.DEADLINE_MAX);

@@ -2,6 +2,10 @@ package io.kuradps.provisioning.component;
 
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ATTEMPT;
+import static io.kuradps.provisioning.api.ProvisioningEvents.CERTIFICATE_ALIAS;
+import static io.kuradps.provisioning.api.ProvisioningEvents.CERTIFICATE_FINGERPRINT;
+import static io.kuradps.provisioning.api.ProvisioningEvents.CERTIFICATE_KEYSTORE_PID;
+import static io.kuradps.provisioning.api.ProvisioningEvents.CERTIFICATE_NOT_AFTER;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_CODE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
 import static io.kuradps.provisioning.api.ProvisioningEvents.HUB_CHANGED;
@@ -39,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.kuradps.provisioning.api.Assignment;
+import io.kuradps.provisioning.api.IssuedCertificate;
 import io.kuradps.provisioning.api.ProvisioningStatus.State;
 import io.kuradps.provisioning.protocol.Failure;
 import io.kuradps.provisioning.protocol.FailureKind;
@@ -146,6 +151,81 @@ class ProvisionerTest {
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().properties).containsEntry(SOURCE, "dps").containsEntry(ASSIGNED_HUB, "hub-b");
         assertThat(runner.calls).hasSize(1);
+    }
+
+    static final Object[] ISSUANCE = { "certificate.issuance", true, "certificate.keystore.service.pid", "K",
+        "reprovision.policy", "without-valid-cache" };
+
+    static Assignment withCertificate(Assignment assignment, String fingerprint, Duration validity) {
+        return assignment.toBuilder().certificate(new IssuedCertificate(fingerprint,
+                assignment.assignedAt().plus(validity), "K", DpsProvisionerConfig.CERTIFICATE_ALIAS_DEFAULT)).build();
+    }
+
+    @Test
+    void anIssuedCertificateIsRenewedAtItsRenewalPointAndPublished() throws Exception {
+        // Issued for no time at all: due at once. Its renewal lasts 30 days: next due in 23 days.
+        runner.then(c -> RunOutcome.assigned(withCertificate(fromDps("hub-a", c.registrationId), "OLD",
+                Duration.ZERO)));
+        runner.then(c -> RunOutcome.assigned(withCertificate(fromDps("hub-a", c.registrationId), "NEW",
+                Duration.ofDays(30))));
+        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(ISSUANCE), null));
+
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().properties).containsEntry(CERTIFICATE_FINGERPRINT, "OLD")
+                .containsEntry(CERTIFICATE_NOT_AFTER, NOW.toEpochMilli()).containsEntry(CERTIFICATE_ALIAS,
+                        DpsProvisionerConfig.CERTIFICATE_ALIAS_DEFAULT)
+                .containsEntry(CERTIFICATE_KEYSTORE_PID, "K");
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        Recorded renewed = output.next();
+        assertThat(renewed.properties).containsEntry(CERTIFICATE_FINGERPRINT, "NEW").containsEntry(HUB_CHANGED, false);
+        assertThat(runner.calls).hasSize(2);
+        assertThat(provisioner.currentAssignment().flatMap(Assignment::certificate))
+                .map(IssuedCertificate::sha256Fingerprint).contains("NEW");
+        assertThat(store.load(Provisioner.cacheKey(identity(valid(ISSUANCE)))).flatMap(Assignment::certificate)
+                .map(IssuedCertificate::sha256Fingerprint)).contains("NEW");
+    }
+
+    @Test
+    void aCachedCertificateIsKeptUntilDueAndACacheWithoutOneRegisters() throws Exception {
+        provisioner(Duration.ofHours(1));
+        ProvisioningConfig config = ProvisioningConfig.from(valid(ISSUANCE), null);
+        AssignmentStore.Key key = Provisioner.cacheKey(config.identity().get());
+        store.save(key, withCertificate(fromDps("hub-a", "gateway-1"), "HELD", Duration.ofDays(30)));
+
+        provisioner.apply(config);
+        assertThat(output.next().properties).containsEntry(SOURCE, "cache").containsEntry(CERTIFICATE_FINGERPRINT,
+                "HELD");
+        awaitState(State.ASSIGNED);
+        assertThat(runner.calls).isEmpty();
+        assertThat(provisioner.close(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
+
+        store.save(key, fromDps("hub-a", "gateway-1"));
+        runner.then(c -> RunOutcome.assigned(withCertificate(fromDps("hub-a", c.registrationId), "FIRST",
+                Duration.ofDays(30))));
+        provisioner(Duration.ofHours(1)).apply(config);
+        assertThat(output.next().properties).containsEntry(SOURCE, "cache").doesNotContainKey(CERTIFICATE_FINGERPRINT);
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().properties).containsEntry(CERTIFICATE_FINGERPRINT, "FIRST");
+    }
+
+    @Test
+    void aFailedRenewalKeepsTheCertificateInForce() throws Exception {
+        provisioner(Duration.ofHours(1));
+        ProvisioningConfig config = ProvisioningConfig.from(valid(ISSUANCE), null);
+        store.save(Provisioner.cacheKey(config.identity().get()),
+                withCertificate(fromDps("hub-a", "gateway-1").toBuilder().assignedAt(NOW.minus(Duration.ofDays(29)))
+                        .build(), "HELD", Duration.ofDays(30)));
+        runner.then(c -> RunOutcome.failed(failure(400000, FailureKind.BAD_REQUEST, false, "csr refused"), 1));
+
+        provisioner.apply(config);
+
+        assertThat(output.next().properties).containsEntry(CERTIFICATE_FINGERPRINT, "HELD");
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        Recorded failed = output.next();
+        assertThat(failed.topic).isEqualTo(TOPIC_FAILED);
+        assertThat(failed.properties).containsEntry(ERROR_CODE, 400000);
+        assertThat(provisioner.currentAssignment().flatMap(Assignment::certificate))
+                .map(IssuedCertificate::sha256Fingerprint).contains("HELD");
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import org.eclipse.kura.KuraErrorCode;
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.kuradps.provisioning.api.Assignment;
+import io.kuradps.provisioning.api.IssuedCertificate;
+import io.kuradps.provisioning.protocol.ApiVersions;
 import io.kuradps.provisioning.transport.HttpProxy;
 
 class ProvisioningConfigTest {
@@ -127,6 +131,56 @@ class ProvisioningConfigTest {
         assertThat(config.registration().get().settings.registrationId()).isEqualTo("gw-0042");
         assertThatThrownBy(() -> ProvisioningConfig.from(valid("registration.id", "gw-${serial}"), null,
                 configured -> configured.replace("${serial}", "A B"))).hasMessageStartingWith("registration.id: ");
+    }
+
+    @Test
+    void aCertificateRequestNamesItsKeystoreAndRegistersWithThePreviewVersion() throws Exception {
+        Object[] issuance = { "certificate.issuance", true, "certificate.keystore.service.pid", "DeviceKeystore" };
+        RegistrationIdentity identity = TestConfigs.identity(valid(issuance));
+        CertificateRequest request = identity.certificateRequest;
+        assertThat(request.keystorePid).isEqualTo("DeviceKeystore");
+        assertThat(request.alias).isEqualTo(DpsProvisionerConfig.CERTIFICATE_ALIAS_DEFAULT);
+        assertThat(request.pendingAlias()).isEqualTo("kura-dps-device.pending");
+        assertThat(request.keyType).isEqualTo(ProvisioningConfig.KeyType.EC_P256);
+        assertThat(request.renewBefore).isEqualTo(Duration.ofHours(DpsProvisionerConfig.RENEW_BEFORE_HOURS_DEFAULT));
+        assertThat(identity.apiVersion).isEqualTo(ApiVersions.CERTIFICATE_ISSUANCE);
+        assertThat(identity.toString()).contains("certificate=ec-p256 in DeviceKeystore/kura-dps-device");
+        assertThat(identity).isNotEqualTo(TestConfigs.identity(valid()));
+        assertThat(TestConfigs.identity(valid()).certificateRequest).isNull();
+        assertThat(TestConfigs.identity(valid("certificate.issuance", true, "certificate.keystore.service.pid", "K",
+                "certificate.key.type", "rsa-2048")).certificateRequest.keyType.signatureAlgorithm)
+                .isEqualTo("SHA256withRSA");
+
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("certificate.issuance", true), null))
+                .hasMessage("certificate.keystore.service.pid: is required");
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("certificate.issuance", true,
+                "certificate.keystore.service.pid", "K", "certificate.keystore.alias", " "), null))
+                .hasMessage("certificate.keystore.alias: is required");
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("certificate.issuance", true,
+                "certificate.keystore.service.pid", "K", "certificate.key.type", "dsa-1024"), null))
+                .hasMessage("certificate.key.type: 'dsa-1024' is not one of ec-p256, ec-p384, rsa-2048, rsa-3072");
+    }
+
+    @Test
+    void renewalIsTheConfiguredTimeAheadButNeverBeforeHalfTheValidity() throws Exception {
+        CertificateRequest week = TestConfigs.identity(valid("certificate.issuance", true,
+                "certificate.keystore.service.pid", "K")).certificateRequest;
+        Instant assignedAt = Instant.parse("2026-03-01T00:00:00Z");
+        assertThat(week.renewalAt(issued(assignedAt, Duration.ofDays(30))))
+                .isEqualTo(assignedAt.plus(Duration.ofDays(23)));
+        assertThat(week.renewalAt(issued(assignedAt, Duration.ofDays(10))))
+                .isEqualTo(assignedAt.plus(Duration.ofDays(5)));
+        assertThat(week.isSatisfiedBy(issued(assignedAt, Duration.ofDays(1)))).isTrue();
+        assertThat(week.isSatisfiedBy(issued(assignedAt, Duration.ofDays(1)).toBuilder().certificate(null).build()))
+                .isFalse();
+    }
+
+    private static Assignment issued(Instant at, Duration validity) {
+        return Assignment.builder().assignedHub("h").deviceId("d").registrationId("r")
+                .idScope("0ne00000001").assignedAt(at).source(Assignment.Source.DPS)
+                .certificate(new IssuedCertificate("AB", at.plus(validity), "K",
+                        DpsProvisionerConfig.CERTIFICATE_ALIAS_DEFAULT))
+                .build();
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.KeyStore.Entry;
 import java.security.KeyStore.PasswordProtection;
@@ -17,6 +18,7 @@ import java.security.KeyStore.SecretKeyEntry;
 import java.security.KeyStore.TrustedCertificateEntry;
 import java.security.SecureRandom;
 import java.security.cert.CRL;
+import java.security.cert.Certificate;
 import java.security.cert.CertStore;
 import java.util.Arrays;
 import java.util.Collection;
@@ -29,6 +31,7 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.security.auth.x500.X500Principal;
 
+import org.bouncycastle.operator.OperatorCreationException;
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
 import org.eclipse.kura.configuration.ConfigurableComponent;
@@ -53,7 +56,8 @@ import io.kuradps.runtime.support.crypto.PasswordProperties;
  * configuration, named by its kura.service.pid (Kura's own are {@code SSLKeystore} and {@code HttpsKeystore}).
  * As in Kura the file must exist (nothing creates it: every call fails with BAD_REQUEST until it does), it is read
  * anew at every call, key entries are protected with the keystore password, and each change posts
- * {@link KeystoreChangedEvent} naming this instance. Key pair and CSR generation and CRLs are not offered.
+ * {@link KeystoreChangedEvent} naming this instance. Key pairs and CSRs are made as Kura makes them
+ * ({@link KeyPairCertificates}); CRLs are not offered.
  */
 @Component(name = StandInKeystoreService.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         enabled = false, service = { KeystoreService.class, ConfigurableComponent.class })
@@ -207,24 +211,65 @@ public final class StandInKeystoreService implements KeystoreService, Configurab
 
     @Override
     public void createKeyPair(String alias, String algorithm, int keySize, String signatureAlgorithm,
-            String attributes) {
-        throw notOffered("key pair generation");
+            String attributes) throws KuraException {
+        createKeyPair(alias, algorithm, keySize, signatureAlgorithm, attributes, new SecureRandom());
     }
 
+    /** As Kura: a new key pair stored under alias with a self-signed certificate for {@code attributes}. */
     @Override
     public void createKeyPair(String alias, String algorithm, int keySize, String signatureAlgorithm,
-            String attributes, SecureRandom secureRandom) {
-        throw notOffered("key pair generation");
+            String attributes, SecureRandom secureRandom) throws KuraException {
+        if (blank(alias) || blank(algorithm) || blank(signatureAlgorithm) || blank(attributes)
+                || secureRandom == null) {
+            throw new IllegalArgumentException("Parameters cannot be null or empty!");
+        }
+        PrivateKeyEntry entry;
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+            generator.initialize(keySize, secureRandom);
+            KeyPair keyPair = generator.generateKeyPair();
+            entry = new PrivateKeyEntry(keyPair.getPrivate(), new Certificate[] {
+                KeyPairCertificates.selfSigned(keyPair, signatureAlgorithm, attributes) });
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            // As Kura: an unknown signature algorithm is BouncyCastle's IllegalArgumentException, not caught.
+            throw new KuraException(KuraErrorCode.BAD_REQUEST, e, "Failed to create the key pair " + alias);
+        }
+        setEntry(alias, entry);
     }
 
     @Override
-    public String getCSR(KeyPair keyPair, X500Principal principal, String signerAlg) {
-        throw notOffered("certificate signing requests");
+    public String getCSR(KeyPair keyPair, X500Principal principal, String signerAlg) throws KuraException {
+        if (keyPair == null || principal == null || blank(signerAlg)) {
+            throw new IllegalArgumentException("Input parameters cannot be null!");
+        }
+        try {
+            return KeyPairCertificates.csrPem(keyPair, principal, signerAlg);
+        } catch (OperatorCreationException e) {
+            throw new KuraException(KuraErrorCode.BAD_REQUEST, e, "Failed to get CSR");
+        } catch (IOException e) {
+            throw new KuraException(KuraErrorCode.ENCODE_ERROR, e, "Failed to get CSR");
+        }
     }
 
+    /** As Kura: NOT_FOUND for no entry, BAD_REQUEST for one that is not a key entry. */
     @Override
-    public String getCSR(String alias, X500Principal principal, String signerAlg) {
-        throw notOffered("certificate signing requests");
+    public String getCSR(String alias, X500Principal principal, String signerAlg) throws KuraException {
+        if (blank(alias) || principal == null || blank(signerAlg)) {
+            throw new IllegalArgumentException("Input parameters cannot be null!");
+        }
+        Entry entry = getEntry(alias);
+        if (entry == null) {
+            throw new KuraException(KuraErrorCode.NOT_FOUND);
+        }
+        if (!(entry instanceof PrivateKeyEntry)) {
+            throw new KuraException(KuraErrorCode.BAD_REQUEST);
+        }
+        PrivateKeyEntry key = (PrivateKeyEntry) entry;
+        return getCSR(new KeyPair(key.getCertificate().getPublicKey(), key.getPrivateKey()), principal, signerAlg);
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.trim().isEmpty();
     }
 
     @Override
