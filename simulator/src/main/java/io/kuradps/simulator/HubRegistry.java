@@ -40,10 +40,11 @@ public final class HubRegistry {
     /**
      * A device DPS assigned before this simulator started: IoT Hub keeps its registry when DPS or a gateway
      * restarts, so a simulator started afresh beside a gateway that kept its assignment (the demo runtime's
-     * {@code --storage}) is told what the hub would still know, with the enrollment's credentials.
+     * {@code --storage}) is told what the hub would still know, with the enrollment's credentials (an issued
+     * certificate too, when the enrollment issues them).
      */
     public void register(String hub, String deviceId, String registrationId, Enrollment enrollment) {
-        assigned(hub, deviceId, registrationId, enrollment);
+        assigned(hub, deviceId, registrationId, enrollment, enrollment.issuesCertificates());
     }
 
     /** The device's identity in that hub, if the hub has one. */
