@@ -1,0 +1,177 @@
+package io.kuradps.itest;
+
+import static org.junit.Assert.assertNotNull;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import javax.net.ssl.SSLSocketFactory;
+
+import org.eclipse.kura.cloudconnection.factory.CloudConnectionFactory;
+import org.eclipse.kura.configuration.ConfigurationService;
+import org.eclipse.kura.crypto.CryptoService;
+import org.eclipse.kura.data.DataService;
+import org.eclipse.kura.security.keystore.KeystoreService;
+import org.eclipse.kura.ssl.SslManagerService;
+import org.eclipse.kura.system.SystemService;
+import org.junit.After;
+import org.junit.Before;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+
+import io.kuradps.runtime.support.ssl.StandInSslManagerService;
+import io.kuradps.simulator.DpsSimulator;
+
+/**
+ * The hub world: {@link SimulatedDpsSupport}'s simulator with its IoT hub endpoint, on a gateway that runs Kura's own
+ * ConfigurationService, SslManagerService with a file keystore, and raw MQTT cloud connection (runtime-support's
+ * stand-ins, {@link KuraStack#kuraCloudServices}). The gateway's default SslManagerService and keystore carry
+ * Kura's {@code snapshot_0.xml} names and are made once per framework through the ConfigurationService; every test
+ * puts its simulator's CA into that keystore (as a gateway's must trust Azure's roots) and registers the
+ * simulator's socket route, which takes the hub names DPS assigns to the hub endpoint on loopback (the name service
+ * of the test JVM knows only loopback names: {@code -Djdk.net.hosts.file} in the pom). After each test the raw MQTT
+ * stack is deleted again.
+ */
+public abstract class SimulatedHubSupport extends SimulatedDpsSupport {
+
+    /** Kura's default SslManagerService, as its snapshot_0.xml names it (kura.service.pid = factory PID). */
+    protected static final String SSL_MANAGER_PID = "org.eclipse.kura.ssl.SslManagerService";
+    /** The keystore Kura's snapshot_0.xml gives that SslManagerService. */
+    protected static final String KEYSTORE_PID = "SSLKeystore";
+    protected static final String KEYSTORE_FACTORY_PID = "org.eclipse.kura.core.keystore.FilesystemKeystoreServiceImpl";
+    /** The raw MQTT cloud connection's default stack (kura.md, "Kura's own cloud connection"). */
+    protected static final String CLOUD_ENDPOINT_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.CloudEndpoint";
+    protected static final String DATA_SERVICE_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.DataService";
+    protected static final String TRANSPORT_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.MqttDataTransport";
+    /** The keystore password; not a secret of the device. */
+    protected static final char[] KEYSTORE_PASSWORD = "changeit".toCharArray();
+
+    private static final String SIMULATOR_CA_ALIAS = "dps-simulator-ca";
+
+    private ServiceRegistration<?> socketRoute;
+
+    @Override
+    @Configuration
+    public Option[] configuration() {
+        return new Option[] { composite(super.configuration()),
+            KuraStack.kuraCloudServices(getClass().getSimpleName()) };
+    }
+
+    /** With the IoT hub endpoint, MQTT and WebSocket, on ephemeral loopback ports. */
+    @Override
+    protected DpsSimulator startSimulator(UnaryOperator<DpsSimulator.Builder> customise) {
+        return super.startSimulator(builder -> customise.apply(builder.hubPort(0).hubWebSocketPort(0)));
+    }
+
+    @Before
+    public void reachTheSimulatedHubs() throws Exception {
+        Hashtable<String, Object> route = new Hashtable<>();
+        route.put(StandInSslManagerService.SOCKET_ROUTE_PROPERTY, true);
+        UnaryOperator<SSLSocketFactory> toTheHubs = simulator.hub()::socketFactory;
+        socketRoute = context.registerService(UnaryOperator.class, toTheHubs, route);
+        createDefaultSslManager();
+        trustTheSimulator(kuraService(KeystoreService.class, KEYSTORE_PID));
+        kuraService(SslManagerService.class, SSL_MANAGER_PID);
+    }
+
+    @After
+    public void deleteTheCloudConnection() throws Exception {
+        try {
+            ConfigurationService configurationService = configurationService();
+            if (configurationService.getConfigurableComponentPids().contains(CLOUD_ENDPOINT_PID)) {
+                kuraService(CloudConnectionFactory.class, null).deleteConfiguration(CLOUD_ENDPOINT_PID);
+            }
+            Await.until("the raw MQTT stack's DataService is gone", STEP,
+                    () -> references(DataService.class, DATA_SERVICE_PID).isEmpty());
+        } finally {
+            socketRoute.unregister();
+        }
+    }
+
+    /**
+     * The default SslManagerService and its file keystore, as Kura's snapshot_0.xml has them, unless the gateway has
+     * them already (from an earlier test, or restored from a snapshot at a reboot).
+     */
+    private void createDefaultSslManager() throws Exception {
+        ConfigurationService configurationService = configurationService();
+        if (!configurationService.getConfigurableComponentPids().contains(KEYSTORE_PID)) {
+            Path file = Paths.get(kuraService(SystemService.class, null).getKuraDataDirectory(), "security",
+                    "cacerts.ks");
+            if (!Files.exists(file)) {
+                writeKeystore(file, emptyKeystore());
+            }
+            Map<String, Object> keystore = new HashMap<>();
+            keystore.put("keystore.path", file.toString());
+            keystore.put("keystore.password",
+                    new String(kuraService(CryptoService.class, null).encryptAes(KEYSTORE_PASSWORD)));
+            configurationService.createFactoryConfiguration(KEYSTORE_FACTORY_PID, KEYSTORE_PID, keystore, false);
+        }
+        if (!configurationService.getConfigurableComponentPids().contains(SSL_MANAGER_PID)) {
+            Map<String, Object> sslManager = new HashMap<>();
+            sslManager.put("KeystoreService.target", "(kura.service.pid=" + KEYSTORE_PID + ")");
+            configurationService.createFactoryConfiguration(SSL_MANAGER_PID, SSL_MANAGER_PID, sslManager, true);
+        }
+    }
+
+    /** An empty keystore of the JVM's default type, which is what Kura's file keystore reads. */
+    protected static KeyStore emptyKeystore() throws Exception {
+        KeyStore keystore = KeyStore.getInstance(KeyStore.getDefaultType());
+        keystore.load(null, null);
+        return keystore;
+    }
+
+    /** Writes the keystore to the file with {@link #KEYSTORE_PASSWORD}. */
+    protected static void writeKeystore(Path file, KeyStore content) throws Exception {
+        Files.createDirectories(file.getParent());
+        try (OutputStream out = Files.newOutputStream(file)) {
+            content.store(out, KEYSTORE_PASSWORD);
+        }
+    }
+
+    /** Puts the simulator's CA into the keystore; the keystore tells its SslManagerServices, which tell their transports. */
+    protected void trustTheSimulator(KeystoreService keystore) throws Exception {
+        keystore.setEntry(SIMULATOR_CA_ALIAS, new KeyStore.TrustedCertificateEntry(CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(
+                        simulator.caCertificatePem().getBytes(StandardCharsets.US_ASCII)))));
+    }
+
+    protected ConfigurationService configurationService() {
+        return kuraService(ConfigurationService.class, null);
+    }
+
+    /**
+     * The service of that type with that kura.service.pid (any when null), once it is registered; fails after
+     * {@link #STEP}. Looked up anew each time: a reboot replaces Kura's services.
+     */
+    protected <T> T kuraService(Class<T> type, String kuraServicePid) {
+        Await.until(type.getSimpleName() + (kuraServicePid == null ? "" : " " + kuraServicePid) + " is registered",
+                STEP, () -> !references(type, kuraServicePid).isEmpty());
+        T service = context.getService(references(type, kuraServicePid).iterator().next());
+        assertNotNull(type.getSimpleName() + " " + kuraServicePid, service);
+        return service;
+    }
+
+    protected <T> Collection<ServiceReference<T>> references(Class<T> type, String kuraServicePid) {
+        try {
+            return context.getServiceReferences(type, kuraServicePid == null ? null
+                    : "(" + ConfigurationService.KURA_SERVICE_PID + "=" + kuraServicePid + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(kuraServicePid, e);
+        }
+    }
+}
