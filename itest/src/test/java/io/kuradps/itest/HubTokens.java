@@ -1,6 +1,7 @@
 package io.kuradps.itest;
 
 import java.io.UnsupportedEncodingException;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -34,6 +35,14 @@ public final class HubTokens {
         long se = expiry.getEpochSecond();
         return "SharedAccessSignature sr=" + resource + "&sig=" + urlEncoded(hmac(base64Key, resource + "\n" + se))
                 + "&se=" + se;
+    }
+
+    public static String urlDecoded(String text) {
+        try {
+            return URLDecoder.decode(text, "UTF-8");
+        } catch (UnsupportedEncodingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     public static String urlEncoded(String text) {

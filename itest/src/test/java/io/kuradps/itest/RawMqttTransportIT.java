@@ -63,10 +63,10 @@ public class RawMqttTransportIT extends SimulatedHubSupport {
     public void aTransportWrittenByHandThroughKurasConfigurationServiceGetsTelemetryAcceptedByTheHub()
             throws Exception {
         Provisioned device = provision("gw-raw-mqtt");
-        kuraService(CloudConnectionFactory.class, null).createConfiguration(CLOUD_ENDPOINT_PID);
+        kuraService(CloudConnectionFactory.class, null).createConfiguration(RAW_CLOUD_ENDPOINT_PID);
         String token = writeTransport(device, "mqtts://" + device.hub + ":8883/", false);
 
-        DataService dataService = kuraService(DataService.class, DATA_SERVICE_PID);
+        DataService dataService = kuraService(DataService.class, RAW_DATA_SERVICE_PID);
         dataService.connect();
         dataService.publish(device.telemetryTopic(), TELEMETRY, 1, false, 5);
 
@@ -79,10 +79,10 @@ public class RawMqttTransportIT extends SimulatedHubSupport {
     @Test
     public void theSameOverWebSocket() throws Exception {
         Provisioned device = provision("gw-raw-websocket");
-        kuraService(CloudConnectionFactory.class, null).createConfiguration(CLOUD_ENDPOINT_PID);
+        kuraService(CloudConnectionFactory.class, null).createConfiguration(RAW_CLOUD_ENDPOINT_PID);
         writeTransport(device, "wss://" + device.hub + ":443/$iothub/websocket", false);
 
-        DataService dataService = kuraService(DataService.class, DATA_SERVICE_PID);
+        DataService dataService = kuraService(DataService.class, RAW_DATA_SERVICE_PID);
         dataService.connect();
         dataService.publish(device.telemetryTopic(), TELEMETRY, 1, false, 5);
 
@@ -93,10 +93,10 @@ public class RawMqttTransportIT extends SimulatedHubSupport {
     @Test
     public void aKuraRebootBringsTheTransportAndTheProvisionerBackFromTheSnapshot() throws Exception {
         Provisioned device = provision("gw-raw-reboot");
-        kuraService(CloudConnectionFactory.class, null).createConfiguration(CLOUD_ENDPOINT_PID);
+        kuraService(CloudConnectionFactory.class, null).createConfiguration(RAW_CLOUD_ENDPOINT_PID);
         String brokerUrl = "mqtts://" + device.hub + ":8883/";
         String token = writeTransport(device, brokerUrl, true);
-        kuraService(DataService.class, DATA_SERVICE_PID).connect();
+        kuraService(DataService.class, RAW_DATA_SERVICE_PID).connect();
 
         GatewayReboot.reboot(context, configurationAdmin);
 
@@ -104,7 +104,7 @@ public class RawMqttTransportIT extends SimulatedHubSupport {
         assertEquals(device.hub, awaitAssigned("gw-raw-reboot").getProperty(ASSIGNED_HUB));
         awaitTransportConfigured(brokerUrl);
         assertTokenOnlyEncryptedInConfigAdmin(token);
-        DataService dataService = kuraService(DataService.class, DATA_SERVICE_PID);
+        DataService dataService = kuraService(DataService.class, RAW_DATA_SERVICE_PID);
         assertFalse("Kura's DataService does not connect by itself (auto-connect is off by default)",
                 dataService.isConnected());
         dataService.connect();
@@ -132,7 +132,7 @@ public class RawMqttTransportIT extends SimulatedHubSupport {
         properties.put("password", new Password(token));
         properties.put("clean-session", true);
         properties.put("lwt.topic", "");
-        configurationService().updateConfiguration(TRANSPORT_PID, properties, takeSnapshot);
+        configurationService().updateConfiguration(RAW_TRANSPORT_PID, properties, takeSnapshot);
         awaitTransportConfigured(brokerUrl);
         return token;
     }
@@ -141,7 +141,7 @@ public class RawMqttTransportIT extends SimulatedHubSupport {
     private void awaitTransportConfigured(String brokerUrl) {
         Await.until("the transport is configured for " + brokerUrl, STEP, () -> {
             for (ServiceReference<DataTransportService> transport : references(DataTransportService.class,
-                    TRANSPORT_PID)) {
+                    RAW_TRANSPORT_PID)) {
                 if (brokerUrl.equals(transport.getProperty("broker-url"))) {
                     return true;
                 }
@@ -151,7 +151,7 @@ public class RawMqttTransportIT extends SimulatedHubSupport {
     }
 
     private void assertTokenOnlyEncryptedInConfigAdmin(String token) throws Exception {
-        Configuration[] transport = configurationAdmin.listConfigurations("(kura.service.pid=" + TRANSPORT_PID + ")");
+        Configuration[] transport = configurationAdmin.listConfigurations("(kura.service.pid=" + RAW_TRANSPORT_PID + ")");
         assertEquals("transport configurations in ConfigAdmin", 1, transport.length);
         String stored = (String) transport[0].getProperties().get("password");
         assertFalse("ConfigAdmin holds the token in clear", stored.contains(token) || stored.contains("sig="));

@@ -1,6 +1,7 @@
 package io.kuradps.itest;
 
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 
 import java.io.ByteArrayInputStream;
@@ -12,6 +13,7 @@ import java.nio.file.Paths;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.Map;
@@ -20,6 +22,7 @@ import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLSocketFactory;
 
 import org.eclipse.kura.cloudconnection.factory.CloudConnectionFactory;
+import org.eclipse.kura.configuration.ComponentConfiguration;
 import org.eclipse.kura.configuration.ConfigurationService;
 import org.eclipse.kura.crypto.CryptoService;
 import org.eclipse.kura.data.DataService;
@@ -33,9 +36,14 @@ import org.ops4j.pax.exam.Option;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.event.Event;
+
+import io.kuradps.provisioning.api.HubConnectionEvents;
+import io.kuradps.provisioning.api.ProvisioningEvents;
 
 import io.kuradps.runtime.support.ssl.StandInSslManagerService;
 import io.kuradps.simulator.DpsSimulator;
+import io.kuradps.simulator.HubCounters.EventKind;
 
 /**
  * The hub world: {@link SimulatedDpsSupport}'s simulator with its IoT hub endpoint, on a gateway that runs Kura's own
@@ -55,14 +63,19 @@ public abstract class SimulatedHubSupport extends SimulatedDpsSupport {
     protected static final String KEYSTORE_PID = "SSLKeystore";
     protected static final String KEYSTORE_FACTORY_PID = "org.eclipse.kura.core.keystore.FilesystemKeystoreServiceImpl";
     /** The raw MQTT cloud connection's default stack (kura.md, "Kura's own cloud connection"). */
-    protected static final String CLOUD_ENDPOINT_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.CloudEndpoint";
-    protected static final String DATA_SERVICE_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.DataService";
-    protected static final String TRANSPORT_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.MqttDataTransport";
+    protected static final String RAW_CLOUD_ENDPOINT_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.CloudEndpoint";
+    protected static final String RAW_DATA_SERVICE_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.DataService";
+    protected static final String RAW_TRANSPORT_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.MqttDataTransport";
     /** The keystore password; not a secret of the device. */
     protected static final char[] KEYSTORE_PASSWORD = "changeit".toCharArray();
 
+    /** The hub link's PID (bundle/README.md, "The hub link"). */
+    protected static final String HUB_CONNECTION_PID = "io.kuradps.provisioning.HubConnection";
+
     private static final String SIMULATOR_CA_ALIAS = "dps-simulator-ca";
 
+    /** The hub link's events, in order. */
+    protected ProvisioningEventLog hubEvents;
     private ServiceRegistration<?> socketRoute;
 
     @Override
@@ -80,6 +93,7 @@ public abstract class SimulatedHubSupport extends SimulatedDpsSupport {
 
     @Before
     public void reachTheSimulatedHubs() throws Exception {
+        hubEvents = ProvisioningEventLog.listen(context, HubConnectionEvents.TOPIC_ALL);
         Hashtable<String, Object> route = new Hashtable<>();
         route.put(StandInSslManagerService.SOCKET_ROUTE_PROPERTY, true);
         UnaryOperator<SSLSocketFactory> toTheHubs = simulator.hub()::socketFactory;
@@ -89,17 +103,108 @@ public abstract class SimulatedHubSupport extends SimulatedDpsSupport {
         kuraService(SslManagerService.class, SSL_MANAGER_PID);
     }
 
+    /**
+     * Turns the hub link back to its defaults (disabled), then deletes every raw MQTT stack, so that the next test
+     * starts from a gateway without a cloud connection. The hub link keeps running disabled: Kura seeded its
+     * defaults when the bundle started, and a component Kura tracks is configured, never deleted, by the web UI.
+     */
     @After
     public void deleteTheCloudConnection() throws Exception {
         try {
-            ConfigurationService configurationService = configurationService();
-            if (configurationService.getConfigurableComponentPids().contains(CLOUD_ENDPOINT_PID)) {
-                kuraService(CloudConnectionFactory.class, null).deleteConfiguration(CLOUD_ENDPOINT_PID);
-            }
-            Await.until("the raw MQTT stack's DataService is gone", STEP,
-                    () -> references(DataService.class, DATA_SERVICE_PID).isEmpty());
+            deleteCloudConnections();
         } finally {
             socketRoute.unregister();
+            hubEvents.close();
+        }
+    }
+
+    /** See {@link #deleteTheCloudConnection()}. */
+    protected void deleteCloudConnections() throws Exception {
+        ConfigurationService configurationService = configurationService();
+        if (configurationService.getConfigurableComponentPids().contains(HUB_CONNECTION_PID)) {
+            configurationService.updateConfiguration(HUB_CONNECTION_PID, configurationService
+                    .getDefaultComponentConfiguration(HUB_CONNECTION_PID).getConfigurationProperties(), false);
+            Await.until("the hub link is disabled", STEP, () -> hubLinkState().startsWith("DISABLED"));
+        }
+        CloudConnectionFactory factory = kuraService(CloudConnectionFactory.class, null);
+        for (String endpoint : factory.getManagedCloudConnectionPids()) {
+            factory.deleteConfiguration(endpoint);
+        }
+        Await.until("no DataService is left", STEP, () -> references(DataService.class, null).isEmpty());
+    }
+
+    /**
+     * Enables the hub link with these settings over its defaults, through Kura's ConfigurationService as the web UI
+     * writes it.
+     */
+    protected void enableHubLink(Map<String, Object> settings) throws Exception {
+        Map<String, Object> properties = new HashMap<>(settings);
+        properties.put("enabled", true);
+        Await.until("Kura tracks the hub link", STEP,
+                () -> configurationService().getConfigurableComponentPids().contains(HUB_CONNECTION_PID));
+        configurationService().updateConfiguration(HUB_CONNECTION_PID, properties, false);
+    }
+
+    /** The transport's configuration as Kura's ConfigurationService gives it (Password values decrypted). */
+    protected Map<String, Object> kuraConfiguration(String pid) throws Exception {
+        ComponentConfiguration configuration =
+                configurationService().getComponentConfiguration(pid);
+        assertNotNull("Kura tracks " + pid, configuration);
+        return configuration.getConfigurationProperties();
+    }
+
+    /** The transport's configuration in the newest snapshot (Password values decrypted). */
+    protected Map<String, Object> newestSnapshotOf(String pid) throws Exception {
+        ConfigurationService configurationService = configurationService();
+        long newest = Collections.max(configurationService.getSnapshots());
+        for (ComponentConfiguration configuration
+                : configurationService.getSnapshot(newest)) {
+            if (configuration.getPid().equals(pid)) {
+                return configuration.getConfigurationProperties();
+            }
+        }
+        throw new AssertionError("the newest snapshot (" + newest + ") holds no " + pid);
+    }
+
+    /** Publishes through the DataService (QoS 1) and waits until the hub has accepted that many from the device. */
+    protected void publishAndAwaitAccepted(String dataServicePid, String deviceId, String payload) throws Exception {
+        long before = simulator.hub().counters().telemetry(deviceId);
+        kuraService(DataService.class, dataServicePid).publish("devices/" + deviceId + "/messages/events/",
+                payload.getBytes(StandardCharsets.UTF_8), 1, false, 5);
+        assertTrue("the hub accepted '" + payload + "' from " + deviceId + "; it saw "
+                + simulator.hub().counters().events(deviceId),
+                simulator.hub().counters().await(deviceId, EventKind.TELEMETRY, before + 1, STEP));
+    }
+
+    /** The next hub link event on {@code topic} about {@code deviceId}. */
+    protected Event awaitHubEvent(String topic, String deviceId) throws InterruptedException {
+        return hubEvents.await(topic, e -> deviceId.equals(e.getProperty(ProvisioningEvents.DEVICE_ID)), STEP);
+    }
+
+    /** What dps:status prints (the Gogo command's service, a type of the bundle's own, called by name). */
+    protected String dpsStatus() {
+        return call("(osgi.command.scope=dps)", "status");
+    }
+
+    /**
+     * What the hub link says of its state (its status service, a type of the bundle's own that the tests cannot
+     * import; dps:status shows the same), or "none" while it is not running.
+     */
+    protected String hubLinkState() {
+        return call("(objectClass=io.kuradps.provisioning.hub.HubLinkStatus)", "describe");
+    }
+
+    /** Calls the public no-argument method of the service the filter selects; "none" when there is no such service. */
+    private String call(String filter, String method) {
+        try {
+            ServiceReference<?>[] found = context.getServiceReferences((String) null, filter);
+            if (found == null) {
+                return "none";
+            }
+            Object service = context.getService(found[0]);
+            return String.valueOf(service.getClass().getMethod(method).invoke(service));
+        } catch (ReflectiveOperationException | InvalidSyntaxException e) {
+            throw new AssertionError("cannot call " + method + " of " + filter, e);
         }
     }
 
