@@ -153,12 +153,7 @@ public class HubLinkIT extends SimulatedHubSupport {
     @Test
     public void aTransportPidThatDoesNotExistYetIsCreatedAsARawMqttStack() throws Exception {
         String transportPid = RAW_TRANSPORT_PID + "-hub";
-        String key = enrollIndividual("gw-hub-create", HUB_A);
-        individual("gw-hub-create", key).applyTo(configurationAdmin);
-        Map<String, Object> settings = new HashMap<>();
-        settings.put("transport.service.pid", transportPid);
-        settings.put("transport.create", true);
-        enableHubLink(settings);
+        provisionAndLink("gw-hub-create", transportPid, true);
 
         assertEquals(transportPid, awaitHubEvent(TOPIC_CONNECTED, "gw-hub-create").getProperty(TRANSPORT_PID));
         assertTrue("the raw MQTT stack was made through Kura's factory",
@@ -170,12 +165,7 @@ public class HubLinkIT extends SimulatedHubSupport {
     @Test
     public void aMissingTransportPidIsRefusedByNameWhenCreatingIsOff() throws Exception {
         String transportPid = RAW_TRANSPORT_PID + "-missing";
-        String key = enrollIndividual("gw-hub-missing", HUB_A);
-        individual("gw-hub-missing", key).applyTo(configurationAdmin);
-        Map<String, Object> settings = new HashMap<>();
-        settings.put("transport.service.pid", transportPid);
-        settings.put("transport.create", false);
-        enableHubLink(settings);
+        provisionAndLink("gw-hub-missing", transportPid, false);
 
         String message = (String) awaitHubEvent(TOPIC_REFUSED, "gw-hub-missing").getProperty(ERROR_MESSAGE);
         assertTrue("the refusal names the PID: " + message, message.contains(transportPid));
@@ -214,6 +204,16 @@ public class HubLinkIT extends SimulatedHubSupport {
 
     private static final String DEVICE_KEYSTORE_PID = "DeviceKeystore";
     private static final String DEVICE_SSL_MANAGER_PID = "DeviceSslManagerService";
+
+    /** An individual enrollment on hub A, provisioned, and the hub link enabled for that transport. */
+    private void provisionAndLink(String registrationId, String transportPid, boolean create) throws Exception {
+        String key = enrollIndividual(registrationId, HUB_A);
+        individual(registrationId, key).applyTo(configurationAdmin);
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("transport.service.pid", transportPid);
+        settings.put("transport.create", create);
+        enableHubLink(settings);
+    }
 
     /** A keystore holding the simulator's CA and only the device's key and chain, and its SslManagerService. */
     private void createDeviceSslManager(ConfigurationService configurationService, DeviceIdentity device)
