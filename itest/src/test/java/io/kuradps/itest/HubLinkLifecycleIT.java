@@ -7,6 +7,7 @@ import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONNECTED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_REFUSED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_TOKEN_RENEWED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.REGISTRATION_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TIMESTAMP;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_ASSIGNED;
@@ -14,6 +15,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,8 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.kura.KuraStoreException;
+import org.eclipse.kura.cloudconnection.factory.CloudConnectionFactory;
 import org.eclipse.kura.configuration.Password;
 import org.eclipse.kura.data.DataService;
 import org.eclipse.kura.data.listener.DataServiceListener;
@@ -54,43 +58,55 @@ public class HubLinkLifecycleIT extends SimulatedHubSupport {
     private static final int TOKEN_LIFETIME_SECONDS = 10;
     private static final int RENEWAL_PERCENT = 50;
     private static final int MESSAGES_PER_PHASE = 3;
+    /**
+     * Bounds the wait for the third refused CONNECT in a row: the hub link retries after a pause that starts at 5 s
+     * and doubles (bundle/README.md, "The hub link"), so the third comes about 35 s after the connection was lost.
+     */
+    private static final Duration THREE_REFUSALS = Duration.ofSeconds(75);
 
     @Test
     public void aTokenIsRenewedBeforeItExpiresAndNoMessageTheTransportAcceptedIsLost() throws Exception {
         String id = "gw-hub-renewal";
         String key = enrollIndividual(id, HUB_A);
-        individual(id, key).applyTo(configurationAdmin);
-        Map<String, Object> settings = new HashMap<>();
-        settings.put("token.lifetime.seconds", TOKEN_LIFETIME_SECONDS);
-        settings.put("token.renewal.percent", RENEWAL_PERCENT);
-        enableHubLink(settings);
-        long firstExpiry = (Long) awaitHubEvent(TOPIC_CONFIGURED, id).getProperty(TOKEN_EXPIRY);
-        awaitHubEvent(TOPIC_CONNECTED, id);
-
+        // The stack made beforehand, so the test hears its DataService from the first connection on.
+        kuraService(CloudConnectionFactory.class, null).createConfiguration(RAW_CLOUD_ENDPOINT_PID);
         DataService dataService = kuraService(DataService.class, RAW_DATA_SERVICE_PID);
         List<String> accepted = new CopyOnWriteArrayList<>();
+        AtomicInteger established = new AtomicInteger();
         AtomicBoolean renewing = new AtomicBoolean();
         // Handed to the DataService while the renewal takes the connection down: the store must keep them.
         DataServiceListener publishWhileDisconnecting = new DataServiceListenerAdapter() {
             @Override
+            public void onConnectionEstablished() {
+                established.incrementAndGet();
+            }
+
+            @Override
             public void onDisconnecting() {
-                if (renewing.compareAndSet(false, true)) {
+                if (established.get() > 0 && renewing.compareAndSet(false, true)) {
                     publish(dataService, id, "during", accepted);
                 }
             }
         };
         dataService.addDataServiceListener(publishWhileDisconnecting);
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("token.lifetime.seconds", TOKEN_LIFETIME_SECONDS);
+        settings.put("token.renewal.percent", RENEWAL_PERCENT);
+        long firstExpiry;
         Event renewed;
         try {
+            provisionThenLink(individual(id, key), id, settings);
+            firstExpiry = (Long) awaitHubEvent(TOPIC_CONFIGURED, id).getProperty(TOKEN_EXPIRY);
+            awaitHubEvent(TOPIC_CONNECTED, id);
             publish(dataService, id, "before", accepted);
             renewed = awaitHubEvent(TOPIC_TOKEN_RENEWED, id);
+            Await.until("the renewal took the DataService's connection down", STEP, renewing::get);
             publish(dataService, id, "after", accepted);
         } finally {
             dataService.removeDataServiceListener(publishWhileDisconnecting);
         }
 
         HubCounters hub = simulator.hub().counters();
-        assertTrue("the DataService was taken down for the renewal", renewing.get());
         assertTrue("every message reached the hub; it saw " + hub.events(id),
                 Await.within(STEP, () -> payloads(hub.telemetryMessages(id)).containsAll(accepted)));
         assertEquals("messages accepted by the DataService", 3 * MESSAGES_PER_PHASE, accepted.size());
@@ -112,8 +128,7 @@ public class HubLinkLifecycleIT extends SimulatedHubSupport {
     public void aRebootWhoseSnapshotHoldsAnExpiredTokenWritesAFreshOneBeforeConnecting() throws Exception {
         String id = "gw-hub-reboot";
         String key = enrollIndividual(id, HUB_A);
-        individual(id, key).applyTo(configurationAdmin);
-        enableHubLink(Collections.emptyMap());
+        provisionThenLink(individual(id, key), id, Collections.emptyMap());
         awaitHubEvent(TOPIC_CONNECTED, id);
         publishAndAwaitAccepted(RAW_DATA_SERVICE_PID, id, "{\"boot\":1}");
         String expired = HubTokens.deviceToken(HUB_A, id, key, Instant.now().minusSeconds(60));
@@ -127,6 +142,7 @@ public class HubLinkLifecycleIT extends SimulatedHubSupport {
             assertEquals("the newest snapshot holds the expired token", expired,
                     new String(((Password) newestSnapshotOf(RAW_TRANSPORT_PID).get("password")).getPassword()));
         });
+        kuraWebConsoleStarts();
 
         Event configured = awaitHubEvent(TOPIC_CONFIGURED, id);
         assertTrue("a fresh token was written at once",
@@ -135,7 +151,8 @@ public class HubLinkLifecycleIT extends SimulatedHubSupport {
         publishAndAwaitAccepted(RAW_DATA_SERVICE_PID, id, "{\"boot\":2}");
         assertEquals("CONNECTs the hub refused (the stale token never reached it)", 0,
                 simulator.hub().counters().count(id, EventKind.REFUSED));
-        assertEquals("connections the hub admitted", 2, simulator.hub().counters().count(id, EventKind.CONNECTED));
+        assertTrue("the hub admitted the device again after the reboot",
+                simulator.hub().counters().count(id, EventKind.CONNECTED) >= 2);
     }
 
     @Test
@@ -146,16 +163,16 @@ public class HubLinkLifecycleIT extends SimulatedHubSupport {
         // DPS assigns the hubs in turn: hub A at the first registration, hub B at the next.
         simulator.enrollments().put(Enrollment.individual(id, Attestation.symmetricKey(key))
                 .withIotHubs(HUB_A, HUB_B).withAllocationPolicy(AllocationPolicy.ROUND_ROBIN));
-        individual(id, key).set("reprovision.policy", "on-hub-error").applyTo(configurationAdmin);
-        enableHubLink(Collections.emptyMap());
+        provisionThenLink(individual(id, key).set("reprovision.policy", "on-hub-error"), id, Collections.emptyMap());
         assertEquals(HUB_A, awaitHubEvent(TOPIC_CONNECTED, id).getProperty(ASSIGNED_HUB));
         publishAndAwaitAccepted(RAW_DATA_SERVICE_PID, id, "{\"on\":\"a\"}");
 
         assertTrue(simulator.hub().registry().delete(HUB_A, id));
 
-        Event refused = awaitHubEvent(TOPIC_REFUSED, id);
+        // Each refusal is reported; the third in a row, after the hub link's retry pauses, makes it ask DPS again.
+        Event refused = hubEvents.await(TOPIC_REFUSED, e -> id.equals(e.getProperty(DEVICE_ID))
+                && Boolean.TRUE.equals(e.getProperty(REPROVISIONING)), THREE_REFUSALS);
         assertEquals(HUB_A, refused.getProperty(ASSIGNED_HUB));
-        assertEquals("the hub link asked DPS again", Boolean.TRUE, refused.getProperty(REPROVISIONING));
         events.await(TOPIC_ASSIGNED, e -> id.equals(e.getProperty(REGISTRATION_ID))
                 && HUB_B.equals(e.getProperty(ASSIGNED_HUB)), STEP);
         assertEquals(HUB_B, awaitHubEvent(TOPIC_CONNECTED, id).getProperty(ASSIGNED_HUB));

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.kura.cloudconnection.factory.CloudConnectionFactory;
 import org.eclipse.kura.configuration.ComponentConfiguration;
 import org.eclipse.kura.configuration.ConfigurationService;
+import org.eclipse.kura.configuration.KuraConfigReadyEvent;
 import org.eclipse.kura.crypto.CryptoService;
 import org.eclipse.kura.data.DataService;
 import org.eclipse.kura.security.keystore.KeystoreService;
@@ -37,8 +39,11 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 
+import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.HubConnectionEvents;
+import io.kuradps.provisioning.api.ProvisioningStatus;
 import io.kuradps.provisioning.api.ProvisioningEvents;
 
 import io.kuradps.runtime.support.ssl.StandInSslManagerService;
@@ -77,6 +82,8 @@ public abstract class SimulatedHubSupport extends SimulatedDpsSupport {
     /** The hub link's events, in order. */
     protected ProvisioningEventLog hubEvents;
     private ServiceRegistration<?> socketRoute;
+    /** Whether READY was posted in this framework (the probe's classes live as long as it). */
+    private static boolean webConsoleStarted;
 
     @Override
     @Configuration
@@ -101,6 +108,48 @@ public abstract class SimulatedHubSupport extends SimulatedDpsSupport {
         createDefaultSslManager();
         trustTheSimulator(kuraService(KeystoreService.class, KEYSTORE_PID));
         kuraService(SslManagerService.class, SSL_MANAGER_PID);
+        if (!webConsoleStarted) {
+            kuraWebConsoleStarts();
+            webConsoleStarted = true;
+        }
+    }
+
+    /**
+     * Kura's web console starting, which posts the configuration READY, once per boot. The stand-in
+     * ConfigurationService posts READY itself when it starts, before the provisioning bundle does (a Kura whose web
+     * console came up before the add-on); this is the other order of a Kura start, the add-on first, so the hub link
+     * hears it. Posted once the hub link listens.
+     */
+    protected void kuraWebConsoleStarts() {
+        Await.until("the hub link runs", STEP, () -> !"none".equals(hubLinkState()));
+        kuraService(EventAdmin.class, null).postEvent(new KuraConfigReadyEvent(Collections.<String, Object>emptyMap()));
+    }
+
+    /**
+     * Switches provisioning off instead of deleting its configuration: the provisioner keeps running, and with it the
+     * device credentials the hub link needs, so the hub link is not restarted for every test (nor does Kura delete a
+     * component's configuration: its web UI changes it). The next test's configuration withdraws the assignment held.
+     */
+    @Override
+    protected void removeProvisionerConfiguration() throws IOException {
+        DpsProvisionerConfiguration.disabled().applyTo(configurationAdmin);
+        Await.until("provisioning is disabled", STEP, () -> {
+            ServiceReference<DpsProvisioning> provisioner = context.getServiceReference(DpsProvisioning.class);
+            return provisioner != null
+                    && context.getService(provisioner).status().state() == ProvisioningStatus.State.DISABLED;
+        });
+    }
+
+    /**
+     * The operator's two steps: the provisioner configured (and its assignment awaited, so that the hub link cannot
+     * see the one an earlier test left), then the hub link enabled with these settings.
+     */
+    protected Event provisionThenLink(DpsProvisionerConfiguration provisioner, String registrationId,
+            Map<String, Object> hubLinkSettings) throws Exception {
+        provisioner.applyTo(configurationAdmin);
+        Event assigned = awaitAssigned(registrationId);
+        enableHubLink(hubLinkSettings);
+        return assigned;
     }
 
     /**
