@@ -57,6 +57,10 @@ public class BundleResolutionIT {
         KURA_IMPORT_RANGES.put("org.eclipse.kura.security.keystore", new VersionRange("[1.0,2)"));
         // kura.md, "What a real Kura start does": 1.5.0 in Kura 5.0, 1.7.0 in develop.
         KURA_IMPORT_RANGES.put("org.eclipse.kura.system", new VersionRange("[1.5,2)"));
+        // The hub link: 1.1.2, 1.0.1 and 1.0.0 in Kura 5.0 through develop (the API bundle's manifest).
+        KURA_IMPORT_RANGES.put("org.eclipse.kura.data", new VersionRange("[1.1,2)"));
+        KURA_IMPORT_RANGES.put("org.eclipse.kura.data.listener", new VersionRange("[1.0,2)"));
+        KURA_IMPORT_RANGES.put("org.eclipse.kura.cloudconnection.factory", new VersionRange("[1.0,2)"));
     }
 
     @Inject

@@ -6,6 +6,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 import io.kuradps.provisioning.api.DpsProvisioning;
+import io.kuradps.provisioning.hub.HubLinkStatus;
 
 /**
  * Gogo shell commands {@code dps:status} and {@code dps:provision}. Gogo finds the methods by name on any service
@@ -16,6 +17,7 @@ import io.kuradps.provisioning.api.DpsProvisioning;
 public final class DpsCommands {
 
     private volatile DpsProvisioning provisioning;
+    private volatile HubLinkStatus hubLink;
 
     @Reference(name = "provisioning", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             unbind = "unsetProvisioning")
@@ -29,10 +31,23 @@ public final class DpsCommands {
         }
     }
 
-    /** dps:status - what the provisioner is doing and the assignment it holds. */
+    @Reference(name = "hubLink", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            unbind = "unsetHubLink")
+    void setHubLink(HubLinkStatus service) {
+        hubLink = service;
+    }
+
+    void unsetHubLink(HubLinkStatus service) {
+        if (hubLink == service) {
+            hubLink = null;
+        }
+    }
+
+    /** dps:status - what the provisioner is doing and the assignment it holds, then the hub link's line. */
     public String status() {
         DpsProvisioning service = provisioning;
-        return service == null ? notConfigured() : service.status().toString();
+        return (service == null ? notConfigured() : service.status().toString()) + System.lineSeparator()
+                + HubLinkStatus.line(hubLink);
     }
 
     /** dps:provision - register afresh with DPS now. */

@@ -62,7 +62,7 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
      * org.eclipse.kura.clock.ClockEvent.CLOCK_EVENT_TOPIC (Kura 5.0 and later), posted by Kura's clock service
      * after each synchronisation (NTP, RTC). Named as a string so the bundle imports no more of Kura for it.
      */
-    static final String KURA_CLOCK_TOPIC = "org/eclipse/kura/clock";
+    public static final String KURA_CLOCK_TOPIC = "org/eclipse/kura/clock";
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(DpsProvisionerConfig.FIRST_RETRY_PAUSE_SECONDS);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(DpsProvisioner.class);

@@ -43,6 +43,17 @@ final class HubLink {
         void createStack(String transportPid) throws Exception;
 
         /**
+         * Readies the TLS of the transport before it is written: for X.509, checks that its SslManagerService can
+         * present the device key and nothing else; with {@code addAzureRoots}, adds the Azure root CAs to that
+         * SslManagerService's keystore (once, only those missing).
+         *
+         * @param transportConfiguration the transport's configuration as read
+         * @throws HubConfigurationException naming the transport property or Kura service to set
+         */
+        void prepareTls(String transportPid, Map<String, Object> transportConfiguration, boolean x509,
+                boolean addAzureRoots) throws Exception;
+
+        /**
          * Writes through ConfigurationService (which encrypts the password).
          *
          * @param password the token to store as a Kura Password, or null for none (X.509)
@@ -50,8 +61,11 @@ final class HubLink {
         void writeTransport(String pid, Map<String, Object> values, String password, boolean snapshot)
                 throws Exception;
 
-        /** Returns once Kura's configuration is READY (bounded; a timeout throws). */
-        void awaitConfigurationReady() throws Exception;
+        /**
+         * Returns once Kura's configuration is READY, or at once when Kura tracks this PID already (then it cannot
+         * drop an update to it); bounded, and going on without READY after the bound.
+         */
+        void awaitConfigurationReady(String transportPid) throws Exception;
 
         /** Makes sure the DataService of this transport is connected; returns when it is. */
         void connect(String transportPid) throws HubConnectException, InterruptedException;
@@ -136,6 +150,32 @@ final class HubLink {
         }
     }
 
+    /**
+     * The configuration is invalid: the link stops and says why (the message names the field); the assignment held
+     * stays, for the next valid configuration.
+     */
+    void invalidConfiguration(String problem) {
+        cancelPending();
+        settings = null;
+        refused("invalid configuration: " + problem, false);
+    }
+
+    /**
+     * The DataService lost the connection this link made: the hub closed it (an expired token, a device disabled or
+     * deleted since) or the network went. Reconnects like a failed connect, with a fresh token, so a refusal from now
+     * on counts towards re-provisioning; a renewal's own reconnect is a disconnect, not a loss.
+     */
+    void connectionLost(String cause) {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        LOG.warn("The connection to hub {} was lost ({}); reconnecting with a fresh token", assignment.assignedHub(),
+                cause);
+        state = State.CONNECTING;
+        lastError = "connection lost: " + cause;
+        scheduleRetry();
+    }
+
     State state() {
         return state;
     }
@@ -149,7 +189,7 @@ final class HubLink {
         if (tokenExpiry != null && state != State.DISABLED) {
             text.append(", token expires ").append(tokenExpiry);
         }
-        if (lastError != null && state == State.REFUSED) {
+        if (lastError != null && (state == State.REFUSED || state == State.CONNECTING)) {
             text.append(", error: ").append(lastError);
         }
         return text.toString();
@@ -198,10 +238,15 @@ final class HubLink {
         String pid = settings.transportPid;
         try {
             Optional<Map<String, Object>> current = kura.transportConfiguration(pid);
+            if (!current.isPresent()) {
+                // Before READY, a transport restored from the snapshot may not be tracked yet: absent only after it.
+                kura.awaitConfigurationReady(pid);
+                current = kura.transportConfiguration(pid);
+            }
             if (!current.isPresent() && settings.createStack) {
                 LOG.info("No transport {}; creating a raw MQTT cloud connection for it", pid);
                 kura.createStack(pid);
-                kura.awaitConfigurationReady();
+                kura.awaitConfigurationReady(pid);
                 current = kura.transportConfiguration(pid);
             }
             if (!current.isPresent()) {
@@ -210,6 +255,8 @@ final class HubLink {
                                 + "with that PID, or enable transport.create"), false);
                 return;
             }
+            kura.prepareTls(pid, current.get(), credentials.kind() == DeviceCredentials.Kind.X509,
+                    settings.addAzureRoots);
             Map<String, Object> changed = desired.changedFrom(current.get());
             // The username names hub and device: a change there is a new target worth a snapshot; a token is not.
             boolean newTarget = changed.containsKey(TransportProperties.USERNAME)
@@ -217,7 +264,7 @@ final class HubLink {
             LOG.info("Writing transport {} for hub {} as {}: {} changed{}{}", pid, hub, deviceId, changed.keySet(),
                     password != null ? ", fresh token until " + expiry : "", newTarget ? ", with snapshot" : "");
             kura.writeTransport(pid, changed, password, newTarget);
-            kura.awaitConfigurationReady();
+            kura.awaitConfigurationReady(pid);
             Map<String, Object> readBack = kura.transportConfiguration(pid).orElse(Collections.emptyMap());
             if (!desired.appliedIn(readBack)) {
                 refused("the transport " + pid + " did not take the values written (" + desired.changedFrom(readBack)
@@ -226,6 +273,11 @@ final class HubLink {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        } catch (HubConfigurationException e) {
+            // Kura's side needs a change (a transport property, an SslManagerService): checked again on each retry.
+            refused(e.getMessage(), false);
+            scheduleRetry();
             return;
         } catch (Exception e) {
             refused("cannot configure transport " + pid + ": " + e.getClass().getSimpleName()
@@ -320,7 +372,9 @@ final class HubLink {
             properties.put(ASSIGNED_HUB, assignment.assignedHub());
             properties.put(DEVICE_ID, assignment.deviceId());
         }
-        properties.put(TRANSPORT_PID, settings.transportPid);
+        if (settings != null) {
+            properties.put(TRANSPORT_PID, settings.transportPid);
+        }
         if (tokenExpiry != null && !TOPIC_REFUSED.equals(topic)) {
             properties.put(TOKEN_EXPIRY, tokenExpiry.toEpochMilli());
         }

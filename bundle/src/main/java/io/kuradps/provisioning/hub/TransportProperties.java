@@ -63,12 +63,19 @@ final class TransportProperties {
     Map<String, Object> changedFrom(Map<String, ?> current) {
         Map<String, Object> changed = new LinkedHashMap<>();
         values.forEach((id, value) -> {
-            Object now = current.get(id);
-            if (now == null ? !"".equals(value) : !Objects.equals(String.valueOf(now), String.valueOf(value))) {
+            if (!same(current.get(id), value)) {
                 changed.put(id, value);
             }
         });
         return changed;
+    }
+
+    /**
+     * Whether a property read from Kura ({@code now}, null when absent) holds {@code value}: by text, since Kura and
+     * ConfigAdmin may hand back a Boolean as a String, and absent counts as empty.
+     */
+    static boolean same(Object now, Object value) {
+        return now == null ? "".equals(value) : Objects.equals(String.valueOf(now), String.valueOf(value));
     }
 
     /** True when {@code current} holds every value (what a read-back after a write must show). */

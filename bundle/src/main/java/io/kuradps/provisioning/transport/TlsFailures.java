@@ -16,7 +16,7 @@ import io.kuradps.provisioning.protocol.ConnectFailure;
  * dates as a CertificateExpiredException or CertificateNotYetValidException deep in the handshake failure's
  * cause chain, or as a CertPathValidatorException whose reason says so.
  */
-final class TlsFailures {
+public final class TlsFailures {
 
     /** Far deeper than any real cause chain; stops a chain that loops through more than one exception. */
     private static final int MAX_DEPTH = 32;
@@ -25,7 +25,7 @@ final class TlsFailures {
     }
 
     /** The TLS kind of a connect failure, or null when the failure is not a TLS one. */
-    static ConnectFailure classify(Throwable failure) {
+    public static ConnectFailure classify(Throwable failure) {
         ConnectFailure kind = null;
         Throwable cause = failure;
         for (int depth = 0; cause != null && depth < MAX_DEPTH; depth++, cause = cause.getCause()) {

@@ -50,6 +50,8 @@ class HubLinkTest {
         link.assignment(assignment(HUB_A, "gw-1"));
 
         assertThat(kura.created).containsExactly(PID);
+        assertThat(kura.readyWaits).as("before deciding it is absent, after creating, after writing")
+                .containsExactly(PID, PID, PID);
         Write write = kura.writes.get(0);
         assertThat(write.values).containsEntry("broker-url", "mqtts://hub-a.azure-devices.net:8883/")
                 .containsEntry("client-id", "gw-1").containsEntry("username", HUB_A + "/gw-1/?api-version=2021-04-12")
@@ -221,6 +223,74 @@ class HubLinkTest {
                         .doesNotContain("sig=")));
     }
 
+    @Test
+    void aLostConnectionIsMadeAgainWithAFreshTokenAndRepeatedRefusalsThenReprovision() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+        clock.now = START.plusSeconds(600);
+
+        link.connectionLost("MqttException (reason 32109): Connection lost");
+
+        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTING);
+        assertThat(link.describe()).contains("connection lost");
+        assertThat(scheduler.cancelled).as("the renewal timer").isEqualTo(1);
+        assertThat(scheduler.delays).last().isEqualTo(HubLink.FIRST_RETRY);
+        for (int i = 0; i < HubLink.REFUSALS_BEFORE_REPROVISIONING; i++) {
+            kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.NOT_AUTHORIZED, "CONNACK 5"));
+        }
+        for (int i = 0; i < HubLink.REFUSALS_BEFORE_REPROVISIONING; i++) {
+            scheduler.runNext();
+        }
+        assertThat(kura.writes.get(1).password)
+                .isEqualTo(credentials.token(HUB_A, "gw-1", START.getEpochSecond() + 600 + 3600));
+        assertThat(kura.reprovisions).isEqualTo(1);
+    }
+
+    @Test
+    void aLossReportedWhileNotConnectedChangesNothing() {
+        link.configure(settings());
+        kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.OTHER, "unreachable"));
+        link.assignment(assignment(HUB_A, "gw-1"));
+        int scheduled = scheduler.delays.size();
+
+        link.connectionLost("late");
+
+        assertThat(link.state()).isEqualTo(HubLink.State.REFUSED);
+        assertThat(scheduler.delays).hasSize(scheduled);
+    }
+
+    @Test
+    void anInvalidConfigurationStopsTheLinkNamingTheFieldAndKeepsTheAssignment() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        link.invalidConfiguration("transport: 'udp' is not one of mqtt, mqtt-websocket");
+
+        assertThat(link.state()).isEqualTo(HubLink.State.REFUSED);
+        assertThat(scheduler.tasks).as("the renewal was cancelled").isEmpty();
+        Posted last = events.get(events.size() - 1);
+        assertThat(last.topic).isEqualTo(TOPIC_REFUSED);
+        assertThat((String) last.properties.get(ERROR_MESSAGE)).startsWith("invalid configuration: transport:");
+        link.configure(settings());
+        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+    }
+
+    @Test
+    void aTlsSetupKuraMustChangeIsRefusedWithItsMessageAndCheckedAgainLater() {
+        credentials.kind = DeviceCredentials.Kind.X509;
+        kura.tlsProblem = new HubConfigurationException("SslManagerService.target", "is Kura's default");
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat(kura.tlsChecks).containsExactly("x509=true, roots=false");
+        assertThat(kura.writes).isEmpty();
+        assertThat((String) events.get(0).properties.get(ERROR_MESSAGE))
+                .isEqualTo("SslManagerService.target: is Kura's default");
+        kura.tlsProblem = null;
+        scheduler.runNext();
+        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+    }
+
     private List<String> topics() {
         List<String> topics = new ArrayList<>();
         events.forEach(e -> topics.add(e.topic));
@@ -272,6 +342,9 @@ class HubLinkTest {
         final List<String> created = new ArrayList<>();
         final List<Write> writes = new ArrayList<>();
         final Deque<HubConnectException> connectFailures = new ArrayDeque<>();
+        final List<String> tlsChecks = new ArrayList<>();
+        final List<String> readyWaits = new ArrayList<>();
+        HubConfigurationException tlsProblem;
         boolean dropWrites;
         int connects;
         int reprovisions;
@@ -292,6 +365,15 @@ class HubLinkTest {
         }
 
         @Override
+        public void prepareTls(String transportPid, Map<String, Object> transportConfiguration, boolean x509,
+                boolean addAzureRoots) throws HubConfigurationException {
+            tlsChecks.add("x509=" + x509 + ", roots=" + addAzureRoots);
+            if (tlsProblem != null) {
+                throw tlsProblem;
+            }
+        }
+
+        @Override
         public void writeTransport(String pid, Map<String, Object> values, String password, boolean snapshot) {
             writes.add(new Write(new HashMap<>(values), password, snapshot));
             if (!dropWrites && configs.containsKey(pid)) {
@@ -300,7 +382,8 @@ class HubLinkTest {
         }
 
         @Override
-        public void awaitConfigurationReady() {
+        public void awaitConfigurationReady(String transportPid) {
+            readyWaits.add(transportPid);
         }
 
         @Override

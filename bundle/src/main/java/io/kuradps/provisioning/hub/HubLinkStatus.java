@@ -1,0 +1,17 @@
+package io.kuradps.provisioning.hub;
+
+/**
+ * The hub link's state in one line, for {@code dps:status}. A service of this bundle only: the package is not
+ * exported. The line never holds a secret.
+ */
+public interface HubLinkStatus {
+
+    /** e.g. {@code CONNECTED: hub contoso.azure-devices.net as gw-1, token expires 2026-12-01T09:00:00Z}. */
+    String describe();
+
+    /** The hub link's line of {@code dps:status}; {@code status} null when the hub link is not configured. */
+    static String line(HubLinkStatus status) {
+        return "Hub link: " + (status == null ? "not configured (PID " + HubConnectionConfig.PID + ")"
+                : status.describe());
+    }
+}

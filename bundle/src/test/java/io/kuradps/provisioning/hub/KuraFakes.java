@@ -1,0 +1,175 @@
+package io.kuradps.provisioning.hub;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+import org.eclipse.kura.KuraConnectException;
+import org.eclipse.kura.configuration.ComponentConfiguration;
+import org.eclipse.kura.configuration.ConfigurationService;
+import org.eclipse.kura.configuration.metatype.OCD;
+import org.eclipse.kura.data.DataService;
+import org.eclipse.kura.data.listener.DataServiceListener;
+
+/**
+ * Kura's ConfigurationService and DataService as the hub link sees them (kura.md, runtime-support/README.md): an
+ * update of an untracked PID is dropped without error, Passwords come back as given, a DataService connects or
+ * throws what it is told to. Hand-made, since the bundle's tests use no mocking library.
+ */
+final class KuraFakes {
+
+    private KuraFakes() {
+    }
+
+    /** One updateConfiguration call. */
+    static final class Update {
+        final String pid;
+        final Map<String, Object> properties;
+        final boolean snapshot;
+
+        Update(String pid, Map<String, Object> properties, boolean snapshot) {
+            this.pid = pid;
+            this.properties = properties;
+            this.snapshot = snapshot;
+        }
+    }
+
+    static final class Configurations {
+        final Map<String, Map<String, Object>> tracked = new HashMap<>();
+        final List<Update> updates = new ArrayList<>();
+        final List<String> created = new ArrayList<>();
+        /** Told after each update that Kura took (pid, the configuration now), as Declarative Services would be. */
+        BiConsumer<String, Map<String, Object>> applied = (pid, properties) -> { };
+
+        final ConfigurationService service = (ConfigurationService) Proxy.newProxyInstance(
+                KuraFakes.class.getClassLoader(), new Class<?>[] { ConfigurationService.class },
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getComponentConfiguration":
+                            return configuration((String) args[0]);
+                        case "updateConfiguration":
+                            update((String) args[0], cast(args[1]), args.length > 2 && (Boolean) args[2]);
+                            return null;
+                        case "createFactoryConfiguration":
+                            create((String) args[1], cast(args[2]));
+                            return null;
+                        default:
+                            throw new UnsupportedOperationException(method.getName());
+                    }
+                });
+
+        private synchronized ComponentConfiguration configuration(String pid) {
+            if (!tracked.containsKey(pid)) {
+                return null;
+            }
+            Map<String, Object> properties = tracked.get(pid);
+            return new Configuration(pid, properties == null ? null : new HashMap<>(properties));
+        }
+
+        private void update(String pid, Map<String, Object> properties, boolean snapshot) {
+            Map<String, Object> now;
+            synchronized (this) {
+                updates.add(new Update(pid, new HashMap<>(properties), snapshot));
+                if (!tracked.containsKey(pid)) {
+                    return;
+                }
+                tracked.get(pid).putAll(properties);
+                now = new HashMap<>(tracked.get(pid));
+            }
+            applied.accept(pid, now);
+        }
+
+        synchronized void create(String pid, Map<String, Object> properties) {
+            created.add(pid);
+            Map<String, Object> configuration = new HashMap<>();
+            if (properties != null) {
+                configuration.putAll(properties);
+            }
+            configuration.put(ConfigurationService.KURA_SERVICE_PID, pid);
+            tracked.put(pid, configuration);
+        }
+
+        synchronized Update lastUpdate() {
+            return updates.get(updates.size() - 1);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Map<String, Object> cast(Object value) {
+            return (Map<String, Object>) value;
+        }
+    }
+
+    private static final class Configuration implements ComponentConfiguration {
+        private final String pid;
+        private final Map<String, Object> properties;
+
+        Configuration(String pid, Map<String, Object> properties) {
+            this.pid = pid;
+            this.properties = properties;
+        }
+
+        @Override
+        public String getPid() {
+            return pid;
+        }
+
+        @Override
+        public OCD getDefinition() {
+            return null;
+        }
+
+        @Override
+        public Map<String, Object> getConfigurationProperties() {
+            return properties;
+        }
+    }
+
+    /** A DataService that connects, or throws the failures queued, and keeps its listeners. */
+    static final class FakeDataService {
+        final Deque<RuntimeException> runtimeFailures = new ArrayDeque<>();
+        final Deque<KuraConnectException> failures = new ArrayDeque<>();
+        final List<DataServiceListener> listeners = new ArrayList<>();
+        volatile boolean connected;
+        volatile int connects;
+        /** Kura's own reconnect connects the transport while a connect() call fails (the race it may win). */
+        volatile boolean connectedByKuraOnFailure;
+
+        final DataService service = (DataService) Proxy.newProxyInstance(KuraFakes.class.getClassLoader(),
+                new Class<?>[] { DataService.class }, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "isConnected":
+                            return connected;
+                        case "connect":
+                            connects++;
+                            if (!runtimeFailures.isEmpty()) {
+                                connected = connectedByKuraOnFailure;
+                                throw runtimeFailures.poll();
+                            }
+                            if (!failures.isEmpty()) {
+                                throw failures.poll();
+                            }
+                            connected = true;
+                            return null;
+                        case "addDataServiceListener":
+                            listeners.add((DataServiceListener) args[0]);
+                            return null;
+                        case "removeDataServiceListener":
+                            listeners.remove(args[0]);
+                            return null;
+                        case "toString":
+                            return "FakeDataService";
+                        case "hashCode":
+                            return System.identityHashCode(proxy);
+                        case "equals":
+                            return proxy == args[0];
+                        default:
+                            throw new UnsupportedOperationException(method.getName());
+                    }
+                });
+    }
+}

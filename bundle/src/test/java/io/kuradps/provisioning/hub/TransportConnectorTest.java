@@ -1,0 +1,162 @@
+package io.kuradps.provisioning.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.kura.KuraConnectException;
+import org.eclipse.kura.configuration.ConfigurationService;
+import org.eclipse.kura.data.DataService;
+import org.eclipse.kura.data.DataTransportService;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.junit.jupiter.api.Test;
+
+class TransportConnectorTest {
+
+    private static final String TRANSPORT = HubConnectionConfig.RAW_MQTT_TRANSPORT_PID;
+    private static final String OTHER_TRANSPORT = TRANSPORT + "-other";
+
+    private final ServiceSet<DataService> dataServices = new ServiceSet<>();
+    private final ServiceSet<DataTransportService> transports = new ServiceSet<>();
+    private final List<String> losses = new ArrayList<>();
+    private final TransportConnector connector = new TransportConnector(dataServices, transports, Duration.ZERO,
+            losses::add);
+    private final KuraFakes.FakeDataService ours = new KuraFakes.FakeDataService();
+    private final KuraFakes.FakeDataService theirs = new KuraFakes.FakeDataService();
+    private final DataTransportService transport = transport();
+
+    @Test
+    void theDataServiceWhoseTargetSelectsTheTransportIsConnected() throws Exception {
+        dataServices.bound(theirs.service, dataService(OTHER_TRANSPORT));
+        dataServices.bound(ours.service, dataService(TRANSPORT));
+
+        connector.connect(TRANSPORT);
+
+        assertThat(ours.connected).isTrue();
+        assertThat(theirs.connects).isZero();
+        connector.connect(TRANSPORT);
+        assertThat(ours.connects).as("already connected").isEqualTo(1);
+        assertThat(ours.listeners).hasSize(1);
+    }
+
+    @Test
+    void aTargetIsMatchedAgainstTheTransportsPropertiesWhenItIsRegistered() throws Exception {
+        transports.bound(transport, transportProperties(TRANSPORT, "mqtts://a:8883/"));
+        Map<String, Object> properties = dataService(TRANSPORT);
+        properties.put(KuraReferences.DATA_TRANSPORT_TARGET, "(&(kura.service.pid=" + TRANSPORT
+                + ")(broker-url=mqtts://*))");
+        dataServices.bound(ours.service, properties);
+
+        connector.connect(TRANSPORT);
+
+        assertThat(ours.connected).isTrue();
+    }
+
+    @Test
+    void withoutADataServiceTheFailureNamesTheTarget() {
+        dataServices.bound(theirs.service, dataService(OTHER_TRANSPORT));
+
+        assertThatThrownBy(() -> connector.connect(TRANSPORT)).isInstanceOf(HubConnectException.class)
+                .hasMessageContaining("DataTransportService.target selecting transport " + TRANSPORT);
+    }
+
+    @Test
+    void afterAWriteConnectingWaitsUntilTheTransportShowsTheValues() throws Exception {
+        TransportConnector patient = new TransportConnector(dataServices, transports, Duration.ofDays(1), losses::add);
+        transports.bound(transport, transportProperties(TRANSPORT, "mqtts://old:8883/"));
+        dataServices.bound(ours.service, dataService(TRANSPORT));
+        patient.beforeWrite(TRANSPORT, Collections.singletonMap("broker-url", "mqtts://new:8883/"));
+
+        CompletableFuture<Void> connecting = CompletableFuture.runAsync(() -> {
+            try {
+                patient.connect(TRANSPORT);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // A property update that does not show the write yet (e.g. Kura's own) is not enough.
+        transports.updated(transport, transportProperties(TRANSPORT, "mqtts://old:8883/"));
+        assertThat(connecting).isNotDone();
+        assertThat(ours.connects).isZero();
+        transports.updated(transport, transportProperties(TRANSPORT, "mqtts://new:8883/"));
+
+        connecting.get(10, TimeUnit.SECONDS);
+        assertThat(ours.connected).isTrue();
+    }
+
+    @Test
+    void aTokenOnlyWriteIsShownByTheNextUpdate() throws Exception {
+        TransportConnector patient = new TransportConnector(dataServices, transports, Duration.ofDays(1), losses::add);
+        transports.bound(transport, transportProperties(TRANSPORT, "mqtts://a:8883/"));
+        dataServices.bound(ours.service, dataService(TRANSPORT));
+        patient.beforeWrite(TRANSPORT, Collections.emptyMap());
+        transports.updated(transport, transportProperties(TRANSPORT, "mqtts://a:8883/"));
+
+        CompletableFuture.runAsync(() -> {
+            try {
+                patient.connect(TRANSPORT);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(ours.connected).isTrue();
+    }
+
+    @Test
+    void aRefusalIsClassifiedAndARaceKurasReconnectWonIsNoFailure() throws Exception {
+        dataServices.bound(ours.service, dataService(TRANSPORT));
+        ours.failures.add(new KuraConnectException(new MqttException(MqttException.REASON_CODE_NOT_AUTHORIZED),
+                "Cannot connect"));
+        assertThatThrownBy(() -> connector.connect(TRANSPORT)).isInstanceOf(HubConnectException.class)
+                .satisfies(e -> assertThat(((HubConnectException) e).kind())
+                        .isEqualTo(HubConnectException.Kind.NOT_AUTHORIZED));
+
+        ours.runtimeFailures.add(new IllegalStateException("Already connected"));
+        ours.connectedByKuraOnFailure = true;
+        connector.connect(TRANSPORT);
+        assertThat(ours.connected).isTrue();
+    }
+
+    @Test
+    void aLostConnectionIsToldWithItsCauseAndTheListenerGoesOnClose() throws Exception {
+        dataServices.bound(ours.service, dataService(TRANSPORT));
+        connector.connect(TRANSPORT);
+
+        ours.listeners.get(0).onConnectionLost(new MqttException(MqttException.REASON_CODE_CONNECTION_LOST));
+        ours.listeners.get(0).onDisconnected();
+
+        assertThat(losses).containsExactly("MqttException (reason 32109): Connection lost");
+        connector.close();
+        assertThat(ours.listeners).isEmpty();
+    }
+
+    private static Map<String, Object> dataService(String transportPid) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(ConfigurationService.KURA_SERVICE_PID, transportPid.replace("MqttDataTransport", "DataService"));
+        properties.put(KuraReferences.DATA_TRANSPORT_TARGET, KuraReferences.target(transportPid));
+        return properties;
+    }
+
+    private static Map<String, Object> transportProperties(String pid, String brokerUrl) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(ConfigurationService.KURA_SERVICE_PID, pid);
+        properties.put("broker-url", brokerUrl);
+        return properties;
+    }
+
+    private static DataTransportService transport() {
+        return (DataTransportService) Proxy.newProxyInstance(TransportConnectorTest.class.getClassLoader(),
+                new Class<?>[] { DataTransportService.class }, (proxy, method, args) -> {
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
