@@ -12,7 +12,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
 import java.security.KeyStore;
@@ -75,6 +74,9 @@ public class HubLinkIT extends SimulatedHubSupport {
         assertEquals("no Will (IoT Hub takes none on the raw stack's topics)", "",
                 String.valueOf(transport.getOrDefault("lwt.topic", "")));
         assertPasswordOnlyEncryptedInConfigAdmin(RAW_TRANSPORT_PID);
+        String status = dpsStatus();
+        assertTrue("dps:status shows the hub link: " + status,
+                status.contains("Hub link: ") && status.contains(HUB_A) && status.contains("gw-hub-individual"));
         assertEquals("the newest snapshot names the hub", "mqtts://" + HUB_A + ":8883/",
                 newestSnapshotOf(RAW_TRANSPORT_PID).get("broker-url"));
     }
@@ -95,7 +97,8 @@ public class HubLinkIT extends SimulatedHubSupport {
 
     /**
      * X.509: what bundle/README.md ("The hub link", X.509) asks of the integrator: a dedicated SslManagerService
-     * whose keystore holds only the device's key and chain, named by the transport's SslManagerService.target.
+     * whose keystore holds only the device's key and chain (and the hub's root CA), named by the transport's
+     * SslManagerService.target; the provisioner takes the key from that keystore too.
      */
     @Test
     public void anX509GatewayConnectsWithItsCertificateThroughADedicatedSslManagerService() throws Exception {
@@ -109,10 +112,10 @@ public class HubLinkIT extends SimulatedHubSupport {
             Map<String, Object> target = new HashMap<>();
             target.put("SslManagerService.target", "(kura.service.pid=" + DEVICE_SSL_MANAGER_PID + ")");
             configurationService.updateConfiguration(RAW_TRANSPORT_PID, target, false);
-            Path pkcs12 = Files.write(workDirectory.resolve("gw-hub-x509.p12"), device.pkcs12());
+            // The provisioner takes the same key from there (step 4 of the README).
             provisionThenLink(configuration(simulator).set("registration.id", "gw-hub-x509").set("attestation", "x509")
-                    .set("x509.pkcs12.path", pkcs12.toString())
-                    .set("x509.pkcs12.password", new String(device.password())), "gw-hub-x509", Collections.emptyMap());
+                    .set("x509.keystore.service.pid", DEVICE_KEYSTORE_PID).set("x509.keystore.alias", DEVICE_KEY_ALIAS),
+                    "gw-hub-x509", Collections.emptyMap());
 
             awaitHubEvent(TOPIC_CONNECTED, "gw-hub-x509");
             publishAndAwaitAccepted(RAW_DATA_SERVICE_PID, "gw-hub-x509", "{\"x509\":1}");
@@ -199,8 +202,10 @@ public class HubLinkIT extends SimulatedHubSupport {
         assertPasswordOnlyEncryptedInConfigAdmin(RAW_TRANSPORT_PID);
     }
 
-    private static final String DEVICE_KEYSTORE_PID = "DeviceKeystore";
-    private static final String DEVICE_SSL_MANAGER_PID = "DeviceSslManagerService";
+    /** The names bundle/README.md ("The hub link", X.509) gives as examples. */
+    private static final String DEVICE_KEYSTORE_PID = "HubDeviceKeystore";
+    private static final String DEVICE_SSL_MANAGER_PID = "HubDeviceSsl";
+    private static final String DEVICE_KEY_ALIAS = "device";
 
     /** An individual enrollment on hub A, provisioned, and the hub link enabled for that transport. */
     private void provisionAndLink(String registrationId, String transportPid, boolean create) throws Exception {
@@ -217,7 +222,7 @@ public class HubLinkIT extends SimulatedHubSupport {
         KeyStore content = emptyKeystore();
         KeyStore deviceStore = device.keyStore();
         Key key = deviceStore.getKey(DeviceIdentity.ALIAS, device.password());
-        content.setKeyEntry("device", key, KEYSTORE_PASSWORD, deviceStore.getCertificateChain(DeviceIdentity.ALIAS));
+        content.setKeyEntry(DEVICE_KEY_ALIAS, key, KEYSTORE_PASSWORD, deviceStore.getCertificateChain(DeviceIdentity.ALIAS));
         Path file = workDirectory.resolve("device-keystore.ks");
         writeKeystore(file, content);
         Map<String, Object> keystore = new HashMap<>();
