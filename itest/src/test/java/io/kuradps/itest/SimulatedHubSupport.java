@@ -57,8 +57,9 @@ import io.kuradps.simulator.HubCounters.EventKind;
  * Kura's {@code snapshot_0.xml} names and are made once per framework through the ConfigurationService; every test
  * puts its simulator's CA into that keystore (as a gateway's must trust Azure's roots) and registers the
  * simulator's socket route, which takes the hub names DPS assigns to the hub endpoint on loopback (the name service
- * of the test JVM knows only loopback names: {@code -Djdk.net.hosts.file} in the pom). After each test the raw MQTT
- * stack is deleted again.
+ * of the test JVM knows only loopback names: {@code -Djdk.net.hosts.file} in the pom). Kura seeds the defaults of the
+ * provisioning bundle's PIDs at its start, so the provisioner and the hub link run from then on; between tests they
+ * are switched off, not deleted (as Kura's web UI does), and every raw MQTT stack is deleted.
  */
 public abstract class SimulatedHubSupport extends SimulatedDpsSupport {
 
@@ -118,7 +119,8 @@ public abstract class SimulatedHubSupport extends SimulatedDpsSupport {
      * Kura's web console starting, which posts the configuration READY, once per boot. The stand-in
      * ConfigurationService posts READY itself when it starts, before the provisioning bundle does (a Kura whose web
      * console came up before the add-on); this is the other order of a Kura start, the add-on first, so the hub link
-     * hears it. Posted once the hub link listens.
+     * hears it. Posted once the hub link listens. Without it the hub link waits out its READY bound (bundle/README.md)
+     * before it creates the first stack of each boot, as it must on a Kura whose READY it missed.
      */
     protected void kuraWebConsoleStarts() {
         Await.until("the hub link runs", STEP, () -> !"none".equals(hubLinkState()));
