@@ -37,6 +37,11 @@ public final class DpsProvisionerConfiguration {
                 .set("deadline.seconds", 60);
     }
 
+    /** Provisioning switched off; the component keeps running, and keeps the assignment it holds. */
+    public static DpsProvisionerConfiguration disabled() {
+        return new DpsProvisionerConfiguration().set("enabled", false);
+    }
+
     public DpsProvisionerConfiguration symmetricKey(String registrationId, String enrollmentKind, String key) {
         return set("registration.id", registrationId)
                 .set("attestation", "symmetric-key")

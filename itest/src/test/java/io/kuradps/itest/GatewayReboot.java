@@ -11,9 +11,9 @@ import java.util.Enumeration;
 import java.util.Hashtable;
 import java.util.List;
 
+import org.eclipse.kura.configuration.ConfigurationService;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.namespace.PackageNamespace;
@@ -39,19 +39,46 @@ import io.kuradps.provisioning.api.DpsProvisioning;
  * imports that package from there, so the tests see the new bundle's services. The configuration is taken out
  * of ConfigAdmin while the bundle is gone and written back after it has started, as Kura's snapshot restore
  * does. Nothing here touches the Kura data directory.
+ * <p>
+ * On a gateway that runs Kura's ConfigurationService (runtime-support's stand-in, {@link KuraStack#kuraCloudServices})
+ * the reboot is Kura's whole start: the provisioning bundle stops, then the bundle of Kura's services
+ * (ConfigurationService, transports, DataServices, SSL), and every configuration leaves ConfigAdmin, as
+ * {@code osgi.clean} wipes ConfigAdmin's store; the provisioning bundle is installed afresh as above; Kura's
+ * services start again and the ConfigurationService pushes its newest snapshot back into ConfigAdmin, factory
+ * instances included, before the provisioning bundle starts. Whatever the snapshot does not hold is gone, and
+ * what it holds comes back as it was when the snapshot was taken, e.g. a transport's token of that day.
  */
 public final class GatewayReboot {
 
     private GatewayReboot() {
     }
 
+    /** Something the test does while the gateway goes down: the provisioning bundle has stopped, Kura still runs. */
+    @FunctionalInterface
+    public interface ShutdownStep {
+        void run() throws Exception;
+    }
+
     /** Reboots as described above; returns the provisioning bundle now installed. */
-    public static Bundle reboot(BundleContext context, ConfigurationAdmin configurationAdmin)
-            throws BundleException, IOException {
+    public static Bundle reboot(BundleContext context, ConfigurationAdmin configurationAdmin) throws Exception {
+        return reboot(context, configurationAdmin, () -> {
+        });
+    }
+
+    /**
+     * Reboots as described above, running {@code whileStopping} once the provisioning bundle has stopped (and, with
+     * Kura's ConfigurationService, before Kura's services stop); returns the provisioning bundle now installed.
+     */
+    public static Bundle reboot(BundleContext context, ConfigurationAdmin configurationAdmin, ShutdownStep whileStopping)
+            throws Exception {
+        if (context.getServiceReference(ConfigurationService.class) != null) {
+            return rebootWithKurasSnapshot(context, configurationAdmin, whileStopping);
+        }
         Bundle before = KuraStack.provisioningBundle(context);
         String location = before.getLocation();
         // The gateway shuts down: the component deactivates as on a framework stop, with its configuration in place.
         before.stop();
+        whileStopping.run();
         Dictionary<String, Object> snapshot = withoutConfigAdminKeys(configuration(configurationAdmin).getProperties());
         before.uninstall();
         configuration(configurationAdmin).delete();
@@ -66,6 +93,29 @@ public final class GatewayReboot {
         if (snapshot != null) {
             configuration(configurationAdmin).update(snapshot);
         }
+        return after;
+    }
+
+    private static Bundle rebootWithKurasSnapshot(BundleContext context, ConfigurationAdmin configurationAdmin,
+            ShutdownStep whileStopping) throws Exception {
+        Bundle before = KuraStack.provisioningBundle(context);
+        String location = before.getLocation();
+        before.stop();
+        whileStopping.run();
+        Bundle kura = KuraStack.kuraServicesBundle(context);
+        kura.stop();
+        Configuration[] all = configurationAdmin.listConfigurations(null);
+        for (Configuration configuration : all == null ? new Configuration[0] : all) {
+            configuration.delete();
+        }
+        before.uninstall();
+
+        Bundle after = context.installBundle(location);
+        assertEquals("the bundle's data area after the reboot holds", Collections.emptyList(), dataArea(after));
+        kura.start();
+        after.start();
+        assertEquals("the rebooted bundle's api package comes from", FrameworkUtil.getBundle(DpsProvisioning.class),
+                apiPackageProvider(after));
         return after;
     }
 

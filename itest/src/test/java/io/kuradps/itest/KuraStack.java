@@ -1,6 +1,8 @@
 package io.kuradps.itest;
 
 import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
@@ -20,6 +22,7 @@ import org.ops4j.pax.exam.options.UrlProvisionOption;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
+import io.kuradps.runtime.support.standin.StandInRegistrar;
 import io.kuradps.runtime.support.system.StandInSystemService;
 
 /**
@@ -38,6 +41,7 @@ public final class KuraStack {
     public static final String HOST_NAME = "kura-itest-gw";
 
     public static final String PROVISIONING_BUNDLE = "io.kuradps.provisioning";
+    public static final String RUNTIME_SUPPORT_BUNDLE = "io.kuradps.runtime.support";
 
     private KuraStack() {
     }
@@ -88,14 +92,44 @@ public final class KuraStack {
         return options.toArray(new Option[0]);
     }
 
+    /**
+     * Kura's own ConfigurationService, SslManagerService + KeystoreService and MqttDataTransport + DataService
+     * (runtime-support's stand-ins, runtime-support/README.md), for this framework only: framework properties, not
+     * system properties, so no later framework of the JVM gets them. The gateway gets a Kura data directory of its
+     * own, made now (a gateway that never ran: no snapshot, no cache, no crypto key of an earlier class), which
+     * every reboot within the class keeps.
+     */
+    public static Option kuraCloudServices(String gatewayName) {
+        Path dataDirectory;
+        try {
+            dataDirectory = Files.createTempDirectory(KuraData.DIRECTORY.getParent(), NAME + "-" + gatewayName + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return composite(
+                frameworkProperty(StandInSystemService.DATA_DIRECTORY_PROPERTY).value(dataDirectory.toString()),
+                frameworkProperty(StandInRegistrar.CONFIGURATION_PROPERTY).value("true"),
+                frameworkProperty(StandInRegistrar.SSL_PROPERTY).value("true"),
+                frameworkProperty(StandInRegistrar.CLOUD_CONNECTION_PROPERTY).value("true"));
+    }
+
+    /** The bundle holding Kura's service stand-ins (runtime-support) in the running framework. */
+    public static Bundle kuraServicesBundle(BundleContext context) {
+        return installed(context, RUNTIME_SUPPORT_BUNDLE);
+    }
+
     /** The provisioning bundle installed in the running framework. */
     public static Bundle provisioningBundle(BundleContext context) {
+        return installed(context, PROVISIONING_BUNDLE);
+    }
+
+    private static Bundle installed(BundleContext context, String symbolicName) {
         for (Bundle bundle : context.getBundles()) {
-            if (PROVISIONING_BUNDLE.equals(bundle.getSymbolicName())) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
                 return bundle;
             }
         }
-        throw new AssertionError(PROVISIONING_BUNDLE + " is not installed");
+        throw new AssertionError(symbolicName + " is not installed");
     }
 
     /**

@@ -20,7 +20,10 @@ import org.osgi.service.event.EventHandler;
 
 import io.kuradps.provisioning.api.ProvisioningEvents;
 
-/** Records every provisioning event, in order, and lets a test wait (bounded) for the one it expects. */
+/**
+ * Records every provisioning event (or those of the topics given, e.g. the hub link's), in order, and lets a test
+ * wait (bounded) for the one it expects.
+ */
 public final class ProvisioningEventLog implements EventHandler, AutoCloseable {
 
     private final BlockingQueue<Event> pending = new LinkedBlockingQueue<>();
@@ -28,14 +31,21 @@ public final class ProvisioningEventLog implements EventHandler, AutoCloseable {
     private final List<Event> recorded = new ArrayList<>();
     private final ServiceRegistration<EventHandler> registration;
 
-    private ProvisioningEventLog(BundleContext context) {
+    /** Topics are shown without this, the prefix every topic of the bundle's has. */
+    private static final String BUNDLE_TOPICS = "io/kuradps/provisioning/";
+
+    private ProvisioningEventLog(BundleContext context, String[] topics) {
         Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(EventConstants.EVENT_TOPIC, ProvisioningEvents.TOPIC_ALL);
+        properties.put(EventConstants.EVENT_TOPIC, topics);
         registration = context.registerService(EventHandler.class, this, properties);
     }
 
     public static ProvisioningEventLog listen(BundleContext context) {
-        return new ProvisioningEventLog(context);
+        return listen(context, ProvisioningEvents.TOPIC_ALL);
+    }
+
+    public static ProvisioningEventLog listen(BundleContext context, String... topics) {
+        return new ProvisioningEventLog(context, topics);
     }
 
     @Override
@@ -90,7 +100,10 @@ public final class ProvisioningEventLog implements EventHandler, AutoCloseable {
     }
 
     private static String describe(Event event) {
-        StringBuilder text = new StringBuilder(event.getTopic().substring(ProvisioningEvents.TOPIC_PREFIX.length()));
+        String topic = event.getTopic();
+        StringBuilder text = new StringBuilder(topic.startsWith(ProvisioningEvents.TOPIC_PREFIX)
+                ? topic.substring(ProvisioningEvents.TOPIC_PREFIX.length())
+                : topic.substring(topic.startsWith(BUNDLE_TOPICS) ? BUNDLE_TOPICS.length() : 0));
         text.append('{');
         for (String name : event.getPropertyNames()) {
             if (!name.equals(EventConstants.EVENT_TOPIC)) {

@@ -7,14 +7,9 @@ import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.eclipse.kura.crypto.CryptoService;
 import org.junit.Test;
@@ -85,12 +80,12 @@ public class SecretsIT extends SimulatedDpsSupport {
 
         List<String> secrets = new ArrayList<>();
         for (String key : new String[] { groupKey, wrongKey }) {
-            String derived = hmac(key, ID);
+            String derived = HubTokens.hmac(key, ID);
             secrets.add(key);
             secrets.add(derived);
             // Every SAS signature either key could have produced during the test (expiry = now + lifetime).
             for (long se = from + SAS_LIFETIME_SECONDS - 5; se <= to + SAS_LIFETIME_SECONDS + 5; se++) {
-                String signature = hmac(derived, resource() + "\n" + se);
+                String signature = HubTokens.hmac(derived, resource() + "\n" + se);
                 secrets.add(signature);
                 secrets.add(URLEncoder.encode(signature, "UTF-8"));
             }
@@ -108,12 +103,6 @@ public class SecretsIT extends SimulatedDpsSupport {
 
     private String resource() throws Exception {
         return URLEncoder.encode(simulator.idScope() + "/registrations/" + ID, "UTF-8");
-    }
-
-    private static String hmac(String base64Key, String message) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(Base64.getDecoder().decode(base64Key), "HmacSHA256"));
-        return Base64.getEncoder().encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Every property of every service the provisioning bundle registered. */

@@ -74,10 +74,7 @@ public abstract class SimulatedDpsSupport {
     @After
     public void removeConfigurationAndStop() throws IOException {
         try {
-            DpsProvisionerConfiguration.deleteFrom(configurationAdmin);
-            // Gone means its worker has stopped, so nothing of this test reaches the next one's event log.
-            Await.until("the provisioner is deactivated", STEP,
-                    () -> context.getServiceReference(DpsProvisioning.class) == null);
+            removeProvisionerConfiguration();
         } finally {
             events.close();
             simulator.close();
@@ -85,6 +82,14 @@ public abstract class SimulatedDpsSupport {
         try (Stream<Path> files = Files.walk(workDirectory)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /** Deletes the provisioner's configuration and waits until the component is gone. */
+    protected void removeProvisionerConfiguration() throws IOException {
+        DpsProvisionerConfiguration.deleteFrom(configurationAdmin);
+        // Gone means its worker has stopped, so nothing of this test reaches the next one's event log.
+        Await.until("the provisioner is deactivated", STEP,
+                () -> context.getServiceReference(DpsProvisioning.class) == null);
     }
 
     /** Starts a simulator on ephemeral loopback ports; {@code customise} may change the defaults. */
