@@ -43,7 +43,7 @@ public final class HubRegistry {
      * {@code --storage}) is told what the hub would still know, with the enrollment's credentials.
      */
     public void register(String hub, String deviceId, String registrationId, Enrollment enrollment) {
-        assigned(hub, deviceId, registrationId, enrollment);
+        assigned(hub, deviceId, registrationId, enrollment, false);
     }
 
     /** The device's identity in that hub, if the hub has one. */
