@@ -10,7 +10,6 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,12 +68,10 @@ import io.kuradps.simulator.HubCounters;
 @ExamReactorStrategy(PerClass.class)
 public class CertificateHubIT extends SimulatedDpsSupport {
 
-    private static final String KEYSTORE_FACTORY_PID = "org.eclipse.kura.core.keystore.FilesystemKeystoreServiceImpl";
     private static final String KEYSTORE_PID = "DeviceKeystore";
     /** The SslManagerService the hub link names after the keystore (bundle/README.md, "The hub link"). */
     private static final String SSL_MANAGER_PID = KEYSTORE_PID + "-SslManagerService";
     private static final String ALIAS = "dps-device";
-    private static final String PASSWORD = "changeit";
     private static final String HUB_CONNECTION_PID = "io.kuradps.provisioning.HubConnection";
     private static final String TRANSPORT_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.MqttDataTransport";
     private static final String DATA_SERVICE_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.DataService";
@@ -122,28 +119,16 @@ public class CertificateHubIT extends SimulatedDpsSupport {
      */
     @Before
     public void reachTheHubAndCreateTheDeviceKeystore() throws Exception {
-        Hashtable<String, Object> route = new Hashtable<>();
-        route.put(StandInSslManagerService.SOCKET_ROUTE_PROPERTY, true);
-        UnaryOperator<SSLSocketFactory> toTheHubs = simulator.hub()::socketFactory;
-        socketRoute = context.registerService(UnaryOperator.class, toTheHubs, route);
+        routeToTheSimulatedHubs();
         Hashtable<String, Object> topics = new Hashtable<>();
         topics.put(EventConstants.EVENT_TOPIC, HubConnectionEvents.TOPIC_ALL);
         hubEventRecorder = context.registerService(EventHandler.class, hubEvents::add, topics);
 
-        KeyStore keystore = KeyStore.getInstance("PKCS12");
-        keystore.load(null, null);
+        KeyStore keystore = FileKeystoreInstance.empty();
         keystore.setCertificateEntry("dps-simulator-ca", CertificateFactory.getInstance("X.509").generateCertificate(
                 new ByteArrayInputStream(simulator.caCertificatePem().getBytes(StandardCharsets.US_ASCII))));
-        Path file = workDirectory.resolve("device-keystore.p12");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            keystore.store(out, PASSWORD.toCharArray());
-        }
-        keystoreConfiguration = configurationAdmin.createFactoryConfiguration(KEYSTORE_FACTORY_PID, "?");
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put("keystore.path", file.toString());
-        properties.put("keystore.password", PASSWORD);
-        properties.put(DpsProvisionerConfiguration.KURA_SERVICE_PID, KEYSTORE_PID);
-        keystoreConfiguration.update(properties);
+        keystoreConfiguration = FileKeystoreInstance.create(configurationAdmin,
+                workDirectory.resolve("device-keystore.p12"), keystore, KEYSTORE_PID);
     }
 
     @After
@@ -165,7 +150,7 @@ public class CertificateHubIT extends SimulatedDpsSupport {
         String deviceId = "gw-cert-hub";
         String key = enrollIndividual(deviceId, e -> e.withIotHubs(HUB_A).withCertificateIssuance(true));
 
-        requestingACertificate(deviceId, key).applyTo(configurationAdmin);
+        individual(deviceId, key).requestingACertificate(KEYSTORE_PID, ALIAS).applyTo(configurationAdmin);
         awaitAssigned(deviceId);
         enableTheHubLink();
 
@@ -191,15 +176,12 @@ public class CertificateHubIT extends SimulatedDpsSupport {
         // Ten seconds of validity: the renewal point is halfway, five seconds after each assignment.
         simulator = startSimulator(b -> b.issuedCertificateValidity(Duration.ofSeconds(10)));
         socketRoute.unregister();
-        UnaryOperator<SSLSocketFactory> toTheHubs = simulator.hub()::socketFactory;
-        Hashtable<String, Object> route = new Hashtable<>();
-        route.put(StandInSslManagerService.SOCKET_ROUTE_PROPERTY, true);
-        socketRoute = context.registerService(UnaryOperator.class, toTheHubs, route);
+        routeToTheSimulatedHubs();
         trustTheNewSimulator();
         String deviceId = "gw-cert-renewed";
         String key = enrollIndividual(deviceId, e -> e.withIotHubs(HUB_A).withCertificateIssuance(true));
 
-        requestingACertificate(deviceId, key).applyTo(configurationAdmin);
+        individual(deviceId, key).requestingACertificate(KEYSTORE_PID, ALIAS).applyTo(configurationAdmin);
         Event first = awaitAssigned(deviceId);
         enableTheHubLink();
         awaitConnectedByTheIssuedCertificate(deviceId, 1);
@@ -224,12 +206,12 @@ public class CertificateHubIT extends SimulatedDpsSupport {
                 + " more time(s) by 'after the renewal'; events: " + simulator.hub().counters().events(deviceId));
     }
 
-    private DpsProvisionerConfiguration requestingACertificate(String registrationId, String key) {
-        return individual(registrationId, key)
-                .set("certificate.issuance", true)
-                .set("certificate.keystore.service.pid", KEYSTORE_PID)
-                .set("certificate.keystore.alias", ALIAS)
-                .set("certificate.renew.before.hours", 1);
+    /** The hub names DPS assigns reach the running simulator's hub endpoint on loopback. */
+    private void routeToTheSimulatedHubs() {
+        Hashtable<String, Object> route = new Hashtable<>();
+        route.put(StandInSslManagerService.SOCKET_ROUTE_PROPERTY, true);
+        UnaryOperator<SSLSocketFactory> toTheHubs = simulator.hub()::socketFactory;
+        socketRoute = context.registerService(UnaryOperator.class, toTheHubs, route);
     }
 
     /**
