@@ -13,10 +13,7 @@ import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
 import java.io.ByteArrayInputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.Certificate;
@@ -24,7 +21,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Hashtable;
 import java.util.Locale;
 
 import org.eclipse.kura.security.keystore.KeystoreService;
@@ -49,10 +45,8 @@ import org.osgi.service.event.Event;
 @ExamReactorStrategy(PerClass.class)
 public class CertificateIssuanceIT extends SimulatedDpsSupport {
 
-    private static final String KEYSTORE_FACTORY_PID = "org.eclipse.kura.core.keystore.FilesystemKeystoreServiceImpl";
     private static final String KEYSTORE_PID = "DeviceKeystore";
     private static final String ALIAS = "dps-device";
-    private static final String PASSWORD = "changeit";
 
     private org.osgi.service.cm.Configuration keystoreConfiguration;
 
@@ -66,18 +60,8 @@ public class CertificateIssuanceIT extends SimulatedDpsSupport {
     /** A file KeystoreService instance, as Kura's snapshot creates SSLKeystore, over an empty PKCS#12 file. */
     @Before
     public void createTheDeviceKeystore() throws Exception {
-        Path file = workDirectory.resolve("device-keystore.p12");
-        KeyStore empty = KeyStore.getInstance("PKCS12");
-        empty.load(null, null);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            empty.store(out, PASSWORD.toCharArray());
-        }
-        keystoreConfiguration = configurationAdmin.createFactoryConfiguration(KEYSTORE_FACTORY_PID, "?");
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put("keystore.path", file.toString());
-        properties.put("keystore.password", PASSWORD);
-        properties.put(DpsProvisionerConfiguration.KURA_SERVICE_PID, KEYSTORE_PID);
-        keystoreConfiguration.update(properties);
+        keystoreConfiguration = FileKeystoreInstance.create(configurationAdmin,
+                workDirectory.resolve("device-keystore.p12"), FileKeystoreInstance.empty(), KEYSTORE_PID);
         Await.until("the device KeystoreService is registered", STEP, () -> keystore() != null);
     }
 
@@ -90,7 +74,7 @@ public class CertificateIssuanceIT extends SimulatedDpsSupport {
     public void aSymmetricKeyOnboardingEndsWithAnIssuedCertificateInTheKeystore() throws Exception {
         String key = enrollIndividual("gw-issued", e -> e.withIotHubs(HUB_A).withCertificateIssuance(true));
 
-        requestingACertificate("gw-issued", key).applyTo(configurationAdmin);
+        individual("gw-issued", key).requestingACertificate(KEYSTORE_PID, ALIAS).applyTo(configurationAdmin);
 
         Event assigned = awaitAssigned("gw-issued");
         KeyStore.PrivateKeyEntry entry = (KeyStore.PrivateKeyEntry) keystore().getEntry(ALIAS);
@@ -115,7 +99,7 @@ public class CertificateIssuanceIT extends SimulatedDpsSupport {
         simulator = startSimulator(b -> b.issuedCertificateValidity(Duration.ofSeconds(4)));
         String key = enrollIndividual("gw-renewed", e -> e.withIotHubs(HUB_A).withCertificateIssuance(true));
 
-        requestingACertificate("gw-renewed", key).applyTo(configurationAdmin);
+        individual("gw-renewed", key).requestingACertificate(KEYSTORE_PID, ALIAS).applyTo(configurationAdmin);
 
         Event first = awaitAssigned("gw-renewed");
         Event renewed = awaitAssigned("gw-renewed");
@@ -130,7 +114,7 @@ public class CertificateIssuanceIT extends SimulatedDpsSupport {
     public void aCsrDpsRefusesFailsTheRunAndLeavesNoKeyBehind() throws Exception {
         String key = enrollIndividual("gw-no-policy", e -> e.withIotHubs(HUB_A));
 
-        requestingACertificate("gw-no-policy", key).applyTo(configurationAdmin);
+        individual("gw-no-policy", key).requestingACertificate(KEYSTORE_PID, ALIAS).applyTo(configurationAdmin);
 
         Event failed = awaitEvent(TOPIC_FAILED, "gw-no-policy");
         assertEquals(400000, failed.getProperty("error.code"));
@@ -139,14 +123,6 @@ public class CertificateIssuanceIT extends SimulatedDpsSupport {
         assertEquals(Boolean.FALSE, failed.getProperty("retryable"));
         assertNull(keystore().getEntry(ALIAS));
         assertNull(keystore().getEntry(ALIAS + ".pending"));
-    }
-
-    private DpsProvisionerConfiguration requestingACertificate(String registrationId, String key) {
-        return individual(registrationId, key)
-                .set("certificate.issuance", true)
-                .set("certificate.keystore.service.pid", KEYSTORE_PID)
-                .set("certificate.keystore.alias", ALIAS)
-                .set("certificate.renew.before.hours", 1);
     }
 
     private KeystoreService keystore() {

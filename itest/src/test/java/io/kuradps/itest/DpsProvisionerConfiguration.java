@@ -49,6 +49,17 @@ public final class DpsProvisionerConfiguration {
                 .set("symmetric.key", key);
     }
 
+    /**
+     * Requests a certificate with the registration, kept in that KeystoreService under that alias, renewed an hour
+     * before it expires (halfway, for the short-lived ones a test asks the simulator for).
+     */
+    public DpsProvisionerConfiguration requestingACertificate(String keystorePid, String alias) {
+        return set("certificate.issuance", true)
+                .set("certificate.keystore.service.pid", keystorePid)
+                .set("certificate.keystore.alias", alias)
+                .set("certificate.renew.before.hours", 1);
+    }
+
     public DpsProvisionerConfiguration set(String name, Object value) {
         properties.put(name, value);
         return this;

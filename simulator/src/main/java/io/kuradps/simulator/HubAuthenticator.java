@@ -25,10 +25,19 @@ final class HubAuthenticator {
      *
      * @param refusal why the device is refused (never holds a secret), null when it is admitted
      * @param tokenExpiry when the admitting SAS token expires; null for a certificate or a refusal
+     * @param method how the device authenticated, for the hub's counters (never a secret); null for a refusal
      */
-    record Admission(String refusal, Instant tokenExpiry) {
+    record Admission(String refusal, Instant tokenExpiry, String method) {
+        /** Told apart in the CONNECTED event's detail, so tests see which credential the hub took. */
+        static final String ENROLLED_CERTIFICATE = "X.509, enrolled certificate";
+        static final String ISSUED_CERTIFICATE = "X.509, certificate issued by DPS";
+
         static Admission refused(String reason) {
-            return new Admission(reason, null);
+            return new Admission(reason, null, null);
+        }
+
+        static Admission byCertificate(String method) {
+            return new Admission(null, null, method);
         }
 
         boolean admitted() {
@@ -71,7 +80,7 @@ final class HubAuthenticator {
             return Admission.refused("SAS signature does not match the device's "
                     + (derivedFor == null ? "keys" : "keys derived from enrollment group " + device.enrollmentId()));
         }
-        return new Admission(null, expiry);
+        return new Admission(null, expiry, "SAS token until " + expiry);
     }
 
     /** A certificate DPS issued: from the simulator's CA, for the registration id, valid now. */
@@ -80,7 +89,8 @@ final class HubAuthenticator {
         if (!device.registrationId().equals(commonName)) {
             return Admission.refused("client certificate CN " + commonName + " is not " + device.registrationId());
         }
-        return X509Chains.chainsTo(chain, simulatorCa, clock.instant()) ? new Admission(null, null)
+        return X509Chains.chainsTo(chain, simulatorCa, clock.instant())
+                ? Admission.byCertificate(Admission.ISSUED_CERTIFICATE)
                 : Admission.refused("client certificate was not issued by this DPS for " + device.deviceId());
     }
 
@@ -104,7 +114,8 @@ final class HubAuthenticator {
         X509Certificate leaf = chain.get(0);
         String pinned = device.attestation().certificatePem();
         if (device.enrollmentKind() == Enrollment.Kind.INDIVIDUAL && pinned != null) {
-            return Pem.certificates(pinned).get(0).equals(leaf) ? new Admission(null, null)
+            return Pem.certificates(pinned).get(0).equals(leaf)
+                    ? Admission.byCertificate(Admission.ENROLLED_CERTIFICATE)
                     : Admission.refused("client certificate is not the one enrolled for " + device.deviceId());
         }
         String commonName = X509Chains.commonName(leaf);
@@ -112,7 +123,7 @@ final class HubAuthenticator {
             return Admission.refused("client certificate CN " + commonName + " is not " + device.registrationId());
         }
         X509Certificate ca = pinned == null ? simulatorCa : Pem.certificates(pinned).get(0);
-        return X509Chains.chainsTo(chain, ca, clock.instant()) ? new Admission(null, null)
+        return X509Chains.chainsTo(chain, ca, clock.instant()) ? Admission.byCertificate(Admission.ENROLLED_CERTIFICATE)
                 : Admission.refused("client certificate does not chain to the CA enrolled for " + device.deviceId());
     }
 }

@@ -206,7 +206,7 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         counters.record(HubCounters.EventKind.CONNECTED, admitted.hub(), admitted.deviceId(),
                 "api-version=" + credentials.apiVersion()
                         + (credentials.modelId() == null ? "" : ", model-id=" + credentials.modelId())
-                        + (tokenExpiry == null ? ", X.509" : ", SAS token until " + tokenExpiry));
+                        + ", " + admission.method());
         MqttPackets.reply(ctx, fault, MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(false).build(), latency());
     }

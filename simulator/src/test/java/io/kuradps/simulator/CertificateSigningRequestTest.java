@@ -138,7 +138,8 @@ class CertificateSigningRequestTest {
             client.publish("devices/" + deviceId + "/messages/events/", "issued", 1);
         }
         assertThat(hubs.counters().telemetry(deviceId)).isEqualTo(1);
-        assertThat(hubs.counters().events(deviceId)).anySatisfy(e -> assertThat(e.detail()).contains("X.509"));
+        assertThat(hubs.counters().events(deviceId)).filteredOn(e -> e.kind() == HubCounters.EventKind.CONNECTED)
+                .singleElement().satisfies(e -> assertThat(e.detail()).endsWith(", X.509, certificate issued by DPS"));
     }
 
     @Test

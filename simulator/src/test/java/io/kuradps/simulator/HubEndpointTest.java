@@ -131,7 +131,7 @@ class HubEndpointTest {
         }
         assertThat(hub.counters().telemetry("hub-cam-1")).isEqualTo(1);
         assertThat(hub.counters().events("hub-cam-1")).anySatisfy(
-                e -> assertThat(e.detail()).contains("X.509"));
+                e -> assertThat(e.detail()).endsWith(", X.509, enrolled certificate"));
 
         assertThat(HubClient.refusal(device.mqttUrl(), device.deviceId(),
                 HubClient.options(device.username(), null, hub.socketFactory()))).isEqualTo(NOT_AUTHORIZED);

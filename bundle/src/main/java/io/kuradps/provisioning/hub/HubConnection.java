@@ -86,9 +86,9 @@ public final class HubConnection implements ConfigurableComponent, EventHandler,
         readyWait = new ReadyWait(ReadyWait.BOUND);
         connector = new TransportConnector(dataServices, transports, TransportConnector.SERVICE_WAIT,
                 cause -> onWorker(() -> link.connectionLost(cause)));
-        KuraTransportServices kura = new KuraTransportServices(configurationService, () -> rawMqttFactory,
-                new TransportTls(sslManagers, keystores, credentials.clock()), connector, readyWait,
-                this::requestProvisioning);
+        TransportTls tls = new TransportTls(configurationService, sslManagers, keystores, credentials.clock());
+        KuraTransportServices kura = new KuraTransportServices(configurationService, () -> rawMqttFactory, tls,
+                connector, readyWait, this::requestProvisioning);
         worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "kura-dps hub link");
             thread.setDaemon(true);

@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.kuradps.provisioning.api.Assignment;
+import io.kuradps.provisioning.api.IssuedCertificate;
 import io.kuradps.provisioning.protocol.HubConnectValues;
 
 /**
@@ -54,9 +55,21 @@ final class HubLink {
                 boolean addAzureRoots) throws Exception;
 
         /**
+         * Readies the TLS for the certificate DPS issued: an SslManagerService over its keystore (created through
+         * ConfigurationService when none is bound), the keystore checked to hold that key and no other, and with
+         * {@code addAzureRoots} the Azure root CAs added to it.
+         *
+         * @return the {@code SslManagerService.target} the transport must have
+         * @throws HubConfigurationException naming the keystore or the Kura service to set
+         */
+        String prepareIssuedCertificateTls(String transportPid, IssuedCertificate certificate, boolean addAzureRoots)
+                throws Exception;
+
+        /**
          * Writes through ConfigurationService (which encrypts the password).
          *
-         * @param password the token to store as a Kura Password, or null for none (X.509)
+         * @param password the token to store as a Kura Password, empty to clear one (Kura's transport sends no
+         *                 password then), or null to leave it as it is
          */
         void writeTransport(String pid, Map<String, Object> values, String password, boolean snapshot)
                 throws Exception;
@@ -189,6 +202,10 @@ final class HubLink {
         if (tokenExpiry != null && state != State.DISABLED) {
             text.append(", token expires ").append(tokenExpiry);
         }
+        if (assignment != null && state != State.DISABLED) {
+            assignment.certificate().ifPresent(c -> text.append(", by the issued certificate (until ")
+                    .append(c.notAfter()).append(')'));
+        }
         if (lastError != null && (state == State.REFUSED || state == State.CONNECTING)) {
             text.append(", error: ").append(lastError);
         }
@@ -216,7 +233,9 @@ final class HubLink {
         Instant issued = clock.instant();
         String password = null;
         Instant expiry = null;
-        switch (credentials.kind()) {
+        Optional<IssuedCertificate> certificate = assignment.certificate();
+        DeviceCredentials.Kind kind = authentication();
+        switch (kind) {
             case SYMMETRIC_KEY:
                 long se = settings.renewal.expiryEpochSeconds(issued);
                 Optional<String> token = credentials.hubToken(hub, deviceId, se);
@@ -236,6 +255,7 @@ final class HubLink {
         }
         TransportProperties desired = TransportProperties.of(hub, deviceId, settings.transport, settings.modelId);
         String pid = settings.transportPid;
+        boolean clearedPassword = false;
         try {
             Optional<Map<String, Object>> current = kura.transportConfiguration(pid);
             if (!current.isPresent()) {
@@ -255,14 +275,26 @@ final class HubLink {
                                 + "with that PID, or enable transport.create"), false);
                 return;
             }
-            kura.prepareTls(pid, current.get(), credentials.kind() == DeviceCredentials.Kind.X509,
-                    settings.addAzureRoots);
+            if (certificate.isPresent()) {
+                desired = desired.withSslManagerTarget(kura.prepareIssuedCertificateTls(pid, certificate.get(),
+                        settings.addAzureRoots));
+            } else {
+                kura.prepareTls(pid, current.get(), kind == DeviceCredentials.Kind.X509, settings.addAzureRoots);
+            }
+            if (kind == DeviceCredentials.Kind.X509 && hasPassword(current.get())) {
+                // A token of an earlier symmetric-key connection (or a snapshot's): X.509 sends none.
+                password = "";
+                clearedPassword = true;
+            }
             Map<String, Object> changed = desired.changedFrom(current.get());
-            // The username names hub and device: a change there is a new target worth a snapshot; a token is not.
+            // Username and URL name hub and device, the SslManagerService the identity it presents: a change
+            // there is worth a snapshot; a token is not.
             boolean newTarget = changed.containsKey(TransportProperties.USERNAME)
-                    || changed.containsKey(TransportProperties.BROKER_URL);
+                    || changed.containsKey(TransportProperties.BROKER_URL)
+                    || changed.containsKey(KuraReferences.SSL_MANAGER_TARGET);
             LOG.info("Writing transport {} for hub {} as {}: {} changed{}{}", pid, hub, deviceId, changed.keySet(),
-                    password != null ? ", fresh token until " + expiry : "", newTarget ? ", with snapshot" : "");
+                    clearedPassword ? ", password cleared" : password != null ? ", fresh token until " + expiry : "",
+                    newTarget ? ", with snapshot" : "");
             kura.writeTransport(pid, changed, password, newTarget);
             kura.awaitConfigurationReady(pid);
             Map<String, Object> readBack = kura.transportConfiguration(pid).orElse(Collections.emptyMap());
@@ -292,6 +324,19 @@ final class HubLink {
             pending = scheduler.schedule(this::renew, delay);
         }
         connect();
+    }
+
+    /**
+     * How the device authenticates to the hub: by the certificate DPS issued with the assignment whenever there is
+     * one, whatever the onboarding attestation; else as it onboarded.
+     */
+    private DeviceCredentials.Kind authentication() {
+        return assignment.certificate().isPresent() ? DeviceCredentials.Kind.X509 : credentials.kind();
+    }
+
+    private static boolean hasPassword(Map<String, Object> transportConfiguration) {
+        Object password = transportConfiguration.get(TransportProperties.PASSWORD);
+        return password != null && !String.valueOf(password).isEmpty();
     }
 
     private void renew() {
@@ -336,8 +381,10 @@ final class HubLink {
                         + " (CONNACK 5, not authorized, " + refusals + " in a row)", false);
                 break;
             case TLS:
-                refused("TLS with hub " + assignment.assignedHub() + " failed (" + e.getMessage() + "): the SSL "
-                        + "keystore of this transport probably lacks the hub's root CA (DigiCert Global Root G2); "
+                String keystore = assignment.certificate().map(c -> "the keystore " + c.keystoreServicePid()
+                        + " of the issued certificate").orElse("the SSL keystore of this transport");
+                refused("TLS with hub " + assignment.assignedHub() + " failed (" + e.getMessage() + "): " + keystore
+                        + " probably lacks the hub's root CA (DigiCert Global Root G2); "
                         + (settings.addAzureRoots ? "it was added (azure.root.cas): check the keystore the "
                                 + "transport's SslManagerService.target names"
                                 : "enable azure.root.cas to add the Azure root CAs"), false);

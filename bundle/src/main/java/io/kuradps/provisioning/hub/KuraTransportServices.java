@@ -11,6 +11,8 @@ import org.eclipse.kura.configuration.ComponentConfiguration;
 import org.eclipse.kura.configuration.ConfigurationService;
 import org.eclipse.kura.configuration.Password;
 
+import io.kuradps.provisioning.api.IssuedCertificate;
+
 /**
  * {@link HubLink.Kura} over Kura's services: the transport is read and written only through Kura's
  * ConfigurationService (which encrypts the {@code Password} and keeps snapshots; ConfigAdmin would store it clear),
@@ -60,6 +62,12 @@ final class KuraTransportServices implements HubLink.Kura {
     public void prepareTls(String transportPid, Map<String, Object> transportConfiguration, boolean x509,
             boolean addAzureRoots) throws Exception {
         tls.prepare(transportPid, transportConfiguration, x509, addAzureRoots);
+    }
+
+    @Override
+    public String prepareIssuedCertificateTls(String transportPid, IssuedCertificate certificate,
+            boolean addAzureRoots) throws Exception {
+        return tls.prepareIssued(transportPid, certificate, addAzureRoots);
     }
 
     @Override

@@ -51,6 +51,13 @@ final class TransportProperties {
         return new TransportProperties(values);
     }
 
+    /** These values, and the transport's SslManagerService selected by this reference target. */
+    TransportProperties withSslManagerTarget(String target) {
+        Map<String, Object> more = new LinkedHashMap<>(values);
+        more.put(KuraReferences.SSL_MANAGER_TARGET, target);
+        return new TransportProperties(more);
+    }
+
     /** Every value, password excluded, by property id, in a fixed order. */
     Map<String, Object> values() {
         return values;

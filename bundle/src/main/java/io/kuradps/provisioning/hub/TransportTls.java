@@ -9,36 +9,52 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.eclipse.kura.KuraException;
+import org.eclipse.kura.configuration.ComponentConfiguration;
+import org.eclipse.kura.configuration.ConfigurationService;
 import org.eclipse.kura.security.keystore.KeystoreService;
 import org.eclipse.kura.ssl.SslManagerService;
 import org.osgi.framework.InvalidSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.kuradps.provisioning.api.IssuedCertificate;
+
 /**
  * The TLS side of the transport, followed the way Kura wires it: the transport's {@code SslManagerService.target}
  * selects an SslManagerService, whose {@code KeystoreService.target} selects the KeystoreService it trusts and
  * presents keys from. For X.509 the device key must be the only key there, since Kura 5.0's SslManagerService
  * ignores the key alias; with {@code azure.root.cas} the Azure roots are added to that keystore, once per keystore
- * in this activation, and only those missing ({@link AzureRootCas}).
+ * in this activation, and only those missing ({@link AzureRootCas}). For a certificate DPS issued, the hub link
+ * sets this up itself: an SslManagerService over the certificate's keystore (one there already, or one it creates
+ * through Kura's ConfigurationService), so that keystore must be dedicated to that key.
  */
 final class TransportTls {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransportTls.class);
     private static final String README = "see the provisioning bundle's README, \"The hub link\", X.509";
 
+    /** Kura's factory of SslManagerService instances. */
+    static final String SSL_MANAGER_FACTORY_PID = "org.eclipse.kura.ssl.SslManagerService";
+    /** The suffix of the SslManagerService the hub link creates over an issued certificate's keystore. */
+    static final String DEDICATED_SSL_MANAGER_SUFFIX = "-SslManagerService";
+
+    private final ConfigurationService configurationService;
     private final ServiceSet<SslManagerService> sslManagers;
     private final ServiceSet<KeystoreService> keystores;
     private final Clock clock;
     private final Set<KeystoreService> rootsAdded = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    TransportTls(ServiceSet<SslManagerService> sslManagers, ServiceSet<KeystoreService> keystores, Clock clock) {
+    TransportTls(ConfigurationService configurationService, ServiceSet<SslManagerService> sslManagers,
+            ServiceSet<KeystoreService> keystores, Clock clock) {
+        this.configurationService = configurationService;
         this.sslManagers = sslManagers;
         this.keystores = keystores;
         this.clock = clock;
@@ -68,18 +84,69 @@ final class TransportTls {
         KeystoreService keystore = first(keystores, String.valueOf(keystoreTarget), keystoreField,
                 "no KeystoreService").service;
         if (x509) {
-            checkOnlyOneKey(keystore, keystoreField + " (" + keystoreTarget + ")");
+            checkOnlyOneKey(keystore, keystoreField + " (" + keystoreTarget + ")", null);
         }
-        if (addAzureRoots && !rootsAdded.contains(keystore)) {
-            List<String> added = AzureRootCas.addMissing(keystore, new Date(clock.millis()));
-            rootsAdded.add(keystore);
-            if (added.isEmpty()) {
-                LOG.info("The keystore {} of transport {} trusts the Azure root CAs already", keystoreTarget,
-                        transportPid);
-            } else {
-                LOG.info("Added the Azure root CAs {} to the keystore {} of transport {} (azure.root.cas)", added,
-                        keystoreTarget, transportPid);
-            }
+        if (addAzureRoots) {
+            addAzureRoots(keystore, String.valueOf(keystoreTarget), transportPid);
+        }
+    }
+
+    /** See {@link HubLink.Kura#prepareIssuedCertificateTls}. */
+    String prepareIssued(String transportPid, IssuedCertificate certificate, boolean addAzureRoots)
+            throws HubConfigurationException, KuraException {
+        String keystorePid = certificate.keystoreServicePid();
+        String where = "KeystoreService " + keystorePid + " of the issued certificate";
+        KeystoreService keystore = keystores.withKuraServicePid(keystorePid)
+                .orElseThrow(() -> new HubConfigurationException(where, "is not registered (yet)")).service;
+        checkOnlyOneKey(keystore, where, certificate.alias());
+        String sslPid = sslManagerOver(keystorePid);
+        if (addAzureRoots) {
+            addAzureRoots(keystore, keystorePid, transportPid);
+        }
+        return KuraReferences.target(sslPid);
+    }
+
+    /**
+     * The SslManagerService whose {@code KeystoreService.target} is this keystore: a bound one (an integrator's
+     * own is used as it is), else the one named after the keystore, created or re-pointed through Kura's
+     * ConfigurationService so that Kura encrypts, tracks and snapshots it as any of its instances.
+     */
+    private String sslManagerOver(String keystorePid) throws KuraException {
+        String keystoreTarget = KuraReferences.target(keystorePid);
+        List<ServiceSet.Entry<SslManagerService>> bound = sslManagers.matching(
+                e -> keystoreTarget.equals(String.valueOf(e.property(KEYSTORE_TARGET)).trim()));
+        if (!bound.isEmpty()) {
+            return String.valueOf(bound.get(0).property(KURA_SERVICE_PID));
+        }
+        String pid = keystorePid + DEDICATED_SSL_MANAGER_SUFFIX;
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(KEYSTORE_TARGET, keystoreTarget);
+        ComponentConfiguration existing = configurationService.getComponentConfiguration(pid);
+        if (existing == null) {
+            LOG.info("Creating the SslManagerService {} over the keystore {} of the issued certificate", pid,
+                    keystorePid);
+            configurationService.createFactoryConfiguration(SSL_MANAGER_FACTORY_PID, pid, properties, true);
+        } else if (!keystoreTarget.equals(String.valueOf(Optional.ofNullable(existing.getConfigurationProperties())
+                .map(p -> p.get(KEYSTORE_TARGET)).orElse(null)))) {
+            LOG.info("Pointing the SslManagerService {} at the keystore {} of the issued certificate", pid,
+                    keystorePid);
+            configurationService.updateConfiguration(pid, properties, true);
+        }
+        return pid;
+    }
+
+    private void addAzureRoots(KeystoreService keystore, String keystoreName, String transportPid)
+            throws KuraException {
+        if (rootsAdded.contains(keystore)) {
+            return;
+        }
+        List<String> added = AzureRootCas.addMissing(keystore, new Date(clock.millis()));
+        rootsAdded.add(keystore);
+        if (added.isEmpty()) {
+            LOG.info("The keystore {} of transport {} trusts the Azure root CAs already", keystoreName, transportPid);
+        } else {
+            LOG.info("Added the Azure root CAs {} to the keystore {} of transport {} (azure.root.cas)", added,
+                    keystoreName, transportPid);
         }
     }
 
@@ -96,7 +163,13 @@ final class TransportTls {
         }
     }
 
-    private static void checkOnlyOneKey(KeystoreService keystore, String where) throws HubConfigurationException {
+    /**
+     * Kura's SslManagerService presents any key of its keystore, so the device key must be the only one.
+     *
+     * @param keyAlias the alias that key must have, or null for any
+     */
+    private static void checkOnlyOneKey(KeystoreService keystore, String where, String keyAlias)
+            throws HubConfigurationException {
         Map<String, KeyStore.Entry> entries;
         try {
             entries = keystore.getEntries();
@@ -112,10 +185,20 @@ final class TransportTls {
                 keys.add(alias);
             }
         });
-        if (keys.size() != 1) {
-            throw new HubConfigurationException(where, "holds " + (keys.isEmpty() ? "no key" : keys.size()
-                    + " keys " + keys) + ", but an X.509 enrollment needs exactly the device key and its chain "
-                    + "there (Kura's SslManagerService presents any key of its keystore); " + README);
+        if (keyAlias != null && !keys.equals(Collections.singletonList(keyAlias))) {
+            throw new HubConfigurationException(where, "holds " + describe(keys) + ", but the transport presents "
+                    + "any key of it (Kura's SslManagerService ignores the alias), so it must hold the issued key "
+                    + keyAlias + " and no other: give certificate.keystore.service.pid a KeystoreService of its own; "
+                    + README);
         }
+        if (keys.size() != 1) {
+            throw new HubConfigurationException(where, "holds " + describe(keys) + ", but an X.509 enrollment "
+                    + "needs exactly the device key and its chain there (Kura's SslManagerService presents any key "
+                    + "of its keystore); " + README);
+        }
+    }
+
+    private static String describe(List<String> keys) {
+        return keys.isEmpty() ? "no key" : keys.size() == 1 ? "only the key " + keys : keys.size() + " keys " + keys;
     }
 }

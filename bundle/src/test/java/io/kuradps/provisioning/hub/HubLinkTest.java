@@ -26,6 +26,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.kuradps.provisioning.api.Assignment;
+import io.kuradps.provisioning.api.IssuedCertificate;
 
 class HubLinkTest {
 
@@ -210,6 +211,61 @@ class HubLinkTest {
     }
 
     @Test
+    void anIssuedCertificateConnectsByX509WithItsSslManagerServiceAndClearsAStaleToken() {
+        // Onboarded with a symmetric key; the transport still holds a token (an earlier connection, a snapshot).
+        Map<String, Object> before = new HashMap<>();
+        before.put("password", "SharedAccessSignature sr=old&sig=x&se=1");
+        kura.configs.put(PID, before);
+        link.configure(settings());
+
+        link.assignment(issuedAssignment(HUB_A, "gw-1", "AB01"));
+
+        assertThat(kura.tlsChecks).containsExactly("issued DeviceKeystore, roots=false");
+        Write write = kura.writes.get(0);
+        assertThat(write.password).as("an empty Kura Password: Kura's transport sends none").isEmpty();
+        assertThat(write.values).containsEntry("SslManagerService.target",
+                "(kura.service.pid=DeviceKeystore-SslManagerService)")
+                .containsEntry("username", HUB_A + "/gw-1/?api-version=2021-04-12");
+        assertThat(write.snapshot).isTrue();
+        assertThat(scheduler.delays).as("no token to renew").isEmpty();
+        assertThat(events.get(0).properties).doesNotContainKey(TOKEN_EXPIRY);
+        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+        assertThat(link.describe()).contains("by the issued certificate (until 2027-01-01T00:00:00Z)");
+    }
+
+    @Test
+    void aCertificateRenewalIsNoHubMoveAndWritesNothing() {
+        link.configure(settings());
+        link.assignment(issuedAssignment(HUB_A, "gw-1", "AB01"));
+        int connects = kura.connects;
+
+        link.assignment(issuedAssignment(HUB_A, "gw-1", "CD02"));
+
+        Write renewal = kura.writes.get(kura.writes.size() - 1);
+        assertThat(renewal.values).as("the new key is in the same keystore: the transport stays as it is")
+                .isEmpty();
+        assertThat(renewal.password).isNull();
+        assertThat(renewal.snapshot).isFalse();
+        assertThat(kura.reprovisions).isZero();
+        assertThat(kura.connects).as("made sure of, not made again: the DataService is connected")
+                .isEqualTo(connects + 1);
+        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+    }
+
+    @Test
+    void anIssuedKeystoreKuraMustChangeIsRefusedWithItsMessageBeforeWriting() {
+        kura.tlsProblem = new HubConfigurationException("KeystoreService DeviceKeystore of the issued certificate",
+                "holds 2 keys [dps-device, other]");
+        link.configure(settings());
+
+        link.assignment(issuedAssignment(HUB_A, "gw-1", "AB01"));
+
+        assertThat(kura.writes).isEmpty();
+        assertThat((String) events.get(0).properties.get(ERROR_MESSAGE)).contains("DeviceKeystore");
+        assertThat(link.state()).isEqualTo(HubLink.State.REFUSED);
+    }
+
+    @Test
     void noEventCarriesTheToken() {
         link.configure(settings());
         kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.NOT_AUTHORIZED, "CONNACK 5"));
@@ -314,6 +370,14 @@ class HubLinkTest {
                 .idScope("0ne00000001").assignedAt(START).source(Assignment.Source.DPS).build();
     }
 
+    private static Assignment issuedAssignment(String hub, String deviceId, String fingerprint) {
+        return Assignment.builder().assignedHub(hub).deviceId(deviceId).registrationId(deviceId)
+                .idScope("0ne00000001").assignedAt(START).source(Assignment.Source.DPS)
+                .certificate(new IssuedCertificate(fingerprint, Instant.parse("2027-01-01T00:00:00Z"),
+                        "DeviceKeystore", "dps-device"))
+                .build();
+    }
+
     private static final class Posted {
         final String topic;
         final Map<String, Object> properties;
@@ -371,6 +435,16 @@ class HubLinkTest {
             if (tlsProblem != null) {
                 throw tlsProblem;
             }
+        }
+
+        @Override
+        public String prepareIssuedCertificateTls(String transportPid, IssuedCertificate certificate,
+                boolean addAzureRoots) throws HubConfigurationException {
+            tlsChecks.add("issued " + certificate.keystoreServicePid() + ", roots=" + addAzureRoots);
+            if (tlsProblem != null) {
+                throw tlsProblem;
+            }
+            return "(kura.service.pid=" + certificate.keystoreServicePid() + "-SslManagerService)";
         }
 
         @Override

@@ -19,7 +19,8 @@ class KuraTransportServicesTest {
     private final ReadyWait neverReady = new ReadyWait(Duration.ofDays(1));
     private int reprovisions;
     private final KuraTransportServices kura = new KuraTransportServices(configurations.service, () -> null,
-            new TransportTls(new ServiceSet<>(), new ServiceSet<>(), java.time.Clock.systemUTC()),
+            new TransportTls(configurations.service, new ServiceSet<>(), new ServiceSet<>(),
+                    java.time.Clock.systemUTC()),
             new TransportConnector(new ServiceSet<>(), new ServiceSet<>(), Duration.ZERO, cause -> { }), neverReady,
             () -> reprovisions++);
 
@@ -45,6 +46,17 @@ class KuraTransportServicesTest {
         assertThat(first.snapshot).isTrue();
         assertThat(configurations.updates.get(1).properties).containsOnlyKeys("password");
         assertThat(configurations.updates.get(1).snapshot).isFalse();
+    }
+
+    @Test
+    void anEmptyPasswordIsWrittenAsAnEmptyKuraPasswordWhichKurasTransportSendsAsNone() throws Exception {
+        configurations.create(TRANSPORT, null);
+
+        kura.writeTransport(TRANSPORT, Collections.emptyMap(), "", false);
+
+        Object password = configurations.lastUpdate().properties.get("password");
+        assertThat(password).isInstanceOf(Password.class);
+        assertThat(((Password) password).getPassword()).isEmpty();
     }
 
     @Test

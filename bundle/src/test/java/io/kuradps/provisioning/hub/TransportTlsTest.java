@@ -19,6 +19,7 @@ import org.eclipse.kura.security.keystore.KeystoreService;
 import org.eclipse.kura.ssl.SslManagerService;
 import org.junit.jupiter.api.Test;
 
+import io.kuradps.provisioning.api.IssuedCertificate;
 import io.kuradps.provisioning.transport.TrustAnchors;
 
 class TransportTlsTest {
@@ -31,7 +32,8 @@ class TransportTlsTest {
     private final Map<String, KeyStore.Entry> kuraKeystore = new LinkedHashMap<>();
     private final Map<String, KeyStore.Entry> deviceKeystore = new LinkedHashMap<>();
     private int writes;
-    private final TransportTls tls = new TransportTls(sslManagers, keystores,
+    private final KuraFakes.Configurations configurations = new KuraFakes.Configurations();
+    private final TransportTls tls = new TransportTls(configurations.service, sslManagers, keystores,
             Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC));
 
     TransportTlsTest() {
@@ -97,6 +99,85 @@ class TransportTlsTest {
                         + ": no SslManagerService matches (kura.service.pid=missing) (yet)");
         assertThatThrownBy(() -> tls.prepare(TRANSPORT, transportUsing("(kura.service.pid=missing"), false, true))
                 .hasMessageContaining("is not an LDAP filter");
+    }
+
+    @Test
+    void anIssuedCertificateGetsAnSslManagerServiceOverItsKeystoreCreatedOnceThroughKura() throws Exception {
+        Map<String, KeyStore.Entry> issuedKeystore = new LinkedHashMap<>();
+        issuedKeystore.put("dps-device", keyEntry());
+        keystores.bound(keystore(issuedKeystore), pid("DeviceKeystore"));
+
+        String target = tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true);
+
+        assertThat(target).isEqualTo("(kura.service.pid=DeviceKeystore-SslManagerService)");
+        assertThat(configurations.created).containsExactly("DeviceKeystore-SslManagerService");
+        assertThat(configurations.tracked.get("DeviceKeystore-SslManagerService"))
+                .containsEntry("KeystoreService.target", "(kura.service.pid=DeviceKeystore)");
+        assertThat(issuedKeystore).as("the hub's roots, for the SslManagerService trusts only this keystore")
+                .containsKeys("dps-device", "azure-digicert-global-root-g2");
+        assertThat(kuraKeystore).isEmpty();
+
+        // Registered meanwhile, or not yet: either way it is not created twice.
+        assertThat(tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
+        sslManagers.bound(inert(SslManagerService.class), sslManager("DeviceKeystore-SslManagerService",
+                "DeviceKeystore"));
+        assertThat(tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
+        assertThat(configurations.created).hasSize(1);
+        assertThat(configurations.updates).isEmpty();
+    }
+
+    @Test
+    void anSslManagerServiceAlreadyOverTheIssuedKeystoreIsUsedAsItIs() throws Exception {
+        deviceKeystore.put("dps-device", keyEntry());
+
+        assertThat(tls.prepareIssued(TRANSPORT, issued("HubDeviceKeystore", "dps-device"), false))
+                .isEqualTo(KuraReferences.target(DEVICE_SSL));
+        assertThat(configurations.created).isEmpty();
+        assertThat(writes).isZero();
+    }
+
+    @Test
+    void theNamedSslManagerServicePointingElsewhereIsPointedAtTheIssuedKeystore() throws Exception {
+        keystores.bound(keystore(singleKey("dps-device")), pid("DeviceKeystore"));
+        configurations.create("DeviceKeystore-SslManagerService", sslManager("DeviceKeystore-SslManagerService",
+                "SSLKeystore"));
+
+        tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), false);
+
+        assertThat(configurations.created).hasSize(1);
+        assertThat(configurations.lastUpdate().pid).isEqualTo("DeviceKeystore-SslManagerService");
+        assertThat(configurations.lastUpdate().properties)
+                .containsEntry("KeystoreService.target", "(kura.service.pid=DeviceKeystore)");
+    }
+
+    @Test
+    void anIssuedKeystoreHoldingAnotherKeyOrNotYetTheIssuedOneIsRefusedNamingIt() throws Exception {
+        Map<String, KeyStore.Entry> shared = singleKey("dps-device");
+        shared.put("other", keyEntry());
+        keystores.bound(keystore(shared), pid("DeviceKeystore"));
+
+        assertThatThrownBy(() -> tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true))
+                .isInstanceOf(HubConfigurationException.class)
+                .hasMessageStartingWith("KeystoreService DeviceKeystore of the issued certificate: holds 2 keys "
+                        + "[dps-device, other]")
+                .hasMessageContaining("certificate.keystore.service.pid");
+        shared.remove("dps-device");
+        assertThatThrownBy(() -> tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true))
+                .hasMessageContaining("holds only the key [other]");
+        assertThatThrownBy(() -> tls.prepareIssued(TRANSPORT, issued("Missing", "dps-device"), true))
+                .hasMessage("KeystoreService Missing of the issued certificate: is not registered (yet)");
+        assertThat(configurations.created).as("nothing set up for a keystore that cannot serve").isEmpty();
+        assertThat(shared).doesNotContainKey("azure-digicert-global-root-g2");
+    }
+
+    private static IssuedCertificate issued(String keystorePid, String alias) {
+        return new IssuedCertificate("AB12", Instant.parse("2027-01-01T00:00:00Z"), keystorePid, alias);
+    }
+
+    private static Map<String, KeyStore.Entry> singleKey(String alias) throws Exception {
+        Map<String, KeyStore.Entry> entries = new LinkedHashMap<>();
+        entries.put(alias, keyEntry());
+        return entries;
     }
 
     private static Map<String, Object> transportUsing(String sslTarget) {

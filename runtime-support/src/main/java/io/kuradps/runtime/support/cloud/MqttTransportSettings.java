@@ -15,7 +15,7 @@ import io.kuradps.runtime.support.crypto.PasswordProperties;
  * What Kura's MqttDataTransport (5.0) makes of its configuration before it connects: the broker URL in Paho's
  * form ({@code mqtt://} to {@code tcp://}, {@code mqtts://} to {@code ssl://}, one trailing slash dropped), the
  * client id with {@code / + # .} rewritten to {@code -} (the primary MAC address when empty), the password
- * decrypted (or as given when it does not decrypt), the LWT only when its topic is not empty, and
+ * decrypted (or as given when it does not decrypt; an empty one is none), the LWT only when its topic is not empty, and
  * {@code #account-name} and {@code #client-id} replaced in topics. Immutable; a bad value is refused with the
  * property's id.
  */
@@ -186,7 +186,8 @@ final class MqttTransportSettings {
         if (this.username != null && !this.username.isEmpty()) {
             options.setUserName(this.username);
         }
-        if (this.password != null) {
+        // Kura sets a password only when it is not empty (buildConfiguration): an X.509 device clears it so.
+        if (this.password != null && this.password.length > 0) {
             options.setPassword(this.password.clone());
         }
         options.setKeepAliveInterval(this.keepAlive);

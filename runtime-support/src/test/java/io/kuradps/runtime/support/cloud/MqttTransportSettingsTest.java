@@ -79,6 +79,16 @@ class MqttTransportSettingsTest {
     }
 
     @Test
+    void anEmptyPasswordEncryptedOrNotIsNoPassword() throws Exception {
+        Map<String, Object> properties = defaults();
+        properties.put("password", new String(this.crypto.encryptAes(new char[0])));
+        assertThat(settings(properties).connectOptions().getPassword()).isNull();
+
+        properties.put("password", "");
+        assertThat(settings(properties).connectOptions().getPassword()).isNull();
+    }
+
+    @Test
     void willIsSetOnlyWithATopicAndGetsItsVariablesReplaced() {
         Map<String, Object> properties = defaults();
         properties.put("lwt.topic", "");
