@@ -104,7 +104,8 @@ public abstract class SimulatedHubSupport extends SimulatedDpsSupport {
         hubEvents = ProvisioningEventLog.listen(context, HubConnectionEvents.TOPIC_ALL);
         Hashtable<String, Object> route = new Hashtable<>();
         route.put(StandInSslManagerService.SOCKET_ROUTE_PROPERTY, true);
-        UnaryOperator<SSLSocketFactory> toTheHubs = simulator.hub()::socketFactory;
+        // Looked up at each connection, so a test that starts another simulator is routed to its hub.
+        UnaryOperator<SSLSocketFactory> toTheHubs = factory -> simulator.hub().socketFactory(factory);
         socketRoute = context.registerService(UnaryOperator.class, toTheHubs, route);
         createDefaultSslManager();
         trustTheSimulator(kuraService(KeystoreService.class, KEYSTORE_PID));
