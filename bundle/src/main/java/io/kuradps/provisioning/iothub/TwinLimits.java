@@ -101,9 +101,9 @@ public final class TwinLimits {
             }
             return textBytes(value.textValue());
         }
-        if (value.isNumber()) {
-            BigDecimal integer = TwinJson.integral(value);
-            if (integer != null && (integer.compareTo(MIN_INTEGER) < 0 || integer.compareTo(MAX_INTEGER) > 0)) {
+        if (value.isIntegralNumber()) {
+            BigDecimal integer = value.decimalValue();
+            if (integer.compareTo(MIN_INTEGER) < 0 || integer.compareTo(MAX_INTEGER) > 0) {
                 throw new HubLimitException(path + ": " + integer.toPlainString()
                         + " is outside the integers IoT Hub keeps (-2^52..2^52-1); send it as a string");
             }
