@@ -130,8 +130,12 @@ public final class TwinSession {
      * when connected and it changes what the hub holds.
      */
     public List<TwinAction> report(String name, JsonNode value) {
-        wanted.set(name, value == null ? NullNode.getInstance() : value.deepCopy());
-        givenUpPatch = null;
+        JsonNode want = value == null ? NullNode.getInstance() : value.deepCopy();
+        JsonNode before = wanted.get(name);
+        if (before == null || !TwinJson.sameValue(before, want)) {
+            givenUpPatch = null;
+        }
+        wanted.set(name, want);
         List<TwinAction> actions = new ArrayList<>();
         sendPatch(actions);
         return finish(actions);
