@@ -90,8 +90,8 @@ class ParserFuzzTest {
         return Arbitraries.oneOf(mutated, jsonish, Arbitraries.bytes().array(byte[].class).ofMaxSize(200));
     }
 
-    /** Flips, overwrites, deletes or truncates bytes of a real answer at the given positions. */
-    private static byte[] mutate(byte[] original, List<Integer> positions, List<Byte> values, int how) {
+    /** Flips, overwrites, deletes or truncates bytes of a real answer at the given positions (also the hub's). */
+    static byte[] mutate(byte[] original, List<Integer> positions, List<Byte> values, int how) {
         byte[] body = original.clone();
         if (how == 3) {
             int cut = positions.get(0) % (body.length + 1);
