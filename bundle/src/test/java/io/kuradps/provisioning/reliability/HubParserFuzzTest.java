@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,13 +89,7 @@ class HubParserFuzzTest {
 
     @Provide
     Arbitrary<byte[]> bodies() {
-        Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.of(REAL_BODIES),
-                Arbitraries.integers().between(0, Integer.MAX_VALUE).list().ofMinSize(1).ofMaxSize(4),
-                Arbitraries.bytes().list().ofMinSize(4).ofMaxSize(4), Arbitraries.integers().between(0, 3))
-                .as(ParserFuzzTest::mutate);
-        Arbitrary<byte[]> jsonish = Arbitraries.strings().withChars("{}[]\":,0123456789.eE-+ tnrufals\\$")
-                .ofMaxLength(80).map(s -> s.getBytes(StandardCharsets.UTF_8));
-        return Arbitraries.oneOf(mutated, jsonish, Arbitraries.bytes().array(byte[].class).ofMaxSize(200));
+        return ParserFuzzTest.bodiesFrom(REAL_BODIES);
     }
 
     private static ReceivedTopic.MethodCall call() {
