@@ -32,6 +32,8 @@ import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.simulator.Counters;
 import io.kuradps.simulator.Fault;
 import io.kuradps.simulator.Faults;
+import io.kuradps.testsupport.kura.MarkingCryptoService;
+import io.kuradps.testsupport.proxy.LoopbackConnectProxy;
 
 /**
  * The component behind an HTTP CONNECT proxy (Jetty's ConnectHandler in the test JVM, on loopback): both
@@ -46,19 +48,19 @@ public class ProxyIT extends SimulatedDpsSupport {
     private static final String USER = "gw-proxy-account";
     private static final String PASSWORD = "Pr0xy-pass-itest";
 
-    private ConnectProxy proxy;
+    private LoopbackConnectProxy proxy;
 
     @Override
     @Configuration
     public Option[] configuration() {
         return new Option[] { composite(super.configuration()),
-            bootDelegationPackages("org.eclipse.jetty", "org.eclipse.jetty.*"),
+            bootDelegationPackages("io.kuradps.testsupport.proxy", "org.eclipse.jetty", "org.eclipse.jetty.*"),
             systemProperty("org.slf4j.simpleLogger.log.io.kuradps").value("trace") };
     }
 
     @Before
     public void startProxy() throws Exception {
-        proxy = ConnectProxy.start();
+        proxy = LoopbackConnectProxy.start();
     }
 
     @After
@@ -152,7 +154,7 @@ public class ProxyIT extends SimulatedDpsSupport {
     public void theProxyPasswordAppearsNowhere() throws Exception {
         proxy.requireBasic(USER, PASSWORD);
         String key = enrollIndividual("gw-proxy-secret", HUB_A);
-        ProvisioningIT.TestCryptoService crypto = new ProvisioningIT.TestCryptoService();
+        MarkingCryptoService crypto = new MarkingCryptoService();
         ServiceRegistration<CryptoService> cryptoRegistration =
                 context.registerService(CryptoService.class, crypto, null);
         String everything;
@@ -178,7 +180,7 @@ public class ProxyIT extends SimulatedDpsSupport {
             assertFalse("secret found in logs, events or values", everything.contains(secret));
         }
         assertFalse("no authorization header", everything.contains("Proxy-Authorization"));
-        assertTrue("the decryption was used", crypto.decryptions.get() > 0);
+        assertTrue("the decryption was used", crypto.decryptions() > 0);
     }
 
     private static String basic(String password) {

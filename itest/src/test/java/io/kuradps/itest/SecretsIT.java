@@ -26,6 +26,7 @@ import org.osgi.framework.ServiceRegistration;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.Enrollment;
+import io.kuradps.testsupport.kura.MarkingCryptoService;
 
 /**
  * A group enrollment provisioned with every log level of the bundle on (TRACE), then a failure with a wrong key: the
@@ -55,7 +56,7 @@ public class SecretsIT extends SimulatedDpsSupport {
         String wrongKey = newKey();
         simulator.enrollments().put(Enrollment.group("secret-fleet", Attestation.symmetricKey(groupKey))
                 .withIotHubs(HUB_A));
-        ProvisioningIT.TestCryptoService crypto = new ProvisioningIT.TestCryptoService();
+        MarkingCryptoService crypto = new MarkingCryptoService();
         ServiceRegistration<CryptoService> cryptoRegistration =
                 context.registerService(CryptoService.class, crypto, null);
         String everything;
@@ -98,7 +99,7 @@ public class SecretsIT extends SimulatedDpsSupport {
         }
         assertEquals("secrets found in logs, events, service properties or values", new ArrayList<String>(), found);
         assertTrue("no SAS token", !everything.contains("SharedAccessSignature") && !everything.contains("sig="));
-        assertTrue("the decryption was used", crypto.decryptions.get() > 0);
+        assertTrue("the decryption was used", crypto.decryptions() > 0);
     }
 
     private String resource() throws Exception {

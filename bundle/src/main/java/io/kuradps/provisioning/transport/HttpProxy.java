@@ -67,7 +67,7 @@ public final class HttpProxy {
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, username);
+        return Objects.hash(host, port, username, password);
     }
 
     @Override

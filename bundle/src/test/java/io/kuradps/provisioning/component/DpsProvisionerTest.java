@@ -32,12 +32,13 @@ import io.kuradps.provisioning.hub.DeviceCredentials;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningStatus;
 import io.kuradps.provisioning.protocol.ServiceClock;
-import io.kuradps.provisioning.transport.LoopbackProxy;
 import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.DeviceIdentity;
 import io.kuradps.simulator.DpsSimulator;
 import io.kuradps.simulator.Enrollment;
 import io.kuradps.simulator.Enrollments;
+import io.kuradps.testsupport.proxy.LoopbackConnectProxy;
+import io.kuradps.testsupport.kura.MarkingCryptoService;
 import org.eclipse.kura.system.SystemService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -297,7 +298,7 @@ class DpsProvisionerTest {
 
     @Test
     void aCryptoServiceBoundAfterConfigurationDecryptsTheStoredKey() throws Exception {
-        ProvisioningConfigTest.FakeCrypto crypto = new ProvisioningConfigTest.FakeCrypto();
+        MarkingCryptoService crypto = new MarkingCryptoService();
         String encrypted = new String(crypto.encryptAes(KEY.toCharArray()));
         DpsProvisioner component = activate(config(simulator.mqttPort(), "symmetric.key", encrypted));
         try {
@@ -338,7 +339,7 @@ class DpsProvisionerTest {
         String password = "proxy-Pa55-word";
         String basicToken = java.util.Base64.getEncoder()
                 .encodeToString(("gw:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        try (LoopbackProxy proxy = LoopbackProxy.start().requireBasic("gw", password)) {
+        try (LoopbackConnectProxy proxy = LoopbackConnectProxy.start().requireBasic("gw", password)) {
             // every-start: the changed password must reach DPS although the assignment just made is cached.
             Object[] throughProxy = { "proxy.host", "127.0.0.1", "proxy.port", proxy.port(), "proxy.username", "gw",
                 "reprovision.policy", "every-start" };

@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-import org.eclipse.kura.KuraErrorCode;
-import org.eclipse.kura.KuraException;
 import org.eclipse.kura.crypto.CryptoService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +23,7 @@ import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.IssuedCertificate;
 import io.kuradps.provisioning.protocol.ApiVersions;
 import io.kuradps.provisioning.transport.HttpProxy;
+import io.kuradps.testsupport.kura.MarkingCryptoService;
 
 class ProvisioningConfigTest {
 
@@ -212,7 +211,7 @@ class ProvisioningConfigTest {
 
     @Test
     void passwordsAreDecryptedThroughCryptoService() throws Exception {
-        CryptoService crypto = new FakeCrypto();
+        CryptoService crypto = new MarkingCryptoService();
         String encrypted = new String(crypto.encryptAes(DEVICE_KEY.toCharArray()));
 
         ProvisioningConfig config = ProvisioningConfig.from(valid("symmetric.key", encrypted), crypto);
@@ -222,7 +221,7 @@ class ProvisioningConfigTest {
 
     @Test
     void plainPasswordIsUsedWhenDecryptionFailsOrCryptoIsAbsent() throws Exception {
-        assertThat(ProvisioningConfig.from(valid(), new FakeCrypto()).identity().get().symmetricKey)
+        assertThat(ProvisioningConfig.from(valid(), new MarkingCryptoService()).identity().get().symmetricKey)
                 .isEqualTo(DEVICE_KEY);
         assertThat(identity(valid()).symmetricKey).isEqualTo(DEVICE_KEY);
     }
@@ -253,7 +252,7 @@ class ProvisioningConfigTest {
         assertThat(plain.proxy).isEqualTo(HttpProxy.at("proxy.example.com", 3128));
         assertThat(identity(valid("proxy.host", "fd00::3128", "proxy.port", 8080)).proxy)
                 .isEqualTo(HttpProxy.at("fd00::3128", 8080));
-        CryptoService crypto = new FakeCrypto();
+        CryptoService crypto = new MarkingCryptoService();
         String encrypted = new String(crypto.encryptAes("proxy-secret".toCharArray()));
         RegistrationIdentity authenticated = ProvisioningConfig.from(valid("proxy.host", "10.0.0.1",
                 "proxy.username", "gw", "proxy.password", encrypted), crypto).identity().get();
@@ -304,70 +303,5 @@ class ProvisioningConfigTest {
         String almostKey = DEVICE_KEY.substring(0, 20) + "*";
         assertThatThrownBy(() -> ProvisioningConfig.from(valid("symmetric.key", almostKey), null))
                 .hasMessageNotContaining(DEVICE_KEY.substring(0, 20));
-    }
-
-    /** Stands in for Kura's CryptoService: "encrypts" by reversing and marking; rejects unmarked text like Kura. */
-    static final class FakeCrypto implements CryptoService {
-        private static final String MARK = "enc:";
-
-        @Override
-        public char[] decryptAes(char[] value) throws KuraException {
-            String text = new String(value);
-            if (!text.startsWith(MARK)) {
-                throw new KuraException(KuraErrorCode.DECODER_ERROR, text);
-            }
-            return new StringBuilder(text.substring(MARK.length())).reverse().toString().toCharArray();
-        }
-
-        @Override
-        public char[] encryptAes(char[] value) {
-            return (MARK + new StringBuilder(new String(value)).reverse()).toCharArray();
-        }
-
-        // The rest of Kura's CryptoService: the code under test never calls it.
-        @Override
-        public String encryptAes(String value) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String decryptAes(String encryptedValue) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String hash(String s, String algorithm) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String encodeBase64(String stringValue) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String decodeBase64(String encodedValue) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public char[] getKeyStorePassword(String keyStorePath) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setKeyStorePassword(String keyStorePath, char[] password) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setKeyStorePassword(String keyStorePath, String password) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean isFrameworkSecure() {
-            return false;
-        }
     }
 }

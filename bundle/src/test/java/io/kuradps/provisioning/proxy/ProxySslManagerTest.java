@@ -36,7 +36,6 @@ import io.kuradps.provisioning.protocol.HubSasTokens;
 import io.kuradps.provisioning.protocol.RegistrationFlow;
 import io.kuradps.provisioning.protocol.RegistrationSettings;
 import io.kuradps.provisioning.transport.DpsEndpoint;
-import io.kuradps.provisioning.transport.LoopbackProxy;
 import io.kuradps.provisioning.transport.MqttFlowRunner;
 import io.kuradps.provisioning.transport.TlsSocketFactories;
 import io.kuradps.provisioning.transport.TrustAnchors;
@@ -45,6 +44,7 @@ import io.kuradps.simulator.DpsSimulator;
 import io.kuradps.simulator.Enrollment;
 import io.kuradps.simulator.Enrollments;
 import io.kuradps.simulator.HubCounters;
+import io.kuradps.testsupport.proxy.LoopbackConnectProxy;
 
 /**
  * ProxySslManager as Kura's MqttDataTransport uses an SslManagerService: Paho with the no-argument socket factory
@@ -83,7 +83,7 @@ class ProxySslManagerTest {
     void kurasConnectionReachesTheHubThroughTheProxy() throws Exception {
         DeviceRegistration assigned = provision("proxied-gw-1");
         String deviceId = assigned.deviceId().get();
-        try (LoopbackProxy proxy = LoopbackProxy.start().requireBasic("gateway", SECRET)) {
+        try (LoopbackConnectProxy proxy = LoopbackConnectProxy.start().requireBasic("gateway", SECRET)) {
             ProxySslManager manager = manager(proxy, "gateway", SECRET);
             try (MqttClient client = hubClient(deviceId)) {
                 client.connect(options(assigned, manager.getSSLSocketFactory()));
@@ -103,7 +103,7 @@ class ProxySslManagerTest {
     @Test
     void refusedCredentialsAreNamedWithoutThePassword() throws Exception {
         DeviceRegistration assigned = provision("proxied-gw-1");
-        try (LoopbackProxy proxy = LoopbackProxy.start().requireBasic("gateway", "another-secret")) {
+        try (LoopbackConnectProxy proxy = LoopbackConnectProxy.start().requireBasic("gateway", "another-secret")) {
             ProxySslManager manager = manager(proxy, "gateway", SECRET);
             try (MqttClient client = hubClient(assigned.deviceId().get())) {
                 MqttException refused = assertThrows(MqttException.class,
@@ -135,7 +135,7 @@ class ProxySslManagerTest {
         assertThat(bad.getMessage()).startsWith("proxy.host: ");
     }
 
-    private static ProxySslManager manager(LoopbackProxy proxy, String username, String password) {
+    private static ProxySslManager manager(LoopbackConnectProxy proxy, String username, String password) {
         Map<String, Object> values = new HashMap<>();
         values.put("proxy.host", "127.0.0.1");
         values.put("proxy.port", proxy.port());

@@ -3,7 +3,12 @@ package io.kuradps.provisioning.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -14,11 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -51,6 +53,14 @@ class MqttFlowRunnerTest {
     static final String GROUP_KEY =
             "8isrFI1sGsIlvvFSSFRiMfCNzv21fjbE/+ah/lSh3lF8e2YG1Te7w1KpZhJFFXJrqYKi9yegxkqIChbqOS9Egw==";
     static final String HUB = "hub-a.azure-devices.net";
+    /**
+     * How soon an interrupted run must have ended, its connection closed and its Paho threads gone: well below every
+     * timer that could end it otherwise (the 10 s response timeout, the patient runner's 60 s connect timeout, the
+     * 60 s deadline), so only the interruption meets it; cancelling takes milliseconds (printed).
+     */
+    private static final Duration PROMPTLY = Duration.ofSeconds(5);
+    /** The first byte of a TLS handshake record, such as the ClientHello. */
+    private static final int TLS_HANDSHAKE = 0x16;
 
     @TempDir
     static Path caDirectory;
@@ -106,8 +116,13 @@ class MqttFlowRunnerTest {
 
     private static MqttFlowRunner runner(String host, int port, boolean webSocket, List<X509Certificate> trusted,
             KeyManager[] identity) throws Exception {
+        return runner(host, port, webSocket, trusted, identity, Duration.ofSeconds(3));
+    }
+
+    private static MqttFlowRunner runner(String host, int port, boolean webSocket, List<X509Certificate> trusted,
+            KeyManager[] identity, Duration connectTimeout) throws Exception {
         DpsEndpoint endpoint = new DpsEndpoint(host, port, webSocket, TlsSocketFactories.create(trusted, identity));
-        return new MqttFlowRunner(endpoint, Clock.systemUTC(), Duration.ofSeconds(3));
+        return new MqttFlowRunner(endpoint, Clock.systemUTC(), connectTimeout);
     }
 
     private FlowResult run(RegistrationSettings settings, int port, boolean webSocket, KeyManager[] identity)
@@ -123,6 +138,7 @@ class MqttFlowRunnerTest {
     @Test
     void individualSymmetricKeyOverTls() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
+        long pollsBefore = simulator.counters().count("gateway-1", Counters.EventKind.POLL);
         FlowResult result = run(settings("gateway-1", Credentials.symmetricKey(KEY), Duration.ofSeconds(60)),
                 simulator.mqttPort(), false, null);
 
@@ -132,7 +148,7 @@ class MqttFlowRunnerTest {
         assertThat(result.connections()).isEqualTo(1);
         // CONNECT, SUBSCRIBE, register, one poll (the simulator assigns on the first poll by default).
         assertThat(result.roundTrips()).isEqualTo(4);
-        assertThat(simulator.counters().count("gateway-1", Counters.EventKind.POLL)).isGreaterThanOrEqualTo(1);
+        assertThat(simulator.counters().count("gateway-1", Counters.EventKind.POLL)).isEqualTo(pollsBefore + 1);
         assertThat(retries).isEmpty();
         noPahoThreadOutlivesARun();
         // Netty starts its event-loop threads lazily, on the simulator's first accepted connection.
@@ -260,9 +276,17 @@ class MqttFlowRunnerTest {
 
     @Test
     void interruptionCancelsPromptlyAndClosesTheConnection() throws Exception {
+        // DPS holds back its CONNACK: the run waits on an open connection that only the interruption ends in time.
         simulator.faults().latency("gateway-slow", Duration.ofSeconds(30));
         try {
-            cancelWhileConnected(runner("localhost", simulator.mqttPort(), false, simulatorCa, null), "gateway-slow");
+            long connectsBefore = simulator.counters().count("gateway-slow", Counters.EventKind.CONNECT);
+            RunInThread run = new RunInThread(patientRunner(simulator.mqttPort(), false), "gateway-slow");
+            Await.until("DPS received the CONNECT",
+                    () -> simulator.counters().count("gateway-slow", Counters.EventKind.CONNECT) > connectsBefore);
+
+            run.interruptAndAssertItEndsPromptly();
+
+            Await.until("DPS saw the connection closed", () -> simulator.counters().openConnections() == 0, PROMPTLY);
         } finally {
             simulator.faults().clear();
         }
@@ -270,33 +294,41 @@ class MqttFlowRunnerTest {
 
     @Test
     void cancellingAConnectStuckInTheTlsHandshakeEndsAtOnce() throws Exception {
-        // Accepts TCP (through the backlog) and never answers the ClientHello: the handshake read blocks.
-        try (ServerSocket silent = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
-            cancelWhileConnected(runner("localhost", silent.getLocalPort(), false, simulatorCa, null), "gateway-1");
+        // Accepts TCP and never answers the ClientHello: the handshake read blocks until the connect timeout, which
+        // here is longer than the bound.
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            silent.setSoTimeout((int) Await.DEFAULT_TIMEOUT.toMillis());
+            RunInThread run = new RunInThread(patientRunner(silent.getLocalPort(), false), "gateway-1");
+            try (Socket accepted = silent.accept()) {
+                accepted.setSoTimeout((int) Await.DEFAULT_TIMEOUT.toMillis());
+                assertThat(accepted.getInputStream().read()).as("a TLS handshake record").isEqualTo(TLS_HANDSHAKE);
+
+                run.interruptAndAssertItEndsPromptly();
+
+                assertClosedByThePeerWithin(accepted, PROMPTLY);
+            }
         }
     }
 
     @Test
     void cancellingAtWhateverPointTheConnectHasReachedNeverLeavesAThread() throws Exception {
         // Cancelling as soon as Paho's first thread exists lands in the TCP connect or the TLS handshake; as soon as
-        // its receiver thread exists, inside Paho's thread start-up, where Paho 1.2.5 can be left spinning.
-        for (int run = 0; run < 12; run++) {
-            String trigger = run % 3 == 0 ? "" : "MQTT Rec";
-            ExecutorService caller = Executors.newSingleThreadExecutor();
-            try {
-                MqttFlowRunner runner = runner("localhost", run % 2 == 0 ? simulator.mqttPort()
-                        : simulator.webSocketPort(), run % 2 == 1, simulatorCa, null);
-                Future<FlowResult> running = caller.submit(() -> runner.run(new RegistrationFlow(
-                        settings("gateway-1", Credentials.symmetricKey(KEY), Duration.ofSeconds(60)),
-                        Clock.systemUTC(), new Random()), retries::add));
+        // its receiver thread exists, inside Paho's thread start-up, where Paho 1.2.5 can be left spinning. DPS holds
+        // back its CONNACK, so no run can end by itself before it is interrupted.
+        simulator.faults().latency("gateway-slow", Duration.ofSeconds(30));
+        try {
+            for (int run = 0; run < 12; run++) {
+                String trigger = run % 3 == 0 ? "" : "MQTT Rec";
+                boolean webSocket = run % 2 == 1;
+                RunInThread running = new RunInThread(
+                        patientRunner(webSocket ? simulator.webSocketPort() : simulator.mqttPort(), webSocket),
+                        "gateway-slow");
                 awaitPahoThread(trigger);
-                running.cancel(true);
-                caller.shutdown();
-                assertThat(caller.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-                noPahoThreadOutlivesARun();
-            } finally {
-                caller.shutdownNow();
+
+                running.interruptAndAssertItEndsPromptly();
             }
+        } finally {
+            simulator.faults().clear();
         }
     }
 
@@ -306,24 +338,60 @@ class MqttFlowRunnerTest {
                 () -> pahoThreads().stream().anyMatch(t -> t.getName().startsWith(prefix)));
     }
 
-    private void cancelWhileConnected(MqttFlowRunner runner, String registrationId) throws Exception {
-        ExecutorService caller = Executors.newSingleThreadExecutor();
-        try {
-            Future<FlowResult> running = caller.submit(() -> runner.run(new RegistrationFlow(
-                    settings(registrationId, Credentials.symmetricKey(KEY), Duration.ofSeconds(60)),
-                    Clock.systemUTC(), new Random()), retries::add));
-            // The run must hold a connection, so cancelling has Paho threads to stop.
-            awaitPahoThread("");
+    /** A runner whose connect timeout is far longer than {@link #PROMPTLY}: only an interruption ends it in time. */
+    private static MqttFlowRunner patientRunner(int port, boolean webSocket) throws Exception {
+        return runner("localhost", port, webSocket, simulatorCa, null, Duration.ofSeconds(60));
+    }
 
+    /** Reads what the peer sends until it closes the connection; fails when it is still open after {@code bound}. */
+    private static void assertClosedByThePeerWithin(Socket socket, Duration bound) throws IOException {
+        socket.setSoTimeout((int) bound.toMillis());
+        byte[] buffer = new byte[4096];
+        try {
+            while (socket.getInputStream().read(buffer) != -1) {
+                // the rest of the ClientHello
+            }
+        } catch (SocketTimeoutException stillOpen) {
+            throw new AssertionError("the connection is still open " + bound.toMillis() + " ms after the interrupt");
+        } catch (SocketException reset) {
+            // Closed with a reset: closed all the same.
+        }
+    }
+
+    /**
+     * A registration run on a thread of its own, so that a test can interrupt it and see when and how it ended (a
+     * cancelled {@code Future} reports cancellation whether or not the work behind it stopped).
+     */
+    private final class RunInThread {
+        private final Thread thread;
+        private final CompletableFuture<FlowResult> outcome = new CompletableFuture<>();
+
+        RunInThread(MqttFlowRunner runner, String registrationId) {
+            thread = new Thread(() -> {
+                try {
+                    outcome.complete(runner.run(new RegistrationFlow(settings(registrationId,
+                            Credentials.symmetricKey(KEY), Duration.ofSeconds(60)), Clock.systemUTC(), new Random()),
+                            retries::add));
+                } catch (Throwable e) {
+                    outcome.completeExceptionally(e);
+                }
+            }, "registration-run");
+            thread.start();
+        }
+
+        /**
+         * Interrupts the run; it must end within {@link #PROMPTLY} by throwing InterruptedException, and every Paho
+         * thread must be gone within the same bound after it.
+         */
+        void interruptAndAssertItEndsPromptly() throws InterruptedException {
             long start = System.nanoTime();
-            running.cancel(true);
-            caller.shutdown();
-            assertThat(caller.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-            System.out.printf("cancellation took %d ms%n", (System.nanoTime() - start) / 1_000_000);
-            assertThatThrownBy(running::get).isInstanceOf(CancellationException.class);
-            noPahoThreadOutlivesARun();
-        } finally {
-            caller.shutdownNow();
+            thread.interrupt();
+            thread.join(PROMPTLY.toMillis());
+            assertThat(thread.isAlive()).as("the run still runs %d ms after the interrupt", PROMPTLY.toMillis())
+                    .isFalse();
+            System.out.printf("the interrupted run ended after %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            assertThatThrownBy(outcome::join).as("how the run ended").hasCauseInstanceOf(InterruptedException.class);
+            Await.until("every Paho thread has ended", () -> pahoThreads().isEmpty(), PROMPTLY);
         }
     }
 }

@@ -38,6 +38,7 @@ import io.kuradps.simulator.Enrollment;
 import io.kuradps.simulator.Enrollments;
 import io.kuradps.simulator.Fault;
 import io.kuradps.simulator.Faults;
+import io.kuradps.testsupport.proxy.LoopbackConnectProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +61,7 @@ class ProxyTunnelTest {
     static List<X509Certificate> simulatorCa;
 
     private final List<FlowAction.Retrying> retries = new CopyOnWriteArrayList<>();
-    private LoopbackProxy proxy;
+    private LoopbackConnectProxy proxy;
 
     @BeforeAll
     static void startSimulator() throws Exception {
@@ -80,7 +81,7 @@ class ProxyTunnelTest {
 
     @BeforeEach
     void startProxy() throws Exception {
-        proxy = LoopbackProxy.start();
+        proxy = LoopbackConnectProxy.start();
     }
 
     @AfterEach

@@ -1,4 +1,4 @@
-package io.kuradps.provisioning.transport;
+package io.kuradps.testsupport.proxy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -18,9 +18,10 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * A real HTTP CONNECT proxy on 127.0.0.1: Jetty's ConnectHandler, with the policies the tests need (Basic
- * credentials, forbidden ports). It can be stopped and started again on the same port.
+ * credentials, forbidden ports). It can be stopped and started again on the same port. The integration tests run it
+ * in the test JVM, outside OSGi: this package and Jetty's reach their probe through boot delegation.
  */
-public final class LoopbackProxy implements AutoCloseable {
+public final class LoopbackConnectProxy implements AutoCloseable {
 
     private final Set<Integer> forbiddenPorts = new CopyOnWriteArraySet<>();
     private final List<String> connectTargets = new CopyOnWriteArrayList<>();
@@ -29,25 +30,25 @@ public final class LoopbackProxy implements AutoCloseable {
     private Server server;
     private int port;
 
-    private LoopbackProxy() {
+    private LoopbackConnectProxy() {
     }
 
     /** Starts a proxy on a free loopback port that lets every CONNECT through. */
-    public static LoopbackProxy start() throws Exception {
-        LoopbackProxy proxy = new LoopbackProxy();
+    public static LoopbackConnectProxy start() throws Exception {
+        LoopbackConnectProxy proxy = new LoopbackConnectProxy();
         proxy.listen(0);
         return proxy;
     }
 
     /** From now on CONNECT needs these Basic credentials (407 otherwise). */
-    public LoopbackProxy requireBasic(String user, String password) {
+    public LoopbackConnectProxy requireBasic(String user, String password) {
         expectedAuthorization = "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         return this;
     }
 
     /** From now on CONNECT to this port is refused (403), whatever the host. */
-    public LoopbackProxy forbidPort(int forbidden) {
+    public LoopbackConnectProxy forbidPort(int forbidden) {
         forbiddenPorts.add(forbidden);
         return this;
     }
