@@ -375,7 +375,7 @@ final class HubLink {
             case CONNECTION_REFUSED:
                 refused("hub " + assignment.assignedHub() + " refused or closed the connection before CONNACK (it "
                         + "may be restarting or shedding load): " + e.getMessage(), false);
-                scheduleRetry(backoff.throttled(clock.instant()));
+                scheduleRetry(backoff.refused(clock.instant()));
                 return;
             case NOT_AUTHORIZED:
                 refusals++;

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The hub link's reconnect waits with the jitter injected: the expected figures are worked out here from the rule
  * the class documents (each wait uniform in [w / 3, w]; w = 3 s after a loss; throttled w = min(300 s, max(min(30 s,
- * 10 s x 2^(n-1)), T / 4)); other failures w = min(300 s, 5 s x 2^(n-1))), not read from its constants.
+ * 10 s x 2^(n-1)), T / 4)), refused the same from 2 s; other failures w = min(300 s, 5 s x 2^(n-1))), not read from
+ * its constants.
  */
 class ReconnectBackoffTest {
 
@@ -46,6 +47,20 @@ class ReconnectBackoffTest {
             assertThat(backoff.throttled(LOST.plusSeconds(at[i]))).as("failure %d", i + 1)
                     .isEqualTo(Duration.ofMillis(draw == 0.0 ? lowest[i] : highest[i]));
         }
+    }
+
+    @Test
+    void aHubThatIsNotThereIsTriedFromTwoSecondsAndItsCountCarriesIntoTheThrottledFloor() {
+        jitter = 0.0;
+        backoff.lost(LOST);
+        // Refused at 2, 4 and 8 s: floors of 2, 4 and 8 s, each above a quarter of the time disconnected.
+        assertThat(backoff.refused(LOST.plusSeconds(2))).isEqualTo(Duration.ofMillis(666));
+        assertThat(backoff.refused(LOST.plusSeconds(4))).isEqualTo(Duration.ofMillis(1333));
+        assertThat(backoff.refused(LOST.plusSeconds(8))).isEqualTo(Duration.ofMillis(2666));
+        // 200 s refused: a quarter, 50 s, over the 16 s floor.
+        assertThat(backoff.refused(LOST.plusSeconds(200))).isEqualTo(Duration.ofMillis(16_666));
+        // The hub answers again, throttling: the fifth failure's floor is the 30 s cap already.
+        assertThat(backoff.throttled(LOST.plusSeconds(210))).isEqualTo(Duration.ofMillis(17_500));
     }
 
     @Test
