@@ -37,11 +37,13 @@ public final class RetryDelays {
 
     /**
      * A doubling from {@code base} to {@code max} for waits that no server's retry-after governs (the pause between
-     * runs, the hub link's reconnects).
+     * runs, the hub link's reconnects). A base above the maximum makes every cap the maximum (a configured maximum
+     * below the first pause).
      */
     public static RetryDelays doubling(Duration base, Duration max) {
-        if (base.isNegative() || base.isZero() || max.compareTo(base) < 0) {
-            throw new IllegalArgumentException("a doubling needs 0 < base <= max, was " + base + " to " + max);
+        if (base.isNegative() || base.isZero() || max.isNegative() || max.isZero()) {
+            throw new IllegalArgumentException("a doubling needs a positive base and maximum, was " + base + " to "
+                    + max);
         }
         return new RetryDelays(base, max, max);
     }
@@ -73,6 +75,11 @@ public final class RetryDelays {
     public Duration backoff(int n, double jitter) {
         Duration jittered = fraction(backoffCap(n), jitter);
         return jittered.compareTo(backoffBase) < 0 ? backoffBase : jittered;
+    }
+
+    /** Equal jitter below the n-th cap: uniform in [{@link #backoffCap(int)} / 2, {@link #backoffCap(int)}]. */
+    public Duration equalJitter(int n, double jitter) {
+        return spread(backoffCap(n), EQUAL_JITTER, jitter);
     }
 
     /**

@@ -93,8 +93,12 @@ class RetryDelaysTest {
                 .isEqualTo(Duration.ofSeconds(60));
         assertThat(RetryDelays.spread(pause.backoffCap(2), RetryDelays.EQUAL_JITTER, 0.999))
                 .isEqualTo(Duration.ofMillis(119_940));
-        assertThatThrownBy(() -> RetryDelays.doubling(Duration.ZERO, SECOND)).hasMessageContaining("0 < base");
-        assertThatThrownBy(() -> RetryDelays.doubling(Duration.ofSeconds(2), SECOND))
+        assertThat(pause.equalJitter(2, 0.999)).isEqualTo(Duration.ofMillis(119_940));
+        // A maximum configured below the first pause bounds every pause.
+        assertThat(RetryDelays.doubling(Duration.ofSeconds(60), Duration.ofSeconds(10)).equalJitter(1, 0.0))
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> RetryDelays.doubling(Duration.ZERO, SECOND)).hasMessageContaining("positive base");
+        assertThatThrownBy(() -> RetryDelays.doubling(SECOND, Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
