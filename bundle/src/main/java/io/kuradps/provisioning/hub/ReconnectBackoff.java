@@ -24,7 +24,7 @@ import io.kuradps.provisioning.protocol.RetryDelays;
  *
  * <p>Why: a hub restart or failover drops every gateway of a fleet at once, and the hub then admits new connections
  * at a hub-wide rate R (S1: 100/s at least). Without jitter the fleet comes back in the same instant after each
- * doubling and only R succeed per round: 7.8 h for 10,000 gateways (bench section 9). A gateway cannot know the
+ * doubling and only R succeed per round: about 8 h for 10,000 gateways (bench section 9). A gateway cannot know the
  * fleet's size N, nor N / R, the time the backlog needs; the time it has been throttled is its estimate (as for DPS's
  * 429, {@link RetryDelays#wideningWindow}). A window of a quarter of that time brings the last gateways back within
  * about a quarter more than N / R once the hub has worked through the backlog; a narrower one costs more attempts, a
@@ -32,11 +32,11 @@ import io.kuradps.provisioning.protocol.RetryDelays;
  * failures: a small fleet (1,000 gateways: N / R = 10 s) is back after one spread of 10 s, and a large one does not
  * spend its attempts in windows of a few seconds. A refused connect costs the hub nothing (no TLS, no
  * authentication) and means it is restarting or failing over, which takes seconds: its floor starts lower, so a
- * gateway is back soon after its hub, and once the hub answers again its CONNACK 3 takes over. Spreading over two thirds of the window rather than half (equal
- * jitter) keeps gateways that failed together from coming back in waves. Measured in simulated time with this class
- * (bench section 9): 10,000 gateways at 100/s all back within about 1.2 x N / R with about 4.4 attempts each. Other
- * failures are the gateway's own (a refused device, an untrusted certificate), with nobody queued behind it: the
- * doubling of before, now spread.
+ * gateway is back soon after its hub, and CONNACK 3 takes over once the hub answers. Spreading over two thirds of
+ * the window rather than half (equal jitter) keeps gateways that failed together from coming back in waves.
+ * Measured in simulated time with this class (bench section 9): 10,000 gateways at 100/s all back within about
+ * 1.2 x N / R with about 4.4 attempts each. Other failures are the gateway's own (a refused device, an untrusted
+ * certificate), with nobody queued behind it: the doubling of before, now spread.
  *
  * <p>Not thread-safe: the hub link calls it from its one thread. Public for the benchmark, which drives a simulated
  * fleet with this very class.
@@ -44,7 +44,7 @@ import io.kuradps.provisioning.protocol.RetryDelays;
 public final class ReconnectBackoff {
 
     /** The window of the first attempt after a lost connection. */
-    static final Duration AFTER_LOSS = Duration.ofSeconds(3);
+    private static final Duration AFTER_LOSS = Duration.ofSeconds(3);
     /** Throttled: the window's floor doubles from the first to the second with the failures... */
     private static final RetryDelays THROTTLED_FLOOR = RetryDelays.doubling(Duration.ofSeconds(10),
             Duration.ofSeconds(30));
@@ -52,11 +52,11 @@ public final class ReconnectBackoff {
     private static final RetryDelays REFUSED_FLOOR = RetryDelays.doubling(Duration.ofSeconds(2),
             Duration.ofSeconds(30));
     /** ...and the window widens to this share of the time disconnected: a quarter. */
-    static final int DISCONNECTED_DIVISOR = 4;
+    private static final int DISCONNECTED_DIVISOR = 4;
     /** Any other failure; its maximum bounds the throttled window too. */
     private static final RetryDelays FAILURES = RetryDelays.doubling(Duration.ofSeconds(5), Duration.ofMinutes(5));
     /** Every wait is at least a third of its window. */
-    static final int SPREAD_FLOOR_DIVISOR = 3;
+    private static final int SPREAD_FLOOR_DIVISOR = 3;
 
     private final DoubleSupplier jitter;
     private int failures;

@@ -273,7 +273,8 @@ class ProvisioningWorkerTest {
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().properties).containsEntry(SOURCE, "dps").containsEntry(HUB_CHANGED, true)
                 .containsEntry(PREVIOUS_HUB, "hub-a");
-        assertThat(store.load(ProvisioningWorker.cacheKey(config.identity().get()))).map(Assignment::assignedHub).contains("hub-b");
+        assertThat(store.load(ProvisioningWorker.cacheKey(config.identity().get()))).map(Assignment::assignedHub)
+                .contains("hub-b");
     }
 
     @Test
