@@ -20,6 +20,7 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_ASSIGNED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
+import static io.kuradps.provisioning.component.TestConfigs.concat;
 import static io.kuradps.provisioning.component.TestConfigs.DEVICE_KEY;
 import static io.kuradps.provisioning.component.TestConfigs.identity;
 import static io.kuradps.provisioning.component.TestConfigs.valid;
@@ -410,10 +411,11 @@ class ProvisioningWorkerTest {
         for (int run = 0; run < 4; run++) {
             runner.then(config -> RunOutcome.failed(failure(0, FailureKind.DEADLINE_EXCEEDED, true, "no answer"), 3));
         }
-        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
+        runner.then(c -> RunOutcome.assigned(withCertificate(fromDps("hub-a", c.registrationId), "FIRST",
+                Duration.ofDays(30))));
         runner.then(config -> RunOutcome.failed(failure(0, FailureKind.NETWORK, true, "unreachable"), 1));
-        worker(Duration.ofSeconds(60)).apply(ProvisioningConfig.from(valid("retry.pause.max.seconds", 200),
-                null));
+        worker(Duration.ofSeconds(60)).apply(ProvisioningConfig.from(valid(concat(ISSUANCE,
+                "retry.pause.max.seconds", 200)), null));
 
         // Caps of 60, 120, 200 (the maximum) and 200 s; at a draw of 0 a pause is half its cap.
         for (long pause : new long[] { 30, 60, 100, 100 }) {
@@ -424,12 +426,16 @@ class ProvisioningWorkerTest {
         }
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().topic).isEqualTo(TOPIC_ASSIGNED);
-        worker.reprovision();
+        // The certificate's renewal, a run of its own (nothing restarted the worker), fails: the first pause again.
+        Await.until("the renewal scheduled", () -> scheduler.pending() == 1);
+        scheduler.advance(Duration.ofDays(23));
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().properties).containsEntry(RETRY_AT,
                 clock.instant().plusSeconds(30).toEpochMilli());
+        // The renewal is due 23 days after NOW, when the script's certificate was issued: 290 s of pauses ago.
         assertThat(scheduler.delays).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(60),
-                Duration.ofSeconds(100), Duration.ofSeconds(100), Duration.ofSeconds(30));
+                Duration.ofSeconds(100), Duration.ofSeconds(100), Duration.ofDays(23).minusSeconds(290),
+                Duration.ofSeconds(30));
     }
 
     @Test
