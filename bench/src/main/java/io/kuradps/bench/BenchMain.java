@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  *
  * <p>Options: {@code --root DIR} (the repository; default .), {@code --registrations N} (default 30),
  * {@code --boots N} (default 5), {@code --gateways N} (default 2000), {@code --rate R} (default 50),
- * {@code --only assign,footprint,startup,fleet} (default all).
+ * {@code --only assign,footprint,startup,fleet} (default all). {@code --only hub-reconnect} alone replaces its
+ * section in the RESULTS.md and results.json there are, keeping the others.
  */
 public final class BenchMain {
 
@@ -38,6 +39,9 @@ public final class BenchMain {
     private static final int TIMELINE_REGISTRATIONS = 7;
     private static final int COLD_BOOTS = 4;
     private static final int INTERPRETED_BOOTS = 2;
+    /** The --only key of section 9, and its heading. */
+    static final String HUB_RECONNECT = "hub-reconnect";
+    static final String HUB_RECONNECT_HEADING = "## 9. ";
 
     private Set<String> policies = Set.of("ours", "fixed", "sdk");
     private List<AssignmentBench.Scenario> assignments = List.of();
@@ -45,6 +49,7 @@ public final class BenchMain {
     private StartupBench.Result startups;
     private HubBench.Result hubLink;
     private List<FleetScaleBench.Row> scale = List.of();
+    private HubReconnectBench.Result hubReconnect;
     private int fleetRepeats = 2;
     private final StringBuilder report = new StringBuilder();
 
@@ -75,7 +80,8 @@ public final class BenchMain {
         int boots = 5;
         int gateways = 2000;
         double rate = 50;
-        Set<String> only = Set.of("assign", "timeline", "cold", "startup", "hub", "footprint", "fleet", "scale");
+        Set<String> only = Set.of("assign", "timeline", "cold", "startup", "hub", "footprint", "fleet", "scale",
+                HUB_RECONNECT);
         Set<String> policies = Set.of("ours", "fixed", "sdk");
         int fleetRepeats = 2;
         for (int i = 0; i < args.length; i += 2) {
@@ -99,6 +105,10 @@ public final class BenchMain {
     }
 
     private void run() throws Exception {
+        if (only.equals(Set.of(HUB_RECONNECT))) {
+            replaceHubReconnect();
+            return;
+        }
         Path work = Files.createTempDirectory("kura-dps-bench");
         Instant began = Instant.now();
         String loadBefore = Machine.loadAverage();
@@ -127,7 +137,8 @@ public final class BenchMain {
         Files.writeString(results, report.toString());
         System.out.println("wrote " + results);
         Path json = root.resolve("bench/results.json");
-        ResultsJson.write(json, began, loadBefore, loadAfter, assignments, coldStarts, startups, hubLink, scale);
+        ResultsJson.write(json, began, loadBefore, loadAfter, assignments, coldStarts, startups, hubLink, scale,
+                hubReconnect);
         System.out.println("wrote " + json);
     }
 
@@ -165,7 +176,41 @@ public final class BenchMain {
         if (only.contains("scale")) {
             out.append(fleetScale(realFleet));
         }
+        if (only.contains(HUB_RECONNECT)) {
+            out.append(hubReconnect());
+        }
         return out.toString();
+    }
+
+    /**
+     * Section 9 alone: a simulation, so its figures do not depend on the machine or on when it ran; it takes the
+     * place of its earlier version in the files of the last full run instead of replacing them.
+     */
+    private void replaceHubReconnect() throws IOException {
+        String section = hubReconnect();
+        Path results = root.resolve("bench/RESULTS.md");
+        String report = Files.exists(results) ? Files.readString(results) : "# kura-dps benchmarks: results\n\n";
+        Files.writeString(results, replaceSection(report, HUB_RECONNECT_HEADING, section));
+        System.out.println("replaced section 9 of " + results);
+        Path json = root.resolve("bench/results.json");
+        ResultsJson.replaceHubReconnect(json, hubReconnect);
+        System.out.println("replaced hub_reconnect in " + json);
+    }
+
+    /** {@code report} with the section under {@code heading} (to the next "## " heading) replaced, or appended. */
+    static String replaceSection(String report, String heading, String section) {
+        int start = report.indexOf(heading);
+        if (start < 0) {
+            return report + (report.endsWith("\n\n") ? "" : report.endsWith("\n") ? "\n" : "\n\n") + section;
+        }
+        int next = report.indexOf("\n## ", start + heading.length());
+        return report.substring(0, start) + section + (next < 0 ? "" : report.substring(next + 1));
+    }
+
+    private String hubReconnect() {
+        System.out.println("9. hub reconnect after a hub outage (simulated time)");
+        hubReconnect = new HubReconnectBench().run();
+        return HUB_RECONNECT_HEADING + HubReconnectBench.markdown(hubReconnect);
     }
 
     private String assignment(BenchDps dps) throws Exception {

@@ -1,29 +1,27 @@
 package io.kuradps.bench;
 
+import io.kuradps.provisioning.protocol.RetryDelays;
 import java.time.Duration;
 import java.util.Random;
 
 /**
  * The pause the component takes between a failed run and a fresh one (a run that hits {@code deadline.seconds} ends
  * with a retryable failure): 60 s doubling per failed run up to {@code retry.pause.max.seconds} (3600 s), with
- * equal jitter, as {@code Provisioner} schedules it. Modelled, because the component's scheduling runs on threads.
+ * equal jitter, by the bundle's own {@link RetryDelays} as {@code ProvisioningWorker} computes it. The scheduling
+ * around it is modelled (the component's runs on a thread), with the defaults of the component's configuration.
  */
 final class ComponentRestarts {
 
-    private static final Duration FIRST_PAUSE = Duration.ofSeconds(60);
-    private static final Duration MAX_PAUSE = Duration.ofSeconds(3600);
+    private static final RetryDelays PAUSES = RetryDelays.doubling(Duration.ofSeconds(60), Duration.ofSeconds(3600));
 
     private final Random random;
-    private int round;
+    private int failedRuns;
 
     ComponentRestarts(Random random) {
         this.random = random;
     }
 
     Duration nextPause() {
-        long step = FIRST_PAUSE.toMillis() << Math.min(round++, 20);
-        long bounded = Math.min(step, MAX_PAUSE.toMillis());
-        long half = bounded / 2;
-        return Duration.ofMillis(half + (long) (random.nextDouble() * (bounded - half)));
+        return PAUSES.equalJitter(++failedRuns, random.nextDouble());
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,8 +22,8 @@ final class ResultsJson {
 
     static void write(Path file, Instant began, String loadBefore, String loadAfter,
             List<AssignmentBench.Scenario> assignments, List<ColdStartBench.Series> coldStarts,
-            StartupBench.Result startups, HubBench.Result hubLink, List<FleetScaleBench.Row> scale)
-            throws IOException {
+            StartupBench.Result startups, HubBench.Result hubLink, List<FleetScaleBench.Row> scale,
+            HubReconnectBench.Result hubReconnect) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("generated", began.truncatedTo(ChronoUnit.SECONDS).toString());
@@ -86,7 +87,50 @@ final class ResultsJson {
                 one.put("assigned", row.result().assigned());
             }
         }
+        if (hubReconnect != null) {
+            root.set(HUB_RECONNECT, hubReconnect(mapper, hubReconnect));
+        }
         mapper.writeValue(file.toFile(), root);
+    }
+
+    /** Sets {@code hub_reconnect} in the file there is (or a new one), keeping every other key as it was. */
+    static void replaceHubReconnect(Path file, HubReconnectBench.Result hubReconnect) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = Files.exists(file) ? (ObjectNode) mapper.readTree(file.toFile()) : mapper.createObjectNode();
+        root.set(HUB_RECONNECT, hubReconnect(mapper, hubReconnect));
+        mapper.writeValue(file.toFile(), root);
+    }
+
+    private static final String HUB_RECONNECT = "hub_reconnect";
+
+    private static ObjectNode hubReconnect(ObjectMapper mapper, HubReconnectBench.Result result) {
+        ObjectNode section = mapper.createObjectNode();
+        ArrayNode fleet = section.putArray("fleet");
+        for (HubReconnectBench.FleetRow row : result.fleets()) {
+            HubReconnectSimulation.Result run = row.result();
+            ObjectNode one = fleet.addObject();
+            one.put("gateways", row.gateways());
+            one.put("rate", run.model().rate());
+            one.put("policy", row.policy().key());
+            number(one, "makespan_s", run.makespanSeconds());
+            one.put("floor_s", run.model().floorSeconds());
+            number(one, "makespan_over_floor", row.overFloor());
+            number(one, "median_reconnected_s", run.medianSeconds());
+            one.put("attempts_per_gateway", run.attemptsPerGateway());
+            one.put("max_attempts", run.maxAttempts());
+            one.put("reconnected", run.reconnectedSeconds().length);
+        }
+        ArrayNode single = section.putArray("single_gateway");
+        for (HubReconnectBench.SingleRow row : result.single()) {
+            ObjectNode one = single.addObject();
+            one.put("policy", row.policy().key());
+            one.put("hub_away_s", row.outage().toSeconds());
+            one.put("median_back_s", row.medianSeconds());
+            one.put("max_back_s", row.maxSeconds());
+            one.put("attempts", row.attemptsPerRun());
+            one.put("runs", HubReconnectBench.SINGLE_RUNS);
+        }
+        return section;
     }
 
     private static double median(List<StartupBench.Boot> boots, java.util.function.Function<StartupBench.Boot, Double> field) {

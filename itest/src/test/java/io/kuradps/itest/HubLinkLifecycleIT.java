@@ -59,8 +59,9 @@ public class HubLinkLifecycleIT extends SimulatedHubSupport {
     private static final int RENEWAL_PERCENT = 50;
     private static final int MESSAGES_PER_PHASE = 3;
     /**
-     * Bounds the wait for the third refused CONNECT in a row: the hub link retries after a pause that starts at 5 s
-     * and doubles (bundle/README.md, "The hub link"), so the third comes about 35 s after the connection was lost.
+     * Bounds the wait for the third refused CONNECT in a row: the hub link tries again 1 to 3 s after the loss, then
+     * within windows of 5 s and 10 s (bundle/README.md, "Waits"), so the third comes at most about 18 s after the
+     * connection was lost.
      */
     private static final Duration THREE_REFUSALS = Duration.ofSeconds(75);
 

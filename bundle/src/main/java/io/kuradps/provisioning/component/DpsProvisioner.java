@@ -40,7 +40,7 @@ import io.kuradps.provisioning.protocol.ServiceClock;
 
 /**
  * The Kura component: takes its configuration from ConfigAdmin (as the Kura web UI writes it), hands the work to
- * a {@link Provisioner} and connects it to OSGi: EventAdmin for events, a {@link DpsProvisioning} service whose
+ * a {@link ProvisioningWorker} and connects it to OSGi: EventAdmin for events, a {@link DpsProvisioning} service whose
  * properties carry the assignment, and an EventHandler for re-provisioning requests.
  */
 @Component(name = DpsProvisioner.PID, configurationPid = DpsProvisioner.PID,
@@ -76,7 +76,7 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
     private ServiceRegistration<DpsProvisioning> registration;
     /** The hub link's handle on the device key; see {@link DeviceCredentials}. */
     private ServiceRegistration<DeviceCredentials> credentialsRegistration;
-    private Provisioner provisioner;
+    private ProvisioningWorker worker;
     private ServiceClock serviceClock;
 
     /** The last configuration DS gave us, kept to decrypt it again when a CryptoService arrives. */
@@ -88,13 +88,13 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         long started = System.nanoTime();
         Clock clock = clock(properties.get(CLOCK_OFFSET_SECONDS));
         serviceClock = new ServiceClock(clock);
-        provisioner = new Provisioner(CacheLocation.store(systemService, context),
+        worker = new ProvisioningWorker(CacheLocation.store(systemService, context),
                 new DpsRegistrar(new KuraKeystores(context), serviceClock), new Output(), clock,
-                new SecureRandom(), FIRST_PAUSE);
+                new SecureRandom()::nextDouble, FIRST_PAUSE, new WorkerThread("kura-dps-provisioner"));
         synchronized (registrationLock) {
             registration = context.registerService(DpsProvisioning.class, new Service(), serviceProperties(null));
             credentialsRegistration = context.registerService(DeviceCredentials.class,
-                    new ProvisionerCredentials(provisioner, serviceClock), null);
+                    new ProvisionerCredentials(worker, serviceClock), null);
         }
         configure(config);
         LOG.info("Activated in {} ms", (System.nanoTime() - started) / 1_000_000);
@@ -112,7 +112,7 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
             rawConfig = null;
         }
         try {
-            if (!provisioner.close(STOP_TIMEOUT)) {
+            if (!worker.close(STOP_TIMEOUT)) {
                 LOG.warn("The provisioning thread did not stop within {} s", STOP_TIMEOUT.getSeconds());
             }
         } catch (InterruptedException e) {
@@ -144,10 +144,10 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
     public void handleEvent(Event event) {
         if (KURA_CLOCK_TOPIC.equals(event.getTopic())) {
             serviceClock.clockSet();
-            LOG.info("Kura's clock service set the clock{}", provisioner.clockSet()
+            LOG.info("Kura's clock service set the clock{}", worker.clockSet()
                     ? "; the last run failed for a reason the clock may explain, so a fresh one starts now" : "");
         } else {
-            provisioner.reprovision();
+            worker.reprovision();
         }
     }
 
@@ -213,10 +213,10 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         synchronized (configLock) {
             rawConfig = config;
             try {
-                provisioner.apply(ProvisioningConfig.from(config, cryptoService,
+                worker.apply(ProvisioningConfig.from(config, cryptoService,
                         configured -> RegistrationIdTemplate.resolve(configured, systemService)));
             } catch (InvalidConfigurationException e) {
-                provisioner.reject(e);
+                worker.reject(e);
             }
         }
     }
@@ -246,7 +246,7 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
     }
 
     /** Posts events and keeps the service properties in step with the assignment. */
-    private final class Output implements Provisioner.Output {
+    private final class Output implements ProvisioningWorker.Output {
         @Override
         public void post(String topic, Map<String, Object> properties) {
             EventAdmin admin = eventAdmin;
@@ -269,17 +269,17 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
     private final class Service implements DpsProvisioning {
         @Override
         public Optional<Assignment> currentAssignment() {
-            return provisioner.currentAssignment();
+            return worker.currentAssignment();
         }
 
         @Override
         public ProvisioningStatus status() {
-            return provisioner.status();
+            return worker.status();
         }
 
         @Override
         public void reprovision() {
-            provisioner.reprovision();
+            worker.reprovision();
         }
     }
 }

@@ -17,11 +17,11 @@ import io.kuradps.provisioning.protocol.HubSasTokens;
  */
 final class ProvisionerCredentials implements DeviceCredentials {
 
-    private final Provisioner provisioner;
+    private final ProvisioningWorker worker;
     private final Clock clock;
 
-    ProvisionerCredentials(Provisioner provisioner, Clock clock) {
-        this.provisioner = provisioner;
+    ProvisionerCredentials(ProvisioningWorker worker, Clock clock) {
+        this.worker = worker;
         this.clock = clock;
     }
 
@@ -32,13 +32,13 @@ final class ProvisionerCredentials implements DeviceCredentials {
 
     @Override
     public Kind kind() {
-        return provisioner.registration().map(r -> r.identity.attestation == Attestation.X509 ? Kind.X509
+        return worker.registration().map(r -> r.identity.attestation == Attestation.X509 ? Kind.X509
                 : Kind.SYMMETRIC_KEY).orElse(Kind.NONE);
     }
 
     @Override
     public Optional<String> hubToken(String hub, String deviceId, long expiryEpochSeconds) {
-        Optional<Registration> registration = provisioner.registration();
+        Optional<Registration> registration = worker.registration();
         if (!registration.isPresent() || registration.get().identity.attestation != Attestation.SYMMETRIC_KEY) {
             return Optional.empty();
         }
@@ -56,7 +56,7 @@ final class ProvisionerCredentials implements DeviceCredentials {
 
     @Override
     public boolean reprovisionsOnHubError() {
-        return provisioner.registration().map(r -> r.policy.reprovisionsOnHubError()).orElse(false);
+        return worker.registration().map(r -> r.policy.reprovisionsOnHubError()).orElse(false);
     }
 
     @Override

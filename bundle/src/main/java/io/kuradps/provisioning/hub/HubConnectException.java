@@ -8,9 +8,19 @@ final class HubConnectException extends Exception {
     enum Kind {
         /** CONNACK 5: IoT Hub's answer to every refused CONNECT (unknown, disabled or moved device, bad token). */
         NOT_AUTHORIZED,
+        /**
+         * CONNACK 3, server unavailable: IoT Hub's answer to connects beyond its hub-wide rate, so mostly a fleet
+         * coming back at once after a hub restart or failover.
+         */
+        SERVER_UNAVAILABLE,
+        /**
+         * Nothing accepted the TCP connection (refused, or no route to it), or the hub closed it before CONNACK,
+         * during the TLS handshake or after CONNECT, with no certificate at fault: a hub restarting or shedding load.
+         */
+        CONNECTION_REFUSED,
         /** The TLS handshake failed, typically because the keystore does not trust the hub's root CA. */
         TLS,
-        /** Anything else: unreachable, timed out, closed. */
+        /** Anything else: timed out, a client in the wrong state, an unknown error. */
         OTHER
     }
 

@@ -1,5 +1,6 @@
 package io.kuradps.provisioning.hub;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -94,7 +95,8 @@ public final class HubConnection implements ConfigurableComponent, EventHandler,
             thread.setDaemon(true);
             return thread;
         });
-        link = new HubLink(kura, credentials, this::post, credentials.clock(), this::schedule);
+        link = new HubLink(kura, credentials, this::post, credentials.clock(), this::schedule,
+                new ReconnectBackoff(new SecureRandom()::nextDouble));
         onWorker(() -> configure(config));
         assignmentMayHaveChanged();
         LOG.info("Activated");

@@ -101,8 +101,6 @@ final class HubLink {
 
     /** CONNACK 5 this many times in a row means the hub no longer knows the device here. */
     static final int REFUSALS_BEFORE_REPROVISIONING = 3;
-    static final Duration FIRST_RETRY = Duration.ofSeconds(5);
-    static final Duration MAX_RETRY = Duration.ofMinutes(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(HubLink.class);
 
@@ -111,22 +109,24 @@ final class HubLink {
     private final Output output;
     private final Clock clock;
     private final Scheduler scheduler;
+    private final ReconnectBackoff backoff;
 
     private HubLinkSettings settings;
     private Assignment assignment;
     private Runnable pending;
     private int refusals;
-    private int retries;
     private Instant tokenExpiry;
     private volatile State state = State.DISABLED;
     private volatile String lastError;
 
-    HubLink(Kura kura, DeviceCredentials credentials, Output output, Clock clock, Scheduler scheduler) {
+    HubLink(Kura kura, DeviceCredentials credentials, Output output, Clock clock, Scheduler scheduler,
+            ReconnectBackoff backoff) {
         this.kura = kura;
         this.credentials = credentials;
         this.output = output;
         this.clock = clock;
         this.scheduler = scheduler;
+        this.backoff = backoff;
     }
 
     /** A new valid configuration: applies it to the assignment held. */
@@ -186,7 +186,7 @@ final class HubLink {
                 cause);
         state = State.CONNECTING;
         lastError = "connection lost: " + cause;
-        scheduleRetry();
+        scheduleRetry(backoff.lost(clock.instant()));
     }
 
     State state() {
@@ -309,12 +309,12 @@ final class HubLink {
         } catch (HubConfigurationException e) {
             // Kura's side needs a change (a transport property, an SslManagerService): checked again on each retry.
             refused(e.getMessage(), false);
-            scheduleRetry();
+            scheduleRetry(backoff.failed(clock.instant()));
             return;
         } catch (Exception e) {
             refused("cannot configure transport " + pid + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), false);
-            scheduleRetry();
+            scheduleRetry(backoff.failed(clock.instant()));
             return;
         }
         tokenExpiry = expiry;
@@ -357,7 +357,7 @@ final class HubLink {
             return;
         }
         refusals = 0;
-        retries = 0;
+        backoff.connected();
         lastError = null;
         state = State.CONNECTED;
         LOG.info("Connected to hub {} as {}", assignment.assignedHub(), assignment.deviceId());
@@ -366,6 +366,17 @@ final class HubLink {
 
     private void connectFailed(HubConnectException e) {
         switch (e.kind()) {
+            case SERVER_UNAVAILABLE:
+                refused("hub " + assignment.assignedHub() + " is not taking connections now (CONNACK 3, server "
+                        + "unavailable: IoT Hub's answer to connects beyond its rate): "
+                        + e.getMessage(), false);
+                scheduleRetry(backoff.throttled(clock.instant()));
+                return;
+            case CONNECTION_REFUSED:
+                refused("hub " + assignment.assignedHub() + " refused or closed the connection before CONNACK (it "
+                        + "may be restarting or shedding load): " + e.getMessage(), false);
+                scheduleRetry(backoff.refused(clock.instant()));
+                return;
             case NOT_AUTHORIZED:
                 refusals++;
                 if (refusals >= REFUSALS_BEFORE_REPROVISIONING && credentials.reprovisionsOnHubError()) {
@@ -393,17 +404,17 @@ final class HubLink {
                 refused("cannot connect to hub " + assignment.assignedHub() + ": " + e.getMessage(), false);
                 break;
         }
-        scheduleRetry();
+        scheduleRetry(backoff.failed(clock.instant()));
     }
 
-    private void scheduleRetry() {
-        long millis = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(retries++, 10));
+    /** The next attempt, after the wait {@link ReconnectBackoff} chose. */
+    private void scheduleRetry(Duration delay) {
         cancelPending();
         // A retry writes a fresh token too: the one written may be what the hub refused (wrong clock).
         pending = scheduler.schedule(() -> {
             pending = null;
             apply(false);
-        }, Duration.ofMillis(millis));
+        }, delay);
     }
 
     private void refused(String message, boolean reprovisioning) {

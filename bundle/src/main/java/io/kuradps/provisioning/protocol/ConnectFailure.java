@@ -9,7 +9,7 @@ public enum ConnectFailure {
     TLS_CERTIFICATE_NOT_YET_VALID,
     /** The HTTP proxy's host does not resolve, does not accept the connection, or does not answer like a proxy. */
     PROXY_UNREACHABLE,
-    /** The HTTP proxy answered CONNECT with 407: credentials missing or refused. */
+    /** The HTTP proxy answered CONNECT with 407 (or 401, as some do): credentials missing or refused. */
     PROXY_AUTHENTICATION,
     /** The HTTP proxy answered CONNECT with another refusal (403 for a port it does not allow, 502, ...). */
     PROXY_REFUSED,

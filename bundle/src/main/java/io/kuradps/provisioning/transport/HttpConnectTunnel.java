@@ -20,7 +20,9 @@ import io.kuradps.provisioning.protocol.ConnectFailure;
  * reads the status line and headers, nothing more. The JDK's only CONNECT client is inside HttpURLConnection
  * (and behind {@code new Socket(Proxy)}, which takes credentials only from the JVM-wide Authenticator and hides
  * the proxy's status), so these few lines are ours. A 407 is not answered on the same connection: credentials
- * are sent up front, and a refusal is reported for the user to fix.
+ * are sent up front, and a refusal is reported for the user to fix. Some proxies answer a refused Basic
+ * authentication with 401 and WWW-Authenticate instead (tinyproxy 1.11, Debian's, until its fix for issue 532 of
+ * 2024); a CONNECT has no origin server that could have sent it, so it is the proxy's refusal too.
  */
 final class HttpConnectTunnel {
 
@@ -29,6 +31,9 @@ final class HttpConnectTunnel {
     private static final int MAX_HEAD_BYTES = 16 * 1024;
     private static final int MAX_REASON_CHARS = 80;
     private static final String PROXY_AUTHENTICATE = "Proxy-Authenticate:";
+    private static final String WWW_AUTHENTICATE = "WWW-Authenticate:";
+    private static final int PROXY_AUTHENTICATION_REQUIRED = 407;
+    private static final int UNAUTHORIZED = 401;
 
     private final HttpProxy proxy;
     private final String target;
@@ -82,15 +87,17 @@ final class HttpConnectTunnel {
         int code = Integer.parseInt(status.group(1));
         List<String> challenges = new ArrayList<>();
         for (String header = readLine(); !header.isEmpty(); header = readLine()) {
-            if (header.regionMatches(true, 0, PROXY_AUTHENTICATE, 0, PROXY_AUTHENTICATE.length())) {
-                challenges.add(scheme(header.substring(PROXY_AUTHENTICATE.length())));
+            for (String name : new String[] { PROXY_AUTHENTICATE, WWW_AUTHENTICATE }) {
+                if (header.regionMatches(true, 0, name, 0, name.length())) {
+                    challenges.add(scheme(header.substring(name.length())));
+                }
             }
         }
         if (code / 100 == 2) {
             return;
         }
         String answer = code + (status.group(2) == null ? "" : " " + printable(status.group(2)));
-        if (code == 407) {
+        if (code == PROXY_AUTHENTICATION_REQUIRED || code == UNAUTHORIZED) {
             String asked = challenges.isEmpty() ? "" : "; it asks for " + String.join(", ", challenges);
             throw new ProxyTunnelException(ConnectFailure.PROXY_AUTHENTICATION, proxy
                     + (proxy.hasCredentials() ? " refused the credentials" : " requires credentials")

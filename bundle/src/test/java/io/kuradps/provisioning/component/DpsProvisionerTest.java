@@ -10,6 +10,7 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_REQUEST_PROVISION;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
+import static io.kuradps.provisioning.component.TestConfigs.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
@@ -368,12 +369,6 @@ class DpsProvisionerTest {
                     .doesNotContain(basicToken);
         }
         assertThat(liveThreads()).isEmpty();
-    }
-
-    private static Object[] concat(Object[] first, Object... more) {
-        Object[] all = java.util.Arrays.copyOf(first, first.length + more.length);
-        System.arraycopy(more, 0, all, first.length, more.length);
-        return all;
     }
 
     private static void describe(Event event, StringBuilder text) {

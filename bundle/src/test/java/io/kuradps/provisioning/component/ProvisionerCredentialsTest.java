@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,12 +28,12 @@ class ProvisionerCredentialsTest {
     Path dir;
 
     private final Clock serviceClock = Clock.offset(Clock.systemUTC(), Duration.ofDays(183));
-    private Provisioner provisioner;
+    private ProvisioningWorker worker;
 
     private DeviceCredentials credentials(DpsProvisionerConfig raw) throws Exception {
-        provisioner = new Provisioner(new AssignmentStore(dir.resolve("assignment.json")),
+        worker = new ProvisioningWorker(new AssignmentStore(dir.resolve("assignment.json")),
                 (run, retrying) -> { throw new InterruptedException("not registering here"); },
-                new Provisioner.Output() {
+                new ProvisioningWorker.Output() {
                     @Override
                     public void post(String topic, Map<String, Object> properties) {
                     }
@@ -42,14 +41,14 @@ class ProvisionerCredentialsTest {
                     @Override
                     public void assignmentChanged(Assignment current) {
                     }
-                }, Clock.systemUTC(), new Random(1), Duration.ofMinutes(1));
-        provisioner.apply(ProvisioningConfig.from(raw, null));
-        return new ProvisionerCredentials(provisioner, serviceClock);
+                }, Clock.systemUTC(), () -> 0.5, Duration.ofMinutes(1), new WorkerThread("credentials-test"));
+        worker.apply(ProvisioningConfig.from(raw, null));
+        return new ProvisionerCredentials(worker, serviceClock);
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        assertThat(provisioner.close(Duration.ofSeconds(10))).isTrue();
+        assertThat(worker.close(Duration.ofSeconds(10))).isTrue();
     }
 
     @Test

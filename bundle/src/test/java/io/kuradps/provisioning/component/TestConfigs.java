@@ -2,6 +2,7 @@ package io.kuradps.provisioning.component;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,6 +26,13 @@ final class TestConfigs {
             properties.put((String) keyValues[i], keyValues[i + 1]);
         }
         return of(properties);
+    }
+
+    /** Property overrides followed by more of them, for {@link #valid(Object...)}. */
+    static Object[] concat(Object[] first, Object... more) {
+        Object[] all = Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 
     /** What an enabled configuration registers with; fails the test when it is invalid or disabled. */

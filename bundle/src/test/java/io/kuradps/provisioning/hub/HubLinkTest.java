@@ -40,8 +40,10 @@ class HubLinkTest {
     private final FakeCredentials credentials = new FakeCredentials();
     private final ManualScheduler scheduler = new ManualScheduler();
     private final List<Posted> events = new ArrayList<>();
+    /** Every reconnect wait's draw: 0 gives the lowest wait of each window (a third of it). */
+    private double jitter;
     private final HubLink link = new HubLink(kura, credentials, (topic, props) -> events.add(new Posted(topic, props)),
-            clock, scheduler);
+            clock, scheduler, new ReconnectBackoff(() -> jitter));
 
     @Test
     void fromAnEmptyConfigurationTheStackIsCreatedWrittenConfirmedAndConnected() {
@@ -77,7 +79,7 @@ class HubLinkTest {
 
         // A new hub link (the gateway rebooted); the snapshot restored the old, now expired token.
         HubLink restarted = new HubLink(kura, credentials, (topic, props) -> events.add(new Posted(topic, props)),
-                clock, scheduler);
+                clock, scheduler, new ReconnectBackoff(() -> jitter));
         restarted.configure(settings());
         restarted.assignment(assignment(HUB_A, "gw-1").withSource(Assignment.Source.CACHE));
 
@@ -290,7 +292,8 @@ class HubLinkTest {
         assertThat(link.state()).isEqualTo(HubLink.State.CONNECTING);
         assertThat(link.describe()).contains("connection lost");
         assertThat(scheduler.cancelled).as("the renewal timer").isEqualTo(1);
-        assertThat(scheduler.delays).last().isEqualTo(HubLink.FIRST_RETRY);
+        assertThat(scheduler.delays).as("a third of the 3 s window after a loss").last()
+                .isEqualTo(Duration.ofSeconds(1));
         for (int i = 0; i < HubLink.REFUSALS_BEFORE_REPROVISIONING; i++) {
             kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.NOT_AUTHORIZED, "CONNACK 5"));
         }
@@ -300,6 +303,38 @@ class HubLinkTest {
         assertThat(kura.writes.get(1).password)
                 .isEqualTo(credentials.token(HUB_A, "gw-1", START.getEpochSecond() + 600 + 3600));
         assertThat(kura.reprovisions).isEqualTo(1);
+    }
+
+    @Test
+    void aHubThatThrottlesOrRefusesIsRetriedInAWideningWindowAndAnyOtherFailureOnTheDoubling() {
+        link.configure(settings());
+        kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.OTHER, "timed out"));
+        kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.SERVER_UNAVAILABLE,
+                "MqttException (reason 3)"));
+        kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.CONNECTION_REFUSED,
+                "ConnectException: Connection refused"));
+
+        link.assignment(assignment(HUB_A, "gw-1"));
+        // Failure 1, a timeout: the doubling's 5 s window, a third of it.
+        assertThat(scheduler.delays).last().isEqualTo(Duration.ofMillis(1666));
+        scheduler.runNext();
+        // Failure 2, CONNACK 3: the throttled window's floor, 20 s at the second failure.
+        assertThat(scheduler.delays).last().isEqualTo(Duration.ofMillis(6666));
+        assertThat((String) events.get(events.size() - 1).properties.get(ERROR_MESSAGE)).contains("CONNACK 3")
+                .contains(HUB_A);
+        clock.now = START.plusSeconds(400);
+        scheduler.runNext();
+        // Failure 3, refused, 400 s after the first failure: a quarter of that, 100 s, is wider than the floor.
+        assertThat(scheduler.delays).last().isEqualTo(Duration.ofMillis(33_333));
+        assertThat((String) events.get(events.size() - 1).properties.get(ERROR_MESSAGE)).contains("refused");
+
+        scheduler.runNext();
+        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+        kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.SERVER_UNAVAILABLE, "reason 3"));
+        link.connectionLost("reset");
+        scheduler.runNext();
+        assertThat(scheduler.delays).as("connected in between: the count starts afresh").last()
+                .isEqualTo(Duration.ofMillis(3333));
     }
 
     @Test

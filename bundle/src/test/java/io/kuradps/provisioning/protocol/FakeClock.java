@@ -6,10 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand; the one fake clock of the bundle's tests. */
+/** A clock the test moves by hand; the one fake clock of the bundle's tests. A worker thread may read it. */
 public final class FakeClock extends Clock {
 
-    private Instant now;
+    private volatile Instant now;
 
     public FakeClock(Instant start) {
         this.now = start;

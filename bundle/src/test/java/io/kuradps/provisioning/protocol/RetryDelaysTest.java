@@ -1,6 +1,7 @@
 package io.kuradps.provisioning.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 
@@ -56,6 +57,49 @@ class RetryDelaysTest {
         assertThat(delays.throttleWindow(Duration.ofSeconds(31))).isEqualTo(Duration.ofSeconds(31).dividedBy(3));
         assertThat(delays.throttleWindow(Duration.ofSeconds(360))).isEqualTo(Duration.ofSeconds(120));
         assertThat(delays.throttleWindow(Duration.ofSeconds(361))).isEqualTo(Duration.ofSeconds(120));
+    }
+
+    @ParameterizedTest(name = "window {0} ms, floor divisor {1}, jitter={2}")
+    @CsvSource({
+        // Equal jitter: half the window, plus up to the other half.
+        "10000, 2, 0.0, 5000", "10000, 2, 0.5, 7500", "10000, 2, 0.999, 9995",
+        // A third of the window at least: the hub link's spread.
+        "3000, 3, 0.0, 1000", "3000, 3, 0.999, 2998", "10000, 3, 0.0, 3333", "10000, 3, 0.999, 9993",
+        // Full jitter is a floor divisor so large that the floor is nothing.
+        "10000, 1000000, 0.25, 2500", "0, 3, 0.7, 0" })
+    void aSpreadIsUniformFromItsShareOfTheWindowToTheWindow(long windowMillis, int floorDivisor, double jitter,
+            long millis) {
+        assertThat(RetryDelays.spread(Duration.ofMillis(windowMillis), floorDivisor, jitter))
+                .isEqualTo(Duration.ofMillis(millis));
+    }
+
+    @ParameterizedTest(name = "floor {0} s, elapsed {1} s, divisor {2}")
+    @CsvSource({ "10, 0, 4, 10", "10, 39, 4, 10", "10, 44, 4, 11", "30, 200, 4, 50", "10, 2000, 4, 120",
+        "10, -500, 4, 10", "200, 0, 4, 120", "10, 90, 3, 30" })
+    void aWideningWindowIsTheElapsedTimesShareBetweenTheFloorAndTheMaximum(long floor, long elapsed, int divisor,
+            long seconds) {
+        assertThat(delays.wideningWindow(Duration.ofSeconds(floor), Duration.ofSeconds(elapsed), divisor))
+                .isEqualTo(Duration.ofSeconds(seconds));
+    }
+
+    @Test
+    void aDoublingForWaitsWithoutRetryAfterRunsFromItsBaseToItsMaximum() {
+        RetryDelays pause = RetryDelays.doubling(Duration.ofSeconds(60), Duration.ofSeconds(3600));
+        assertThat(pause.backoffCap(1)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(pause.backoffCap(6)).isEqualTo(Duration.ofSeconds(1920));
+        assertThat(pause.backoffCap(7)).isEqualTo(Duration.ofSeconds(3600));
+        // The pause between two runs: equal jitter below that cap.
+        assertThat(RetryDelays.spread(pause.backoffCap(2), RetryDelays.EQUAL_JITTER, 0.0))
+                .isEqualTo(Duration.ofSeconds(60));
+        assertThat(RetryDelays.spread(pause.backoffCap(2), RetryDelays.EQUAL_JITTER, 0.999))
+                .isEqualTo(Duration.ofMillis(119_940));
+        assertThat(pause.equalJitter(2, 0.999)).isEqualTo(Duration.ofMillis(119_940));
+        // A maximum configured below the first pause bounds every pause.
+        assertThat(RetryDelays.doubling(Duration.ofSeconds(60), Duration.ofSeconds(10)).equalJitter(1, 0.0))
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> RetryDelays.doubling(Duration.ZERO, SECOND)).hasMessageContaining("positive base");
+        assertThatThrownBy(() -> RetryDelays.doubling(SECOND, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

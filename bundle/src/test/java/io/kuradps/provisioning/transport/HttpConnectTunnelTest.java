@@ -124,6 +124,22 @@ class HttpConnectTunnelTest {
     }
 
     @Test
+    void aRefusedBasicAuthenticationAnsweredWith401IsTheSameRefusalAsA407() throws Exception {
+        // tinyproxy 1.11 (Debian's) answers a wrong password on CONNECT with 401 and WWW-Authenticate.
+        HttpProxy withCredentials = proxy().withCredentials("user", "wrong");
+        ProxyTunnelException failure = failureFor("HTTP/1.0 401 Unauthorized\r\nServer: tinyproxy/1.11.1\r\n"
+                + "WWW-Authenticate: Basic realm=\"Tinyproxy\"\r\nContent-Type: text/html\r\n\r\n", withCredentials);
+
+        assertThat(failure.failure()).isEqualTo(ConnectFailure.PROXY_AUTHENTICATION);
+        assertThat(failure.getMessage()).contains("as user 'user' refused the credentials for CONNECT "
+                + "dps.example.net:8883 (401 Unauthorized; it asks for Basic)").doesNotContain("wrong");
+        ProxyTunnelException as407 = failureFor("HTTP/1.1 407 Proxy Authentication Required\r\n"
+                + "Proxy-Authenticate: Basic realm=\"Tinyproxy\"\r\n\r\n", withCredentials);
+        assertThat(failure.getMessage().replace("401 Unauthorized", "407 Proxy Authentication Required"))
+                .isEqualTo(as407.getMessage());
+    }
+
+    @Test
     void answerCutShortIsAClosedProxy() throws Exception {
         ProxyTunnelException failure = failureFor("HTTP/1.1 200 Connection est", proxy());
 

@@ -6,7 +6,12 @@ import static io.kuradps.provisioning.transport.MqttFlowRunnerTest.KEY;
 import static io.kuradps.provisioning.transport.MqttFlowRunnerTest.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -188,6 +193,44 @@ class ProxyTunnelTest {
         String basicToken = Base64.getEncoder()
                 .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         assertThat(everything).doesNotContain(PASSWORD).doesNotContain(basicToken);
+    }
+
+    @Test
+    void aProxyThatRefusesTheCredentialsWith401IsNamedAsFor407() throws Exception {
+        // As tinyproxy 1.11 answers a wrong Basic password on CONNECT: 401 with WWW-Authenticate, then it closes.
+        try (ServerSocket tinyproxy = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            ExecutorService answering = Executors.newSingleThreadExecutor();
+            try {
+                answering.submit(() -> answerEveryConnect(tinyproxy, "HTTP/1.0 401 Unauthorized\r\n"
+                        + "Server: tinyproxy/1.11.1\r\nWWW-Authenticate: Basic realm=\"Tinyproxy\"\r\n\r\n"));
+
+                register(false, HttpProxy.at("127.0.0.1", tinyproxy.getLocalPort()).withCredentials(USER, PASSWORD),
+                        Duration.ofSeconds(1));
+            } finally {
+                answering.shutdownNow();
+            }
+        }
+        assertThat(proxyFailures()).isNotEmpty().allSatisfy(failure -> {
+            assertThat(failure.message()).contains("refused the credentials", "401 Unauthorized",
+                    "user '" + USER + "'", "asks for Basic").doesNotContain(PASSWORD);
+            assertThat(failure.explanation()).contains("proxy.username", "proxy.password");
+        });
+    }
+
+    /** Reads each CONNECT's head and answers it with {@code answer}, until the socket is closed. */
+    private static Void answerEveryConnect(ServerSocket server, String answer) throws IOException {
+        while (true) {
+            try (Socket client = server.accept()) {
+                InputStream in = client.getInputStream();
+                // The head ends with an empty line: CR LF CR LF.
+                for (int tail = 0, b; tail != 0x0d0a0d0a && (b = in.read()) >= 0;) {
+                    tail = tail << 8 | b;
+                }
+                client.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+            } catch (SocketException closed) {
+                return null;
+            }
+        }
     }
 
     @Test

@@ -11,10 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.ProvisioningStatus;
@@ -22,18 +20,20 @@ import io.kuradps.provisioning.api.ProvisioningStatus.State;
 import io.kuradps.provisioning.component.ProvisioningConfig.Registration;
 import io.kuradps.provisioning.protocol.Failure;
 import io.kuradps.provisioning.protocol.FlowAction;
+import io.kuradps.provisioning.protocol.RetryDelays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs provisioning for the current configuration on one worker thread it owns: publishes a valid cached
- * assignment, registers with DPS as the policy says, persists and publishes the result, and schedules a fresh run
- * after a transient failure. Every public method returns at once; a newer configuration or request cancels the
- * work in flight (a generation counter makes late results of cancelled work harmless).
+ * The work behind the {@link DpsProvisioner} component, run on its one worker thread: for the current configuration
+ * it publishes a valid cached assignment, registers with DPS as the policy says, persists and publishes the result,
+ * schedules a fresh run after a transient failure and the renewal of an issued certificate, and holds the assignment
+ * and the status in force. Every method returns at once; a newer configuration or request cancels the work in
+ * flight (a generation counter makes late results of cancelled work harmless).
  */
-final class Provisioner {
+final class ProvisioningWorker {
 
-    /** Where the provisioner reports to: EventAdmin and the service registration, in the component. */
+    /** Where the worker reports to: EventAdmin and the service registration, in the component. */
     interface Output {
         void post(String topic, Map<String, Object> properties);
 
@@ -41,21 +41,41 @@ final class Provisioner {
         void assignmentChanged(Assignment current);
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
+    /**
+     * Where and when the worker's tasks run: on one thread, now or after a delay ({@link WorkerThread}); in tests, a
+     * delay waits for a fake clock.
+     */
+    interface Scheduler {
+        /** Runs the task on the worker thread as soon as it is free; cancelling with interruption interrupts it. */
+        Future<?> submit(Runnable task);
+
+        /** Runs the task on the worker thread once {@code delay} has passed. */
+        Future<?> schedule(Runnable task, Duration delay);
+
+        /**
+         * Drops what is pending, interrupts what runs and waits for the thread to end.
+         *
+         * @return true when it ended within the timeout
+         */
+        boolean shutdown(Duration timeout) throws InterruptedException;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProvisioningWorker.class);
 
     private final AssignmentStore store;
     private final Registrar registrar;
     private final Output output;
     private final Clock clock;
-    private final Random random;
+    private final DoubleSupplier jitter;
     private final Duration firstPause;
-    private final ScheduledThreadPoolExecutor worker;
+    private final Scheduler worker;
 
     private final Object lock = new Object();
     private ProvisioningConfig config;
     private long generation;
     private Future<?> work;
-    private int pauseRound;
+    /** Runs that failed transiently since the last assignment or restart; the pause doubles with them. */
+    private int failedRuns;
     private boolean closed;
     /** The last run failed in a way a wrong device clock may explain; its fresh run is scheduled. */
     private boolean awaitingTheClock;
@@ -66,24 +86,20 @@ final class Provisioner {
     private volatile ProvisioningStatus status;
 
     /**
+     * @param jitter uniform in [0, 1) at each call: the random part of the pause between runs
      * @param firstPause pause before the first fresh run after a transient failure; it doubles per failed run up
      *                   to the configured maximum
+     * @param worker the thread the work runs on; {@link #close} shuts it down
      */
-    Provisioner(AssignmentStore store, Registrar registrar, Output output, Clock clock, Random random,
-            Duration firstPause) {
+    ProvisioningWorker(AssignmentStore store, Registrar registrar, Output output, Clock clock, DoubleSupplier jitter,
+            Duration firstPause, Scheduler worker) {
         this.store = store;
         this.registrar = registrar;
         this.output = output;
         this.clock = clock;
-        this.random = random;
+        this.jitter = jitter;
         this.firstPause = firstPause;
-        this.worker = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "kura-dps-provisioner");
-            thread.setDaemon(true);
-            return thread;
-        });
-        worker.setRemoveOnCancelPolicy(true);
-        worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.worker = worker;
         this.status = ProvisioningStatus.of(State.IDLE, null, clock.instant());
     }
 
@@ -170,8 +186,7 @@ final class Provisioner {
             closed = true;
             generation++;
         }
-        worker.shutdownNow();
-        return worker.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return worker.shutdown(timeout);
     }
 
     /** Cancels the work in flight; returns the generation new work belongs to. Caller holds the lock. */
@@ -179,7 +194,7 @@ final class Provisioner {
         if (work != null) {
             work.cancel(true);
         }
-        pauseRound = 0;
+        failedRuns = 0;
         awaitingTheClock = false;
         return ++generation;
     }
@@ -313,7 +328,7 @@ final class Provisioner {
                     e.getMessage());
         }
         synchronized (lock) {
-            pauseRound = 0;
+            failedRuns = 0;
         }
         publish(assignment, key, State.ASSIGNED);
     }
@@ -332,7 +347,7 @@ final class Provisioner {
             if (gen != generation) {
                 return;
             }
-            work = worker.schedule(() -> register(gen), delay, TimeUnit.MILLISECONDS);
+            work = worker.schedule(() -> register(gen), Duration.ofMillis(delay));
         }
         LOG.info("The issued certificate expires {}; renewal at {}", assignment.certificate().get().notAfter(),
                 renewal);
@@ -353,9 +368,10 @@ final class Provisioner {
                 if (gen != generation) {
                     return;
                 }
-                Duration pause = pause(pauseRound++, run.timing.retryPauseMax);
+                Duration pause = RetryDelays.doubling(firstPause, run.timing.retryPauseMax)
+                        .equalJitter(++failedRuns, jitter.getAsDouble());
                 retryAt = now.plus(pause);
-                work = worker.schedule(() -> register(gen), pause.toMillis(), TimeUnit.MILLISECONDS);
+                work = worker.schedule(() -> register(gen), pause);
                 awaitingTheClock = clockSuspected;
             }
             LOG.warn("Registration failed at attempt {} ({}: {}); a fresh run starts at {}", attempt, errorCode,
@@ -393,13 +409,5 @@ final class Provisioner {
 
     private void setStatus(State state) {
         status = ProvisioningStatus.of(state, current, clock.instant());
-    }
-
-    /** Doubling pause with "equal jitter": never below half the step, so a rebooting fleet spreads out. */
-    private Duration pause(int round, Duration max) {
-        long step = firstPause.toMillis() << Math.min(round, 20);
-        long bounded = Math.min(step, max.toMillis());
-        long half = bounded / 2;
-        return Duration.ofMillis(half + (long) (random.nextDouble() * (bounded - half)));
     }
 }

@@ -20,6 +20,7 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_ASSIGNED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_FAILED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TOPIC_STARTED;
+import static io.kuradps.provisioning.component.TestConfigs.concat;
 import static io.kuradps.provisioning.component.TestConfigs.DEVICE_KEY;
 import static io.kuradps.provisioning.component.TestConfigs.identity;
 import static io.kuradps.provisioning.component.TestConfigs.valid;
@@ -27,14 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -47,13 +45,14 @@ import io.kuradps.provisioning.api.IssuedCertificate;
 import io.kuradps.provisioning.api.ProvisioningStatus.State;
 import io.kuradps.provisioning.protocol.Failure;
 import io.kuradps.provisioning.protocol.FailureKind;
+import io.kuradps.provisioning.protocol.FakeClock;
 import io.kuradps.provisioning.protocol.FlowAction;
 import io.kuradps.provisioning.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ProvisionerTest {
+class ProvisioningWorkerTest {
 
     private static final Instant NOW = Instant.parse("2026-11-26T07:00:00Z");
     private static final long WAIT_SECONDS = 10;
@@ -63,20 +62,24 @@ class ProvisionerTest {
 
     private final Recorder output = new Recorder();
     private final ScriptedRegistrar runner = new ScriptedRegistrar();
+    private final FakeClock clock = new FakeClock(NOW);
+    private FakeClockScheduler scheduler;
+    /** The random part of each pause between runs. */
+    private double jitter = 0.5;
     private AssignmentStore store;
-    private Provisioner provisioner;
+    private ProvisioningWorker worker;
 
-    private Provisioner provisioner(Duration firstPause) {
+    private ProvisioningWorker worker(Duration firstPause) {
         store = new AssignmentStore(dir.resolve("assignment.json"));
-        provisioner = new Provisioner(store, runner, output, Clock.fixed(NOW, ZoneOffset.UTC), new Random(1),
-                firstPause);
-        return provisioner;
+        scheduler = new FakeClockScheduler(clock);
+        worker = new ProvisioningWorker(store, runner, output, clock, () -> jitter, firstPause, scheduler);
+        return worker;
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (provisioner != null) {
-            assertThat(provisioner.close(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
+        if (worker != null) {
+            assertThat(worker.close(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
         }
     }
 
@@ -88,26 +91,26 @@ class ProvisionerTest {
     @Test
     void firstStartRegistersPersistsAndPublishes() throws Exception {
         runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
-        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
 
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         Recorded assigned = output.next();
         assertThat(assigned.topic).isEqualTo(TOPIC_ASSIGNED);
         assertThat(assigned.properties).containsEntry(ASSIGNED_HUB, "hub-a").containsEntry(SOURCE, "dps");
         assertThat(output.assignments).extracting(Assignment::assignedHub).containsExactly("hub-a");
-        assertThat(provisioner.currentAssignment()).map(Assignment::assignedHub).contains("hub-a");
-        assertThat(provisioner.status().state()).isEqualTo(State.ASSIGNED);
-        assertThat(store.load(Provisioner.cacheKey(identity(valid())))).isPresent();
+        assertThat(worker.currentAssignment()).map(Assignment::assignedHub).contains("hub-a");
+        assertThat(worker.status().state()).isEqualTo(State.ASSIGNED);
+        assertThat(store.load(ProvisioningWorker.cacheKey(identity(valid())))).isPresent();
     }
 
     @Test
     void cachedAssignmentIsPublishedFirstAndKeptWhenDpsIsUnreachable() throws Exception {
-        provisioner(Duration.ofHours(1));
+        worker(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid("reprovision.policy", "every-start"), null);
-        store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
+        store.save(ProvisioningWorker.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
         runner.then(c -> RunOutcome.failed(failure(0, FailureKind.DEADLINE_EXCEEDED, true, "DPS unreachable"), 3));
 
-        provisioner.apply(config);
+        worker.apply(config);
 
         Recorded cached = output.next();
         assertThat(cached.topic).isEqualTo(TOPIC_ASSIGNED);
@@ -116,18 +119,18 @@ class ProvisionerTest {
         Recorded failed = output.next();
         assertThat(failed.topic).isEqualTo(TOPIC_FAILED);
         assertThat(failed.properties).containsEntry(RETRYABLE, true).containsKey(RETRY_AT);
-        assertThat(provisioner.currentAssignment()).map(Assignment::source).contains(Assignment.Source.CACHE);
-        assertThat(provisioner.status().state()).isEqualTo(State.RETRYING);
-        assertThat(provisioner.status().retryAt()).isPresent();
+        assertThat(worker.currentAssignment()).map(Assignment::source).contains(Assignment.Source.CACHE);
+        assertThat(worker.status().state()).isEqualTo(State.RETRYING);
+        assertThat(worker.status().retryAt()).isPresent();
     }
 
     @Test
     void policyWithoutValidCacheDoesNotContactDps() throws Exception {
-        provisioner(Duration.ofHours(1));
+        worker(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid("reprovision.policy", "without-valid-cache"), null);
-        store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
+        store.save(ProvisioningWorker.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
 
-        provisioner.apply(config);
+        worker.apply(config);
 
         assertThat(output.next().properties).containsEntry(SOURCE, "cache");
         awaitState(State.ASSIGNED);
@@ -136,18 +139,18 @@ class ProvisionerTest {
 
     @Test
     void onHubErrorTrustsAValidCacheUntilAsked() throws Exception {
-        provisioner(Duration.ofHours(1));
+        worker(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid("reprovision.policy", "on-hub-error"), null);
-        store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
+        store.save(ProvisioningWorker.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
         runner.then(c -> RunOutcome.assigned(fromDps("hub-b", "gateway-1")));
 
-        provisioner.apply(config);
+        worker.apply(config);
         assertThat(output.next().properties).containsEntry(SOURCE, "cache");
         awaitState(State.ASSIGNED);
         assertThat(runner.calls).isEmpty();
 
         // The hub link asks after the hub refused the device.
-        provisioner.reprovision();
+        worker.reprovision();
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().properties).containsEntry(SOURCE, "dps").containsEntry(ASSIGNED_HUB, "hub-b");
         assertThat(runner.calls).hasSize(1);
@@ -168,7 +171,7 @@ class ProvisionerTest {
                 Duration.ZERO)));
         runner.then(c -> RunOutcome.assigned(withCertificate(fromDps("hub-a", c.registrationId), "NEW",
                 Duration.ofDays(30))));
-        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(ISSUANCE), null));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(ISSUANCE), null));
 
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().properties).containsEntry(CERTIFICATE_FINGERPRINT, "OLD")
@@ -179,30 +182,41 @@ class ProvisionerTest {
         Recorded renewed = output.next();
         assertThat(renewed.properties).containsEntry(CERTIFICATE_FINGERPRINT, "NEW").containsEntry(HUB_CHANGED, false);
         assertThat(runner.calls).hasSize(2);
-        assertThat(provisioner.currentAssignment().flatMap(Assignment::certificate))
+        assertThat(worker.currentAssignment().flatMap(Assignment::certificate))
                 .map(IssuedCertificate::sha256Fingerprint).contains("NEW");
-        assertThat(store.load(Provisioner.cacheKey(identity(valid(ISSUANCE)))).flatMap(Assignment::certificate)
+        assertThat(store.load(ProvisioningWorker.cacheKey(identity(valid(ISSUANCE)))).flatMap(Assignment::certificate)
                 .map(IssuedCertificate::sha256Fingerprint)).contains("NEW");
+
+        // The next renewal waits for the clock: 30 days of validity, renewed 7 days before the end.
+        Await.until("the renewal scheduled", () -> scheduler.pending() == 1);
+        assertThat(scheduler.delays).last().isEqualTo(Duration.ofDays(23));
+        runner.then(c -> RunOutcome.assigned(withCertificate(fromDps("hub-a", c.registrationId), "NEWER",
+                Duration.ofDays(30))));
+        scheduler.advance(Duration.ofDays(23).minusMillis(1));
+        assertThat(runner.calls).hasSize(2);
+        scheduler.advance(Duration.ofMillis(1));
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().properties).containsEntry(CERTIFICATE_FINGERPRINT, "NEWER");
     }
 
     @Test
     void aCachedCertificateIsKeptUntilDueAndACacheWithoutOneRegisters() throws Exception {
-        provisioner(Duration.ofHours(1));
+        worker(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid(ISSUANCE), null);
-        AssignmentStore.Key key = Provisioner.cacheKey(config.identity().get());
+        AssignmentStore.Key key = ProvisioningWorker.cacheKey(config.identity().get());
         store.save(key, withCertificate(fromDps("hub-a", "gateway-1"), "HELD", Duration.ofDays(30)));
 
-        provisioner.apply(config);
+        worker.apply(config);
         assertThat(output.next().properties).containsEntry(SOURCE, "cache").containsEntry(CERTIFICATE_FINGERPRINT,
                 "HELD");
         awaitState(State.ASSIGNED);
         assertThat(runner.calls).isEmpty();
-        assertThat(provisioner.close(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
+        assertThat(worker.close(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
 
         store.save(key, fromDps("hub-a", "gateway-1"));
         runner.then(c -> RunOutcome.assigned(withCertificate(fromDps("hub-a", c.registrationId), "FIRST",
                 Duration.ofDays(30))));
-        provisioner(Duration.ofHours(1)).apply(config);
+        worker(Duration.ofHours(1)).apply(config);
         assertThat(output.next().properties).containsEntry(SOURCE, "cache").doesNotContainKey(CERTIFICATE_FINGERPRINT);
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().properties).containsEntry(CERTIFICATE_FINGERPRINT, "FIRST");
@@ -210,38 +224,38 @@ class ProvisionerTest {
 
     @Test
     void aFailedRenewalKeepsTheCertificateInForce() throws Exception {
-        provisioner(Duration.ofHours(1));
+        worker(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid(ISSUANCE), null);
-        store.save(Provisioner.cacheKey(config.identity().get()),
+        store.save(ProvisioningWorker.cacheKey(config.identity().get()),
                 withCertificate(fromDps("hub-a", "gateway-1").toBuilder().assignedAt(NOW.minus(Duration.ofDays(29)))
                         .build(), "HELD", Duration.ofDays(30)));
         runner.then(c -> RunOutcome.failed(failure(400000, FailureKind.BAD_REQUEST, false, "csr refused"), 1));
 
-        provisioner.apply(config);
+        worker.apply(config);
 
         assertThat(output.next().properties).containsEntry(CERTIFICATE_FINGERPRINT, "HELD");
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         Recorded failed = output.next();
         assertThat(failed.topic).isEqualTo(TOPIC_FAILED);
         assertThat(failed.properties).containsEntry(ERROR_CODE, 400000);
-        assertThat(provisioner.currentAssignment().flatMap(Assignment::certificate))
+        assertThat(worker.currentAssignment().flatMap(Assignment::certificate))
                 .map(IssuedCertificate::sha256Fingerprint).contains("HELD");
     }
 
     @Test
     void theDefaultPolicyTrustsAValidCacheButAnEditedRegistrationAsksDps() throws Exception {
-        provisioner(Duration.ofHours(1));
+        worker(Duration.ofHours(1));
         ProvisioningConfig first = ProvisioningConfig.from(valid(), null);
-        store.save(Provisioner.cacheKey(first.identity().get()), fromDps("hub-a", "gateway-1"));
+        store.save(ProvisioningWorker.cacheKey(first.identity().get()), fromDps("hub-a", "gateway-1"));
         runner.then(c -> RunOutcome.assigned(fromDps("hub-b", "gateway-1")));
 
-        provisioner.apply(first);
+        worker.apply(first);
         assertThat(output.next().properties).containsEntry(SOURCE, "cache");
         awaitState(State.ASSIGNED);
         assertThat(runner.calls).isEmpty();
 
         // Same cache key (id scope, registration id, host), another key: the operator edited the registration.
-        provisioner.apply(ProvisioningConfig.from(valid("symmetric.key", "b3RoZXIta2V5LWZvci10ZXN0cy1vbmx5LTAxMjM0NTY="), null));
+        worker.apply(ProvisioningConfig.from(valid("symmetric.key", "b3RoZXIta2V5LWZvci10ZXN0cy1vbmx5LTAxMjM0NTY="), null));
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().properties).containsEntry(SOURCE, "dps").containsEntry(ASSIGNED_HUB, "hub-b");
         assertThat(runner.calls).hasSize(1);
@@ -249,49 +263,50 @@ class ProvisionerTest {
 
     @Test
     void freshAssignmentToAnotherHubSignalsTheChange() throws Exception {
-        provisioner(Duration.ofHours(1));
+        worker(Duration.ofHours(1));
         ProvisioningConfig config = ProvisioningConfig.from(valid("reprovision.policy", "every-start"), null);
-        store.save(Provisioner.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
+        store.save(ProvisioningWorker.cacheKey(config.identity().get()), fromDps("hub-a", "gateway-1"));
         runner.then(c -> RunOutcome.assigned(fromDps("hub-b", "gateway-1")));
 
-        provisioner.apply(config);
+        worker.apply(config);
 
         assertThat(output.next().properties).containsEntry(SOURCE, "cache");
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().properties).containsEntry(SOURCE, "dps").containsEntry(HUB_CHANGED, true)
                 .containsEntry(PREVIOUS_HUB, "hub-a");
-        assertThat(store.load(Provisioner.cacheKey(config.identity().get()))).map(Assignment::assignedHub).contains("hub-b");
+        assertThat(store.load(ProvisioningWorker.cacheKey(config.identity().get()))).map(Assignment::assignedHub)
+                .contains("hub-b");
     }
 
     @Test
     void invalidConfigurationFailsWithoutAttemptAndKeepsTheAssignment() throws Exception {
         runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
-        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
         output.next();
 
-        provisioner.reject(new InvalidConfigurationException("id.scope", "is required"));
+        worker.reject(new InvalidConfigurationException("id.scope", "is required"));
 
         Recorded failed = output.next();
         assertThat(failed.topic).isEqualTo(TOPIC_FAILED);
         assertThat(failed.properties).containsEntry(ERROR_CODE, 0).containsEntry(RETRYABLE, false);
         assertThat((String) failed.properties.get(ERROR_MESSAGE)).contains("id.scope: is required");
         assertThat(runner.calls).hasSize(1);
-        assertThat(provisioner.currentAssignment()).map(Assignment::assignedHub).contains("hub-a");
-        assertThat(provisioner.status().state()).isEqualTo(State.FAILED);
+        assertThat(worker.currentAssignment()).map(Assignment::assignedHub).contains("hub-a");
+        assertThat(worker.status().state()).isEqualTo(State.FAILED);
     }
 
     @Test
     void changeThatDoesNotAffectRegistrationRestartsNothing() throws Exception {
         runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
-        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
         output.next();
 
-        provisioner.apply(ProvisioningConfig.from(valid("response.timeout.seconds", 5), null));
+        worker.apply(ProvisioningConfig.from(valid("response.timeout.seconds", 5), null));
 
         assertThat(runner.calls).hasSize(1);
-        assertThat(provisioner.status().state()).isEqualTo(State.ASSIGNED);
+        assertThat(worker.status().state()).isEqualTo(State.ASSIGNED);
     }
 
     @Test
@@ -300,13 +315,13 @@ class ProvisionerTest {
         runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         runner.then(blockUntilCancelled(new CountDownLatch(1), firstCancelled));
         runner.then(config -> RunOutcome.assigned(fromDps("hub-c", config.registrationId)));
-        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
         output.next();
-        provisioner.apply(ProvisioningConfig.from(valid("registration.id", "gateway-2"), null));
+        worker.apply(ProvisioningConfig.from(valid("registration.id", "gateway-2"), null));
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
 
-        provisioner.apply(ProvisioningConfig.from(valid("registration.id", "gateway-3"), null));
+        worker.apply(ProvisioningConfig.from(valid("registration.id", "gateway-3"), null));
 
         assertThat(firstCancelled.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
@@ -321,20 +336,20 @@ class ProvisionerTest {
     void aStartSupersededWhileItRunsPublishesNothing() throws Exception {
         runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         runner.then(config -> RunOutcome.assigned(fromDps("hub-c", config.registrationId)));
-        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
         output.next();
         ProvisioningConfig second = ProvisioningConfig.from(valid("registration.id", "gateway-2"), null);
-        store.save(Provisioner.cacheKey(second.identity().get()), fromDps("hub-b", "gateway-2"));
+        store.save(ProvisioningWorker.cacheKey(second.identity().get()), fromDps("hub-b", "gateway-2"));
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         output.withdrawalEntered = entered;
         output.withdrawalRelease = release;
 
         // The start for gateway-2 withdraws hub-a and is held there while gateway-3 supersedes it.
-        provisioner.apply(second);
+        worker.apply(second);
         assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-        provisioner.apply(ProvisioningConfig.from(valid("registration.id", "gateway-3"), null));
+        worker.apply(ProvisioningConfig.from(valid("registration.id", "gateway-3"), null));
         release.countDown();
 
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
@@ -354,7 +369,7 @@ class ProvisionerTest {
             }
             return RunOutcome.failed(failure(401002, FailureKind.UNAUTHORIZED, false, "Invalid key"), 4);
         });
-        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
 
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         for (int attempt = 1; attempt <= 3; attempt++) {
@@ -370,23 +385,57 @@ class ProvisionerTest {
                 entry(ERROR_MESSAGE, "UNAUTHORIZED: Invalid key - what to check"), entry(RETRYABLE, false),
                 entry(ID_SCOPE, "0ne00000001"), entry(REGISTRATION_ID, "gateway-1"),
                 entry(TIMESTAMP, NOW.toEpochMilli()));
-        assertThat(provisioner.status().attempt()).isEqualTo(4);
-        assertThat(provisioner.status().errorMessage()).contains("UNAUTHORIZED: Invalid key - what to check");
+        assertThat(worker.status().attempt()).isEqualTo(4);
+        assertThat(worker.status().errorMessage()).contains("UNAUTHORIZED: Invalid key - what to check");
     }
 
     @Test
     void aRetryableFailureSaysWhenTheFreshRunStarts() throws Exception {
         runner.then(config -> RunOutcome.failed(failure(0, FailureKind.NETWORK, true, "unreachable"), 2));
-        provisioner(Duration.ofSeconds(60)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofSeconds(60)).apply(ProvisioningConfig.from(valid(), null));
 
         output.next();
         Recorded failed = output.next();
 
-        // Round 0 of the pause: equal jitter within [30 s, 60 s] after the failure.
-        assertThat(failed.properties).containsEntry(ATTEMPT, 2).containsEntry(RETRYABLE, true);
-        assertThat((Long) failed.properties.get(RETRY_AT)).isBetween(NOW.plusSeconds(30).toEpochMilli(),
-                NOW.plusSeconds(60).toEpochMilli());
-        assertThat(provisioner.status().state()).isEqualTo(State.RETRYING);
+        // The first pause: equal jitter over 60 s, i.e. 30 s and half of the other 30 s at a draw of 0.5.
+        assertThat(failed.properties).containsEntry(ATTEMPT, 2).containsEntry(RETRYABLE, true)
+                .containsEntry(RETRY_AT, NOW.plusSeconds(45).toEpochMilli());
+        assertThat(worker.status().state()).isEqualTo(State.RETRYING);
+        assertThat(worker.status().retryAt()).contains(NOW.plusSeconds(45));
+    }
+
+    @Test
+    void thePauseBetweenRunsDoublesWithEachFailedRunUpToItsMaximumAndStartsOverAfterAnAssignment()
+            throws Exception {
+        jitter = 0.0;
+        for (int run = 0; run < 4; run++) {
+            runner.then(config -> RunOutcome.failed(failure(0, FailureKind.DEADLINE_EXCEEDED, true, "no answer"), 3));
+        }
+        runner.then(c -> RunOutcome.assigned(withCertificate(fromDps("hub-a", c.registrationId), "FIRST",
+                Duration.ofDays(30))));
+        runner.then(config -> RunOutcome.failed(failure(0, FailureKind.NETWORK, true, "unreachable"), 1));
+        worker(Duration.ofSeconds(60)).apply(ProvisioningConfig.from(valid(concat(ISSUANCE,
+                "retry.pause.max.seconds", 200)), null));
+
+        // Caps of 60, 120, 200 (the maximum) and 200 s; at a draw of 0 a pause is half its cap.
+        for (long pause : new long[] { 30, 60, 100, 100 }) {
+            assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+            Recorded failed = output.next();
+            assertThat(failed.properties).containsEntry(RETRY_AT, clock.instant().plusSeconds(pause).toEpochMilli());
+            scheduler.advance(Duration.ofSeconds(pause));
+        }
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().topic).isEqualTo(TOPIC_ASSIGNED);
+        // The certificate's renewal, a run of its own (nothing restarted the worker), fails: the first pause again.
+        Await.until("the renewal scheduled", () -> scheduler.pending() == 1);
+        scheduler.advance(Duration.ofDays(23));
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().properties).containsEntry(RETRY_AT,
+                clock.instant().plusSeconds(30).toEpochMilli());
+        // The renewal is due 23 days after NOW, when the script's certificate was issued: 290 s of pauses ago.
+        assertThat(scheduler.delays).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(60),
+                Duration.ofSeconds(100), Duration.ofSeconds(100), Duration.ofDays(23).minusSeconds(290),
+                Duration.ofSeconds(30));
     }
 
     @Test
@@ -394,7 +443,7 @@ class ProvisionerTest {
         runner.then(config -> {
             throw new InvalidConfigurationException("x509.pkcs12.password", "wrong password");
         });
-        provisioner(Duration.ofMillis(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofMillis(1)).apply(ProvisioningConfig.from(valid(), null));
 
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         Recorded failed = output.next();
@@ -402,17 +451,21 @@ class ProvisionerTest {
         assertThat(failed.properties).containsEntry(ATTEMPT, 0).containsEntry(ERROR_CODE, 0)
                 .containsEntry(ERROR_MESSAGE, "x509.pkcs12.password: wrong password")
                 .containsEntry(RETRYABLE, false).doesNotContainKey(RETRY_AT);
-        assertThat(provisioner.status().state()).isEqualTo(State.FAILED);
+        assertThat(worker.status().state()).isEqualTo(State.FAILED);
     }
 
     @Test
     void retryableFailureSchedulesAFreshRunThatCanSucceed() throws Exception {
         runner.then(config -> RunOutcome.failed(failure(0, FailureKind.DEADLINE_EXCEEDED, true, "no assignment"), 2));
         runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
-        provisioner(Duration.ofMillis(20)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofSeconds(60)).apply(ProvisioningConfig.from(valid(), null));
 
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().topic).isEqualTo(TOPIC_FAILED);
+        scheduler.advance(Duration.ofMillis(44_999));
+        assertThat(scheduler.pending()).as("the fresh run waits for its pause").isEqualTo(1);
+        assertThat(runner.calls).hasSize(1);
+        scheduler.advance(Duration.ofMillis(1));
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().topic).isEqualTo(TOPIC_ASSIGNED);
         assertThat(runner.calls).hasSize(2);
@@ -423,44 +476,44 @@ class ProvisionerTest {
         Failure clock = new Failure(0, FailureKind.TLS, true, "NotAfter", "the device clock may be wrong", null, true);
         runner.then(config -> RunOutcome.failed(clock, 1));
         runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
-        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         Recorded failed = output.next();
         assertThat(failed.properties).containsEntry(RETRYABLE, true).containsKey(RETRY_AT);
 
-        assertThat(provisioner.clockSet()).isTrue();
+        assertThat(worker.clockSet()).isTrue();
 
         // The fresh run was an hour away: only the clock event can have started this one.
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().topic).isEqualTo(TOPIC_ASSIGNED);
-        assertThat(provisioner.clockSet()).as("assigned: nothing for the clock to do").isFalse();
+        assertThat(worker.clockSet()).as("assigned: nothing for the clock to do").isFalse();
         assertThat(runner.calls).hasSize(2);
     }
 
     @Test
     void aFailureTheClockCannotExplainWaitsForItsPauseWhenKuraSetsTheClock() throws Exception {
         runner.then(config -> RunOutcome.failed(failure(0, FailureKind.NETWORK, true, "unreachable"), 1));
-        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().topic).isEqualTo(TOPIC_FAILED);
 
-        assertThat(provisioner.clockSet()).isFalse();
-        assertThat(provisioner.status().state()).isEqualTo(State.RETRYING);
+        assertThat(worker.clockSet()).isFalse();
+        assertThat(worker.status().state()).isEqualTo(State.RETRYING);
         assertThat(runner.calls).hasSize(1);
     }
 
     @Test
     void permanentFailureSchedulesNothing() throws Exception {
         runner.then(config -> RunOutcome.failed(failure(401002, FailureKind.UNAUTHORIZED, false, "unauthorized"), 1));
-        provisioner(Duration.ofMillis(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofMillis(1)).apply(ProvisioningConfig.from(valid(), null));
 
         output.next();
         Recorded failed = output.next();
 
         assertThat(failed.properties).containsEntry(ERROR_CODE, 401002).containsEntry(RETRYABLE, false)
                 .doesNotContainKey(RETRY_AT);
-        assertThat(provisioner.status().state()).isEqualTo(State.FAILED);
-        assertThat(provisioner.status().retryAt()).isEmpty();
+        assertThat(worker.status().state()).isEqualTo(State.FAILED);
+        assertThat(worker.status().retryAt()).isEmpty();
     }
 
     @Test
@@ -470,7 +523,7 @@ class ProvisionerTest {
                     failure(429, FailureKind.THROTTLED, true, "slow down")));
             return RunOutcome.assigned(fromDps("hub-a", config.registrationId));
         });
-        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
 
         output.next();
         Recorded retrying = output.next();
@@ -485,17 +538,17 @@ class ProvisionerTest {
     void reprovisionRunsAgainAndIsIgnoredWhileDisabled() throws Exception {
         runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
         runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
-        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         output.next();
         output.next();
 
-        provisioner.reprovision();
+        worker.reprovision();
         assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
         assertThat(output.next().properties).containsEntry(HUB_CHANGED, false);
 
-        provisioner.apply(ProvisioningConfig.from(TestConfigs.of(Map.of("enabled", false)), null));
+        worker.apply(ProvisioningConfig.from(TestConfigs.of(Map.of("enabled", false)), null));
         awaitState(State.DISABLED);
-        provisioner.reprovision();
+        worker.reprovision();
         assertThat(runner.calls).hasSize(2);
     }
 
@@ -503,35 +556,35 @@ class ProvisionerTest {
     void closeCancelsARunInFlightAndEndsTheThread() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch cancelled = new CountDownLatch(1);
-        List<Thread> worker = new CopyOnWriteArrayList<>();
+        List<Thread> thread = new CopyOnWriteArrayList<>();
         runner.then(config -> {
-            worker.add(Thread.currentThread());
+            thread.add(Thread.currentThread());
             return blockUntilCancelled(entered, cancelled).apply(config);
         });
-        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
         assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
         long start = System.nanoTime();
-        assertThat(provisioner.close(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
+        assertThat(worker.close(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
         System.out.printf("close() with a run in flight took %d ms%n", (System.nanoTime() - start) / 1_000_000);
 
         assertThat(cancelled.getCount()).isZero();
         // awaitTermination returns as the worker leaves its loop; the thread object dies a moment later.
-        worker.get(0).join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-        assertThat(worker.get(0).isAlive()).isFalse();
-        provisioner = null;
+        thread.get(0).join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        assertThat(thread.get(0).isAlive()).isFalse();
+        worker = null;
     }
 
     @Test
     void eventsNeverCarryTheKey() throws Exception {
         runner.then(config -> RunOutcome.failed(failure(401002, FailureKind.UNAUTHORIZED, false, "check the key"), 1));
-        provisioner(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
 
         output.next();
         output.next();
 
         assertThat(output.all).allSatisfy(r -> assertThat(r.properties.toString()).doesNotContain(DEVICE_KEY));
-        assertThat(provisioner.status().toString()).doesNotContain(DEVICE_KEY);
+        assertThat(worker.status().toString()).doesNotContain(DEVICE_KEY);
     }
 
     /** A registration that blocks until it is interrupted, counting down {@code entered} and then {@code cancelled}. */
@@ -550,7 +603,7 @@ class ProvisionerTest {
     }
 
     private void awaitState(State state) {
-        Await.until("state " + state, () -> provisioner.status().state() == state);
+        Await.until("state " + state, () -> worker.status().state() == state);
     }
 
     private static final class CancelledRun extends RuntimeException {
@@ -567,7 +620,7 @@ class ProvisionerTest {
         }
     }
 
-    private static final class Recorder implements Provisioner.Output {
+    private static final class Recorder implements ProvisioningWorker.Output {
         final BlockingQueue<Recorded> events = new LinkedBlockingQueue<>();
         final List<Recorded> all = new CopyOnWriteArrayList<>();
         final List<Assignment> assignments = new CopyOnWriteArrayList<>();
