@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.kura.cloudconnection.factory.CloudConnectionFactory;
 import org.eclipse.kura.configuration.ConfigurableComponent;
 import org.eclipse.kura.configuration.ConfigurationService;
-import org.eclipse.kura.configuration.KuraConfigReadyEvent;
 import org.eclipse.kura.data.DataService;
 import org.eclipse.kura.data.DataTransportService;
 import org.eclipse.kura.security.keystore.KeystoreService;
@@ -38,7 +37,9 @@ import org.slf4j.LoggerFactory;
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningEvents;
-import io.kuradps.provisioning.component.DpsProvisioner;
+import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.HubLinkStatus;
+import io.kuradps.provisioning.kura.KuraTopics;
 
 /**
  * The hub link as a Kura component (PID {@value HubConnectionConfig#PID}): runs {@link HubLink} on one thread of its
@@ -54,8 +55,8 @@ import io.kuradps.provisioning.component.DpsProvisioner;
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = { ConfigurableComponent.class, EventHandler.class, HubLinkStatus.class },
         property = { ConfigurationService.KURA_SERVICE_PID + "=" + HubConnectionConfig.PID,
-            EventConstants.EVENT_TOPIC + "=" + KuraConfigReadyEvent.KURA_CONFIG_EVENT_READY_TOPIC,
-            EventConstants.EVENT_TOPIC + "=" + DpsProvisioner.KURA_CLOCK_TOPIC })
+            EventConstants.EVENT_TOPIC + "=" + KuraTopics.CONFIGURATION_READY,
+            EventConstants.EVENT_TOPIC + "=" + KuraTopics.CLOCK })
 @Designate(ocd = HubConnectionConfig.class)
 public final class HubConnection implements ConfigurableComponent, EventHandler, HubLinkStatus {
 
@@ -128,9 +129,9 @@ public final class HubConnection implements ConfigurableComponent, EventHandler,
     /** Kura's configuration READY, or Kura's clock service set the clock. */
     @Override
     public void handleEvent(Event event) {
-        if (KuraConfigReadyEvent.KURA_CONFIG_EVENT_READY_TOPIC.equals(event.getTopic())) {
+        if (KuraTopics.CONFIGURATION_READY.equals(event.getTopic())) {
             readyWait.ready();
-        } else if (DpsProvisioner.KURA_CLOCK_TOPIC.equals(event.getTopic())) {
+        } else if (KuraTopics.CLOCK.equals(event.getTopic())) {
             onWorker(() -> link.clockSet());
         }
     }

@@ -4,6 +4,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
+import io.kuradps.provisioning.kura.HubLinkStatus;
+
 /**
  * The hub link's form in the Kura web UI; bnd generates OSGI-INF/metatype/{pid}.xml from it. The home of the hub
  * link's defaults, bounds and option values: {@link HubLinkSettings} validates against these constants.
@@ -12,7 +14,7 @@ import org.osgi.service.metatype.annotations.Option;
         description = "Connects Kura's MQTT transport to the IoT hub DPS assigned, and keeps its SAS token fresh.")
 @interface HubConnectionConfig {
 
-    String PID = "io.kuradps.provisioning.HubConnection";
+    String PID = HubLinkStatus.COMPONENT_PID;
     /** The MqttDataTransport of Kura's raw MQTT cloud connection, which sends no lifecycle messages IoT Hub refuses. */
     String RAW_MQTT_TRANSPORT_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.MqttDataTransport";
     /** The factory that creates a raw MQTT stack when the transport PID does not exist. */

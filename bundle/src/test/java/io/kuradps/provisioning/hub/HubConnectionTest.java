@@ -32,6 +32,7 @@ import org.osgi.service.event.EventAdmin;
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningStatus;
+import io.kuradps.provisioning.kura.DeviceCredentials;
 
 /**
  * The component over fakes of Kura's services, wired as Declarative Services would: from an empty configuration to

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.IssuedCertificate;
+import io.kuradps.provisioning.kura.DeviceCredentials;
 
 class HubLinkTest {
 
