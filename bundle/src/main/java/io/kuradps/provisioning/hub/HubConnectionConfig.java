@@ -5,6 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
 import io.kuradps.provisioning.kura.HubLinkStatus;
+import io.kuradps.provisioning.protocol.MqttTransport;
 
 /**
  * The hub link's form in the Kura web UI; bnd generates OSGI-INF/metatype/{pid}.xml from it. The home of the hub
@@ -19,8 +20,6 @@ import io.kuradps.provisioning.kura.HubLinkStatus;
     String RAW_MQTT_TRANSPORT_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.MqttDataTransport";
     /** The factory that creates a raw MQTT stack when the transport PID does not exist. */
     String RAW_MQTT_FACTORY_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.factory.RawMqttCloudConnectionFactory";
-    String TRANSPORT_MQTT = "mqtt";
-    String TRANSPORT_WEBSOCKET = "mqtt-websocket";
     int TOKEN_LIFETIME_MIN = 10;
     int TOKEN_LIFETIME_MAX = 31_536_000;
     int TOKEN_LIFETIME_DEFAULT = 3600;
@@ -43,9 +42,9 @@ import io.kuradps.provisioning.kura.HubLinkStatus;
 
     @AttributeDefinition(name = "Transport", description = "MQTT over TLS (8883) or over secure WebSocket (443).",
             options = {
-                @Option(label = "MQTT over TLS (8883)", value = TRANSPORT_MQTT),
-                @Option(label = "MQTT over WebSocket (443)", value = TRANSPORT_WEBSOCKET) })
-    String transport() default TRANSPORT_MQTT;
+                @Option(label = "MQTT over TLS (8883)", value = MqttTransport.OPTION_MQTT),
+                @Option(label = "MQTT over WebSocket (443)", value = MqttTransport.OPTION_WEBSOCKET) })
+    String transport() default MqttTransport.OPTION_MQTT;
 
     @AttributeDefinition(name = "Hub token lifetime (s)", min = "" + TOKEN_LIFETIME_MIN,
             max = "" + TOKEN_LIFETIME_MAX,

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.IssuedCertificate;
 import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.KuraReferences;
 import io.kuradps.provisioning.protocol.HubConnectValues;
 
 /**

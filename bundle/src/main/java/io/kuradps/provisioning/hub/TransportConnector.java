@@ -19,6 +19,8 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.kuradps.provisioning.kura.KuraReferences;
+
 /**
  * Has the DataService of a transport connect, as Kura wires them: the DataService whose
  * {@code DataTransportService.target} selects the transport. A write to the transport reaches it asynchronously

@@ -1,7 +1,7 @@
 package io.kuradps.provisioning.hub;
 
-import static io.kuradps.provisioning.hub.KuraReferences.KEYSTORE_TARGET;
-import static io.kuradps.provisioning.hub.KuraReferences.SSL_MANAGER_TARGET;
+import static io.kuradps.provisioning.kura.KuraReferences.KEYSTORE_TARGET;
+import static io.kuradps.provisioning.kura.KuraReferences.SSL_MANAGER_TARGET;
 import static org.eclipse.kura.configuration.ConfigurationService.KURA_SERVICE_PID;
 
 import java.security.KeyStore;
@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.kuradps.provisioning.api.IssuedCertificate;
+import io.kuradps.provisioning.kura.KuraReferences;
 
 /**
  * The TLS side of the transport, followed the way Kura wires it: the transport's {@code SslManagerService.target}
@@ -41,8 +42,6 @@ final class TransportTls {
     private static final Logger LOG = LoggerFactory.getLogger(TransportTls.class);
     private static final String README = "see the provisioning bundle's README, \"The hub link\", X.509";
 
-    /** Kura's factory of SslManagerService instances. */
-    static final String SSL_MANAGER_FACTORY_PID = "org.eclipse.kura.ssl.SslManagerService";
     /** The suffix of the SslManagerService the hub link creates over an issued certificate's keystore. */
     static final String DEDICATED_SSL_MANAGER_SUFFIX = "-SslManagerService";
 
@@ -68,7 +67,7 @@ final class TransportTls {
         }
         String field = SSL_MANAGER_TARGET + " of transport " + transportPid;
         String sslTarget = KuraReferences.sslManagerTarget(transportConfiguration);
-        if (x509 && sslTarget.equals(KuraReferences.target(KuraReferences.DEFAULT_SSL_MANAGER_PID))) {
+        if (x509 && sslTarget.equals(KuraReferences.DEFAULT_SSL_MANAGER_TARGET)) {
             throw new HubConfigurationException(field, "is " + sslTarget + ", Kura's default SslManagerService, "
                     + "but an X.509 enrollment needs one that presents the device key and no other (Kura's "
                     + "SslManagerService ignores the key alias): create an SslManagerService and a KeystoreService "
@@ -125,7 +124,7 @@ final class TransportTls {
         if (existing == null) {
             LOG.info("Creating the SslManagerService {} over the keystore {} of the issued certificate", pid,
                     keystorePid);
-            configurationService.createFactoryConfiguration(SSL_MANAGER_FACTORY_PID, pid, properties, true);
+            configurationService.createFactoryConfiguration(KuraReferences.SSL_MANAGER_PID, pid, properties, true);
         } else if (!keystoreTarget.equals(String.valueOf(Optional.ofNullable(existing.getConfigurationProperties())
                 .map(p -> p.get(KEYSTORE_TARGET)).orElse(null)))) {
             LOG.info("Pointing the SslManagerService {} at the keystore {} of the issued certificate", pid,

@@ -27,6 +27,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 import io.kuradps.provisioning.protocol.ApiVersions;
+import io.kuradps.provisioning.protocol.MqttTransport;
 import io.kuradps.provisioning.protocol.RegistrationSettings;
 
 /**
@@ -119,21 +120,25 @@ class MetatypeAgreementTest {
 
     @Test
     void optionValuesAreTheEnumsValues() throws Exception {
-        assertOptions("attestation", ProvisioningConfig.Attestation.values());
-        assertOptions("enrollment.kind", ProvisioningConfig.EnrollmentKind.values());
-        assertOptions("transport", ProvisioningConfig.Transport.values());
-        assertOptions("reprovision.policy", ProvisioningConfig.ReprovisionPolicy.values());
-        assertOptions("certificate.key.type", ProvisioningConfig.KeyType.values());
+        assertOptions("attestation", values(ProvisioningConfig.Attestation.values()));
+        assertOptions("enrollment.kind", values(ProvisioningConfig.EnrollmentKind.values()));
+        assertOptions("transport", Arrays.stream(MqttTransport.values()).map(MqttTransport::option)
+                .collect(Collectors.toList()));
+        assertOptions("reprovision.policy", values(ProvisioningConfig.ReprovisionPolicy.values()));
+        assertOptions("certificate.key.type", values(ProvisioningConfig.KeyType.values()));
     }
 
-    private static void assertOptions(String id, ProvisioningConfig.OptionValue[] constants) throws Exception {
+    private static List<String> values(ProvisioningConfig.OptionValue[] constants) {
+        return Arrays.stream(constants).map(ProvisioningConfig.OptionValue::value).collect(Collectors.toList());
+    }
+
+    private static void assertOptions(String id, List<String> expected) throws Exception {
         NodeList options = ATTRIBUTES.get(id).getElementsByTagName("Option");
         List<String> values = new ArrayList<>();
         for (int i = 0; i < options.getLength(); i++) {
             values.add(((Element) options.item(i)).getAttribute("value"));
         }
-        assertThat(values).as(id).containsExactlyElementsOf(
-                Arrays.stream(constants).map(ProvisioningConfig.OptionValue::value).collect(Collectors.toList()));
+        assertThat(values).as(id).containsExactlyElementsOf(expected);
         for (String value : values) {
             // X.509 needs a client identity to be valid; the option itself is what is checked here.
             if (!value.equals(DpsProvisionerConfig.ATTESTATION_X509)) {

@@ -33,6 +33,7 @@ import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningStatus;
 import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.KuraReferences;
 
 /**
  * The component over fakes of Kura's services, wired as Declarative Services would: from an empty configuration to
@@ -157,8 +158,7 @@ class HubConnectionTest {
                     Map<String, Object> defaults = new HashMap<>();
                     defaults.put("lwt.topic", "$EDC/#account-name/#client-id/MQTT/LWT");
                     defaults.put("clean-session", true);
-                    defaults.put(KuraReferences.SSL_MANAGER_TARGET,
-                            KuraReferences.target(KuraReferences.DEFAULT_SSL_MANAGER_PID));
+                    defaults.put(KuraReferences.SSL_MANAGER_TARGET, KuraReferences.DEFAULT_SSL_MANAGER_TARGET);
                     configurations.create(TRANSPORT, defaults);
                     component.setTransport(transport, configurations.tracked.get(TRANSPORT));
                     Map<String, Object> dataServiceProperties = new HashMap<>();

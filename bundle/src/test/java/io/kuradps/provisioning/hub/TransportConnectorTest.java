@@ -20,6 +20,8 @@ import org.eclipse.kura.data.DataTransportService;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.Test;
 
+import io.kuradps.provisioning.kura.KuraReferences;
+
 class TransportConnectorTest {
 
     private static final String TRANSPORT = HubConnectionConfig.RAW_MQTT_TRANSPORT_PID;

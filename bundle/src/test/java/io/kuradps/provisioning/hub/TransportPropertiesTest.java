@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.kuradps.provisioning.hub.TransportProperties.Transport;
+import io.kuradps.provisioning.protocol.MqttTransport;
 
 class TransportPropertiesTest {
 
@@ -16,7 +16,7 @@ class TransportPropertiesTest {
 
     @Test
     void mqttOverTls() {
-        assertThat(TransportProperties.of(HUB, "gw-1", Transport.MQTT, null).values()).containsExactly(
+        assertThat(TransportProperties.of(HUB, "gw-1", MqttTransport.MQTT, null).values()).containsExactly(
                 entry("broker-url", "mqtts://contoso.azure-devices.net:8883/"),
                 entry("client-id", "gw-1"),
                 entry("username", "contoso.azure-devices.net/gw-1/?api-version=2021-04-12"),
@@ -26,7 +26,7 @@ class TransportPropertiesTest {
 
     @Test
     void webSocketAndModelId() {
-        Map<String, Object> values = TransportProperties.of(HUB, "gw-1", Transport.MQTT_WEBSOCKET,
+        Map<String, Object> values = TransportProperties.of(HUB, "gw-1", MqttTransport.MQTT_WEBSOCKET,
                 "dtmi:com:example:Thermostat;1").values();
         assertThat(values).containsEntry("broker-url", "wss://contoso.azure-devices.net:443/$iothub/websocket")
                 .containsEntry("username", "contoso.azure-devices.net/gw-1/?api-version=2021-04-12"
@@ -35,12 +35,12 @@ class TransportPropertiesTest {
 
     @Test
     void neverCarriesThePassword() {
-        assertThat(TransportProperties.of(HUB, "gw-1", Transport.MQTT, null).values()).doesNotContainKey("password");
+        assertThat(TransportProperties.of(HUB, "gw-1", MqttTransport.MQTT, null).values()).doesNotContainKey("password");
     }
 
     @Test
     void onlyWhatChangedIsWritten() {
-        TransportProperties desired = TransportProperties.of(HUB, "gw-1", Transport.MQTT, null);
+        TransportProperties desired = TransportProperties.of(HUB, "gw-1", MqttTransport.MQTT, null);
         Map<String, Object> current = new HashMap<>(desired.values());
         current.put("clean-session", "true");
         current.put("keep-alive", 30);
@@ -58,9 +58,9 @@ class TransportPropertiesTest {
 
     @Test
     void aNewTransportComparesByValue() {
-        assertThat(TransportProperties.of(HUB, "gw-1", Transport.MQTT, null))
-                .isEqualTo(TransportProperties.of(HUB, "gw-1", Transport.MQTT, null))
-                .hasSameHashCodeAs(TransportProperties.of(HUB, "gw-1", Transport.MQTT, null))
-                .isNotEqualTo(TransportProperties.of(HUB, "gw-2", Transport.MQTT, null));
+        assertThat(TransportProperties.of(HUB, "gw-1", MqttTransport.MQTT, null))
+                .isEqualTo(TransportProperties.of(HUB, "gw-1", MqttTransport.MQTT, null))
+                .hasSameHashCodeAs(TransportProperties.of(HUB, "gw-1", MqttTransport.MQTT, null))
+                .isNotEqualTo(TransportProperties.of(HUB, "gw-2", MqttTransport.MQTT, null));
     }
 }

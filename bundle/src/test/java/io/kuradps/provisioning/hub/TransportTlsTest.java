@@ -20,6 +20,7 @@ import org.eclipse.kura.ssl.SslManagerService;
 import org.junit.jupiter.api.Test;
 
 import io.kuradps.provisioning.api.IssuedCertificate;
+import io.kuradps.provisioning.kura.KuraReferences;
 import io.kuradps.provisioning.transport.TrustAnchors;
 
 class TransportTlsTest {
@@ -37,7 +38,7 @@ class TransportTlsTest {
             Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC));
 
     TransportTlsTest() {
-        sslManagers.bound(inert(SslManagerService.class), sslManager(KuraReferences.DEFAULT_SSL_MANAGER_PID,
+        sslManagers.bound(inert(SslManagerService.class), sslManager(KuraReferences.SSL_MANAGER_PID,
                 "SSLKeystore"));
         sslManagers.bound(inert(SslManagerService.class), sslManager(DEVICE_SSL, "HubDeviceKeystore"));
         keystores.bound(keystore(kuraKeystore), pid("SSLKeystore"));
