@@ -64,7 +64,7 @@ class HubConnectionTest {
 
     @Test
     void fromAnEmptyConfigurationTheCreatedStackIsWrittenThroughKuraAndConnected() throws Exception {
-        start(HubLinkTest.HubConfigs.of("enabled", true));
+        start(HubConfigs.of("enabled", true));
 
         Event configured = next(TOPIC_CONFIGURED);
         next(TOPIC_CONNECTED);
@@ -87,7 +87,7 @@ class HubConnectionTest {
     void aRefusedConnectIsClassifiedAndReported() throws Exception {
         dataService.failures.add(new org.eclipse.kura.KuraConnectException(
                 new org.eclipse.paho.client.mqttv3.MqttException(ConnectFailures.NOT_AUTHORIZED), "Cannot connect"));
-        start(HubLinkTest.HubConfigs.of("enabled", true));
+        start(HubConfigs.of("enabled", true));
 
         Event refused = next(TOPIC_REFUSED);
 
@@ -98,7 +98,7 @@ class HubConnectionTest {
     @Test
     void x509OnKurasDefaultSslManagerServiceIsRefusedNamingWhatToSet() throws Exception {
         credentials.kind = DeviceCredentials.Kind.X509;
-        start(HubLinkTest.HubConfigs.of("enabled", true));
+        start(HubConfigs.of("enabled", true));
 
         Event refused = next(TOPIC_REFUSED);
 
@@ -109,7 +109,7 @@ class HubConnectionTest {
 
     @Test
     void anInvalidConfigurationIsReportedNamingTheField() throws Exception {
-        start(HubLinkTest.HubConfigs.of("enabled", true, "transport", "udp"));
+        start(HubConfigs.of("enabled", true, "transport", "udp"));
 
         Event refused = next(TOPIC_REFUSED);
 

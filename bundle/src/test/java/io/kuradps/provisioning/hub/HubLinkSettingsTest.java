@@ -9,7 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-import io.kuradps.provisioning.hub.HubLinkTest.HubConfigs;
 import io.kuradps.provisioning.protocol.MqttTransport;
 
 class HubLinkSettingsTest {

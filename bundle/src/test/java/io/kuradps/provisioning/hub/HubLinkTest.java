@@ -10,7 +10,6 @@ import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -546,22 +545,6 @@ class HubLinkTest {
         @Override
         public Clock withZone(java.time.ZoneId zone) {
             return this;
-        }
-    }
-
-    /** Builds configurations the way DS does: the annotation's defaults, overridden by the given properties. */
-    static final class HubConfigs {
-        static HubConnectionConfig of(Object... keyValues) {
-            Map<String, Object> properties = new HashMap<>();
-            for (int i = 0; i < keyValues.length; i += 2) {
-                properties.put((String) keyValues[i], keyValues[i + 1]);
-            }
-            return (HubConnectionConfig) Proxy.newProxyInstance(HubConnectionConfig.class.getClassLoader(),
-                    new Class<?>[] { HubConnectionConfig.class }, (proxy, method, args) -> {
-                        String id = method.getName().replace('_', '.');
-                        Object value = properties.get(id);
-                        return value != null ? value : method.getDefaultValue();
-                    });
         }
     }
 }
