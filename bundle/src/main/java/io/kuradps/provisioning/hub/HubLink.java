@@ -24,9 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.kuradps.provisioning.api.Assignment;
-import io.kuradps.provisioning.api.IssuedCertificate;
 import io.kuradps.provisioning.kura.DeviceCredentials;
-import io.kuradps.provisioning.kura.KuraReferences;
 import io.kuradps.provisioning.protocol.HubConnectValues;
 
 /**
@@ -46,34 +44,22 @@ final class HubLink {
         void createStack(String transportPid) throws Exception;
 
         /**
-         * Readies the TLS of the transport before it is written: for X.509, checks that its SslManagerService can
-         * present the device key and nothing else; with {@code addAzureRoots}, adds the Azure root CAs to that
-         * SslManagerService's keystore (once, only those missing).
-         *
-         * @param transportConfiguration the transport's configuration as read
-         * @throws HubConfigurationException naming the transport property or Kura service to set
+         * The kura.service.pid of an SslManagerService bound over this keystore (the issued certificate's), if any:
+         * the transport then uses it as it is.
          */
-        void prepareTls(String transportPid, Map<String, Object> transportConfiguration, boolean x509,
-                boolean addAzureRoots) throws Exception;
+        Optional<String> sslManagerOver(String keystorePid);
 
         /**
-         * Readies the TLS for the certificate DPS issued: an SslManagerService over its keystore (created through
-         * ConfigurationService when none is bound), the keystore checked to hold that key and no other, and with
-         * {@code addAzureRoots} the Azure root CAs added to it.
+         * Carries out the TLS side of a write before the transport is written: checks that an X.509 identity's
+         * SslManagerService presents the device key and nothing else, sets up the one over an issued certificate's
+         * keystore, adds the Azure root CAs to the keystore in use when the plan says so (once, only those missing).
          *
-         * @return the {@code SslManagerService.target} the transport must have
-         * @throws HubConfigurationException naming the keystore or the Kura service to set
+         * @throws HubConfigurationException naming the transport property, keystore or Kura service to set
          */
-        String prepareIssuedCertificateTls(String transportPid, IssuedCertificate certificate, boolean addAzureRoots)
-                throws Exception;
+        void prepareTls(String transportPid, TlsPlan plan) throws Exception;
 
-        /**
-         * Writes through ConfigurationService (which encrypts the password).
-         *
-         * @param password the token to store as a Kura Password, empty to clear one (Kura's transport sends no
-         *                 password then), or null to leave it as it is
-         */
-        void writeTransport(String pid, Map<String, Object> values, String password, boolean snapshot)
+        /** Writes through ConfigurationService (which encrypts the password); nothing when nothing changes. */
+        void writeTransport(String pid, Map<String, Object> values, PasswordChange password, boolean snapshot)
                 throws Exception;
 
         /**
@@ -219,109 +205,29 @@ final class HubLink {
         state = State.DISABLED;
     }
 
+    /** Writes the transport for the assignment held, with a fresh token, and connects; or says why it cannot. */
     private void apply(boolean renewal) {
         if (assignment == null) {
             state = State.WAITING_FOR_ASSIGNMENT;
             return;
         }
-        String hub = assignment.assignedHub();
-        String deviceId = assignment.deviceId();
-        Optional<String> unusable = HubConnectValues.unusableDeviceId(deviceId);
+        Optional<String> unusable = HubConnectValues.unusableDeviceId(assignment.deviceId());
         if (unusable.isPresent()) {
             refused(unusable.get(), false);
             return;
         }
         state = State.CONFIGURING;
         Instant issued = clock.instant();
-        String password = null;
-        Instant expiry = null;
-        Optional<IssuedCertificate> certificate = assignment.certificate();
-        DeviceCredentials.Kind kind = authentication();
-        switch (kind) {
-            case SYMMETRIC_KEY:
-                long se = settings.renewal.expiryEpochSeconds(issued);
-                Optional<String> token = credentials.hubToken(hub, deviceId, se);
-                if (!token.isPresent()) {
-                    refused("the provisioning configuration holds no usable symmetric key to sign a hub token", false);
-                    return;
-                }
-                password = token.get();
-                expiry = Instant.ofEpochSecond(se);
-                break;
-            case X509:
-                break;
-            default:
-                refused("provisioning is disabled or not validly configured: there are no device credentials",
-                        false);
-                return;
-        }
-        TransportProperties desired = TransportProperties.of(hub, deviceId, settings.transport, settings.modelId);
-        String pid = settings.transportPid;
-        boolean clearedPassword = false;
-        try {
-            Optional<Map<String, Object>> current = kura.transportConfiguration(pid);
-            if (!current.isPresent()) {
-                // Before READY, a transport restored from the snapshot may not be tracked yet: absent only after it.
-                kura.awaitConfigurationReady(pid);
-                current = kura.transportConfiguration(pid);
-            }
-            if (!current.isPresent() && settings.createStack) {
-                LOG.info("No transport {}; creating a raw MQTT cloud connection for it", pid);
-                kura.createStack(pid);
-                kura.awaitConfigurationReady(pid);
-                current = kura.transportConfiguration(pid);
-            }
-            if (!current.isPresent()) {
-                refused("no MqttDataTransport with kura.service.pid " + pid + " exists"
-                        + (settings.createStack ? " (creating one failed)" : "; create a raw MQTT cloud connection "
-                                + "with that PID, or enable transport.create"), false);
-                return;
-            }
-            if (certificate.isPresent()) {
-                desired = desired.withSslManagerTarget(kura.prepareIssuedCertificateTls(pid, certificate.get(),
-                        settings.addAzureRoots));
-            } else {
-                kura.prepareTls(pid, current.get(), kind == DeviceCredentials.Kind.X509, settings.addAzureRoots);
-            }
-            if (kind == DeviceCredentials.Kind.X509 && hasPassword(current.get())) {
-                // A token of an earlier symmetric-key connection (or a snapshot's): X.509 sends none.
-                password = "";
-                clearedPassword = true;
-            }
-            Map<String, Object> changed = desired.changedFrom(current.get());
-            // Username and URL name hub and device, the SslManagerService the identity it presents: a change
-            // there is worth a snapshot; a token is not.
-            boolean newTarget = changed.containsKey(TransportProperties.USERNAME)
-                    || changed.containsKey(TransportProperties.BROKER_URL)
-                    || changed.containsKey(KuraReferences.SSL_MANAGER_TARGET);
-            LOG.info("Writing transport {} for hub {} as {}: {} changed{}{}", pid, hub, deviceId, changed.keySet(),
-                    clearedPassword ? ", password cleared" : password != null ? ", fresh token until " + expiry : "",
-                    newTarget ? ", with snapshot" : "");
-            kura.writeTransport(pid, changed, password, newTarget);
-            kura.awaitConfigurationReady(pid);
-            Map<String, Object> readBack = kura.transportConfiguration(pid).orElse(Collections.emptyMap());
-            if (!desired.appliedIn(readBack)) {
-                refused("the transport " + pid + " did not take the values written (" + desired.changedFrom(readBack)
-                        .keySet() + " differ on reading back); Kura drops updates to a PID it does not track", false);
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        } catch (HubConfigurationException e) {
-            // Kura's side needs a change (a transport property, an SslManagerService): checked again on each retry.
-            refused(e.getMessage(), false);
-            scheduleRetry();
-            return;
-        } catch (Exception e) {
-            refused("cannot configure transport " + pid + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), false);
-            scheduleRetry();
+        Optional<HubCredential> credential = credential(issued);
+        if (!credential.isPresent()) {
             return;
         }
-        tokenExpiry = expiry;
+        if (!write(credential.get())) {
+            return;
+        }
+        tokenExpiry = credential.get().expiry().orElse(null);
         post(renewal ? TOPIC_TOKEN_RENEWED : TOPIC_CONFIGURED, null, null);
-        if (expiry != null) {
+        if (tokenExpiry != null) {
             Duration delay = settings.renewal.delay(issued, clock.instant());
             pending = scheduler.schedule(this::renew, delay);
         }
@@ -329,16 +235,99 @@ final class HubLink {
     }
 
     /**
-     * How the device authenticates to the hub: by the certificate DPS issued with the assignment whenever there is
-     * one, whatever the onboarding attestation; else as it onboarded.
+     * Reads the transport (creating it when allowed), decides what to write ({@link TransportPlan}), readies its TLS,
+     * writes and reads back.
+     *
+     * @return whether the transport shows what was written; when not, why was told (and a retry scheduled where a
+     *         retry may help)
      */
-    private DeviceCredentials.Kind authentication() {
-        return assignment.certificate().isPresent() ? DeviceCredentials.Kind.X509 : credentials.kind();
+    private boolean write(HubCredential credential) {
+        String pid = settings.transportPid;
+        try {
+            Optional<Map<String, Object>> current = readOrCreateTransport(pid);
+            if (!current.isPresent()) {
+                refused("no MqttDataTransport with kura.service.pid " + pid + " exists"
+                        + (settings.createStack ? " (creating one failed)" : "; create a raw MQTT cloud connection "
+                                + "with that PID, or enable transport.create"), false);
+                return false;
+            }
+            Optional<String> issuedSslManager = assignment.certificate().isPresent()
+                    ? kura.sslManagerOver(assignment.certificate().get().keystoreServicePid()) : Optional.empty();
+            TransportPlan plan = TransportPlan.decide(assignment, settings, credential, current.get(),
+                    issuedSslManager);
+            kura.prepareTls(pid, plan.tls());
+            LOG.info("Writing transport {} for hub {} as {} by {}: {} changed, password: {}{}", pid,
+                    assignment.assignedHub(), assignment.deviceId(), credential, plan.changed().keySet(),
+                    plan.password(), plan.snapshot() ? ", with snapshot" : "");
+            kura.writeTransport(pid, plan.changed(), plan.password(), plan.snapshot());
+            kura.awaitConfigurationReady(pid);
+            Map<String, Object> readBack = kura.transportConfiguration(pid).orElse(Collections.emptyMap());
+            if (!plan.expected().appliedIn(readBack)) {
+                refused("the transport " + pid + " did not take the values written (" + plan.expected()
+                        .changedFrom(readBack).keySet() + " differ on reading back); Kura drops updates to a PID it "
+                        + "does not track", false);
+                return false;
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (HubConfigurationException e) {
+            // Kura's side needs a change (a transport property, an SslManagerService): checked again on each retry.
+            refused(e.getMessage(), false);
+            scheduleRetry();
+            return false;
+        } catch (Exception e) {
+            refused("cannot configure transport " + pid + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), false);
+            scheduleRetry();
+            return false;
+        }
     }
 
-    private static boolean hasPassword(Map<String, Object> transportConfiguration) {
-        Object password = transportConfiguration.get(TransportProperties.PASSWORD);
-        return password != null && !String.valueOf(password).isEmpty();
+    /**
+     * How the device authenticates this time: by the certificate DPS issued with the assignment whenever there is
+     * one, whatever the onboarding attestation; else as it onboarded, with a token signed now. Empty, after saying
+     * why, when there is nothing to authenticate with.
+     */
+    private Optional<HubCredential> credential(Instant issued) {
+        DeviceCredentials.Kind kind = assignment.certificate().isPresent() ? DeviceCredentials.Kind.X509
+                : credentials.kind();
+        switch (kind) {
+            case SYMMETRIC_KEY:
+                long se = settings.renewal.expiryEpochSeconds(issued);
+                Optional<String> token = credentials.hubToken(assignment.assignedHub(), assignment.deviceId(), se);
+                if (!token.isPresent()) {
+                    refused("the provisioning configuration holds no usable symmetric key to sign a hub token", false);
+                    return Optional.empty();
+                }
+                return Optional.of(HubCredential.sasToken(token.get(), Instant.ofEpochSecond(se)));
+            case X509:
+                return Optional.of(HubCredential.x509());
+            default:
+                refused("provisioning is disabled or not validly configured: there are no device credentials",
+                        false);
+                return Optional.empty();
+        }
+    }
+
+    /**
+     * The transport's configuration; before Kura's configuration READY, a transport restored from the snapshot may
+     * not be tracked yet, so it is taken for absent only after READY, and then created when allowed.
+     */
+    private Optional<Map<String, Object>> readOrCreateTransport(String pid) throws Exception {
+        Optional<Map<String, Object>> current = kura.transportConfiguration(pid);
+        if (!current.isPresent()) {
+            kura.awaitConfigurationReady(pid);
+            current = kura.transportConfiguration(pid);
+        }
+        if (!current.isPresent() && settings.createStack) {
+            LOG.info("No transport {}; creating a raw MQTT cloud connection for it", pid);
+            kura.createStack(pid);
+            kura.awaitConfigurationReady(pid);
+            current = kura.transportConfiguration(pid);
+        }
+        return current;
     }
 
     private void renew() {

@@ -42,9 +42,6 @@ final class TransportTls {
     private static final Logger LOG = LoggerFactory.getLogger(TransportTls.class);
     private static final String README = "see the provisioning bundle's README, \"The hub link\", X.509";
 
-    /** The suffix of the SslManagerService the hub link creates over an issued certificate's keystore. */
-    static final String DEDICATED_SSL_MANAGER_SUFFIX = "-SslManagerService";
-
     private final ConfigurationService configurationService;
     private final ServiceSet<SslManagerService> sslManagers;
     private final ServiceSet<KeystoreService> keystores;
@@ -59,14 +56,35 @@ final class TransportTls {
         this.clock = clock;
     }
 
-    /** See {@link HubLink.Kura#prepareTls}. */
-    void prepare(String transportPid, Map<String, Object> transportConfiguration, boolean x509, boolean addAzureRoots)
-            throws HubConfigurationException, KuraException {
-        if (!x509 && !addAzureRoots) {
-            return;
+    /**
+     * The kura.service.pid of a bound SslManagerService whose {@code KeystoreService.target} selects this keystore
+     * (an integrator's own, or the one the hub link created), best ranked first.
+     */
+    Optional<String> sslManagerOver(String keystorePid) {
+        String keystoreTarget = KuraReferences.target(keystorePid);
+        List<ServiceSet.Entry<SslManagerService>> bound = sslManagers.matching(
+                e -> keystoreTarget.equals(String.valueOf(e.property(KEYSTORE_TARGET)).trim()));
+        return bound.isEmpty() ? Optional.empty() : Optional.of(String.valueOf(bound.get(0).property(KURA_SERVICE_PID)));
+    }
+
+    /**
+     * Carries out the TLS side of a write: checks what an X.509 identity needs, sets up the SslManagerService over an
+     * issued certificate's keystore, and with {@code azure.root.cas} adds the Azure roots to the keystore in use.
+     *
+     * @throws HubConfigurationException naming the transport property, keystore or Kura service to set
+     */
+    void prepare(String transportPid, TlsPlan plan) throws HubConfigurationException, KuraException {
+        if (plan.certificate().isPresent()) {
+            prepareIssued(transportPid, plan.certificate().get(), plan.dedicatedSslManager(), plan.addAzureRoots());
+        } else if (plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY || plan.addAzureRoots()) {
+            prepareTransports(transportPid, plan.sslManagerTarget(), plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY,
+                    plan.addAzureRoots());
         }
+    }
+
+    private void prepareTransports(String transportPid, String sslTarget, boolean x509, boolean addAzureRoots)
+            throws HubConfigurationException, KuraException {
         String field = SSL_MANAGER_TARGET + " of transport " + transportPid;
-        String sslTarget = KuraReferences.sslManagerTarget(transportConfiguration);
         if (x509 && sslTarget.equals(KuraReferences.DEFAULT_SSL_MANAGER_TARGET)) {
             throw new HubConfigurationException(field, "is " + sslTarget + ", Kura's default SslManagerService, "
                     + "but an X.509 enrollment needs one that presents the device key and no other (Kura's "
@@ -90,34 +108,27 @@ final class TransportTls {
         }
     }
 
-    /** See {@link HubLink.Kura#prepareIssuedCertificateTls}. */
-    String prepareIssued(String transportPid, IssuedCertificate certificate, boolean addAzureRoots)
-            throws HubConfigurationException, KuraException {
+    private void prepareIssued(String transportPid, IssuedCertificate certificate, Optional<String> dedicated,
+            boolean addAzureRoots) throws HubConfigurationException, KuraException {
         String keystorePid = certificate.keystoreServicePid();
         String where = "KeystoreService " + keystorePid + " of the issued certificate";
         KeystoreService keystore = keystores.withKuraServicePid(keystorePid)
                 .orElseThrow(() -> new HubConfigurationException(where, "is not registered (yet)")).service;
         checkOnlyOneKey(keystore, where, certificate.alias());
-        String sslPid = sslManagerOver(keystorePid);
+        if (dedicated.isPresent()) {
+            pointAtKeystore(dedicated.get(), keystorePid);
+        }
         if (addAzureRoots) {
             addAzureRoots(keystore, keystorePid, transportPid);
         }
-        return KuraReferences.target(sslPid);
     }
 
     /**
-     * The SslManagerService whose {@code KeystoreService.target} is this keystore: a bound one (an integrator's
-     * own is used as it is), else the one named after the keystore, created or re-pointed through Kura's
-     * ConfigurationService so that Kura encrypts, tracks and snapshots it as any of its instances.
+     * Creates the SslManagerService over the issued certificate's keystore, or re-points it, through Kura's
+     * ConfigurationService, so that Kura encrypts, tracks and snapshots it as any of its instances.
      */
-    private String sslManagerOver(String keystorePid) throws KuraException {
+    private void pointAtKeystore(String pid, String keystorePid) throws KuraException {
         String keystoreTarget = KuraReferences.target(keystorePid);
-        List<ServiceSet.Entry<SslManagerService>> bound = sslManagers.matching(
-                e -> keystoreTarget.equals(String.valueOf(e.property(KEYSTORE_TARGET)).trim()));
-        if (!bound.isEmpty()) {
-            return String.valueOf(bound.get(0).property(KURA_SERVICE_PID));
-        }
-        String pid = keystorePid + DEDICATED_SSL_MANAGER_SUFFIX;
         Map<String, Object> properties = new HashMap<>();
         properties.put(KEYSTORE_TARGET, keystoreTarget);
         ComponentConfiguration existing = configurationService.getComponentConfiguration(pid);
@@ -131,7 +142,6 @@ final class TransportTls {
                     keystorePid);
             configurationService.updateConfiguration(pid, properties, true);
         }
-        return pid;
     }
 
     private void addAzureRoots(KeystoreService keystore, String keystoreName, String transportPid)

@@ -429,27 +429,24 @@ class HubLinkTest {
         }
 
         @Override
-        public void prepareTls(String transportPid, Map<String, Object> transportConfiguration, boolean x509,
-                boolean addAzureRoots) throws HubConfigurationException {
-            tlsChecks.add("x509=" + x509 + ", roots=" + addAzureRoots);
+        public Optional<String> sslManagerOver(String keystorePid) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void prepareTls(String transportPid, TlsPlan plan) throws HubConfigurationException {
+            tlsChecks.add(plan.certificate().map(c -> "issued " + c.keystoreServicePid())
+                    .orElse("x509=" + (plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY)) + ", roots="
+                    + plan.addAzureRoots());
             if (tlsProblem != null) {
                 throw tlsProblem;
             }
         }
 
         @Override
-        public String prepareIssuedCertificateTls(String transportPid, IssuedCertificate certificate,
-                boolean addAzureRoots) throws HubConfigurationException {
-            tlsChecks.add("issued " + certificate.keystoreServicePid() + ", roots=" + addAzureRoots);
-            if (tlsProblem != null) {
-                throw tlsProblem;
-            }
-            return "(kura.service.pid=" + certificate.keystoreServicePid() + "-SslManagerService)";
-        }
-
-        @Override
-        public void writeTransport(String pid, Map<String, Object> values, String password, boolean snapshot) {
-            writes.add(new Write(new HashMap<>(values), password, snapshot));
+        public void writeTransport(String pid, Map<String, Object> values, PasswordChange password,
+                boolean snapshot) {
+            writes.add(new Write(new HashMap<>(values), password.newValue().orElse(null), snapshot));
             if (!dropWrites && configs.containsKey(pid)) {
                 configs.get(pid).putAll(values);
             }

@@ -36,8 +36,8 @@ class KuraTransportServicesTest {
     void theTokenIsWrittenAsAKuraPasswordUnderPasswordWithTheSnapshotFlag() throws Exception {
         configurations.create(TRANSPORT, null);
 
-        kura.writeTransport(TRANSPORT, Collections.singletonMap("client-id", "gw-1"), TOKEN, true);
-        kura.writeTransport(TRANSPORT, Collections.emptyMap(), TOKEN, false);
+        kura.writeTransport(TRANSPORT, Collections.singletonMap("client-id", "gw-1"), PasswordChange.set(TOKEN), true);
+        kura.writeTransport(TRANSPORT, Collections.emptyMap(), PasswordChange.set(TOKEN), false);
 
         KuraFakes.Update first = configurations.updates.get(0);
         assertThat(first.properties).containsEntry("client-id", "gw-1").containsKey("password");
@@ -52,7 +52,7 @@ class KuraTransportServicesTest {
     void anEmptyPasswordIsWrittenAsAnEmptyKuraPasswordWhichKurasTransportSendsAsNone() throws Exception {
         configurations.create(TRANSPORT, null);
 
-        kura.writeTransport(TRANSPORT, Collections.emptyMap(), "", false);
+        kura.writeTransport(TRANSPORT, Collections.emptyMap(), PasswordChange.clear(), false);
 
         Object password = configurations.lastUpdate().properties.get("password");
         assertThat(password).isInstanceOf(Password.class);
@@ -63,7 +63,7 @@ class KuraTransportServicesTest {
     void nothingToWriteWritesNothing() throws Exception {
         configurations.create(TRANSPORT, null);
 
-        kura.writeTransport(TRANSPORT, new HashMap<>(), null, false);
+        kura.writeTransport(TRANSPORT, new HashMap<>(), PasswordChange.keep(), false);
 
         assertThat(configurations.updates).isEmpty();
     }

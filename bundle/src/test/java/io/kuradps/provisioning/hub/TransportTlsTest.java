@@ -47,27 +47,27 @@ class TransportTlsTest {
 
     @Test
     void theAzureRootsGoToTheKeystoreOfTheDefaultSslManagerServiceOnceAndOnlyWhenMissing() throws Exception {
-        tls.prepare(TRANSPORT, new HashMap<>(), false, true);
+        prepare(new HashMap<>(), false, true);
 
         assertThat(kuraKeystore).containsOnlyKeys("azure-digicert-global-root-g2",
                 "azure-microsoft-rsa-root-certificate-authority-2017");
         assertThat(deviceKeystore).isEmpty();
         kuraKeystore.clear();
-        tls.prepare(TRANSPORT, new HashMap<>(), false, true);
+        prepare(new HashMap<>(), false, true);
         assertThat(kuraKeystore).as("once per keystore in an activation").isEmpty();
         assertThat(writes).isEqualTo(2);
     }
 
     @Test
     void withoutTheOptInAndForASymmetricKeyNothingIsTouched() throws Exception {
-        tls.prepare(TRANSPORT, transportUsing("(kura.service.pid=nothing-there)"), false, false);
+        prepare(transportUsing("(kura.service.pid=nothing-there)"), false, false);
 
         assertThat(writes).isZero();
     }
 
     @Test
     void x509OnKurasDefaultSslManagerServiceIsRefusedNamingThePropertyToSet() {
-        assertThatThrownBy(() -> tls.prepare(TRANSPORT, new HashMap<>(), true, false))
+        assertThatThrownBy(() -> prepare(new HashMap<>(), true, false))
                 .isInstanceOf(HubConfigurationException.class)
                 .hasMessageStartingWith("SslManagerService.target of transport " + TRANSPORT + ": ")
                 .hasMessageContaining("(kura.service.pid=<that SslManagerService>)");
@@ -77,28 +77,28 @@ class TransportTlsTest {
     void x509WithADedicatedSslManagerServiceHoldingOnlyTheDeviceKeyPasses() throws Exception {
         deviceKeystore.put("device", keyEntry());
 
-        tls.prepare(TRANSPORT, transportUsing(KuraReferences.target(DEVICE_SSL)), true, true);
+        prepare(transportUsing(KuraReferences.target(DEVICE_SSL)), true, true);
 
         assertThat(deviceKeystore).containsKeys("device", "azure-digicert-global-root-g2");
     }
 
     @Test
     void x509WithAKeystoreOfTwoKeysOrNoneIsRefusedNamingIt() throws Exception {
-        assertThatThrownBy(() -> tls.prepare(TRANSPORT, transportUsing(KuraReferences.target(DEVICE_SSL)), true,
+        assertThatThrownBy(() -> prepare(transportUsing(KuraReferences.target(DEVICE_SSL)), true,
                 false)).hasMessageStartingWith("KeystoreService.target of SslManagerService " + DEVICE_SSL)
                         .hasMessageContaining("holds no key");
         deviceKeystore.put("device", keyEntry());
         deviceKeystore.put("other", keyEntry());
-        assertThatThrownBy(() -> tls.prepare(TRANSPORT, transportUsing(KuraReferences.target(DEVICE_SSL)), true,
+        assertThatThrownBy(() -> prepare(transportUsing(KuraReferences.target(DEVICE_SSL)), true,
                 false)).hasMessageContaining("holds 2 keys [device, other]");
     }
 
     @Test
     void aTargetNoServiceMatchesIsNamed() {
-        assertThatThrownBy(() -> tls.prepare(TRANSPORT, transportUsing("(kura.service.pid=missing)"), false, true))
+        assertThatThrownBy(() -> prepare(transportUsing("(kura.service.pid=missing)"), false, true))
                 .hasMessage("SslManagerService.target of transport " + TRANSPORT
                         + ": no SslManagerService matches (kura.service.pid=missing) (yet)");
-        assertThatThrownBy(() -> tls.prepare(TRANSPORT, transportUsing("(kura.service.pid=missing"), false, true))
+        assertThatThrownBy(() -> prepare(transportUsing("(kura.service.pid=missing"), false, true))
                 .hasMessageContaining("is not an LDAP filter");
     }
 
@@ -108,7 +108,7 @@ class TransportTlsTest {
         issuedKeystore.put("dps-device", keyEntry());
         keystores.bound(keystore(issuedKeystore), pid("DeviceKeystore"));
 
-        String target = tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true);
+        String target = prepareIssued(issued("DeviceKeystore", "dps-device"), true);
 
         assertThat(target).isEqualTo("(kura.service.pid=DeviceKeystore-SslManagerService)");
         assertThat(configurations.created).containsExactly("DeviceKeystore-SslManagerService");
@@ -119,10 +119,10 @@ class TransportTlsTest {
         assertThat(kuraKeystore).isEmpty();
 
         // Registered meanwhile, or not yet: either way it is not created twice.
-        assertThat(tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
+        assertThat(prepareIssued(issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
         sslManagers.bound(inert(SslManagerService.class), sslManager("DeviceKeystore-SslManagerService",
                 "DeviceKeystore"));
-        assertThat(tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
+        assertThat(prepareIssued(issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
         assertThat(configurations.created).hasSize(1);
         assertThat(configurations.updates).isEmpty();
     }
@@ -131,7 +131,7 @@ class TransportTlsTest {
     void anSslManagerServiceAlreadyOverTheIssuedKeystoreIsUsedAsItIs() throws Exception {
         deviceKeystore.put("dps-device", keyEntry());
 
-        assertThat(tls.prepareIssued(TRANSPORT, issued("HubDeviceKeystore", "dps-device"), false))
+        assertThat(prepareIssued(issued("HubDeviceKeystore", "dps-device"), false))
                 .isEqualTo(KuraReferences.target(DEVICE_SSL));
         assertThat(configurations.created).isEmpty();
         assertThat(writes).isZero();
@@ -143,7 +143,7 @@ class TransportTlsTest {
         configurations.create("DeviceKeystore-SslManagerService", sslManager("DeviceKeystore-SslManagerService",
                 "SSLKeystore"));
 
-        tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), false);
+        prepareIssued(issued("DeviceKeystore", "dps-device"), false);
 
         assertThat(configurations.created).hasSize(1);
         assertThat(configurations.lastUpdate().pid).isEqualTo("DeviceKeystore-SslManagerService");
@@ -157,18 +157,33 @@ class TransportTlsTest {
         shared.put("other", keyEntry());
         keystores.bound(keystore(shared), pid("DeviceKeystore"));
 
-        assertThatThrownBy(() -> tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true))
+        assertThatThrownBy(() -> prepareIssued(issued("DeviceKeystore", "dps-device"), true))
                 .isInstanceOf(HubConfigurationException.class)
                 .hasMessageStartingWith("KeystoreService DeviceKeystore of the issued certificate: holds 2 keys "
                         + "[dps-device, other]")
                 .hasMessageContaining("certificate.keystore.service.pid");
         shared.remove("dps-device");
-        assertThatThrownBy(() -> tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true))
+        assertThatThrownBy(() -> prepareIssued(issued("DeviceKeystore", "dps-device"), true))
                 .hasMessageContaining("holds only the key [other]");
-        assertThatThrownBy(() -> tls.prepareIssued(TRANSPORT, issued("Missing", "dps-device"), true))
+        assertThatThrownBy(() -> prepareIssued(issued("Missing", "dps-device"), true))
                 .hasMessage("KeystoreService Missing of the issued certificate: is not registered (yet)");
         assertThat(configurations.created).as("nothing set up for a keystore that cannot serve").isEmpty();
         assertThat(shared).doesNotContainKey("azure-digicert-global-root-g2");
+    }
+
+    /** What the hub link has carried out for a SAS token or an X.509 enrollment on a transport so configured. */
+    private void prepare(Map<String, Object> transport, boolean x509, boolean addAzureRoots) throws Exception {
+        String target = KuraReferences.sslManagerTarget(transport);
+        tls.prepare(TRANSPORT, x509 ? TlsPlan.enrollment(target, addAzureRoots)
+                : TlsPlan.sasToken(target, addAzureRoots));
+    }
+
+    /** What the hub link has carried out for an issued certificate; the transport's SslManagerService target. */
+    private String prepareIssued(IssuedCertificate certificate, boolean addAzureRoots) throws Exception {
+        TlsPlan plan = TlsPlan.issued(certificate, tls.sslManagerOver(certificate.keystoreServicePid()),
+                addAzureRoots);
+        tls.prepare(TRANSPORT, plan);
+        return plan.sslManagerTarget();
     }
 
     private static IssuedCertificate issued(String keystorePid, String alias) {
