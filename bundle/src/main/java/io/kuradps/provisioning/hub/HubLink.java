@@ -1,15 +1,28 @@
 package io.kuradps.provisioning.hub;
 
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_CONNECTION_LOST;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_CONNECT_FAILED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_INVALID_CONFIGURATION;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_NO_CREDENTIALS;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_NO_TRANSPORT;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_TLS_FAILED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_TRANSPORT_NOT_TRACKED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_UNUSABLE_DEVICE_ID;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_WRITE_FAILED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.REPROVISIONING;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOKEN_EXPIRY;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONNECTED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_MISCONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_REFUSED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_TOKEN_RENEWED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TRANSPORT_PID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
 import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.RETRY_AT;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TIMESTAMP;
 
 import java.time.Clock;
@@ -85,7 +98,10 @@ final class HubLink {
         void post(String topic, Map<String, Object> properties);
     }
 
-    enum State { DISABLED, WAITING_FOR_ASSIGNMENT, CONFIGURING, CONNECTING, CONNECTED, REFUSED }
+    /** What the link is doing; the last three match the events of the same names. */
+    enum State {
+        DISABLED, WAITING_FOR_ASSIGNMENT, CONFIGURING, CONNECTING, CONNECTED, REFUSED, MISCONFIGURED, RETRYING
+    }
 
     /** CONNACK 5 this many times in a row means the hub no longer knows the device here. */
     static final int REFUSALS_BEFORE_REPROVISIONING = 3;
@@ -158,7 +174,7 @@ final class HubLink {
     void invalidConfiguration(String problem) {
         cancelPending();
         settings = null;
-        refused("invalid configuration: " + problem, false);
+        misconfigured(REASON_INVALID_CONFIGURATION, "invalid configuration: " + problem, false);
     }
 
     /**
@@ -170,11 +186,9 @@ final class HubLink {
         if (state != State.CONNECTED) {
             return;
         }
-        LOG.warn("The connection to hub {} was lost ({}); reconnecting with a fresh token", assignment.assignedHub(),
-                cause);
+        retrying(REASON_CONNECTION_LOST, "connection lost: " + cause);
+        // Reconnecting: a clock set meanwhile renews at once, as while connected.
         state = State.CONNECTING;
-        lastError = "connection lost: " + cause;
-        scheduleRetry();
     }
 
     State state() {
@@ -194,7 +208,7 @@ final class HubLink {
             assignment.certificate().ifPresent(c -> text.append(", by the issued certificate (until ")
                     .append(c.notAfter()).append(')'));
         }
-        if (lastError != null && (state == State.REFUSED || state == State.CONNECTING)) {
+        if (lastError != null && state != State.DISABLED && state != State.CONNECTED) {
             text.append(", error: ").append(lastError);
         }
         return text.toString();
@@ -213,7 +227,7 @@ final class HubLink {
         }
         Optional<String> unusable = HubConnectValues.unusableDeviceId(assignment.deviceId());
         if (unusable.isPresent()) {
-            refused(unusable.get(), false);
+            misconfigured(REASON_UNUSABLE_DEVICE_ID, unusable.get(), false);
             return;
         }
         state = State.CONFIGURING;
@@ -226,7 +240,7 @@ final class HubLink {
             return;
         }
         tokenExpiry = credential.get().expiry().orElse(null);
-        post(renewal ? TOPIC_TOKEN_RENEWED : TOPIC_CONFIGURED, null, null);
+        post(renewal ? TOPIC_TOKEN_RENEWED : TOPIC_CONFIGURED, Collections.emptyMap());
         if (tokenExpiry != null) {
             Duration delay = settings.renewal.delay(issued, clock.instant());
             pending = scheduler.schedule(this::renew, delay);
@@ -246,7 +260,7 @@ final class HubLink {
         try {
             Optional<Map<String, Object>> current = readOrCreateTransport(pid);
             if (!current.isPresent()) {
-                refused("no MqttDataTransport with kura.service.pid " + pid + " exists"
+                misconfigured(REASON_NO_TRANSPORT, "no MqttDataTransport with kura.service.pid " + pid + " exists"
                         + (settings.createStack ? " (creating one failed)" : "; create a raw MQTT cloud connection "
                                 + "with that PID, or enable transport.create"), false);
                 return false;
@@ -263,9 +277,9 @@ final class HubLink {
             kura.awaitConfigurationReady(pid);
             Map<String, Object> readBack = kura.transportConfiguration(pid).orElse(Collections.emptyMap());
             if (!plan.expected().appliedIn(readBack)) {
-                refused("the transport " + pid + " did not take the values written (" + plan.expected()
-                        .changedFrom(readBack).keySet() + " differ on reading back); Kura drops updates to a PID it "
-                        + "does not track", false);
+                misconfigured(REASON_TRANSPORT_NOT_TRACKED, "the transport " + pid + " did not take the values "
+                        + "written (" + plan.expected().changedFrom(readBack).keySet() + " differ on reading back); "
+                        + "Kura drops updates to a PID it does not track", false);
                 return false;
             }
             return true;
@@ -274,13 +288,11 @@ final class HubLink {
             return false;
         } catch (HubConfigurationException e) {
             // Kura's side needs a change (a transport property, an SslManagerService): checked again on each retry.
-            refused(e.getMessage(), false);
-            scheduleRetry();
+            misconfigured(e.reason(), e.getMessage(), true);
             return false;
         } catch (Exception e) {
-            refused("cannot configure transport " + pid + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), false);
-            scheduleRetry();
+            retrying(REASON_WRITE_FAILED, "cannot configure transport " + pid + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             return false;
         }
     }
@@ -298,15 +310,16 @@ final class HubLink {
                 long se = settings.renewal.expiryEpochSeconds(issued);
                 Optional<String> token = credentials.hubToken(assignment.assignedHub(), assignment.deviceId(), se);
                 if (!token.isPresent()) {
-                    refused("the provisioning configuration holds no usable symmetric key to sign a hub token", false);
+                    misconfigured(REASON_NO_CREDENTIALS, "the provisioning configuration holds no usable symmetric key "
+                            + "to sign a hub token", false);
                     return Optional.empty();
                 }
                 return Optional.of(HubCredential.sasToken(token.get(), Instant.ofEpochSecond(se)));
             case X509:
                 return Optional.of(HubCredential.x509());
             default:
-                refused("provisioning is disabled or not validly configured: there are no device credentials",
-                        false);
+                misconfigured(REASON_NO_CREDENTIALS, "provisioning is disabled or not validly configured: there are "
+                        + "no device credentials", false);
                 return Optional.empty();
         }
     }
@@ -352,7 +365,7 @@ final class HubLink {
         lastError = null;
         state = State.CONNECTED;
         LOG.info("Connected to hub {} as {}", assignment.assignedHub(), assignment.deviceId());
-        post(TOPIC_CONNECTED, null, null);
+        post(TOPIC_CONNECTED, Collections.emptyMap());
     }
 
     private void connectFailed(HubConnectException e) {
@@ -360,51 +373,98 @@ final class HubLink {
             case NOT_AUTHORIZED:
                 refusals++;
                 if (refusals >= REFUSALS_BEFORE_REPROVISIONING && credentials.reprovisionsOnHubError()) {
-                    refused("hub " + assignment.assignedHub() + " refused device " + assignment.deviceId() + " "
-                            + refusals + " times (CONNACK 5, not authorized): it was deleted, disabled or moved; "
-                            + "asking DPS for a fresh assignment", true);
-                    refusals = 0;
                     cancelPending();
+                    refusedByHub("hub " + assignment.assignedHub() + " refused device " + assignment.deviceId()
+                            + " " + refusals + " times (CONNACK 5, not authorized): it was deleted, disabled or "
+                            + "moved; asking DPS for a fresh assignment", true);
+                    refusals = 0;
                     kura.reprovision();
                     return;
                 }
-                refused("hub " + assignment.assignedHub() + " refused device " + assignment.deviceId()
+                refusedByHub("hub " + assignment.assignedHub() + " refused device " + assignment.deviceId()
                         + " (CONNACK 5, not authorized, " + refusals + " in a row)", false);
                 break;
             case TLS:
                 String keystore = assignment.certificate().map(c -> "the keystore " + c.keystoreServicePid()
                         + " of the issued certificate").orElse("the SSL keystore of this transport");
-                refused("TLS with hub " + assignment.assignedHub() + " failed (" + e.getMessage() + "): " + keystore
-                        + " probably lacks the hub's root CA (DigiCert Global Root G2); "
+                retrying(REASON_TLS_FAILED, "TLS with hub " + assignment.assignedHub() + " failed (" + e.getMessage()
+                        + "): " + keystore + " probably lacks the hub's root CA (DigiCert Global Root G2); "
                         + (settings.addAzureRoots ? "it was added (azure.root.cas): check the keystore the "
                                 + "transport's SslManagerService.target names"
-                                : "enable azure.root.cas to add the Azure root CAs"), false);
+                                : "enable azure.root.cas to add the Azure root CAs"));
                 break;
             default:
-                refused("cannot connect to hub " + assignment.assignedHub() + ": " + e.getMessage(), false);
+                retrying(REASON_CONNECT_FAILED, "cannot connect to hub " + assignment.assignedHub() + ": "
+                        + e.getMessage());
                 break;
         }
-        scheduleRetry();
     }
 
-    private void scheduleRetry() {
-        long millis = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(retries++, 10));
+    /** The hub refused the device (CONNACK 5); tried again later unless DPS is asked for a fresh assignment. */
+    private void refusedByHub(String message, boolean reprovisioning) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(REPROVISIONING, reprovisioning);
+        if (!reprovisioning) {
+            properties.put(RETRY_AT, scheduleRetry().toEpochMilli());
+        }
+        report(State.REFUSED, TOPIC_REFUSED, message, properties);
+    }
+
+    /**
+     * The link cannot work as configured: its configuration, the assignment, the provisioner's or Kura's side must
+     * change first.
+     *
+     * @param recheck whether to check again later (Kura's side may change without telling the link)
+     */
+    private void misconfigured(String reason, String message, boolean recheck) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(REASON, reason);
+        if (recheck) {
+            properties.put(RETRY_AT, scheduleRetry().toEpochMilli());
+        }
+        report(State.MISCONFIGURED, TOPIC_MISCONFIGURED, message, properties);
+    }
+
+    /** Something failed that may work when tried again: connecting, TLS, the connection, writing the transport. */
+    private void retrying(String reason, String message) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(REASON, reason);
+        properties.put(RETRY_AT, scheduleRetry().toEpochMilli());
+        report(State.RETRYING, TOPIC_RETRYING, message, properties);
+    }
+
+    private void report(State newState, String topic, String message, Map<String, Object> properties) {
+        LOG.warn("Hub link {}: {}", newState, message);
+        state = newState;
+        lastError = message;
+        properties.put(ERROR_MESSAGE, message);
+        post(topic, properties);
+    }
+
+    /**
+     * Applies the assignment again after {@link #retryDelay()}, with a fresh token: the one written may be what the
+     * hub refused (a wrong clock).
+     *
+     * @return when
+     */
+    private Instant scheduleRetry() {
+        Duration delay = retryDelay();
         cancelPending();
-        // A retry writes a fresh token too: the one written may be what the hub refused (wrong clock).
         pending = scheduler.schedule(() -> {
             pending = null;
             apply(false);
-        }, Duration.ofMillis(millis));
+        }, delay);
+        return clock.instant().plus(delay);
     }
 
-    private void refused(String message, boolean reprovisioning) {
-        LOG.warn("Hub link refused: {}", message);
-        state = State.REFUSED;
-        lastError = message;
-        post(TOPIC_REFUSED, message, reprovisioning);
+    /** The pause before the next attempt; counts the attempts since the last connection. */
+    private Duration retryDelay() {
+        long millis = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(retries++, 10));
+        return Duration.ofMillis(millis);
     }
 
-    private void post(String topic, String error, Boolean reprovisioning) {
+    /** Posts a hub link event: hub, device and transport, the token's expiry when there is one, and the time. */
+    private void post(String topic, Map<String, Object> specific) {
         Map<String, Object> properties = new LinkedHashMap<>();
         if (assignment != null) {
             properties.put(ASSIGNED_HUB, assignment.assignedHub());
@@ -413,15 +473,11 @@ final class HubLink {
         if (settings != null) {
             properties.put(TRANSPORT_PID, settings.transportPid);
         }
-        if (tokenExpiry != null && !TOPIC_REFUSED.equals(topic)) {
+        if (tokenExpiry != null && (TOPIC_CONFIGURED.equals(topic) || TOPIC_TOKEN_RENEWED.equals(topic)
+                || TOPIC_CONNECTED.equals(topic))) {
             properties.put(TOKEN_EXPIRY, tokenExpiry.toEpochMilli());
         }
-        if (error != null) {
-            properties.put(ERROR_MESSAGE, error);
-        }
-        if (reprovisioning != null) {
-            properties.put(REPROVISIONING, reprovisioning);
-        }
+        properties.putAll(specific);
         properties.put(TIMESTAMP, clock.millis());
         output.post(topic, properties);
     }

@@ -44,27 +44,27 @@ final class HubLinkSettings {
         }
         String pid = trimmed(raw.transport_service_pid());
         if (pid.isEmpty()) {
-            throw new HubConfigurationException(F_TRANSPORT_PID, "is required");
+            throw HubConfigurationException.invalid(F_TRANSPORT_PID, "is required");
         }
         MqttTransport transport;
         try {
             transport = MqttTransport.ofOption(trimmed(raw.transport()));
         } catch (IllegalArgumentException e) {
-            throw new HubConfigurationException(F_TRANSPORT, e.getMessage());
+            throw HubConfigurationException.invalid(F_TRANSPORT, e.getMessage());
         }
         int lifetime = raw.token_lifetime_seconds();
         if (lifetime < TOKEN_LIFETIME_MIN || lifetime > TOKEN_LIFETIME_MAX) {
-            throw new HubConfigurationException(F_TOKEN_LIFETIME, lifetime + " s is outside " + TOKEN_LIFETIME_MIN
+            throw HubConfigurationException.invalid(F_TOKEN_LIFETIME, lifetime + " s is outside " + TOKEN_LIFETIME_MIN
                     + ".." + TOKEN_LIFETIME_MAX + " s");
         }
         int percent = raw.token_renewal_percent();
         if (percent < RENEWAL_PERCENT_MIN || percent > RENEWAL_PERCENT_MAX) {
-            throw new HubConfigurationException(F_RENEWAL_PERCENT, percent + " % is outside " + RENEWAL_PERCENT_MIN
+            throw HubConfigurationException.invalid(F_RENEWAL_PERCENT, percent + " % is outside " + RENEWAL_PERCENT_MIN
                     + ".." + RENEWAL_PERCENT_MAX + " %");
         }
         String modelId = trimmed(raw.model_id());
         if (!modelId.isEmpty() && !modelId.startsWith("dtmi:")) {
-            throw new HubConfigurationException(F_MODEL_ID, "'" + modelId + "' is not a DTMI (dtmi:...;version)");
+            throw HubConfigurationException.invalid(F_MODEL_ID, "'" + modelId + "' is not a DTMI (dtmi:...;version)");
         }
         return new HubLinkSettings(true, pid, raw.transport_create(), transport,
                 new TokenRenewal(Duration.ofSeconds(lifetime), percent), modelId, raw.azure_root_cas());

@@ -70,7 +70,7 @@ final class TlsPlan {
         return step;
     }
 
-    /** The SslManagerService the transport uses: the one it names now, or for an issued certificate, the one it gets. */
+    /** The SslManagerService the transport uses: the one it names now; for an issued certificate, the one it gets. */
     String sslManagerTarget() {
         return sslManagerTarget;
     }

@@ -64,7 +64,8 @@ final class TransportTls {
         String keystoreTarget = KuraReferences.target(keystorePid);
         List<ServiceSet.Entry<SslManagerService>> bound = sslManagers.matching(
                 e -> keystoreTarget.equals(String.valueOf(e.property(KEYSTORE_TARGET)).trim()));
-        return bound.isEmpty() ? Optional.empty() : Optional.of(String.valueOf(bound.get(0).property(KURA_SERVICE_PID)));
+        return bound.isEmpty() ? Optional.empty()
+                : Optional.of(String.valueOf(bound.get(0).property(KURA_SERVICE_PID)));
     }
 
     /**
@@ -86,7 +87,7 @@ final class TransportTls {
             throws HubConfigurationException, KuraException {
         String field = SSL_MANAGER_TARGET + " of transport " + transportPid;
         if (x509 && sslTarget.equals(KuraReferences.DEFAULT_SSL_MANAGER_TARGET)) {
-            throw new HubConfigurationException(field, "is " + sslTarget + ", Kura's default SslManagerService, "
+            throw HubConfigurationException.tlsSetup(field, "is " + sslTarget + ", Kura's default SslManagerService, "
                     + "but an X.509 enrollment needs one that presents the device key and no other (Kura's "
                     + "SslManagerService ignores the key alias): create an SslManagerService and a KeystoreService "
                     + "instance holding only the device key and chain, and set " + SSL_MANAGER_TARGET + " to "
@@ -96,7 +97,8 @@ final class TransportTls {
         Object keystoreTarget = ssl.property(KEYSTORE_TARGET);
         String keystoreField = KEYSTORE_TARGET + " of SslManagerService " + ssl.property(KURA_SERVICE_PID);
         if (keystoreTarget == null) {
-            throw new HubConfigurationException(keystoreField, "is not set: the SslManagerService has no keystore");
+            throw HubConfigurationException.tlsSetup(keystoreField,
+                    "is not set: the SslManagerService has no keystore");
         }
         KeystoreService keystore = first(keystores, String.valueOf(keystoreTarget), keystoreField,
                 "no KeystoreService").service;
@@ -113,7 +115,7 @@ final class TransportTls {
         String keystorePid = certificate.keystoreServicePid();
         String where = "KeystoreService " + keystorePid + " of the issued certificate";
         KeystoreService keystore = keystores.withKuraServicePid(keystorePid)
-                .orElseThrow(() -> new HubConfigurationException(where, "is not registered (yet)")).service;
+                .orElseThrow(() -> HubConfigurationException.tlsSetup(where, "is not registered (yet)")).service;
         checkOnlyOneKey(keystore, where, certificate.alias());
         if (dedicated.isPresent()) {
             pointAtKeystore(dedicated.get(), keystorePid);
@@ -164,11 +166,12 @@ final class TransportTls {
         try {
             List<ServiceSet.Entry<S>> found = services.matching(target);
             if (found.isEmpty()) {
-                throw new HubConfigurationException(field, none + " matches " + target + " (yet)");
+                throw HubConfigurationException.tlsSetup(field, none + " matches " + target + " (yet)");
             }
             return found.get(0);
         } catch (InvalidSyntaxException e) {
-            throw new HubConfigurationException(field, "'" + target + "' is not an LDAP filter: " + e.getMessage());
+            throw HubConfigurationException.tlsSetup(field,
+                    "'" + target + "' is not an LDAP filter: " + e.getMessage());
         }
     }
 
@@ -195,13 +198,13 @@ final class TransportTls {
             }
         });
         if (keyAlias != null && !keys.equals(Collections.singletonList(keyAlias))) {
-            throw new HubConfigurationException(where, "holds " + describe(keys) + ", but the transport presents "
+            throw HubConfigurationException.tlsSetup(where, "holds " + describe(keys) + ", but the transport presents "
                     + "any key of it (Kura's SslManagerService ignores the alias), so it must hold the issued key "
                     + keyAlias + " and no other: give certificate.keystore.service.pid a KeystoreService of its own; "
                     + README);
         }
         if (keys.size() != 1) {
-            throw new HubConfigurationException(where, "holds " + describe(keys) + ", but an X.509 enrollment "
+            throw HubConfigurationException.tlsSetup(where, "holds " + describe(keys) + ", but an X.509 enrollment "
                     + "needs exactly the device key and its chain there (Kura's SslManagerService presents any key "
                     + "of its keystore); " + README);
         }

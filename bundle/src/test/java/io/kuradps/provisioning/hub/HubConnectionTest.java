@@ -2,6 +2,7 @@ package io.kuradps.provisioning.hub;
 
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONNECTED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_MISCONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_REFUSED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,7 +101,7 @@ class HubConnectionTest {
         credentials.kind = DeviceCredentials.Kind.X509;
         start(HubConfigs.of("enabled", true));
 
-        Event refused = next(TOPIC_REFUSED);
+        Event refused = next(TOPIC_MISCONFIGURED);
 
         assertThat((String) refused.getProperty(ERROR_MESSAGE)).startsWith("SslManagerService.target of transport "
                 + TRANSPORT).contains("Kura's default SslManagerService");
@@ -111,7 +112,7 @@ class HubConnectionTest {
     void anInvalidConfigurationIsReportedNamingTheField() throws Exception {
         start(HubConfigs.of("enabled", true, "transport", "udp"));
 
-        Event refused = next(TOPIC_REFUSED);
+        Event refused = next(TOPIC_MISCONFIGURED);
 
         assertThat((String) refused.getProperty(ERROR_MESSAGE)).startsWith("invalid configuration: transport:");
         assertThat(configurations.updates).isEmpty();

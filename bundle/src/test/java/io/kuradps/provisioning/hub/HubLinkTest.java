@@ -1,13 +1,27 @@
 package io.kuradps.provisioning.hub;
 
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_CONNECTION_LOST;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_CONNECT_FAILED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_INVALID_CONFIGURATION;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_NO_CREDENTIALS;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_NO_TRANSPORT;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_TLS_FAILED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_TLS_SETUP;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_TRANSPORT_NOT_TRACKED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_UNUSABLE_DEVICE_ID;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_WRITE_FAILED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.REPROVISIONING;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOKEN_EXPIRY;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONNECTED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_MISCONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_REFUSED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_TOKEN_RENEWED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.RETRY_AT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -125,7 +139,9 @@ class HubLinkTest {
 
         assertThat(kura.writes).isEmpty();
         assertThat(kura.created).isEmpty();
-        assertThat(topics()).containsExactly(TOPIC_REFUSED);
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+        assertThat(events.get(0).properties).containsEntry(REASON, REASON_UNUSABLE_DEVICE_ID)
+                .doesNotContainKey(RETRY_AT);
         assertThat((String) events.get(0).properties.get(ERROR_MESSAGE)).contains("'gw.1'").contains("client id");
     }
 
@@ -135,6 +151,8 @@ class HubLinkTest {
         link.assignment(assignment(HUB_A, "gw-1"));
 
         assertThat(kura.writes).isEmpty();
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+        assertThat(events.get(0).properties).containsEntry(REASON, REASON_NO_TRANSPORT).doesNotContainKey(RETRY_AT);
         assertThat((String) events.get(0).properties.get(ERROR_MESSAGE)).contains(PID).contains("transport.create");
     }
 
@@ -145,7 +163,8 @@ class HubLinkTest {
         link.configure(settings());
         link.assignment(assignment(HUB_A, "gw-1"));
 
-        assertThat(topics()).containsExactly(TOPIC_REFUSED);
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+        assertThat(events.get(0).properties).containsEntry(REASON, REASON_TRANSPORT_NOT_TRACKED);
         assertThat((String) events.get(0).properties.get(ERROR_MESSAGE)).contains("did not take the values");
         assertThat(kura.connects).isZero();
     }
@@ -161,9 +180,14 @@ class HubLinkTest {
         scheduler.runNext();
 
         assertThat(kura.reprovisions).isEqualTo(1);
+        assertThat(events).filteredOn(e -> e.topic.equals(TOPIC_REFUSED)).hasSize(3);
+        assertThat(events.get(1).topic).isEqualTo(TOPIC_REFUSED);
+        assertThat(events.get(1).properties).as("the hub refused; tried again later").containsEntry(REPROVISIONING,
+                false).containsEntry(RETRY_AT, START.plus(HubLink.FIRST_RETRY).toEpochMilli());
         Posted last = events.get(events.size() - 1);
         assertThat(last.topic).isEqualTo(TOPIC_REFUSED);
-        assertThat(last.properties).containsEntry(REPROVISIONING, true);
+        assertThat(last.properties).containsEntry(REPROVISIONING, true).doesNotContainKey(RETRY_AT);
+        assertThat(scheduler.tasks).as("DPS is asked instead").isEmpty();
 
         link.assignment(assignment(HUB_B, "gw-1"));
         Write moved = kura.writes.get(kura.writes.size() - 1);
@@ -194,6 +218,8 @@ class HubLinkTest {
         kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.TLS, "PKIX path building failed"));
         link.assignment(assignment(HUB_A, "gw-1"));
 
+        assertThat(events.get(1).topic).isEqualTo(TOPIC_RETRYING);
+        assertThat(events.get(1).properties).containsEntry(REASON, REASON_TLS_FAILED).containsKey(RETRY_AT);
         assertThat((String) events.get(1).properties.get(ERROR_MESSAGE)).contains("DigiCert Global Root G2")
                 .contains("azure.root.cas");
     }
@@ -254,15 +280,18 @@ class HubLinkTest {
 
     @Test
     void anIssuedKeystoreKuraMustChangeIsRefusedWithItsMessageBeforeWriting() {
-        kura.tlsProblem = new HubConfigurationException("KeystoreService DeviceKeystore of the issued certificate",
+        kura.tlsProblem = HubConfigurationException.tlsSetup("KeystoreService DeviceKeystore of the issued certificate",
                 "holds 2 keys [dps-device, other]");
         link.configure(settings());
 
         link.assignment(issuedAssignment(HUB_A, "gw-1", "AB01"));
 
         assertThat(kura.writes).isEmpty();
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+        assertThat(events.get(0).properties).as("checked again later").containsEntry(REASON, REASON_TLS_SETUP)
+                .containsKey(RETRY_AT);
         assertThat((String) events.get(0).properties.get(ERROR_MESSAGE)).contains("DeviceKeystore");
-        assertThat(link.state()).isEqualTo(HubLink.State.REFUSED);
+        assertThat(link.state()).isEqualTo(HubLink.State.MISCONFIGURED);
     }
 
     @Test
@@ -289,6 +318,10 @@ class HubLinkTest {
 
         assertThat(link.state()).isEqualTo(HubLink.State.CONNECTING);
         assertThat(link.describe()).contains("connection lost");
+        Posted lost = events.get(events.size() - 1);
+        assertThat(lost.topic).isEqualTo(TOPIC_RETRYING);
+        assertThat(lost.properties).containsEntry(REASON, REASON_CONNECTION_LOST)
+                .containsEntry(RETRY_AT, clock.now.plus(HubLink.FIRST_RETRY).toEpochMilli());
         assertThat(scheduler.cancelled).as("the renewal timer").isEqualTo(1);
         assertThat(scheduler.delays).last().isEqualTo(HubLink.FIRST_RETRY);
         for (int i = 0; i < HubLink.REFUSALS_BEFORE_REPROVISIONING; i++) {
@@ -309,9 +342,12 @@ class HubLinkTest {
         link.assignment(assignment(HUB_A, "gw-1"));
         int scheduled = scheduler.delays.size();
 
+        assertThat(topics()).containsExactly(TOPIC_CONFIGURED, TOPIC_RETRYING);
+        assertThat(events.get(1).properties).containsEntry(REASON, REASON_CONNECT_FAILED);
+
         link.connectionLost("late");
 
-        assertThat(link.state()).isEqualTo(HubLink.State.REFUSED);
+        assertThat(link.state()).isEqualTo(HubLink.State.RETRYING);
         assertThat(scheduler.delays).hasSize(scheduled);
     }
 
@@ -322,10 +358,11 @@ class HubLinkTest {
 
         link.invalidConfiguration("transport: 'udp' is not one of mqtt, mqtt-websocket");
 
-        assertThat(link.state()).isEqualTo(HubLink.State.REFUSED);
+        assertThat(link.state()).isEqualTo(HubLink.State.MISCONFIGURED);
         assertThat(scheduler.tasks).as("the renewal was cancelled").isEmpty();
         Posted last = events.get(events.size() - 1);
-        assertThat(last.topic).isEqualTo(TOPIC_REFUSED);
+        assertThat(last.topic).isEqualTo(TOPIC_MISCONFIGURED);
+        assertThat(last.properties).containsEntry(REASON, REASON_INVALID_CONFIGURATION).doesNotContainKey(RETRY_AT);
         assertThat((String) last.properties.get(ERROR_MESSAGE)).startsWith("invalid configuration: transport:");
         link.configure(settings());
         assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
@@ -334,15 +371,46 @@ class HubLinkTest {
     @Test
     void aTlsSetupKuraMustChangeIsRefusedWithItsMessageAndCheckedAgainLater() {
         credentials.kind = DeviceCredentials.Kind.X509;
-        kura.tlsProblem = new HubConfigurationException("SslManagerService.target", "is Kura's default");
+        kura.tlsProblem = HubConfigurationException.tlsSetup("SslManagerService.target", "is Kura's default");
         link.configure(settings());
         link.assignment(assignment(HUB_A, "gw-1"));
 
         assertThat(kura.tlsChecks).containsExactly("x509=true, roots=false");
         assertThat(kura.writes).isEmpty();
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+        assertThat(events.get(0).properties).containsEntry(REASON, REASON_TLS_SETUP).containsKey(RETRY_AT);
         assertThat((String) events.get(0).properties.get(ERROR_MESSAGE))
                 .isEqualTo("SslManagerService.target: is Kura's default");
         kura.tlsProblem = null;
+        scheduler.runNext();
+        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+    }
+
+    @Test
+    void withoutCredentialsTheLinkWaitsForTheProvisionerAndSaysSo() {
+        credentials.kind = DeviceCredentials.Kind.NONE;
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat(kura.writes).isEmpty();
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+        assertThat(events.get(0).properties).containsEntry(REASON, REASON_NO_CREDENTIALS).doesNotContainKey(RETRY_AT);
+        assertThat(link.state()).isEqualTo(HubLink.State.MISCONFIGURED);
+        assertThat(link.describe()).contains("error: provisioning is disabled");
+    }
+
+    @Test
+    void aWriteKuraFailsIsRetriedWithItsCause() {
+        kura.writeFailure = new IllegalStateException("ConfigurationService is stopping");
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat(topics()).containsExactly(TOPIC_RETRYING);
+        assertThat(events.get(0).properties).containsEntry(REASON, REASON_WRITE_FAILED)
+                .containsEntry(RETRY_AT, START.plus(HubLink.FIRST_RETRY).toEpochMilli());
+        assertThat((String) events.get(0).properties.get(ERROR_MESSAGE))
+                .contains("IllegalStateException: ConfigurationService is stopping");
+        kura.writeFailure = null;
         scheduler.runNext();
         assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
     }
@@ -409,6 +477,7 @@ class HubLinkTest {
         final List<String> tlsChecks = new ArrayList<>();
         final List<String> readyWaits = new ArrayList<>();
         HubConfigurationException tlsProblem;
+        RuntimeException writeFailure;
         boolean dropWrites;
         int connects;
         int reprovisions;
@@ -446,6 +515,9 @@ class HubLinkTest {
         @Override
         public void writeTransport(String pid, Map<String, Object> values, PasswordChange password,
                 boolean snapshot) {
+            if (writeFailure != null) {
+                throw writeFailure;
+            }
             writes.add(new Write(new HashMap<>(values), password.newValue().orElse(null), snapshot));
             if (!dropWrites && configs.containsKey(pid)) {
                 configs.get(pid).putAll(values);
