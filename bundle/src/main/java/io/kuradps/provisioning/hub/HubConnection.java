@@ -17,6 +17,7 @@ import org.eclipse.kura.data.DataService;
 import org.eclipse.kura.data.DataTransportService;
 import org.eclipse.kura.security.keystore.KeystoreService;
 import org.eclipse.kura.ssl.SslManagerService;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -199,12 +200,12 @@ public final class HubConnection implements ConfigurableComponent, EventHandler,
 
     @Reference(name = "dataService", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "unsetDataService", updated = "updatedDataService")
-    void setDataService(DataService service, Map<String, Object> properties) {
-        dataServices.bound(service, properties);
+    void setDataService(DataService service, ServiceReference<DataService> reference) {
+        dataServices.bound(service, reference);
     }
 
-    void updatedDataService(DataService service, Map<String, Object> properties) {
-        dataServices.updated(service, properties);
+    void updatedDataService(DataService service, ServiceReference<DataService> reference) {
+        dataServices.updated(service, reference);
     }
 
     void unsetDataService(DataService service) {
@@ -213,12 +214,12 @@ public final class HubConnection implements ConfigurableComponent, EventHandler,
 
     @Reference(name = "transport", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "unsetTransport", updated = "updatedTransport")
-    void setTransport(DataTransportService service, Map<String, Object> properties) {
-        transports.bound(service, properties);
+    void setTransport(DataTransportService service, ServiceReference<DataTransportService> reference) {
+        transports.bound(service, reference);
     }
 
-    void updatedTransport(DataTransportService service, Map<String, Object> properties) {
-        transports.updated(service, properties);
+    void updatedTransport(DataTransportService service, ServiceReference<DataTransportService> reference) {
+        transports.updated(service, reference);
     }
 
     void unsetTransport(DataTransportService service) {
@@ -227,12 +228,12 @@ public final class HubConnection implements ConfigurableComponent, EventHandler,
 
     @Reference(name = "sslManager", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "unsetSslManager", updated = "updatedSslManager")
-    void setSslManager(SslManagerService service, Map<String, Object> properties) {
-        sslManagers.bound(service, properties);
+    void setSslManager(SslManagerService service, ServiceReference<SslManagerService> reference) {
+        sslManagers.bound(service, reference);
     }
 
-    void updatedSslManager(SslManagerService service, Map<String, Object> properties) {
-        sslManagers.updated(service, properties);
+    void updatedSslManager(SslManagerService service, ServiceReference<SslManagerService> reference) {
+        sslManagers.updated(service, reference);
     }
 
     void unsetSslManager(SslManagerService service) {
@@ -241,12 +242,12 @@ public final class HubConnection implements ConfigurableComponent, EventHandler,
 
     @Reference(name = "keystore", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "unsetKeystore", updated = "updatedKeystore")
-    void setKeystore(KeystoreService service, Map<String, Object> properties) {
-        keystores.bound(service, properties);
+    void setKeystore(KeystoreService service, ServiceReference<KeystoreService> reference) {
+        keystores.bound(service, reference);
     }
 
-    void updatedKeystore(KeystoreService service, Map<String, Object> properties) {
-        keystores.updated(service, properties);
+    void updatedKeystore(KeystoreService service, ServiceReference<KeystoreService> reference) {
+        keystores.updated(service, reference);
     }
 
     void unsetKeystore(KeystoreService service) {

@@ -5,7 +5,6 @@ import static org.eclipse.kura.configuration.ConfigurationService.KURA_SERVICE_P
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -14,6 +13,7 @@ import org.eclipse.kura.KuraConnectException;
 import org.eclipse.kura.data.DataService;
 import org.eclipse.kura.data.DataTransportService;
 import org.eclipse.kura.data.listener.DataServiceListener;
+import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.slf4j.Logger;
@@ -103,10 +103,11 @@ final class TransportConnector {
         if (target == null) {
             return false;
         }
-        Map<String, Object> transport = transports.withKuraServicePid(transportPid).map(e -> e.properties)
-                .orElse(Collections.singletonMap(KURA_SERVICE_PID, transportPid));
         try {
-            return FrameworkUtil.createFilter(String.valueOf(target)).match(new Hashtable<>(transport));
+            Filter filter = FrameworkUtil.createFilter(String.valueOf(target));
+            // Against the transport's registration when there is one, else against the PID it will have.
+            return transports.withKuraServicePid(transportPid).map(e -> filter.match(e.reference))
+                    .orElseGet(() -> filter.matches(Collections.singletonMap(KURA_SERVICE_PID, transportPid)));
         } catch (InvalidSyntaxException e) {
             return false;
         }

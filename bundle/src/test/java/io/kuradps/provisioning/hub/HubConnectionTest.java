@@ -121,7 +121,7 @@ class HubConnectionTest {
     private void start(HubConnectionConfig config) {
         configurations.applied = (pid, properties) -> {
             if (TRANSPORT.equals(pid)) {
-                component.updatedTransport(transport, properties);
+                component.updatedTransport(transport, KuraFakes.reference(properties));
             }
         };
         component.setConfigurationService(configurations.service);
@@ -161,11 +161,11 @@ class HubConnectionTest {
                     defaults.put("clean-session", true);
                     defaults.put(KuraReferences.SSL_MANAGER_TARGET, KuraReferences.DEFAULT_SSL_MANAGER_TARGET);
                     configurations.create(TRANSPORT, defaults);
-                    component.setTransport(transport, configurations.tracked.get(TRANSPORT));
+                    component.setTransport(transport, KuraFakes.reference(configurations.tracked.get(TRANSPORT)));
                     Map<String, Object> dataServiceProperties = new HashMap<>();
                     dataServiceProperties.put(ConfigurationService.KURA_SERVICE_PID, DATA_SERVICE);
                     dataServiceProperties.put(KuraReferences.DATA_TRANSPORT_TARGET, KuraReferences.target(TRANSPORT));
-                    component.setDataService(dataService.service, dataServiceProperties);
+                    component.setDataService(dataService.service, KuraFakes.reference(dataServiceProperties));
                     return null;
                 });
     }

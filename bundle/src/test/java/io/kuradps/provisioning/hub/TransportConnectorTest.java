@@ -19,6 +19,7 @@ import org.eclipse.kura.data.DataService;
 import org.eclipse.kura.data.DataTransportService;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.ServiceReference;
 
 import io.kuradps.provisioning.kura.KuraReferences;
 
@@ -38,8 +39,8 @@ class TransportConnectorTest {
 
     @Test
     void theDataServiceWhoseTargetSelectsTheTransportIsConnected() throws Exception {
-        dataServices.bound(theirs.service, dataService(OTHER_TRANSPORT));
-        dataServices.bound(ours.service, dataService(TRANSPORT));
+        dataServices.bound(theirs.service, KuraFakes.reference(dataService(OTHER_TRANSPORT)));
+        dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
 
         connector.connect(TRANSPORT);
 
@@ -52,11 +53,11 @@ class TransportConnectorTest {
 
     @Test
     void aTargetIsMatchedAgainstTheTransportsPropertiesWhenItIsRegistered() throws Exception {
-        transports.bound(transport, transportProperties(TRANSPORT, "mqtts://a:8883/"));
+        transports.bound(transport, transportAt("mqtts://a:8883/"));
         Map<String, Object> properties = dataService(TRANSPORT);
         properties.put(KuraReferences.DATA_TRANSPORT_TARGET, "(&(kura.service.pid=" + TRANSPORT
                 + ")(broker-url=mqtts://*))");
-        dataServices.bound(ours.service, properties);
+        dataServices.bound(ours.service, KuraFakes.reference(properties));
 
         connector.connect(TRANSPORT);
 
@@ -65,7 +66,7 @@ class TransportConnectorTest {
 
     @Test
     void withoutADataServiceTheFailureNamesTheTarget() {
-        dataServices.bound(theirs.service, dataService(OTHER_TRANSPORT));
+        dataServices.bound(theirs.service, KuraFakes.reference(dataService(OTHER_TRANSPORT)));
 
         assertThatThrownBy(() -> connector.connect(TRANSPORT)).isInstanceOf(HubConnectException.class)
                 .hasMessageContaining("DataTransportService.target selecting transport " + TRANSPORT);
@@ -74,8 +75,8 @@ class TransportConnectorTest {
     @Test
     void afterAWriteConnectingWaitsUntilTheTransportShowsTheValues() throws Exception {
         TransportConnector patient = new TransportConnector(dataServices, transports, Duration.ofDays(1), losses::add);
-        transports.bound(transport, transportProperties(TRANSPORT, "mqtts://old:8883/"));
-        dataServices.bound(ours.service, dataService(TRANSPORT));
+        transports.bound(transport, transportAt("mqtts://old:8883/"));
+        dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
         patient.beforeWrite(TRANSPORT, Collections.singletonMap("broker-url", "mqtts://new:8883/"));
 
         CompletableFuture<Void> connecting = CompletableFuture.runAsync(() -> {
@@ -86,10 +87,10 @@ class TransportConnectorTest {
             }
         });
         // A property update that does not show the write yet (e.g. Kura's own) is not enough.
-        transports.updated(transport, transportProperties(TRANSPORT, "mqtts://old:8883/"));
+        transports.updated(transport, transportAt("mqtts://old:8883/"));
         assertThat(connecting).isNotDone();
         assertThat(ours.connects).isZero();
-        transports.updated(transport, transportProperties(TRANSPORT, "mqtts://new:8883/"));
+        transports.updated(transport, transportAt("mqtts://new:8883/"));
 
         connecting.get(10, TimeUnit.SECONDS);
         assertThat(ours.connected).isTrue();
@@ -98,10 +99,10 @@ class TransportConnectorTest {
     @Test
     void aTokenOnlyWriteIsShownByTheNextUpdate() throws Exception {
         TransportConnector patient = new TransportConnector(dataServices, transports, Duration.ofDays(1), losses::add);
-        transports.bound(transport, transportProperties(TRANSPORT, "mqtts://a:8883/"));
-        dataServices.bound(ours.service, dataService(TRANSPORT));
+        transports.bound(transport, transportAt("mqtts://a:8883/"));
+        dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
         patient.beforeWrite(TRANSPORT, Collections.emptyMap());
-        transports.updated(transport, transportProperties(TRANSPORT, "mqtts://a:8883/"));
+        transports.updated(transport, transportAt("mqtts://a:8883/"));
 
         CompletableFuture.runAsync(() -> {
             try {
@@ -115,7 +116,7 @@ class TransportConnectorTest {
 
     @Test
     void aRefusalIsClassifiedAndARaceKurasReconnectWonIsNoFailure() throws Exception {
-        dataServices.bound(ours.service, dataService(TRANSPORT));
+        dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
         ours.failures.add(new KuraConnectException(new MqttException(MqttException.REASON_CODE_NOT_AUTHORIZED),
                 "Cannot connect"));
         assertThatThrownBy(() -> connector.connect(TRANSPORT)).isInstanceOf(HubConnectException.class)
@@ -130,7 +131,7 @@ class TransportConnectorTest {
 
     @Test
     void aLostConnectionIsToldWithItsCauseAndTheListenerGoesOnClose() throws Exception {
-        dataServices.bound(ours.service, dataService(TRANSPORT));
+        dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
         connector.connect(TRANSPORT);
 
         ours.listeners.get(0).onConnectionLost(new MqttException(MqttException.REASON_CODE_CONNECTION_LOST));
@@ -148,11 +149,12 @@ class TransportConnectorTest {
         return properties;
     }
 
-    private static Map<String, Object> transportProperties(String pid, String brokerUrl) {
+    /** The transport's registration with this broker URL. */
+    private static ServiceReference<DataTransportService> transportAt(String brokerUrl) {
         Map<String, Object> properties = new HashMap<>();
-        properties.put(ConfigurationService.KURA_SERVICE_PID, pid);
+        properties.put(ConfigurationService.KURA_SERVICE_PID, TRANSPORT);
         properties.put("broker-url", brokerUrl);
-        return properties;
+        return KuraFakes.reference(properties);
     }
 
     private static DataTransportService transport() {

@@ -38,11 +38,11 @@ class TransportTlsTest {
             Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC));
 
     TransportTlsTest() {
-        sslManagers.bound(inert(SslManagerService.class), sslManager(KuraReferences.SSL_MANAGER_PID,
+        bind(sslManagers, inert(SslManagerService.class), sslManager(KuraReferences.SSL_MANAGER_PID,
                 "SSLKeystore"));
-        sslManagers.bound(inert(SslManagerService.class), sslManager(DEVICE_SSL, "HubDeviceKeystore"));
-        keystores.bound(keystore(kuraKeystore), pid("SSLKeystore"));
-        keystores.bound(keystore(deviceKeystore), pid("HubDeviceKeystore"));
+        bind(sslManagers, inert(SslManagerService.class), sslManager(DEVICE_SSL, "HubDeviceKeystore"));
+        bind(keystores, keystore(kuraKeystore), pid("SSLKeystore"));
+        bind(keystores, keystore(deviceKeystore), pid("HubDeviceKeystore"));
     }
 
     @Test
@@ -106,7 +106,7 @@ class TransportTlsTest {
     void anIssuedCertificateGetsAnSslManagerServiceOverItsKeystoreCreatedOnceThroughKura() throws Exception {
         Map<String, KeyStore.Entry> issuedKeystore = new LinkedHashMap<>();
         issuedKeystore.put("dps-device", keyEntry());
-        keystores.bound(keystore(issuedKeystore), pid("DeviceKeystore"));
+        bind(keystores, keystore(issuedKeystore), pid("DeviceKeystore"));
 
         String target = prepareIssued(issued("DeviceKeystore", "dps-device"), true);
 
@@ -120,7 +120,7 @@ class TransportTlsTest {
 
         // Registered meanwhile, or not yet: either way it is not created twice.
         assertThat(prepareIssued(issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
-        sslManagers.bound(inert(SslManagerService.class), sslManager("DeviceKeystore-SslManagerService",
+        bind(sslManagers, inert(SslManagerService.class), sslManager("DeviceKeystore-SslManagerService",
                 "DeviceKeystore"));
         assertThat(prepareIssued(issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
         assertThat(configurations.created).hasSize(1);
@@ -139,7 +139,7 @@ class TransportTlsTest {
 
     @Test
     void theNamedSslManagerServicePointingElsewhereIsPointedAtTheIssuedKeystore() throws Exception {
-        keystores.bound(keystore(singleKey("dps-device")), pid("DeviceKeystore"));
+        bind(keystores, keystore(singleKey("dps-device")), pid("DeviceKeystore"));
         configurations.create("DeviceKeystore-SslManagerService", sslManager("DeviceKeystore-SslManagerService",
                 "SSLKeystore"));
 
@@ -155,7 +155,7 @@ class TransportTlsTest {
     void anIssuedKeystoreHoldingAnotherKeyOrNotYetTheIssuedOneIsRefusedNamingIt() throws Exception {
         Map<String, KeyStore.Entry> shared = singleKey("dps-device");
         shared.put("other", keyEntry());
-        keystores.bound(keystore(shared), pid("DeviceKeystore"));
+        bind(keystores, keystore(shared), pid("DeviceKeystore"));
 
         assertThatThrownBy(() -> prepareIssued(issued("DeviceKeystore", "dps-device"), true))
                 .isInstanceOf(HubConfigurationException.class)
@@ -184,6 +184,10 @@ class TransportTlsTest {
                 addAzureRoots);
         tls.prepare(TRANSPORT, plan);
         return plan.sslManagerTarget();
+    }
+
+    private static <S> void bind(ServiceSet<S> services, S service, Map<String, Object> properties) {
+        services.bound(service, KuraFakes.reference(properties));
     }
 
     private static IssuedCertificate issued(String keystorePid, String alias) {
