@@ -191,10 +191,6 @@ final class HubLink {
         state = State.CONNECTING;
     }
 
-    State state() {
-        return state;
-    }
-
     /** One line for {@code dps:status}: state, hub and device, token expiry, last error. No secret. */
     String describe() {
         StringBuilder text = new StringBuilder(state.name());

@@ -1,6 +1,6 @@
 package io.kuradps.provisioning.hub;
 
-import java.util.Objects;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 final class PasswordChange {
 
-    enum Kind { KEEP, CLEAR, SET }
+    private enum Kind { KEEP, CLEAR, SET }
 
     private static final PasswordChange KEEP = new PasswordChange(Kind.KEEP, null);
     private static final PasswordChange CLEAR = new PasswordChange(Kind.CLEAR, "");
@@ -38,29 +38,14 @@ final class PasswordChange {
         return new PasswordChange(Kind.SET, token);
     }
 
-    Kind kind() {
-        return kind;
-    }
-
     /** The value to write as a Kura Password: empty to clear, the token to set; absent to keep. */
     Optional<String> newValue() {
         return Optional.ofNullable(value);
     }
 
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof PasswordChange && kind == ((PasswordChange) other).kind
-                && Objects.equals(value, ((PasswordChange) other).value);
-    }
-
-    @Override
-    public int hashCode() {
-        return kind.hashCode();
-    }
-
     /** {@code keep}, {@code clear} or {@code set a token}. */
     @Override
     public String toString() {
-        return kind == Kind.SET ? "set a token" : kind.name().toLowerCase(java.util.Locale.ROOT);
+        return kind == Kind.SET ? "set a token" : kind.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,6 +1,5 @@
 package io.kuradps.provisioning.hub;
 
-import java.util.Objects;
 import java.util.Optional;
 
 import io.kuradps.provisioning.api.IssuedCertificate;
@@ -87,22 +86,6 @@ final class TlsPlan {
 
     boolean addAzureRoots() {
         return addAzureRoots;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        if (!(other instanceof TlsPlan)) {
-            return false;
-        }
-        TlsPlan that = (TlsPlan) other;
-        return step == that.step && sslManagerTarget.equals(that.sslManagerTarget)
-                && Objects.equals(certificate, that.certificate)
-                && Objects.equals(dedicatedSslManager, that.dedicatedSslManager) && addAzureRoots == that.addAzureRoots;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(step, sslManagerTarget, certificate, dedicatedSslManager, addAzureRoots);
     }
 
     @Override

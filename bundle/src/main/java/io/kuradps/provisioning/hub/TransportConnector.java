@@ -98,7 +98,7 @@ final class TransportConnector {
     }
 
     /** Whether this DataService's transport target selects the transport with that PID. */
-    boolean drives(ServiceSet.Entry<DataService> dataService, String transportPid) {
+    private boolean drives(ServiceSet.Entry<DataService> dataService, String transportPid) {
         Object target = dataService.property(KuraReferences.DATA_TRANSPORT_TARGET);
         if (target == null) {
             return false;

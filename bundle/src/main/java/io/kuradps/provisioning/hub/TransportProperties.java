@@ -57,11 +57,6 @@ final class TransportProperties {
         return new TransportProperties(more);
     }
 
-    /** Every value, password excluded, by property id, in a fixed order. */
-    Map<String, Object> values() {
-        return values;
-    }
-
     /**
      * The values that differ from {@code current} (the transport's configuration as read back), so that only what
      * changed is written. A value of another type but the same text (a Boolean stored as a String) is no change.
@@ -87,16 +82,6 @@ final class TransportProperties {
     /** True when {@code current} holds every value (what a read-back after a write must show). */
     boolean appliedIn(Map<String, ?> current) {
         return changedFrom(current).isEmpty();
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof TransportProperties && values.equals(((TransportProperties) other).values);
-    }
-
-    @Override
-    public int hashCode() {
-        return values.hashCode();
     }
 
     @Override

@@ -84,7 +84,8 @@ class HubConnectAgainstSimulatorTest {
     void aTokenSignedWithAnotherKeyIsRefusedWithConnack5() throws Exception {
         DeviceRegistration assigned = provision("hub-gw-1", Credentials.symmetricKey(KEY));
         String deviceId = assigned.deviceId().get();
-        Map<String, Object> values = TransportProperties.of(HUB, deviceId, MqttTransport.MQTT, null).values();
+        Map<String, Object> values = TransportValues.of(TransportProperties.of(HUB, deviceId, MqttTransport.MQTT,
+                null));
         String wrong = HubSasTokens.deviceToken(HUB, deviceId, GROUP_KEY, Instant.now().getEpochSecond() + 600);
         try (MqttClient client = client(values)) {
             MqttException refused = org.junit.jupiter.api.Assertions.assertThrows(MqttException.class,
@@ -109,8 +110,8 @@ class HubConnectAgainstSimulatorTest {
             throws Exception {
         String hub = assigned.assignedHub().get();
         String deviceId = assigned.deviceId().get();
-        Map<String, Object> values = TransportProperties.of(hub, deviceId, transport, "dtmi:com:example:Gateway;1")
-                .values();
+        Map<String, Object> values = TransportValues.of(TransportProperties.of(hub, deviceId, transport,
+                "dtmi:com:example:Gateway;1"));
         String token = HubSasTokens.deviceToken(hub, deviceId, deviceKey, Instant.now().getEpochSecond() + 600);
         try (MqttClient client = client(values)) {
             client.connect(options(values, token));
