@@ -1,6 +1,7 @@
 package io.kuradps.provisioning.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.Collections;
@@ -9,6 +10,8 @@ import java.util.Map;
 
 import org.eclipse.kura.configuration.Password;
 import org.junit.jupiter.api.Test;
+
+import io.kuradps.provisioning.testing.Await;
 
 class KuraTransportServicesTest {
 
@@ -72,8 +75,8 @@ class KuraTransportServicesTest {
     void aTrackedPidNeedsNoReadyAndTheRequestGoesToTheProvisioner() throws Exception {
         configurations.create(TRANSPORT, null);
 
-        // Would wait a day if it waited for READY here.
-        kura.awaitConfigurationReady(TRANSPORT);
+        // Would wait a day for READY if it waited here; the bound fails the test instead.
+        assertTimeoutPreemptively(Await.DEFAULT_TIMEOUT, () -> kura.awaitConfigurationReady(TRANSPORT));
         kura.reprovision();
 
         assertThat(reprovisions).isEqualTo(1);

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.kura.KuraConnectException;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.ServiceReference;
 
 import io.kuradps.provisioning.kura.KuraReferences;
+import io.kuradps.provisioning.testing.Await;
 
 class TransportConnectorTest {
 
@@ -78,21 +80,28 @@ class TransportConnectorTest {
         transports.bound(transport, transportAt("mqtts://old:8883/"));
         dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
         patient.beforeWrite(TRANSPORT, Collections.singletonMap("broker-url", "mqtts://new:8883/"));
-
-        CompletableFuture<Void> connecting = CompletableFuture.runAsync(() -> {
+        Thread connecting = new Thread(() -> {
             try {
                 patient.connect(TRANSPORT);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
-        // A property update that does not show the write yet (e.g. Kura's own) is not enough.
-        transports.updated(transport, transportAt("mqtts://old:8883/"));
-        assertThat(connecting).isNotDone();
+        }, "connecting");
+        connecting.start();
+
+        // A property update that does not show the write yet (e.g. Kura's own) is not enough: once the connector has
+        // read it, it goes back to waiting instead of connecting.
+        CountDownLatch read = new CountDownLatch(1);
+        transports.updated(transport, readSignalling(transportAt("mqtts://old:8883/"), "broker-url", read));
+        assertThat(read.await(10, TimeUnit.SECONDS)).as("the connector read the update").isTrue();
+        Await.until("the connector waiting again, or done", () -> connecting.getState() == Thread.State.TIMED_WAITING
+                || connecting.getState() == Thread.State.TERMINATED);
+        assertThat(connecting.getState()).isEqualTo(Thread.State.TIMED_WAITING);
         assertThat(ours.connects).isZero();
         transports.updated(transport, transportAt("mqtts://new:8883/"));
 
-        connecting.get(10, TimeUnit.SECONDS);
+        connecting.join(Await.DEFAULT_TIMEOUT.toMillis());
+        assertThat(connecting.isAlive()).isFalse();
         assertThat(ours.connected).isTrue();
     }
 
@@ -140,6 +149,20 @@ class TransportConnectorTest {
         assertThat(losses).containsExactly("MqttException (reason 32109): Connection lost");
         connector.close();
         assertThat(ours.listeners).isEmpty();
+    }
+
+    /** The reference, counting down {@code read} when the property {@code key} is read from it. */
+    @SuppressWarnings("unchecked")
+    private static <S> ServiceReference<S> readSignalling(ServiceReference<S> reference, String key,
+            CountDownLatch read) {
+        return (ServiceReference<S>) Proxy.newProxyInstance(TransportConnectorTest.class.getClassLoader(),
+                new Class<?>[] { ServiceReference.class }, (proxy, method, args) -> {
+                    Object result = method.invoke(reference, args);
+                    if (method.getName().equals("getProperty") && key.equals(args[0])) {
+                        read.countDown();
+                    }
+                    return result;
+                });
     }
 
     private static Map<String, Object> dataService(String transportPid) {
