@@ -41,10 +41,11 @@ import io.kuradps.provisioning.kura.DeviceCredentials;
 import io.kuradps.provisioning.protocol.HubConnectValues;
 
 /**
- * Keeps one Kura MqttDataTransport pointed at the assigned hub as the assigned device: writes its properties and a
- * fresh token through Kura's ConfigurationService, confirms them, has the DataService connect, renews the token
- * before it expires, and reacts to the hub's refusals. Not thread-safe by design: the component calls it from its
- * one worker thread only, and time comes from the clock and scheduler it is given.
+ * The hub link's core: keeps one Kura MqttDataTransport pointed at the assigned hub as the assigned device. It orders
+ * the steps (sign, read, decide with {@link TransportPlan}, ready the TLS, write, read back, connect, renew) and keeps
+ * the state (the assignment, the pending timer, refusals in a row, the token's expiry), and tells what happened as
+ * events; Kura is behind {@link Kura}. Not thread-safe by design: {@link HubConnectionComponent} calls it from its one
+ * worker thread only, and time comes from the clock and scheduler it is given.
  */
 final class HubLink {
 

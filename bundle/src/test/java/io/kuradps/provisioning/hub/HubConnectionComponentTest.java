@@ -40,13 +40,13 @@ import io.kuradps.provisioning.kura.KuraReferences;
  * The component over fakes of Kura's services, wired as Declarative Services would: from an empty configuration to
  * a connected DataService, through the raw MQTT factory, ConfigurationService and the transport's update.
  */
-class HubConnectionTest {
+class HubConnectionComponentTest {
 
     private static final String TRANSPORT = HubConnectionConfig.RAW_MQTT_TRANSPORT_PID;
     private static final String DATA_SERVICE = "org.eclipse.kura.cloudconnection.raw.mqtt.DataService";
     private static final String HUB = "hub-a.azure-devices.net";
 
-    private final HubConnection component = new HubConnection();
+    private final HubConnectionComponent component = new HubConnectionComponent();
     private final KuraFakes.Configurations configurations = new KuraFakes.Configurations();
     private final KuraFakes.FakeDataService dataService = new KuraFakes.FakeDataService();
     private final DataTransportService transport = inert(DataTransportService.class);
@@ -179,7 +179,7 @@ class HubConnectionTest {
     }
 
     private static <T> T inert(Class<T> type) {
-        return type.cast(Proxy.newProxyInstance(HubConnectionTest.class.getClassLoader(), new Class<?>[] { type },
+        return type.cast(Proxy.newProxyInstance(HubConnectionComponentTest.class.getClassLoader(), new Class<?>[] { type },
                 (proxy, method, args) -> {
                     if (method.getName().equals("toString")) {
                         return type.getSimpleName();

@@ -43,8 +43,8 @@ import io.kuradps.provisioning.kura.HubLinkStatus;
 import io.kuradps.provisioning.kura.KuraTopics;
 
 /**
- * The hub link as a Kura component (PID {@value HubConnectionConfig#PID}): runs {@link HubLink} on one thread of its
- * own over Kura's services. It takes the assignment as any other bundle would, from the {@link DpsProvisioning}
+ * The hub link's Declarative Services component, named {@value HubConnectionConfig#PID} as its PID (which users see
+ * in Kura and keep): wires {@link HubLink}, the core, to Kura's services and runs it on one thread of its own. It takes the assignment as any other bundle would, from the {@link DpsProvisioning}
  * service (its properties change with every assignment; the service going withdraws it), and the device's hub tokens
  * from {@link DeviceCredentials}, so the key stays with the provisioner. Kura's cloud connection components are bound
  * all (multiple, dynamic) and followed by their reference targets, as Kura wires them.
@@ -59,10 +59,10 @@ import io.kuradps.provisioning.kura.KuraTopics;
             EventConstants.EVENT_TOPIC + "=" + KuraTopics.CONFIGURATION_READY,
             EventConstants.EVENT_TOPIC + "=" + KuraTopics.CLOCK })
 @Designate(ocd = HubConnectionConfig.class)
-public final class HubConnection implements ConfigurableComponent, EventHandler, HubLinkStatus {
+public final class HubConnectionComponent implements ConfigurableComponent, EventHandler, HubLinkStatus {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final Logger LOG = LoggerFactory.getLogger(HubConnection.class);
+    private static final Logger LOG = LoggerFactory.getLogger(HubConnectionComponent.class);
 
     private final ServiceSet<DataService> dataServices = new ServiceSet<>();
     private final ServiceSet<DataTransportService> transports = new ServiceSet<>();
