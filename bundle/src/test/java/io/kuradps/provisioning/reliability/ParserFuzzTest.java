@@ -81,11 +81,16 @@ class ParserFuzzTest {
 
     @Provide
     Arbitrary<byte[]> bodies() {
-        Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.of(REAL_BODIES),
+        return bodiesFrom(REAL_BODIES);
+    }
+
+    /** Real answers mutated, JSON-ish noise and arbitrary bytes: what the parsers of both cores are fuzzed with. */
+    static Arbitrary<byte[]> bodiesFrom(List<byte[]> realBodies) {
+        Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.of(realBodies),
                 Arbitraries.integers().between(0, Integer.MAX_VALUE).list().ofMinSize(1).ofMaxSize(4),
                 Arbitraries.bytes().list().ofMinSize(4).ofMaxSize(4), Arbitraries.integers().between(0, 3))
                 .as(ParserFuzzTest::mutate);
-        Arbitrary<byte[]> jsonish = Arbitraries.strings().withChars("{}[]\":,0123456789.eE-+ tnrufals\\")
+        Arbitrary<byte[]> jsonish = Arbitraries.strings().withChars("{}[]\":,0123456789.eE-+ tnrufals\\$")
                 .ofMaxLength(80).map(s -> s.getBytes(StandardCharsets.UTF_8));
         return Arbitraries.oneOf(mutated, jsonish, Arbitraries.bytes().array(byte[].class).ofMaxSize(200));
     }

@@ -1,0 +1,16 @@
+package io.kuradps.provisioning.iothub;
+
+import java.time.Duration;
+
+/**
+ * How long to wait before sending a twin request again after the n-th consecutive 429, 5xx or unanswered request.
+ * The bundle's one home of every wait is {@code protocol.RetryDelays} (exponential backoff with full jitter, the
+ * jitter passed in); it is package-private there today, so the component that drives the session wires it in
+ * through this interface, e.g. {@code n -> delays.backoff(n, random.nextDouble())}.
+ */
+@FunctionalInterface
+public interface BackoffWaits {
+
+    /** @param consecutiveFailures 1 for the first failure since the last success */
+    Duration wait(int consecutiveFailures);
+}

@@ -1,0 +1,75 @@
+package io.kuradps.provisioning.iothub;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Percent-encoding of topic parameters and property bags as the Azure SDKs write them (azure-sdk-for-c's
+ * {@code _az_span_copy_url_encode}): every UTF-8 byte except the RFC 3986 unreserved characters becomes {@code %XX}
+ * with uppercase hex. Decoding takes {@code %XX} escapes of UTF-8 and leaves a {@code +} a plus, as IoT Hub writes
+ * a space {@code %20}. Written on bytes rather than with {@link java.net.URLEncoder}, whose HTML-form rules (a space
+ * as {@code +}) are not IoT Hub's.
+ */
+final class PercentEncoding {
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private PercentEncoding() {
+    }
+
+    static String encode(String value) {
+        StringBuilder encoded = new StringBuilder(value.length() + 8);
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (isUnreserved(c)) {
+                encoded.append((char) c);
+            } else {
+                encoded.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            }
+        }
+        return encoded.toString();
+    }
+
+    /**
+     * @param part what the value is, for the message
+     * @throws HubProtocolException for a {@code %} not followed by two hex digits, or escapes that are not UTF-8
+     */
+    static String decode(String value, String part) throws HubProtocolException {
+        if (value.indexOf('%') < 0) {
+            return value;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            int escape = value.indexOf('%', i);
+            if (escape != i) {
+                int end = escape < 0 ? value.length() : escape;
+                byte[] plain = value.substring(i, end).getBytes(StandardCharsets.UTF_8);
+                bytes.write(plain, 0, plain.length);
+                i = end - 1;
+                continue;
+            }
+            int high = i + 1 < value.length() ? Character.digit(value.charAt(i + 1), 16) : -1;
+            int low = i + 2 < value.length() ? Character.digit(value.charAt(i + 2), 16) : -1;
+            if (high < 0 || low < 0) {
+                throw new HubProtocolException(part + ": '%' at " + i + " is not followed by two hex digits");
+            }
+            bytes.write(high << 4 | low);
+            i += 2;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new HubProtocolException(part + ": percent-escapes that are not UTF-8", e);
+        }
+    }
+
+    private static boolean isUnreserved(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+                || c == '.' || c == '~';
+    }
+}
