@@ -231,8 +231,10 @@ public final class GatewayRuntime {
                 deviceId, expiry(event));
         case "CONFIGURED" -> System.out.printf("Hub link: transport %s configured for hub %s as %s, token valid "
                 + "until %s%n", event.get("transport.pid"), hub, deviceId, expiry(event));
-        case "REFUSED" -> {
-            System.out.printf("%nREFUSED: hub %s as %s: %s%n%n", hub, deviceId, event.get("error.message"));
+        case "REFUSED", "MISCONFIGURED", "RETRYING" -> {
+            Object reason = event.get("reason");
+            System.out.printf("%n%s%s: hub %s as %s: %s%n%n", action, reason == null ? "" : " (" + reason + ")", hub,
+                    deviceId, event.get("error.message"));
             this.firstOutcome.complete(EXIT_FAILED);
         }
         default -> System.out.printf("Hub link: %s%n", action);

@@ -1,9 +1,12 @@
 package io.kuradps.itest;
 
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_NO_TRANSPORT;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_UNUSABLE_DEVICE_ID;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOKEN_EXPIRY;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONNECTED;
-import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_REFUSED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_MISCONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TRANSPORT_PID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
@@ -141,7 +144,8 @@ public class HubLinkIT extends SimulatedHubSupport {
         Map<String, Object> before = kuraConfiguration(RAW_TRANSPORT_PID);
         provisionThenLink(individual("gw-hub-dot", key), "gw-hub-dot", Collections.emptyMap());
 
-        Event refused = awaitHubEvent(TOPIC_REFUSED, "gw.hub.dot");
+        Event refused = awaitHubEvent(TOPIC_MISCONFIGURED, "gw.hub.dot");
+        assertEquals(REASON_UNUSABLE_DEVICE_ID, refused.getProperty(REASON));
         String message = (String) refused.getProperty(ERROR_MESSAGE);
         assertTrue("the refusal says why: " + message, message.contains("gw.hub.dot") && message.contains("."));
         assertTrue("and that Kura rewrites it in the client id: " + message,
@@ -168,7 +172,9 @@ public class HubLinkIT extends SimulatedHubSupport {
         String transportPid = RAW_TRANSPORT_PID + "-missing";
         provisionAndLink("gw-hub-missing", transportPid, false);
 
-        String message = (String) awaitHubEvent(TOPIC_REFUSED, "gw-hub-missing").getProperty(ERROR_MESSAGE);
+        Event refused = awaitHubEvent(TOPIC_MISCONFIGURED, "gw-hub-missing");
+        assertEquals(REASON_NO_TRANSPORT, refused.getProperty(REASON));
+        String message = (String) refused.getProperty(ERROR_MESSAGE);
         assertTrue("the refusal names the PID: " + message, message.contains(transportPid));
         assertFalse("nothing was created", configurationService().getConfigurableComponentPids()
                 .contains(transportPid));

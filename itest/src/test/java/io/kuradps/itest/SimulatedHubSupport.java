@@ -243,7 +243,7 @@ public abstract class SimulatedHubSupport extends SimulatedDpsSupport {
      * import; dps:status shows the same), or "none" while it is not running.
      */
     protected String hubLinkState() {
-        return call("(objectClass=io.kuradps.provisioning.hub.HubLinkStatus)", "describe");
+        return call("(objectClass=io.kuradps.provisioning.kura.HubLinkStatus)", "describe");
     }
 
     /** Calls the public no-argument method of the service the filter selects; "none" when there is no such service. */

@@ -6,7 +6,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 import io.kuradps.provisioning.api.DpsProvisioning;
-import io.kuradps.provisioning.hub.HubLinkStatus;
+import io.kuradps.provisioning.kura.HubLinkStatus;
 
 /**
  * Gogo shell commands {@code dps:status} and {@code dps:provision}. Gogo finds the methods by name on any service

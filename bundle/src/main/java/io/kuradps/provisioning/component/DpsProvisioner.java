@@ -35,7 +35,8 @@ import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningEvents;
 import io.kuradps.provisioning.api.ProvisioningStatus;
-import io.kuradps.provisioning.hub.DeviceCredentials;
+import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.KuraTopics;
 import io.kuradps.provisioning.protocol.ServiceClock;
 
 /**
@@ -47,7 +48,7 @@ import io.kuradps.provisioning.protocol.ServiceClock;
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = { ConfigurableComponent.class, EventHandler.class },
         property = { EventConstants.EVENT_TOPIC + "=" + ProvisioningEvents.TOPIC_REQUEST_PROVISION,
-            EventConstants.EVENT_TOPIC + "=" + DpsProvisioner.KURA_CLOCK_TOPIC })
+            EventConstants.EVENT_TOPIC + "=" + KuraTopics.CLOCK })
 @Designate(ocd = DpsProvisionerConfig.class)
 public final class DpsProvisioner implements ConfigurableComponent, EventHandler {
 
@@ -58,11 +59,6 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
      * negative). Lets tests, and an operator chasing a report, reproduce a gateway whose clock is wrong at boot.
      */
     static final String CLOCK_OFFSET_SECONDS = "io.kuradps.provisioning.clock.offset.seconds";
-    /**
-     * org.eclipse.kura.clock.ClockEvent.CLOCK_EVENT_TOPIC (Kura 5.0 and later), posted by Kura's clock service
-     * after each synchronisation (NTP, RTC). Named as a string so the bundle imports no more of Kura for it.
-     */
-    public static final String KURA_CLOCK_TOPIC = "org/eclipse/kura/clock";
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(DpsProvisionerConfig.FIRST_RETRY_PAUSE_SECONDS);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(DpsProvisioner.class);
@@ -142,7 +138,7 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
      */
     @Override
     public void handleEvent(Event event) {
-        if (KURA_CLOCK_TOPIC.equals(event.getTopic())) {
+        if (KuraTopics.CLOCK.equals(event.getTopic())) {
             serviceClock.clockSet();
             LOG.info("Kura's clock service set the clock{}", worker.clockSet()
                     ? "; the last run failed for a reason the clock may explain, so a fresh one starts now" : "");

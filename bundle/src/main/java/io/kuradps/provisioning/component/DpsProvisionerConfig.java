@@ -6,6 +6,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
 import io.kuradps.provisioning.protocol.ApiVersions;
+import io.kuradps.provisioning.protocol.MqttTransport;
 import io.kuradps.provisioning.protocol.RegistrationSettings;
 
 /**
@@ -24,8 +25,6 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
     String ATTESTATION_X509 = "x509";
     String ENROLLMENT_INDIVIDUAL = "individual";
     String ENROLLMENT_GROUP = "group";
-    String TRANSPORT_MQTT = "mqtt";
-    String TRANSPORT_WEBSOCKET = "mqtt-websocket";
     String POLICY_EVERY_START = "every-start";
     String POLICY_WITHOUT_VALID_CACHE = "without-valid-cache";
     String POLICY_ON_HUB_ERROR = "on-hub-error";
@@ -122,9 +121,9 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
 
     @AttributeDefinition(name = "Transport", description = "MQTT on port 8883, or MQTT over WebSocket on port 443.",
             options = {
-                @Option(label = "MQTT (TLS, 8883)", value = TRANSPORT_MQTT),
-                @Option(label = "MQTT over WebSocket (TLS, 443)", value = TRANSPORT_WEBSOCKET) })
-    String transport() default TRANSPORT_MQTT;
+                @Option(label = "MQTT (TLS, 8883)", value = MqttTransport.OPTION_MQTT),
+                @Option(label = "MQTT over WebSocket (TLS, 443)", value = MqttTransport.OPTION_WEBSOCKET) })
+    String transport() default MqttTransport.OPTION_MQTT;
 
     @AttributeDefinition(name = "HTTP proxy host", required = false,
             description = "Host name or address of an HTTP proxy to tunnel through with CONNECT (no scheme, no port). "

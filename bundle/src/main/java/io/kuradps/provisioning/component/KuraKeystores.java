@@ -20,12 +20,12 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 
 import org.eclipse.kura.KuraException;
-import org.eclipse.kura.configuration.ConfigurationService;
 import org.eclipse.kura.security.keystore.KeystoreService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
+import io.kuradps.provisioning.kura.KuraReferences;
 import io.kuradps.provisioning.transport.AliasKeyManager;
 
 /**
@@ -92,8 +92,7 @@ final class KuraKeystores {
     private <T> T withKeystore(String field, String pid, Use<T> use) throws InvalidConfigurationException {
         Collection<ServiceReference<KeystoreService>> references;
         try {
-            references = context.getServiceReferences(KeystoreService.class,
-                    "(" + ConfigurationService.KURA_SERVICE_PID + "=" + pid + ")");
+            references = context.getServiceReferences(KeystoreService.class, KuraReferences.target(pid));
         } catch (InvalidSyntaxException e) {
             throw new InvalidConfigurationException(field, "'" + pid + "' is not a valid kura.service.pid");
         }

@@ -6,7 +6,7 @@ import java.util.Optional;
 import io.kuradps.provisioning.component.ProvisioningConfig.Attestation;
 import io.kuradps.provisioning.component.ProvisioningConfig.EnrollmentKind;
 import io.kuradps.provisioning.component.ProvisioningConfig.Registration;
-import io.kuradps.provisioning.hub.DeviceCredentials;
+import io.kuradps.provisioning.kura.DeviceCredentials;
 import io.kuradps.provisioning.protocol.DerivedKeys;
 import io.kuradps.provisioning.protocol.DpsProtocolException;
 import io.kuradps.provisioning.protocol.HubSasTokens;

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 import org.eclipse.kura.crypto.CryptoService;
 
 import io.kuradps.provisioning.protocol.ApiVersions;
+import io.kuradps.provisioning.protocol.MqttTransport;
 import io.kuradps.provisioning.protocol.RegistrationSettings;
 import io.kuradps.provisioning.transport.HttpProxy;
 
@@ -57,16 +58,6 @@ final class ProvisioningConfig {
     enum Attestation implements OptionValue { SYMMETRIC_KEY, X509 }
 
     enum EnrollmentKind implements OptionValue { INDIVIDUAL, GROUP }
-
-    enum Transport implements OptionValue {
-        MQTT(8883), MQTT_WEBSOCKET(443);
-
-        final int defaultPort;
-
-        Transport(int defaultPort) {
-            this.defaultPort = defaultPort;
-        }
-    }
 
     enum ReprovisionPolicy implements OptionValue {
         ON_HUB_ERROR, EVERY_START, WITHOUT_VALID_CACHE;
@@ -224,7 +215,7 @@ final class ProvisioningConfig {
     private static RegistrationIdentity identity(DpsProvisionerConfig raw, CryptoService crypto,
             RegistrationIdResolver registrationIds) throws InvalidConfigurationException {
         RegistrationIdentity.Builder identity = new RegistrationIdentity.Builder();
-        identity.transport = option(F_TRANSPORT, raw.transport(), Transport.class);
+        identity.transport = transport(raw.transport());
         String endpoint = required(F_ENDPOINT, raw.global_endpoint()).toLowerCase(Locale.ROOT);
         if (endpoint.contains("://") || endpoint.contains("/")) {
             throw new InvalidConfigurationException(F_ENDPOINT,
@@ -232,7 +223,7 @@ final class ProvisioningConfig {
         }
         int colon = endpoint.lastIndexOf(':');
         identity.endpointHost = colon < 0 ? endpoint : endpoint.substring(0, colon);
-        identity.endpointPort = colon < 0 ? identity.transport.defaultPort : port(endpoint.substring(colon + 1));
+        identity.endpointPort = colon < 0 ? identity.transport.defaultPort() : port(endpoint.substring(colon + 1));
         if (!HOST.matcher(identity.endpointHost).matches()) {
             throw new InvalidConfigurationException(F_ENDPOINT, "'" + identity.endpointHost + "' is not a host name");
         }
@@ -430,6 +421,14 @@ final class ProvisioningConfig {
             throw new InvalidConfigurationException(field, value + " s is outside " + min + ".." + max + " s");
         }
         return Duration.ofSeconds(value);
+    }
+
+    private static MqttTransport transport(String value) throws InvalidConfigurationException {
+        try {
+            return MqttTransport.ofOption(trimmed(value));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(F_TRANSPORT, e.getMessage());
+        }
     }
 
     /** The constant whose metatype value the field holds. */

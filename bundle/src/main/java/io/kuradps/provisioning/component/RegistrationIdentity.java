@@ -7,8 +7,8 @@ import java.util.List;
 
 import io.kuradps.provisioning.component.ProvisioningConfig.Attestation;
 import io.kuradps.provisioning.component.ProvisioningConfig.EnrollmentKind;
-import io.kuradps.provisioning.component.ProvisioningConfig.Transport;
 import io.kuradps.provisioning.component.ProvisioningConfig.X509Source;
+import io.kuradps.provisioning.protocol.MqttTransport;
 import io.kuradps.provisioning.transport.HttpProxy;
 
 /**
@@ -22,7 +22,7 @@ final class RegistrationIdentity {
 
     final String endpointHost;
     final int endpointPort;
-    final Transport transport;
+    final MqttTransport transport;
     final Path caFile;
     /** kura.service.pid of a KeystoreService whose trusted certificates are trusted too; empty for none. */
     final String caKeystorePid;
@@ -104,7 +104,7 @@ final class RegistrationIdentity {
     static final class Builder {
         String endpointHost;
         int endpointPort;
-        Transport transport;
+        MqttTransport transport;
         Path caFile;
         String caKeystorePid = "";
         String idScope;

@@ -27,7 +27,6 @@ import javax.net.ssl.KeyManager;
 
 import io.kuradps.provisioning.component.ProvisioningConfig.Attestation;
 import io.kuradps.provisioning.component.ProvisioningConfig.EnrollmentKind;
-import io.kuradps.provisioning.component.ProvisioningConfig.Transport;
 import io.kuradps.provisioning.protocol.Credentials;
 import io.kuradps.provisioning.protocol.DpsProtocolException;
 import io.kuradps.provisioning.protocol.RegistrationSettings;
@@ -133,7 +132,7 @@ final class RegistrationSetup {
         KeyManager[] keyManagers = identity.attestation == Attestation.X509 ? keyManagers(identity, keystores) : null;
         try {
             return new DpsEndpoint(identity.endpointHost, identity.endpointPort,
-                    identity.transport == Transport.MQTT_WEBSOCKET, TlsSocketFactories.create(trusted, keyManagers),
+                    identity.transport.webSocket(), TlsSocketFactories.create(trusted, keyManagers),
                     identity.proxy);
         } catch (GeneralSecurityException e) {
             throw new InvalidConfigurationException(F_CA_FILE, "cannot set up TLS: " + e.getMessage());

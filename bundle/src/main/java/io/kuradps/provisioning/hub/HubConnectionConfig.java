@@ -4,6 +4,9 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
+import io.kuradps.provisioning.kura.HubLinkStatus;
+import io.kuradps.provisioning.protocol.MqttTransport;
+
 /**
  * The hub link's form in the Kura web UI; bnd generates OSGI-INF/metatype/{pid}.xml from it. The home of the hub
  * link's defaults, bounds and option values: {@link HubLinkSettings} validates against these constants.
@@ -12,13 +15,11 @@ import org.osgi.service.metatype.annotations.Option;
         description = "Connects Kura's MQTT transport to the IoT hub DPS assigned, and keeps its SAS token fresh.")
 @interface HubConnectionConfig {
 
-    String PID = "io.kuradps.provisioning.HubConnection";
+    String PID = HubLinkStatus.COMPONENT_PID;
     /** The MqttDataTransport of Kura's raw MQTT cloud connection, which sends no lifecycle messages IoT Hub refuses. */
     String RAW_MQTT_TRANSPORT_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.MqttDataTransport";
     /** The factory that creates a raw MQTT stack when the transport PID does not exist. */
     String RAW_MQTT_FACTORY_PID = "org.eclipse.kura.cloudconnection.raw.mqtt.factory.RawMqttCloudConnectionFactory";
-    String TRANSPORT_MQTT = "mqtt";
-    String TRANSPORT_WEBSOCKET = "mqtt-websocket";
     int TOKEN_LIFETIME_MIN = 10;
     int TOKEN_LIFETIME_MAX = 31_536_000;
     int TOKEN_LIFETIME_DEFAULT = 3600;
@@ -41,9 +42,9 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "Transport", description = "MQTT over TLS (8883) or over secure WebSocket (443).",
             options = {
-                @Option(label = "MQTT over TLS (8883)", value = TRANSPORT_MQTT),
-                @Option(label = "MQTT over WebSocket (443)", value = TRANSPORT_WEBSOCKET) })
-    String transport() default TRANSPORT_MQTT;
+                @Option(label = "MQTT over TLS (8883)", value = MqttTransport.OPTION_MQTT),
+                @Option(label = "MQTT over WebSocket (443)", value = MqttTransport.OPTION_WEBSOCKET) })
+    String transport() default MqttTransport.OPTION_MQTT;
 
     @AttributeDefinition(name = "Hub token lifetime (s)", min = "" + TOKEN_LIFETIME_MIN,
             max = "" + TOKEN_LIFETIME_MAX,

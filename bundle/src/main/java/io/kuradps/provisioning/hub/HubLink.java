@@ -1,15 +1,30 @@
 package io.kuradps.provisioning.hub;
 
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_CONNECTION_LOST;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_CONNECTION_REFUSED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_CONNECT_FAILED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_HUB_THROTTLED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_INVALID_CONFIGURATION;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_NO_CREDENTIALS;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_NO_TRANSPORT;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_TLS_FAILED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_TRANSPORT_NOT_TRACKED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_UNUSABLE_DEVICE_ID;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_WRITE_FAILED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.REPROVISIONING;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOKEN_EXPIRY;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONNECTED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_MISCONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_REFUSED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_TOKEN_RENEWED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TRANSPORT_PID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
 import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.RETRY_AT;
 import static io.kuradps.provisioning.api.ProvisioningEvents.TIMESTAMP;
 
 import java.time.Clock;
@@ -24,14 +39,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.kuradps.provisioning.api.Assignment;
-import io.kuradps.provisioning.api.IssuedCertificate;
+import io.kuradps.provisioning.kura.DeviceCredentials;
 import io.kuradps.provisioning.protocol.HubConnectValues;
 
 /**
- * Keeps one Kura MqttDataTransport pointed at the assigned hub as the assigned device: writes its properties and a
- * fresh token through Kura's ConfigurationService, confirms them, has the DataService connect, renews the token
- * before it expires, and reacts to the hub's refusals. Not thread-safe by design: the component calls it from its
- * one worker thread only, and time comes from the clock and scheduler it is given.
+ * The hub link's core: keeps one Kura MqttDataTransport pointed at the assigned hub as the assigned device. It orders
+ * the steps (sign, read, decide with {@link TransportPlan}, ready the TLS, write, read back, connect, renew) and keeps
+ * the state (the assignment, the pending timer, refusals in a row, the token's expiry), and tells what happened as
+ * events; Kura is behind {@link Kura}. Not thread-safe by design: {@link HubConnectionComponent} calls it from its one
+ * worker thread only, and time comes from the clock and scheduler it is given.
  */
 final class HubLink {
 
@@ -44,34 +60,22 @@ final class HubLink {
         void createStack(String transportPid) throws Exception;
 
         /**
-         * Readies the TLS of the transport before it is written: for X.509, checks that its SslManagerService can
-         * present the device key and nothing else; with {@code addAzureRoots}, adds the Azure root CAs to that
-         * SslManagerService's keystore (once, only those missing).
-         *
-         * @param transportConfiguration the transport's configuration as read
-         * @throws HubConfigurationException naming the transport property or Kura service to set
+         * The kura.service.pid of an SslManagerService bound over this keystore (the issued certificate's), if any:
+         * the transport then uses it as it is.
          */
-        void prepareTls(String transportPid, Map<String, Object> transportConfiguration, boolean x509,
-                boolean addAzureRoots) throws Exception;
+        Optional<String> sslManagerOver(String keystorePid);
 
         /**
-         * Readies the TLS for the certificate DPS issued: an SslManagerService over its keystore (created through
-         * ConfigurationService when none is bound), the keystore checked to hold that key and no other, and with
-         * {@code addAzureRoots} the Azure root CAs added to it.
+         * Carries out the TLS side of a write before the transport is written: checks that an X.509 identity's
+         * SslManagerService presents the device key and nothing else, sets up the one over an issued certificate's
+         * keystore, adds the Azure root CAs to the keystore in use when the plan says so (once, only those missing).
          *
-         * @return the {@code SslManagerService.target} the transport must have
-         * @throws HubConfigurationException naming the keystore or the Kura service to set
+         * @throws HubConfigurationException naming the transport property, keystore or Kura service to set
          */
-        String prepareIssuedCertificateTls(String transportPid, IssuedCertificate certificate, boolean addAzureRoots)
-                throws Exception;
+        void prepareTls(String transportPid, TlsPlan plan) throws Exception;
 
-        /**
-         * Writes through ConfigurationService (which encrypts the password).
-         *
-         * @param password the token to store as a Kura Password, empty to clear one (Kura's transport sends no
-         *                 password then), or null to leave it as it is
-         */
-        void writeTransport(String pid, Map<String, Object> values, String password, boolean snapshot)
+        /** Writes through ConfigurationService (which encrypts the password); nothing when nothing changes. */
+        void writeTransport(String pid, Map<String, Object> values, PasswordChange password, boolean snapshot)
                 throws Exception;
 
         /**
@@ -97,7 +101,10 @@ final class HubLink {
         void post(String topic, Map<String, Object> properties);
     }
 
-    enum State { DISABLED, WAITING_FOR_ASSIGNMENT, CONFIGURING, CONNECTING, CONNECTED, REFUSED }
+    /** What the link is doing; the last three match the events of the same names. */
+    enum State {
+        DISABLED, WAITING_FOR_ASSIGNMENT, CONFIGURING, CONNECTING, CONNECTED, REFUSED, MISCONFIGURED, RETRYING
+    }
 
     /** CONNACK 5 this many times in a row means the hub no longer knows the device here. */
     static final int REFUSALS_BEFORE_REPROVISIONING = 3;
@@ -170,7 +177,7 @@ final class HubLink {
     void invalidConfiguration(String problem) {
         cancelPending();
         settings = null;
-        refused("invalid configuration: " + problem, false);
+        misconfigured(REASON_INVALID_CONFIGURATION, "invalid configuration: " + problem, false);
     }
 
     /**
@@ -182,15 +189,9 @@ final class HubLink {
         if (state != State.CONNECTED) {
             return;
         }
-        LOG.warn("The connection to hub {} was lost ({}); reconnecting with a fresh token", assignment.assignedHub(),
-                cause);
+        retrying(REASON_CONNECTION_LOST, "connection lost: " + cause, backoff.lost(clock.instant()));
+        // Reconnecting: a clock set meanwhile renews at once, as while connected.
         state = State.CONNECTING;
-        lastError = "connection lost: " + cause;
-        scheduleRetry(backoff.lost(clock.instant()));
-    }
-
-    State state() {
-        return state;
     }
 
     /** One line for {@code dps:status}: state, hub and device, token expiry, last error. No secret. */
@@ -206,7 +207,7 @@ final class HubLink {
             assignment.certificate().ifPresent(c -> text.append(", by the issued certificate (until ")
                     .append(c.notAfter()).append(')'));
         }
-        if (lastError != null && (state == State.REFUSED || state == State.CONNECTING)) {
+        if (lastError != null && state != State.DISABLED && state != State.CONNECTED) {
             text.append(", error: ").append(lastError);
         }
         return text.toString();
@@ -217,109 +218,29 @@ final class HubLink {
         state = State.DISABLED;
     }
 
+    /** Writes the transport for the assignment held, with a fresh token, and connects; or says why it cannot. */
     private void apply(boolean renewal) {
         if (assignment == null) {
             state = State.WAITING_FOR_ASSIGNMENT;
             return;
         }
-        String hub = assignment.assignedHub();
-        String deviceId = assignment.deviceId();
-        Optional<String> unusable = HubConnectValues.unusableDeviceId(deviceId);
+        Optional<String> unusable = HubConnectValues.unusableDeviceId(assignment.deviceId());
         if (unusable.isPresent()) {
-            refused(unusable.get(), false);
+            misconfigured(REASON_UNUSABLE_DEVICE_ID, unusable.get(), false);
             return;
         }
         state = State.CONFIGURING;
         Instant issued = clock.instant();
-        String password = null;
-        Instant expiry = null;
-        Optional<IssuedCertificate> certificate = assignment.certificate();
-        DeviceCredentials.Kind kind = authentication();
-        switch (kind) {
-            case SYMMETRIC_KEY:
-                long se = settings.renewal.expiryEpochSeconds(issued);
-                Optional<String> token = credentials.hubToken(hub, deviceId, se);
-                if (!token.isPresent()) {
-                    refused("the provisioning configuration holds no usable symmetric key to sign a hub token", false);
-                    return;
-                }
-                password = token.get();
-                expiry = Instant.ofEpochSecond(se);
-                break;
-            case X509:
-                break;
-            default:
-                refused("provisioning is disabled or not validly configured: there are no device credentials",
-                        false);
-                return;
-        }
-        TransportProperties desired = TransportProperties.of(hub, deviceId, settings.transport, settings.modelId);
-        String pid = settings.transportPid;
-        boolean clearedPassword = false;
-        try {
-            Optional<Map<String, Object>> current = kura.transportConfiguration(pid);
-            if (!current.isPresent()) {
-                // Before READY, a transport restored from the snapshot may not be tracked yet: absent only after it.
-                kura.awaitConfigurationReady(pid);
-                current = kura.transportConfiguration(pid);
-            }
-            if (!current.isPresent() && settings.createStack) {
-                LOG.info("No transport {}; creating a raw MQTT cloud connection for it", pid);
-                kura.createStack(pid);
-                kura.awaitConfigurationReady(pid);
-                current = kura.transportConfiguration(pid);
-            }
-            if (!current.isPresent()) {
-                refused("no MqttDataTransport with kura.service.pid " + pid + " exists"
-                        + (settings.createStack ? " (creating one failed)" : "; create a raw MQTT cloud connection "
-                                + "with that PID, or enable transport.create"), false);
-                return;
-            }
-            if (certificate.isPresent()) {
-                desired = desired.withSslManagerTarget(kura.prepareIssuedCertificateTls(pid, certificate.get(),
-                        settings.addAzureRoots));
-            } else {
-                kura.prepareTls(pid, current.get(), kind == DeviceCredentials.Kind.X509, settings.addAzureRoots);
-            }
-            if (kind == DeviceCredentials.Kind.X509 && hasPassword(current.get())) {
-                // A token of an earlier symmetric-key connection (or a snapshot's): X.509 sends none.
-                password = "";
-                clearedPassword = true;
-            }
-            Map<String, Object> changed = desired.changedFrom(current.get());
-            // Username and URL name hub and device, the SslManagerService the identity it presents: a change
-            // there is worth a snapshot; a token is not.
-            boolean newTarget = changed.containsKey(TransportProperties.USERNAME)
-                    || changed.containsKey(TransportProperties.BROKER_URL)
-                    || changed.containsKey(KuraReferences.SSL_MANAGER_TARGET);
-            LOG.info("Writing transport {} for hub {} as {}: {} changed{}{}", pid, hub, deviceId, changed.keySet(),
-                    clearedPassword ? ", password cleared" : password != null ? ", fresh token until " + expiry : "",
-                    newTarget ? ", with snapshot" : "");
-            kura.writeTransport(pid, changed, password, newTarget);
-            kura.awaitConfigurationReady(pid);
-            Map<String, Object> readBack = kura.transportConfiguration(pid).orElse(Collections.emptyMap());
-            if (!desired.appliedIn(readBack)) {
-                refused("the transport " + pid + " did not take the values written (" + desired.changedFrom(readBack)
-                        .keySet() + " differ on reading back); Kura drops updates to a PID it does not track", false);
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        } catch (HubConfigurationException e) {
-            // Kura's side needs a change (a transport property, an SslManagerService): checked again on each retry.
-            refused(e.getMessage(), false);
-            scheduleRetry(backoff.failed(clock.instant()));
-            return;
-        } catch (Exception e) {
-            refused("cannot configure transport " + pid + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), false);
-            scheduleRetry(backoff.failed(clock.instant()));
+        Optional<HubCredential> credential = credential(issued);
+        if (!credential.isPresent()) {
             return;
         }
-        tokenExpiry = expiry;
-        post(renewal ? TOPIC_TOKEN_RENEWED : TOPIC_CONFIGURED, null, null);
-        if (expiry != null) {
+        if (!write(credential.get())) {
+            return;
+        }
+        tokenExpiry = credential.get().expiry().orElse(null);
+        post(renewal ? TOPIC_TOKEN_RENEWED : TOPIC_CONFIGURED, Collections.emptyMap());
+        if (tokenExpiry != null) {
             Duration delay = settings.renewal.delay(issued, clock.instant());
             pending = scheduler.schedule(this::renew, delay);
         }
@@ -327,16 +248,98 @@ final class HubLink {
     }
 
     /**
-     * How the device authenticates to the hub: by the certificate DPS issued with the assignment whenever there is
-     * one, whatever the onboarding attestation; else as it onboarded.
+     * Reads the transport (creating it when allowed), decides what to write ({@link TransportPlan}), readies its TLS,
+     * writes and reads back.
+     *
+     * @return whether the transport shows what was written; when not, why was told (and a retry scheduled where a
+     *         retry may help)
      */
-    private DeviceCredentials.Kind authentication() {
-        return assignment.certificate().isPresent() ? DeviceCredentials.Kind.X509 : credentials.kind();
+    private boolean write(HubCredential credential) {
+        String pid = settings.transportPid;
+        try {
+            Optional<Map<String, Object>> current = readOrCreateTransport(pid);
+            if (!current.isPresent()) {
+                misconfigured(REASON_NO_TRANSPORT, "no MqttDataTransport with kura.service.pid " + pid + " exists"
+                        + (settings.createStack ? " (creating one failed)" : "; create a raw MQTT cloud connection "
+                                + "with that PID, or enable transport.create"), false);
+                return false;
+            }
+            Optional<String> issuedSslManager = assignment.certificate().isPresent()
+                    ? kura.sslManagerOver(assignment.certificate().get().keystoreServicePid()) : Optional.empty();
+            TransportPlan plan = TransportPlan.decide(assignment, settings, credential, current.get(),
+                    issuedSslManager);
+            kura.prepareTls(pid, plan.tls());
+            LOG.info("Writing transport {} for hub {} as {} by {}: {} changed, password: {}{}", pid,
+                    assignment.assignedHub(), assignment.deviceId(), credential, plan.changed().keySet(),
+                    plan.password(), plan.snapshot() ? ", with snapshot" : "");
+            kura.writeTransport(pid, plan.changed(), plan.password(), plan.snapshot());
+            kura.awaitConfigurationReady(pid);
+            Map<String, Object> readBack = kura.transportConfiguration(pid).orElse(Collections.emptyMap());
+            if (!plan.expected().appliedIn(readBack)) {
+                misconfigured(REASON_TRANSPORT_NOT_TRACKED, "the transport " + pid + " did not take the values "
+                        + "written (" + plan.expected().changedFrom(readBack).keySet() + " differ on reading back); "
+                        + "Kura drops updates to a PID it does not track", false);
+                return false;
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (HubConfigurationException e) {
+            // Kura's side needs a change (a transport property, an SslManagerService): checked again on each retry.
+            misconfigured(e.reason(), e.getMessage(), true);
+            return false;
+        } catch (Exception e) {
+            retrying(REASON_WRITE_FAILED, "cannot configure transport " + pid + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), backoff.failed(clock.instant()));
+            return false;
+        }
     }
 
-    private static boolean hasPassword(Map<String, Object> transportConfiguration) {
-        Object password = transportConfiguration.get(TransportProperties.PASSWORD);
-        return password != null && !String.valueOf(password).isEmpty();
+    /**
+     * How the device authenticates this time: by the certificate DPS issued with the assignment whenever there is
+     * one, whatever the onboarding attestation; else as it onboarded, with a token signed now. Empty, after saying
+     * why, when there is nothing to authenticate with.
+     */
+    private Optional<HubCredential> credential(Instant issued) {
+        DeviceCredentials.Kind kind = assignment.certificate().isPresent() ? DeviceCredentials.Kind.X509
+                : credentials.kind();
+        switch (kind) {
+            case SYMMETRIC_KEY:
+                long se = settings.renewal.expiryEpochSeconds(issued);
+                Optional<String> token = credentials.hubToken(assignment.assignedHub(), assignment.deviceId(), se);
+                if (!token.isPresent()) {
+                    misconfigured(REASON_NO_CREDENTIALS, "the provisioning configuration holds no usable symmetric key "
+                            + "to sign a hub token", false);
+                    return Optional.empty();
+                }
+                return Optional.of(HubCredential.sasToken(token.get(), Instant.ofEpochSecond(se)));
+            case X509:
+                return Optional.of(HubCredential.x509());
+            default:
+                misconfigured(REASON_NO_CREDENTIALS, "provisioning is disabled or not validly configured: there are "
+                        + "no device credentials", false);
+                return Optional.empty();
+        }
+    }
+
+    /**
+     * The transport's configuration; before Kura's configuration READY, a transport restored from the snapshot may
+     * not be tracked yet, so it is taken for absent only after READY, and then created when allowed.
+     */
+    private Optional<Map<String, Object>> readOrCreateTransport(String pid) throws Exception {
+        Optional<Map<String, Object>> current = kura.transportConfiguration(pid);
+        if (!current.isPresent()) {
+            kura.awaitConfigurationReady(pid);
+            current = kura.transportConfiguration(pid);
+        }
+        if (!current.isPresent() && settings.createStack) {
+            LOG.info("No transport {}; creating a raw MQTT cloud connection for it", pid);
+            kura.createStack(pid);
+            kura.awaitConfigurationReady(pid);
+            current = kura.transportConfiguration(pid);
+        }
+        return current;
     }
 
     private void renew() {
@@ -361,70 +364,113 @@ final class HubLink {
         lastError = null;
         state = State.CONNECTED;
         LOG.info("Connected to hub {} as {}", assignment.assignedHub(), assignment.deviceId());
-        post(TOPIC_CONNECTED, null, null);
+        post(TOPIC_CONNECTED, Collections.emptyMap());
     }
 
     private void connectFailed(HubConnectException e) {
         switch (e.kind()) {
             case SERVER_UNAVAILABLE:
-                refused("hub " + assignment.assignedHub() + " is not taking connections now (CONNACK 3, server "
-                        + "unavailable: IoT Hub's answer to connects beyond its rate): "
-                        + e.getMessage(), false);
-                scheduleRetry(backoff.throttled(clock.instant()));
-                return;
+                retrying(REASON_HUB_THROTTLED, "hub " + assignment.assignedHub() + " is not taking connections now "
+                        + "(CONNACK 3, server unavailable: IoT Hub's answer to connects beyond its rate): "
+                        + e.getMessage(), backoff.throttled(clock.instant()));
+                break;
             case CONNECTION_REFUSED:
-                refused("hub " + assignment.assignedHub() + " refused or closed the connection before CONNACK (it "
-                        + "may be restarting or shedding load): " + e.getMessage(), false);
-                scheduleRetry(backoff.refused(clock.instant()));
-                return;
+                retrying(REASON_CONNECTION_REFUSED, "hub " + assignment.assignedHub() + " refused or closed the "
+                        + "connection before CONNACK (it may be restarting or shedding load): " + e.getMessage(),
+                        backoff.refused(clock.instant()));
+                break;
             case NOT_AUTHORIZED:
                 refusals++;
                 if (refusals >= REFUSALS_BEFORE_REPROVISIONING && credentials.reprovisionsOnHubError()) {
-                    refused("hub " + assignment.assignedHub() + " refused device " + assignment.deviceId() + " "
-                            + refusals + " times (CONNACK 5, not authorized): it was deleted, disabled or moved; "
-                            + "asking DPS for a fresh assignment", true);
-                    refusals = 0;
                     cancelPending();
+                    refusedByHub("hub " + assignment.assignedHub() + " refused device " + assignment.deviceId()
+                            + " " + refusals + " times (CONNACK 5, not authorized): it was deleted, disabled or "
+                            + "moved; asking DPS for a fresh assignment", true);
+                    refusals = 0;
                     kura.reprovision();
                     return;
                 }
-                refused("hub " + assignment.assignedHub() + " refused device " + assignment.deviceId()
+                refusedByHub("hub " + assignment.assignedHub() + " refused device " + assignment.deviceId()
                         + " (CONNACK 5, not authorized, " + refusals + " in a row)", false);
                 break;
             case TLS:
                 String keystore = assignment.certificate().map(c -> "the keystore " + c.keystoreServicePid()
                         + " of the issued certificate").orElse("the SSL keystore of this transport");
-                refused("TLS with hub " + assignment.assignedHub() + " failed (" + e.getMessage() + "): " + keystore
-                        + " probably lacks the hub's root CA (DigiCert Global Root G2); "
+                retrying(REASON_TLS_FAILED, "TLS with hub " + assignment.assignedHub() + " failed (" + e.getMessage()
+                        + "): " + keystore + " probably lacks the hub's root CA (DigiCert Global Root G2); "
                         + (settings.addAzureRoots ? "it was added (azure.root.cas): check the keystore the "
                                 + "transport's SslManagerService.target names"
-                                : "enable azure.root.cas to add the Azure root CAs"), false);
+                                : "enable azure.root.cas to add the Azure root CAs"), backoff.failed(clock.instant()));
                 break;
             default:
-                refused("cannot connect to hub " + assignment.assignedHub() + ": " + e.getMessage(), false);
+                retrying(REASON_CONNECT_FAILED, "cannot connect to hub " + assignment.assignedHub() + ": "
+                        + e.getMessage(), backoff.failed(clock.instant()));
                 break;
         }
-        scheduleRetry(backoff.failed(clock.instant()));
     }
 
-    /** The next attempt, after the wait {@link ReconnectBackoff} chose. */
-    private void scheduleRetry(Duration delay) {
+    /** The hub refused the device (CONNACK 5); tried again later unless DPS is asked for a fresh assignment. */
+    private void refusedByHub(String message, boolean reprovisioning) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(REPROVISIONING, reprovisioning);
+        if (!reprovisioning) {
+            properties.put(RETRY_AT, scheduleRetry(backoff.failed(clock.instant())).toEpochMilli());
+        }
+        report(State.REFUSED, TOPIC_REFUSED, message, properties);
+    }
+
+    /**
+     * The link cannot work as configured: its configuration, the assignment, the provisioner's or Kura's side must
+     * change first.
+     *
+     * @param recheck whether to check again later (Kura's side may change without telling the link)
+     */
+    private void misconfigured(String reason, String message, boolean recheck) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(REASON, reason);
+        if (recheck) {
+            properties.put(RETRY_AT, scheduleRetry(backoff.failed(clock.instant())).toEpochMilli());
+        }
+        report(State.MISCONFIGURED, TOPIC_MISCONFIGURED, message, properties);
+    }
+
+    /**
+     * Something failed that may work when tried again: connecting, TLS, the connection, writing the transport.
+     *
+     * @param delay the wait {@link ReconnectBackoff} chose for this cause
+     */
+    private void retrying(String reason, String message, Duration delay) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(REASON, reason);
+        properties.put(RETRY_AT, scheduleRetry(delay).toEpochMilli());
+        report(State.RETRYING, TOPIC_RETRYING, message, properties);
+    }
+
+    private void report(State newState, String topic, String message, Map<String, Object> properties) {
+        LOG.warn("Hub link {}: {}", newState, message);
+        state = newState;
+        lastError = message;
+        properties.put(ERROR_MESSAGE, message);
+        post(topic, properties);
+    }
+
+    /**
+     * Applies the assignment again after {@code delay}, with a fresh token: the one written may be what the hub
+     * refused (a wrong clock).
+     *
+     * @return when
+     */
+    private Instant scheduleRetry(Duration delay) {
         cancelPending();
-        // A retry writes a fresh token too: the one written may be what the hub refused (wrong clock).
         pending = scheduler.schedule(() -> {
             pending = null;
             apply(false);
         }, delay);
+        return clock.instant().plus(delay);
     }
 
-    private void refused(String message, boolean reprovisioning) {
-        LOG.warn("Hub link refused: {}", message);
-        state = State.REFUSED;
-        lastError = message;
-        post(TOPIC_REFUSED, message, reprovisioning);
-    }
-
-    private void post(String topic, String error, Boolean reprovisioning) {
+    /** Posts a hub link event: hub, device and transport, the token's expiry when there is one, and the time. */
+    private void post(String topic, Map<String, Object> specific) {
         Map<String, Object> properties = new LinkedHashMap<>();
         if (assignment != null) {
             properties.put(ASSIGNED_HUB, assignment.assignedHub());
@@ -433,15 +479,11 @@ final class HubLink {
         if (settings != null) {
             properties.put(TRANSPORT_PID, settings.transportPid);
         }
-        if (tokenExpiry != null && !TOPIC_REFUSED.equals(topic)) {
+        if (tokenExpiry != null && (TOPIC_CONFIGURED.equals(topic) || TOPIC_TOKEN_RENEWED.equals(topic)
+                || TOPIC_CONNECTED.equals(topic))) {
             properties.put(TOKEN_EXPIRY, tokenExpiry.toEpochMilli());
         }
-        if (error != null) {
-            properties.put(ERROR_MESSAGE, error);
-        }
-        if (reprovisioning != null) {
-            properties.put(REPROVISIONING, reprovisioning);
-        }
+        properties.putAll(specific);
         properties.put(TIMESTAMP, clock.millis());
         output.post(topic, properties);
     }

@@ -7,7 +7,7 @@ import static io.kuradps.provisioning.hub.HubConnectionConfig.TOKEN_LIFETIME_MIN
 
 import java.time.Duration;
 
-import io.kuradps.provisioning.hub.TransportProperties.Transport;
+import io.kuradps.provisioning.protocol.MqttTransport;
 
 /** The hub link's configuration, validated once. Immutable. */
 final class HubLinkSettings {
@@ -21,12 +21,12 @@ final class HubLinkSettings {
     final boolean enabled;
     final String transportPid;
     final boolean createStack;
-    final Transport transport;
+    final MqttTransport transport;
     final TokenRenewal renewal;
     final String modelId;
     final boolean addAzureRoots;
 
-    private HubLinkSettings(boolean enabled, String transportPid, boolean createStack, Transport transport,
+    private HubLinkSettings(boolean enabled, String transportPid, boolean createStack, MqttTransport transport,
             TokenRenewal renewal, String modelId, boolean addAzureRoots) {
         this.enabled = enabled;
         this.transportPid = transportPid;
@@ -40,35 +40,31 @@ final class HubLinkSettings {
     /** @throws HubConfigurationException naming the first wrong field (a disabled link is not validated) */
     static HubLinkSettings from(HubConnectionConfig raw) throws HubConfigurationException {
         if (!raw.enabled()) {
-            return new HubLinkSettings(false, "", false, Transport.MQTT, null, "", false);
+            return new HubLinkSettings(false, "", false, MqttTransport.MQTT, null, "", false);
         }
         String pid = trimmed(raw.transport_service_pid());
         if (pid.isEmpty()) {
-            throw new HubConfigurationException(F_TRANSPORT_PID, "is required");
+            throw HubConfigurationException.invalid(F_TRANSPORT_PID, "is required");
         }
-        Transport transport;
-        String transportValue = trimmed(raw.transport());
-        if (HubConnectionConfig.TRANSPORT_MQTT.equals(transportValue)) {
-            transport = Transport.MQTT;
-        } else if (HubConnectionConfig.TRANSPORT_WEBSOCKET.equals(transportValue)) {
-            transport = Transport.MQTT_WEBSOCKET;
-        } else {
-            throw new HubConfigurationException(F_TRANSPORT, "'" + transportValue + "' is not one of "
-                    + HubConnectionConfig.TRANSPORT_MQTT + ", " + HubConnectionConfig.TRANSPORT_WEBSOCKET);
+        MqttTransport transport;
+        try {
+            transport = MqttTransport.ofOption(trimmed(raw.transport()));
+        } catch (IllegalArgumentException e) {
+            throw HubConfigurationException.invalid(F_TRANSPORT, e.getMessage());
         }
         int lifetime = raw.token_lifetime_seconds();
         if (lifetime < TOKEN_LIFETIME_MIN || lifetime > TOKEN_LIFETIME_MAX) {
-            throw new HubConfigurationException(F_TOKEN_LIFETIME, lifetime + " s is outside " + TOKEN_LIFETIME_MIN
+            throw HubConfigurationException.invalid(F_TOKEN_LIFETIME, lifetime + " s is outside " + TOKEN_LIFETIME_MIN
                     + ".." + TOKEN_LIFETIME_MAX + " s");
         }
         int percent = raw.token_renewal_percent();
         if (percent < RENEWAL_PERCENT_MIN || percent > RENEWAL_PERCENT_MAX) {
-            throw new HubConfigurationException(F_RENEWAL_PERCENT, percent + " % is outside " + RENEWAL_PERCENT_MIN
+            throw HubConfigurationException.invalid(F_RENEWAL_PERCENT, percent + " % is outside " + RENEWAL_PERCENT_MIN
                     + ".." + RENEWAL_PERCENT_MAX + " %");
         }
         String modelId = trimmed(raw.model_id());
         if (!modelId.isEmpty() && !modelId.startsWith("dtmi:")) {
-            throw new HubConfigurationException(F_MODEL_ID, "'" + modelId + "' is not a DTMI (dtmi:...;version)");
+            throw HubConfigurationException.invalid(F_MODEL_ID, "'" + modelId + "' is not a DTMI (dtmi:...;version)");
         }
         return new HubLinkSettings(true, pid, raw.transport_create(), transport,
                 new TokenRenewal(Duration.ofSeconds(lifetime), percent), modelId, raw.azure_root_cas());

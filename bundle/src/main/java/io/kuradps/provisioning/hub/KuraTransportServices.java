@@ -11,7 +11,6 @@ import org.eclipse.kura.configuration.ComponentConfiguration;
 import org.eclipse.kura.configuration.ConfigurationService;
 import org.eclipse.kura.configuration.Password;
 
-import io.kuradps.provisioning.api.IssuedCertificate;
 
 /**
  * {@link HubLink.Kura} over Kura's services: the transport is read and written only through Kura's
@@ -59,27 +58,24 @@ final class KuraTransportServices implements HubLink.Kura {
     }
 
     @Override
-    public void prepareTls(String transportPid, Map<String, Object> transportConfiguration, boolean x509,
-            boolean addAzureRoots) throws Exception {
-        tls.prepare(transportPid, transportConfiguration, x509, addAzureRoots);
+    public Optional<String> sslManagerOver(String keystorePid) {
+        return tls.sslManagerOver(keystorePid);
     }
 
     @Override
-    public String prepareIssuedCertificateTls(String transportPid, IssuedCertificate certificate,
-            boolean addAzureRoots) throws Exception {
-        return tls.prepareIssued(transportPid, certificate, addAzureRoots);
+    public void prepareTls(String transportPid, TlsPlan plan) throws Exception {
+        tls.prepare(transportPid, plan);
     }
 
     @Override
-    public void writeTransport(String pid, Map<String, Object> values, String password, boolean snapshot)
+    public void writeTransport(String pid, Map<String, Object> values, PasswordChange password, boolean snapshot)
             throws Exception {
-        if (values.isEmpty() && password == null) {
+        Optional<String> newPassword = password.newValue();
+        if (values.isEmpty() && !newPassword.isPresent()) {
             return;
         }
         Map<String, Object> properties = new HashMap<>(values);
-        if (password != null) {
-            properties.put(TransportProperties.PASSWORD, new Password(password));
-        }
+        newPassword.ifPresent(value -> properties.put(TransportProperties.PASSWORD, new Password(value)));
         connector.beforeWrite(pid, values);
         configurationService.updateConfiguration(pid, properties, snapshot);
     }

@@ -29,8 +29,8 @@ final class RawMqttStack {
     static String endpointPid(String transportPid) throws HubConfigurationException {
         Matcher matcher = TRANSPORT_PID.matcher(transportPid);
         if (!matcher.matches()) {
-            throw new HubConfigurationException(HubLinkSettings.F_TRANSPORT_PID, "'" + transportPid + "' does not "
-                    + "exist, and Kura's raw MQTT cloud connection factory only makes transports named "
+            throw HubConfigurationException.noTransport(HubLinkSettings.F_TRANSPORT_PID, "'" + transportPid
+                    + "' does not exist, and Kura's raw MQTT cloud connection factory only makes transports named "
                     + HubConnectionConfig.RAW_MQTT_TRANSPORT_PID + " or " + HubConnectionConfig.RAW_MQTT_TRANSPORT_PID
                     + "-<letters and digits>; create the cloud connection by hand or use such a PID");
         }
@@ -43,9 +43,10 @@ final class RawMqttStack {
     static void create(CloudConnectionFactory factory, String transportPid) throws Exception {
         String endpoint = endpointPid(transportPid);
         if (factory == null) {
-            throw new HubConfigurationException(HubLinkSettings.F_TRANSPORT_PID, "'" + transportPid + "' does not "
-                    + "exist and Kura's raw MQTT cloud connection factory (" + HubConnectionConfig.RAW_MQTT_FACTORY_PID
-                    + ") is not registered to create it; install Kura's raw MQTT cloud connection or create the stack");
+            throw HubConfigurationException.noTransport(HubLinkSettings.F_TRANSPORT_PID, "'" + transportPid
+                    + "' does not exist and Kura's raw MQTT cloud connection factory ("
+                    + HubConnectionConfig.RAW_MQTT_FACTORY_PID + ") is not registered to create it; install Kura's raw "
+                    + "MQTT cloud connection or create the stack");
         }
         factory.createConfiguration(endpoint);
     }

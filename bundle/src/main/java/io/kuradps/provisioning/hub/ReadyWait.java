@@ -42,19 +42,14 @@ final class ReadyWait {
         return ready.getCount() == 0;
     }
 
-    /**
-     * Returns at once when READY was seen or the bound has passed, else when either happens.
-     *
-     * @return whether READY was seen
-     */
-    boolean await() throws InterruptedException {
+    /** Returns at once when READY was seen or the bound has passed, else when either happens. */
+    void await() throws InterruptedException {
         long left = deadlineNanos - System.nanoTime();
         boolean seen = ready.await(Math.max(0, left), TimeUnit.NANOSECONDS);
         if (!seen && gaveUp.compareAndSet(false, true)) {
-            LOG.info("Kura posted no configuration READY within {} s of the hub link's start (a Kura without web UI, or "
-                    + "READY came before this bundle started); going on, the read-back shows whether Kura took the "
+            LOG.info("Kura posted no configuration READY within {} s of the hub link's start (a Kura without web UI, "
+                    + "or READY came before this bundle started); going on, the read-back shows whether Kura took the "
                     + "transport's values", bound.getSeconds());
         }
-        return seen;
     }
 }

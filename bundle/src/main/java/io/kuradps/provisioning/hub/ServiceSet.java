@@ -3,10 +3,6 @@ package io.kuradps.provisioning.hub;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.Dictionary;
-import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,58 +11,55 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import org.eclipse.kura.configuration.ConfigurationService;
-import org.osgi.framework.Constants;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 
 /**
- * The services of one type that Declarative Services bound to the hub link (a multiple, dynamic reference), with
- * their service properties, so that Kura's way of naming one service from another (a reference target such as
- * {@code DataTransportService.target=(kura.service.pid=...)}) can be followed without a framework. Counts each
- * service's property updates, so a caller can tell when a component took a new configuration. Thread-safe.
+ * The services of one type that Declarative Services binds to the hub link, so that Kura's way of naming one service
+ * from another (a reference target such as {@code DataTransportService.target=(kura.service.pid=...)}) can be
+ * followed, and a wait can end when a service takes a new configuration. DS already tracks these services for the
+ * component (multiple, dynamic references with an updated callback, as Kura wires its own), and that wait needs the
+ * update callback either way, so DS feeds this set instead of a second ServiceTracker; matching and order are OSGi's
+ * own ({@link Filter} on the {@link ServiceReference}, its natural order). Thread-safe.
  *
  * @param <S> the service type
  */
 final class ServiceSet<S> {
 
-    /** A bound service and its properties at one moment. Immutable. */
+    /** A bound service, its reference (whose properties are the service's current ones) and its update count. */
     static final class Entry<S> {
         final S service;
-        final Map<String, Object> properties;
+        final ServiceReference<S> reference;
         /** 0 when bound, one more at each property update. */
         final long updates;
 
-        Entry(S service, Map<String, Object> properties, long updates) {
+        Entry(S service, ServiceReference<S> reference, long updates) {
             this.service = service;
-            this.properties = Collections.unmodifiableMap(new HashMap<>(properties));
+            this.reference = reference;
             this.updates = updates;
         }
 
         Object property(String key) {
-            return properties.get(key);
+            return reference.getProperty(key);
         }
     }
-
-    /** Higher service.ranking first, then the older service (lower service.id), as the framework orders them. */
-    private static final Comparator<Entry<?>> RANKING = Comparator
-            .comparingInt((Entry<?> e) -> -intProperty(e.properties.get(Constants.SERVICE_RANKING)))
-            .thenComparingLong(e -> longProperty(e.properties.get(Constants.SERVICE_ID)));
 
     private final Object lock = new Object();
     private final Map<S, Entry<S>> entries = new IdentityHashMap<>();
 
-    void bound(S service, Map<String, Object> properties) {
+    void bound(S service, ServiceReference<S> reference) {
         synchronized (lock) {
-            entries.put(service, new Entry<>(service, properties, 0));
+            entries.put(service, new Entry<>(service, reference, 0));
             lock.notifyAll();
         }
     }
 
-    void updated(S service, Map<String, Object> properties) {
+    void updated(S service, ServiceReference<S> reference) {
         synchronized (lock) {
             Entry<S> previous = entries.get(service);
-            entries.put(service, new Entry<>(service, properties, previous == null ? 0 : previous.updates + 1));
+            entries.put(service, new Entry<>(service, reference, previous == null ? 0 : previous.updates + 1));
             lock.notifyAll();
         }
     }
@@ -78,18 +71,19 @@ final class ServiceSet<S> {
         }
     }
 
-    /** The services whose properties match an LDAP filter (a reference target), best ranked first. */
+    /** The services a reference target (an LDAP filter) selects, best ranked first. */
     List<Entry<S>> matching(String ldapFilter) throws InvalidSyntaxException {
         Filter filter = FrameworkUtil.createFilter(ldapFilter);
-        return matching(e -> filter.match(dictionary(e.properties)));
+        return matching(e -> filter.match(e.reference));
     }
 
     /** The best ranked service with this {@code kura.service.pid}. */
     Optional<Entry<S>> withKuraServicePid(String pid) {
-        List<Entry<S>> found = matching(e -> pid.equals(String.valueOf(e.property(ConfigurationService.KURA_SERVICE_PID))));
+        List<Entry<S>> found = matching(e -> pid.equals(e.property(ConfigurationService.KURA_SERVICE_PID)));
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
+    /** The services that meet the condition, best ranked first (the framework's order of their references). */
     List<Entry<S>> matching(Predicate<Entry<S>> condition) {
         List<Entry<S>> found = new ArrayList<>();
         synchronized (lock) {
@@ -99,7 +93,7 @@ final class ServiceSet<S> {
                 }
             }
         }
-        found.sort(RANKING);
+        found.sort(Collections.reverseOrder((a, b) -> a.reference.compareTo(b.reference)));
         return found;
     }
 
@@ -123,17 +117,5 @@ final class ServiceSet<S> {
                 TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
         }
-    }
-
-    private static Dictionary<String, Object> dictionary(Map<String, Object> properties) {
-        return new Hashtable<>(properties);
-    }
-
-    private static int intProperty(Object value) {
-        return value instanceof Integer ? (Integer) value : 0;
-    }
-
-    private static long longProperty(Object value) {
-        return value instanceof Long ? (Long) value : Long.MAX_VALUE;
     }
 }

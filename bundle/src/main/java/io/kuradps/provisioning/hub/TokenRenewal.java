@@ -15,14 +15,18 @@ final class TokenRenewal {
 
     /**
      * @param lifetime       how long each token is valid
-     * @param renewalPercent the share of the lifetime after which it is renewed, 1..99
+     * @param renewalPercent the share of the lifetime after which it is renewed, within the bounds the hub link's form
+     *                       offers ({@link HubConnectionConfig#RENEWAL_PERCENT_MIN}..{@link
+     *                       HubConnectionConfig#RENEWAL_PERCENT_MAX})
      */
     TokenRenewal(Duration lifetime, int renewalPercent) {
         if (lifetime.isNegative() || lifetime.isZero()) {
             throw new IllegalArgumentException("lifetime must be positive");
         }
-        if (renewalPercent < 1 || renewalPercent > 99) {
-            throw new IllegalArgumentException("renewalPercent must be 1..99");
+        if (renewalPercent < HubConnectionConfig.RENEWAL_PERCENT_MIN
+                || renewalPercent > HubConnectionConfig.RENEWAL_PERCENT_MAX) {
+            throw new IllegalArgumentException("renewalPercent must be " + HubConnectionConfig.RENEWAL_PERCENT_MIN
+                    + ".." + HubConnectionConfig.RENEWAL_PERCENT_MAX);
         }
         this.lifetime = lifetime;
         this.renewalPercent = renewalPercent;

@@ -5,7 +5,6 @@ import static org.eclipse.kura.configuration.ConfigurationService.KURA_SERVICE_P
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -14,10 +13,13 @@ import org.eclipse.kura.KuraConnectException;
 import org.eclipse.kura.data.DataService;
 import org.eclipse.kura.data.DataTransportService;
 import org.eclipse.kura.data.listener.DataServiceListener;
+import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.kuradps.provisioning.kura.KuraReferences;
 
 /**
  * Has the DataService of a transport connect, as Kura wires them: the DataService whose
@@ -96,15 +98,16 @@ final class TransportConnector {
     }
 
     /** Whether this DataService's transport target selects the transport with that PID. */
-    boolean drives(ServiceSet.Entry<DataService> dataService, String transportPid) {
+    private boolean drives(ServiceSet.Entry<DataService> dataService, String transportPid) {
         Object target = dataService.property(KuraReferences.DATA_TRANSPORT_TARGET);
         if (target == null) {
             return false;
         }
-        Map<String, Object> transport = transports.withKuraServicePid(transportPid).map(e -> e.properties)
-                .orElse(Collections.singletonMap(KURA_SERVICE_PID, transportPid));
         try {
-            return FrameworkUtil.createFilter(String.valueOf(target)).match(new Hashtable<>(transport));
+            Filter filter = FrameworkUtil.createFilter(String.valueOf(target));
+            // Against the transport's registration when there is one, else against the PID it will have.
+            return transports.withKuraServicePid(transportPid).map(e -> filter.match(e.reference))
+                    .orElseGet(() -> filter.matches(Collections.singletonMap(KURA_SERVICE_PID, transportPid)));
         } catch (InvalidSyntaxException e) {
             return false;
         }

@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
+import io.kuradps.provisioning.kura.KuraReferences;
 import io.kuradps.provisioning.protocol.HubConnectValues;
+import io.kuradps.provisioning.protocol.MqttTransport;
 
 /**
  * The values of Kura's {@code MqttDataTransport} (its metatype's property ids) that connect it to an IoT hub as one
@@ -21,15 +23,6 @@ final class TransportProperties {
     static final String CLEAN_SESSION = "clean-session";
     static final String LWT_TOPIC = "lwt.topic";
 
-    /** MQTT over TLS on 8883, or over secure WebSocket on 443 at IoT Hub's path. */
-    enum Transport {
-        MQTT, MQTT_WEBSOCKET;
-
-        String brokerUrl(String hub) {
-            return this == MQTT ? "mqtts://" + hub + ":8883/" : "wss://" + hub + ":443/$iothub/websocket";
-        }
-    }
-
     private final Map<String, Object> values;
 
     private TransportProperties(Map<String, Object> values) {
@@ -39,9 +32,9 @@ final class TransportProperties {
     /**
      * @param modelId IoT Plug and Play model id, null or empty for none
      */
-    static TransportProperties of(String hub, String deviceId, Transport transport, String modelId) {
+    static TransportProperties of(String hub, String deviceId, MqttTransport transport, String modelId) {
         Map<String, Object> values = new LinkedHashMap<>();
-        values.put(BROKER_URL, transport.brokerUrl(hub));
+        values.put(BROKER_URL, brokerUrl(transport, hub));
         values.put(CLIENT_ID, HubConnectValues.clientId(deviceId));
         values.put(USERNAME, HubConnectValues.username(hub, deviceId, modelId));
         // IoT Hub keeps no MQTT session for a device (cloud-to-device messages come from its own queue).
@@ -51,16 +44,17 @@ final class TransportProperties {
         return new TransportProperties(values);
     }
 
+    /** Kura's URL of the hub: {@code mqtts://hub:8883/}, or {@code wss://hub:443/$iothub/websocket}. */
+    static String brokerUrl(MqttTransport transport, String hub) {
+        return transport.webSocket() ? "wss://" + hub + ":" + transport.defaultPort() + MqttTransport.WEBSOCKET_PATH
+                : "mqtts://" + hub + ":" + transport.defaultPort() + "/";
+    }
+
     /** These values, and the transport's SslManagerService selected by this reference target. */
     TransportProperties withSslManagerTarget(String target) {
         Map<String, Object> more = new LinkedHashMap<>(values);
         more.put(KuraReferences.SSL_MANAGER_TARGET, target);
         return new TransportProperties(more);
-    }
-
-    /** Every value, password excluded, by property id, in a fixed order. */
-    Map<String, Object> values() {
-        return values;
     }
 
     /**
@@ -88,16 +82,6 @@ final class TransportProperties {
     /** True when {@code current} holds every value (what a read-back after a write must show). */
     boolean appliedIn(Map<String, ?> current) {
         return changedFrom(current).isEmpty();
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof TransportProperties && values.equals(((TransportProperties) other).values);
-    }
-
-    @Override
-    public int hashCode() {
-        return values.hashCode();
     }
 
     @Override

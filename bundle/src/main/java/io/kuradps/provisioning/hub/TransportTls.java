@@ -1,7 +1,7 @@
 package io.kuradps.provisioning.hub;
 
-import static io.kuradps.provisioning.hub.KuraReferences.KEYSTORE_TARGET;
-import static io.kuradps.provisioning.hub.KuraReferences.SSL_MANAGER_TARGET;
+import static io.kuradps.provisioning.kura.KuraReferences.KEYSTORE_TARGET;
+import static io.kuradps.provisioning.kura.KuraReferences.SSL_MANAGER_TARGET;
 import static org.eclipse.kura.configuration.ConfigurationService.KURA_SERVICE_PID;
 
 import java.security.KeyStore;
@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.kuradps.provisioning.api.IssuedCertificate;
+import io.kuradps.provisioning.kura.KuraReferences;
 
 /**
  * The TLS side of the transport, followed the way Kura wires it: the transport's {@code SslManagerService.target}
@@ -41,11 +42,6 @@ final class TransportTls {
     private static final Logger LOG = LoggerFactory.getLogger(TransportTls.class);
     private static final String README = "see the provisioning bundle's README, \"The hub link\", X.509";
 
-    /** Kura's factory of SslManagerService instances. */
-    static final String SSL_MANAGER_FACTORY_PID = "org.eclipse.kura.ssl.SslManagerService";
-    /** The suffix of the SslManagerService the hub link creates over an issued certificate's keystore. */
-    static final String DEDICATED_SSL_MANAGER_SUFFIX = "-SslManagerService";
-
     private final ConfigurationService configurationService;
     private final ServiceSet<SslManagerService> sslManagers;
     private final ServiceSet<KeystoreService> keystores;
@@ -60,16 +56,38 @@ final class TransportTls {
         this.clock = clock;
     }
 
-    /** See {@link HubLink.Kura#prepareTls}. */
-    void prepare(String transportPid, Map<String, Object> transportConfiguration, boolean x509, boolean addAzureRoots)
-            throws HubConfigurationException, KuraException {
-        if (!x509 && !addAzureRoots) {
-            return;
+    /**
+     * The kura.service.pid of a bound SslManagerService whose {@code KeystoreService.target} selects this keystore
+     * (an integrator's own, or the one the hub link created), best ranked first.
+     */
+    Optional<String> sslManagerOver(String keystorePid) {
+        String keystoreTarget = KuraReferences.target(keystorePid);
+        List<ServiceSet.Entry<SslManagerService>> bound = sslManagers.matching(
+                e -> keystoreTarget.equals(String.valueOf(e.property(KEYSTORE_TARGET)).trim()));
+        return bound.isEmpty() ? Optional.empty()
+                : Optional.of(String.valueOf(bound.get(0).property(KURA_SERVICE_PID)));
+    }
+
+    /**
+     * Carries out the TLS side of a write: checks what an X.509 identity needs, sets up the SslManagerService over an
+     * issued certificate's keystore, and with {@code azure.root.cas} adds the Azure roots to the keystore in use.
+     *
+     * @throws HubConfigurationException naming the transport property, keystore or Kura service to set
+     */
+    void prepare(String transportPid, TlsPlan plan) throws HubConfigurationException, KuraException {
+        if (plan.certificate().isPresent()) {
+            prepareIssued(transportPid, plan.certificate().get(), plan.dedicatedSslManager(), plan.addAzureRoots());
+        } else if (plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY || plan.addAzureRoots()) {
+            prepareTransports(transportPid, plan.sslManagerTarget(), plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY,
+                    plan.addAzureRoots());
         }
+    }
+
+    private void prepareTransports(String transportPid, String sslTarget, boolean x509, boolean addAzureRoots)
+            throws HubConfigurationException, KuraException {
         String field = SSL_MANAGER_TARGET + " of transport " + transportPid;
-        String sslTarget = KuraReferences.sslManagerTarget(transportConfiguration);
-        if (x509 && sslTarget.equals(KuraReferences.target(KuraReferences.DEFAULT_SSL_MANAGER_PID))) {
-            throw new HubConfigurationException(field, "is " + sslTarget + ", Kura's default SslManagerService, "
+        if (x509 && sslTarget.equals(KuraReferences.DEFAULT_SSL_MANAGER_TARGET)) {
+            throw HubConfigurationException.tlsSetup(field, "is " + sslTarget + ", Kura's default SslManagerService, "
                     + "but an X.509 enrollment needs one that presents the device key and no other (Kura's "
                     + "SslManagerService ignores the key alias): create an SslManagerService and a KeystoreService "
                     + "instance holding only the device key and chain, and set " + SSL_MANAGER_TARGET + " to "
@@ -79,7 +97,8 @@ final class TransportTls {
         Object keystoreTarget = ssl.property(KEYSTORE_TARGET);
         String keystoreField = KEYSTORE_TARGET + " of SslManagerService " + ssl.property(KURA_SERVICE_PID);
         if (keystoreTarget == null) {
-            throw new HubConfigurationException(keystoreField, "is not set: the SslManagerService has no keystore");
+            throw HubConfigurationException.tlsSetup(keystoreField,
+                    "is not set: the SslManagerService has no keystore");
         }
         KeystoreService keystore = first(keystores, String.valueOf(keystoreTarget), keystoreField,
                 "no KeystoreService").service;
@@ -91,48 +110,40 @@ final class TransportTls {
         }
     }
 
-    /** See {@link HubLink.Kura#prepareIssuedCertificateTls}. */
-    String prepareIssued(String transportPid, IssuedCertificate certificate, boolean addAzureRoots)
-            throws HubConfigurationException, KuraException {
+    private void prepareIssued(String transportPid, IssuedCertificate certificate, Optional<String> dedicated,
+            boolean addAzureRoots) throws HubConfigurationException, KuraException {
         String keystorePid = certificate.keystoreServicePid();
         String where = "KeystoreService " + keystorePid + " of the issued certificate";
         KeystoreService keystore = keystores.withKuraServicePid(keystorePid)
-                .orElseThrow(() -> new HubConfigurationException(where, "is not registered (yet)")).service;
+                .orElseThrow(() -> HubConfigurationException.tlsSetup(where, "is not registered (yet)")).service;
         checkOnlyOneKey(keystore, where, certificate.alias());
-        String sslPid = sslManagerOver(keystorePid);
+        if (dedicated.isPresent()) {
+            pointAtKeystore(dedicated.get(), keystorePid);
+        }
         if (addAzureRoots) {
             addAzureRoots(keystore, keystorePid, transportPid);
         }
-        return KuraReferences.target(sslPid);
     }
 
     /**
-     * The SslManagerService whose {@code KeystoreService.target} is this keystore: a bound one (an integrator's
-     * own is used as it is), else the one named after the keystore, created or re-pointed through Kura's
-     * ConfigurationService so that Kura encrypts, tracks and snapshots it as any of its instances.
+     * Creates the SslManagerService over the issued certificate's keystore, or re-points it, through Kura's
+     * ConfigurationService, so that Kura encrypts, tracks and snapshots it as any of its instances.
      */
-    private String sslManagerOver(String keystorePid) throws KuraException {
+    private void pointAtKeystore(String pid, String keystorePid) throws KuraException {
         String keystoreTarget = KuraReferences.target(keystorePid);
-        List<ServiceSet.Entry<SslManagerService>> bound = sslManagers.matching(
-                e -> keystoreTarget.equals(String.valueOf(e.property(KEYSTORE_TARGET)).trim()));
-        if (!bound.isEmpty()) {
-            return String.valueOf(bound.get(0).property(KURA_SERVICE_PID));
-        }
-        String pid = keystorePid + DEDICATED_SSL_MANAGER_SUFFIX;
         Map<String, Object> properties = new HashMap<>();
         properties.put(KEYSTORE_TARGET, keystoreTarget);
         ComponentConfiguration existing = configurationService.getComponentConfiguration(pid);
         if (existing == null) {
             LOG.info("Creating the SslManagerService {} over the keystore {} of the issued certificate", pid,
                     keystorePid);
-            configurationService.createFactoryConfiguration(SSL_MANAGER_FACTORY_PID, pid, properties, true);
+            configurationService.createFactoryConfiguration(KuraReferences.SSL_MANAGER_PID, pid, properties, true);
         } else if (!keystoreTarget.equals(String.valueOf(Optional.ofNullable(existing.getConfigurationProperties())
                 .map(p -> p.get(KEYSTORE_TARGET)).orElse(null)))) {
             LOG.info("Pointing the SslManagerService {} at the keystore {} of the issued certificate", pid,
                     keystorePid);
             configurationService.updateConfiguration(pid, properties, true);
         }
-        return pid;
     }
 
     private void addAzureRoots(KeystoreService keystore, String keystoreName, String transportPid)
@@ -155,11 +166,12 @@ final class TransportTls {
         try {
             List<ServiceSet.Entry<S>> found = services.matching(target);
             if (found.isEmpty()) {
-                throw new HubConfigurationException(field, none + " matches " + target + " (yet)");
+                throw HubConfigurationException.tlsSetup(field, none + " matches " + target + " (yet)");
             }
             return found.get(0);
         } catch (InvalidSyntaxException e) {
-            throw new HubConfigurationException(field, "'" + target + "' is not an LDAP filter: " + e.getMessage());
+            throw HubConfigurationException.tlsSetup(field,
+                    "'" + target + "' is not an LDAP filter: " + e.getMessage());
         }
     }
 
@@ -186,13 +198,13 @@ final class TransportTls {
             }
         });
         if (keyAlias != null && !keys.equals(Collections.singletonList(keyAlias))) {
-            throw new HubConfigurationException(where, "holds " + describe(keys) + ", but the transport presents "
+            throw HubConfigurationException.tlsSetup(where, "holds " + describe(keys) + ", but the transport presents "
                     + "any key of it (Kura's SslManagerService ignores the alias), so it must hold the issued key "
                     + keyAlias + " and no other: give certificate.keystore.service.pid a KeystoreService of its own; "
                     + README);
         }
         if (keys.size() != 1) {
-            throw new HubConfigurationException(where, "holds " + describe(keys) + ", but an X.509 enrollment "
+            throw HubConfigurationException.tlsSetup(where, "holds " + describe(keys) + ", but an X.509 enrollment "
                     + "needs exactly the device key and its chain there (Kura's SslManagerService presents any key "
                     + "of its keystore); " + README);
         }

@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.kuradps.provisioning.component.ProxySettings;
+import io.kuradps.provisioning.kura.KuraReferences;
 import io.kuradps.provisioning.protocol.ConnectFailure;
 import io.kuradps.provisioning.transport.HttpProxy;
 import io.kuradps.provisioning.transport.ProxyTunnelSocketFactory;
@@ -53,7 +54,7 @@ public final class ProxySslManager implements SslManagerService, ConfigurableCom
     private volatile HttpProxy proxy;
 
     /** Kura's SslManagerService, chosen by the configuration's delegate.target (the reference's target). */
-    @Reference(name = "delegate", target = ProxySslManagerConfig.DELEGATE_DEFAULT)
+    @Reference(name = "delegate", target = KuraReferences.DEFAULT_SSL_MANAGER_TARGET)
     void setDelegate(SslManagerService sslManager) {
         delegate = sslManager;
     }

@@ -5,6 +5,7 @@ import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import io.kuradps.provisioning.component.ProxySettings;
+import io.kuradps.provisioning.kura.KuraReferences;
 
 /**
  * The form of {@link ProxySslManager} in the Kura web UI (bnd writes OSGI-INF/metatype). The proxy.* fields mean
@@ -15,8 +16,6 @@ import io.kuradps.provisioning.component.ProxySettings;
                 + " cloud connection: set SslManagerService.target=(kura.service.pid=" + ProxySslManager.PID + ") on"
                 + " the MqttDataTransport. TLS stays with the broker; keys and trust come from the delegate.")
 @interface ProxySslManagerConfig {
-
-    String DELEGATE_DEFAULT = "(kura.service.pid=org.eclipse.kura.ssl.SslManagerService)";
 
     @AttributeDefinition(name = "HTTP proxy host", required = false,
             description = "Host name or address of the HTTP proxy (no scheme, no port). Empty: no proxy, the"
@@ -37,5 +36,5 @@ import io.kuradps.provisioning.component.ProxySettings;
 
     @AttributeDefinition(name = "Delegate SslManagerService", description = "Filter selecting Kura's"
             + " SslManagerService whose keystores, trust and TLS settings the tunnelled sockets use.")
-    String delegate_target() default DELEGATE_DEFAULT;
+    String delegate_target() default KuraReferences.DEFAULT_SSL_MANAGER_TARGET;
 }

@@ -4,14 +4,13 @@ import java.util.Objects;
 
 import javax.net.ssl.SSLSocketFactory;
 
+import io.kuradps.provisioning.protocol.MqttTransport;
+
 /**
  * Where and how to reach DPS: host, port, plain MQTT over TLS or MQTT over secure WebSocket, the TLS setup, and
  * the HTTP proxy to tunnel through, if any.
  */
 public final class DpsEndpoint {
-
-    /** The path the Azure C and Python SDKs use; DPS (and the simulator) accept it. */
-    public static final String WEBSOCKET_PATH = "/$iothub/websocket";
 
     private final String host;
     private final int port;
@@ -39,7 +38,7 @@ public final class DpsEndpoint {
 
     /** The URI Paho connects to: {@code ssl://host:port} or {@code wss://host:port/$iothub/websocket}. */
     public String serverUri() {
-        return webSocket ? "wss://" + host + ":" + port + WEBSOCKET_PATH : "ssl://" + host + ":" + port;
+        return webSocket ? "wss://" + host + ":" + port + MqttTransport.WEBSOCKET_PATH : "ssl://" + host + ":" + port;
     }
 
     public String host() {

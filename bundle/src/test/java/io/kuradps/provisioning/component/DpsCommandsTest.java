@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-import io.kuradps.provisioning.hub.HubLinkStatus;
+import io.kuradps.provisioning.kura.HubLinkStatus;
 
 class DpsCommandsTest {
 

@@ -29,9 +29,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import io.kuradps.provisioning.hub.DeviceCredentials;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningStatus;
+import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.KuraTopics;
 import io.kuradps.provisioning.protocol.ServiceClock;
 import io.kuradps.simulator.Attestation;
 import io.kuradps.simulator.DeviceIdentity;
@@ -171,7 +172,7 @@ class DpsProvisionerTest {
             assertThat(clock.offset()).isBetween(behind.minusMinutes(1), behind.plusMinutes(1));
             assertThat(Duration.between(Instant.now(), clock.instant()).abs()).isLessThan(Duration.ofMinutes(1));
 
-            component.handleEvent(new Event(DpsProvisioner.KURA_CLOCK_TOPIC, Collections.emptyMap()));
+            component.handleEvent(new Event(KuraTopics.CLOCK, Collections.emptyMap()));
             assertThat(clock.offset()).as("measured against the clock before it was set").isZero();
             assertThat(clock.basis()).isEqualTo(ServiceClock.Basis.SET_BY_CLOCK_SERVICE);
         } finally {

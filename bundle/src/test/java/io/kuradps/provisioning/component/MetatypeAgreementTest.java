@@ -5,51 +5,57 @@ import static io.kuradps.provisioning.component.TestConfigs.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
+import io.kuradps.provisioning.hub.HubConnectionForm;
 import io.kuradps.provisioning.protocol.ApiVersions;
+import io.kuradps.provisioning.protocol.MqttTransport;
 import io.kuradps.provisioning.protocol.RegistrationSettings;
+import io.kuradps.provisioning.proxy.ProxySslManagerForm;
+import io.kuradps.provisioning.testing.Configs;
+import io.kuradps.provisioning.testing.FormValidation;
+import io.kuradps.provisioning.testing.Metatype;
 
 /**
  * The form the Kura web UI shows is the metatype bnd generated; it must say what the validation does: the same
- * ids, defaults, bounds (accepted at both ends, refused just outside) and option values.
+ * ids, defaults, bounds (accepted at both ends, refused just outside) and option values. For every component with a
+ * form: the provisioner's in detail here, the others' through the {@link FormValidation} of their package.
  */
 class MetatypeAgreementTest {
 
-    private static final String METATYPE = "/OSGI-INF/metatype/" + DpsProvisioner.PID + ".xml";
-    private static final Map<String, Element> ATTRIBUTES = new LinkedHashMap<>();
+    private static final List<FormValidation> OTHER_FORMS = Arrays.asList(new HubConnectionForm(),
+            new ProxySslManagerForm());
+    private static Map<String, Element> ATTRIBUTES;
 
     @BeforeAll
     static void readTheGeneratedMetatype() throws Exception {
-        try (InputStream xml = MetatypeAgreementTest.class.getResourceAsStream(METATYPE)) {
-            assertThat(xml).as("%s, written by bnd at process-classes", METATYPE).isNotNull();
-            NodeList ads = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml)
-                    .getElementsByTagName("AD");
-            for (int i = 0; i < ads.getLength(); i++) {
-                Element ad = (Element) ads.item(i);
-                ATTRIBUTES.put(ad.getAttribute("id"), ad);
-            }
-        }
+        ATTRIBUTES = Metatype.attributes(DpsProvisioner.PID);
         assertThat(ATTRIBUTES).isNotEmpty();
+    }
+
+    @Test
+    void everyComponentsFormIsChecked() throws Exception {
+        Set<String> checked = new TreeSet<>();
+        checked.add(DpsProvisioner.PID);
+        OTHER_FORMS.forEach(form -> checked.add(form.pid()));
+        assertThat(Metatype.generatedPids()).isEqualTo(checked);
     }
 
     @Test
@@ -119,21 +125,21 @@ class MetatypeAgreementTest {
 
     @Test
     void optionValuesAreTheEnumsValues() throws Exception {
-        assertOptions("attestation", ProvisioningConfig.Attestation.values());
-        assertOptions("enrollment.kind", ProvisioningConfig.EnrollmentKind.values());
-        assertOptions("transport", ProvisioningConfig.Transport.values());
-        assertOptions("reprovision.policy", ProvisioningConfig.ReprovisionPolicy.values());
-        assertOptions("certificate.key.type", ProvisioningConfig.KeyType.values());
+        assertOptions("attestation", values(ProvisioningConfig.Attestation.values()));
+        assertOptions("enrollment.kind", values(ProvisioningConfig.EnrollmentKind.values()));
+        assertOptions("transport", Arrays.stream(MqttTransport.values()).map(MqttTransport::option)
+                .collect(Collectors.toList()));
+        assertOptions("reprovision.policy", values(ProvisioningConfig.ReprovisionPolicy.values()));
+        assertOptions("certificate.key.type", values(ProvisioningConfig.KeyType.values()));
     }
 
-    private static void assertOptions(String id, ProvisioningConfig.OptionValue[] constants) throws Exception {
-        NodeList options = ATTRIBUTES.get(id).getElementsByTagName("Option");
-        List<String> values = new ArrayList<>();
-        for (int i = 0; i < options.getLength(); i++) {
-            values.add(((Element) options.item(i)).getAttribute("value"));
-        }
-        assertThat(values).as(id).containsExactlyElementsOf(
-                Arrays.stream(constants).map(ProvisioningConfig.OptionValue::value).collect(Collectors.toList()));
+    private static List<String> values(ProvisioningConfig.OptionValue[] constants) {
+        return Arrays.stream(constants).map(ProvisioningConfig.OptionValue::value).collect(Collectors.toList());
+    }
+
+    private static void assertOptions(String id, List<String> expected) throws Exception {
+        List<String> values = Metatype.options(ATTRIBUTES.get(id));
+        assertThat(values).as(id).containsExactlyElementsOf(expected);
         for (String value : values) {
             // X.509 needs a client identity to be valid; the option itself is what is checked here.
             if (!value.equals(DpsProvisionerConfig.ATTESTATION_X509)) {
@@ -163,5 +169,73 @@ class MetatypeAgreementTest {
 
     private static Duration seconds(String id) {
         return Duration.ofSeconds(Long.parseLong(ATTRIBUTES.get(id).getAttribute("default")));
+    }
+
+    // ---- the other components' forms, through the validation of their package ------------------------------------
+
+    static List<FormValidation> otherForms() {
+        return OTHER_FORMS;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("otherForms")
+    void theFormHasExactlyTheFieldsTheValidationChecksOrSaysWhyNot(FormValidation form) throws Exception {
+        Map<String, Element> attributes = Metatype.attributes(form.pid());
+        assertThat(form.unvalidated()).doesNotContainAnyElementsOf(form.badValues().keySet());
+        Set<String> known = new TreeSet<>(form.unvalidated());
+        known.addAll(form.badValues().keySet());
+        assertThat(new TreeSet<>(attributes.keySet())).isEqualTo(known);
+        form.badValues().forEach((id, bad) -> assertThat(form.problem(Collections.singletonMap(id, bad)))
+                .as("%s=%s", id, bad).hasValueSatisfying(message -> assertThat(message).startsWith(id + ": ")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("otherForms")
+    void defaultsAreTheAnnotationsAndTheValidationAcceptsThem(FormValidation form) throws Exception {
+        Map<String, Element> attributes = Metatype.attributes(form.pid());
+        for (Method method : form.form().getDeclaredMethods()) {
+            Element ad = attributes.get(Configs.propertyId(method));
+            assertThat(ad).as(method.getName()).isNotNull();
+            assertThat(ad.getAttribute("default")).as(method.getName())
+                    .isEqualTo(String.valueOf(method.getDefaultValue()));
+        }
+        assertThat(form.problem(Collections.emptyMap())).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("otherForms")
+    void everyBoundIsAcceptedAtBothEndsAndRefusedJustOutside(FormValidation form) throws Exception {
+        for (Element ad : Metatype.attributes(form.pid()).values()) {
+            if (ad.getAttribute("min").isEmpty() && ad.getAttribute("max").isEmpty()) {
+                continue;
+            }
+            String id = ad.getAttribute("id");
+            int min = Integer.parseInt(ad.getAttribute("min"));
+            int max = Integer.parseInt(ad.getAttribute("max"));
+            for (int inside : new int[] { min, max }) {
+                assertThat(form.problem(Collections.singletonMap(id, inside))).as("%s=%d", id, inside).isEmpty();
+            }
+            for (int outside : new int[] { min - 1, max + 1 }) {
+                assertThat(form.problem(Collections.singletonMap(id, outside))).as("%s=%d", id, outside)
+                        .hasValueSatisfying(message -> assertThat(message).startsWith(id + ": ")
+                                .contains(min + ".." + max));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("otherForms")
+    void everyOptionIsAcceptedAndNoOther(FormValidation form) throws Exception {
+        for (Element ad : Metatype.attributes(form.pid()).values()) {
+            String id = ad.getAttribute("id");
+            for (String option : Metatype.options(ad)) {
+                assertThat(form.problem(Collections.singletonMap(id, option))).as("%s=%s", id, option).isEmpty();
+            }
+            if (!Metatype.options(ad).isEmpty()) {
+                assertThat(form.problem(Collections.singletonMap(id, "not-an-option"))).as(id).hasValueSatisfying(
+                        message -> assertThat(message).startsWith(id + ": ").contains(String.join(", ",
+                                Metatype.options(ad))));
+            }
+        }
     }
 }

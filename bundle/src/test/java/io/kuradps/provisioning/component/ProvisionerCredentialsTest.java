@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.kuradps.provisioning.api.Assignment;
-import io.kuradps.provisioning.hub.DeviceCredentials;
-import io.kuradps.provisioning.hub.DeviceCredentials.Kind;
+import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.DeviceCredentials.Kind;
 import io.kuradps.provisioning.protocol.DerivedKeys;
 import io.kuradps.provisioning.protocol.HubSasTokens;
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.IssuedCertificate;
 import io.kuradps.provisioning.protocol.ApiVersions;
+import io.kuradps.provisioning.protocol.MqttTransport;
 import io.kuradps.provisioning.transport.HttpProxy;
 import io.kuradps.testsupport.kura.MarkingCryptoService;
 
@@ -37,7 +38,7 @@ class ProvisioningConfigTest {
 
         assertThat(config.endpointHost).isEqualTo("global.azure-devices-provisioning.net");
         assertThat(config.endpointPort).isEqualTo(8883);
-        assertThat(config.transport).isEqualTo(ProvisioningConfig.Transport.MQTT);
+        assertThat(config.transport).isEqualTo(MqttTransport.MQTT);
         assertThat(config.apiVersion).isEqualTo("2019-03-31");
         assertThat(registration.policy).isEqualTo(ProvisioningConfig.ReprovisionPolicy.ON_HUB_ERROR);
         assertThat(registration.timing.deadline).isEqualTo(Duration.ofSeconds(600));

@@ -1,10 +1,10 @@
 package io.kuradps.provisioning.component;
 
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+
+import io.kuradps.provisioning.testing.Configs;
 
 /** Builds {@link DpsProvisionerConfig} instances the way DS does: metatype defaults, overridden by properties. */
 final class TestConfigs {
@@ -45,18 +45,6 @@ final class TestConfigs {
     }
 
     static DpsProvisionerConfig of(Map<String, Object> properties) {
-        return (DpsProvisionerConfig) Proxy.newProxyInstance(DpsProvisionerConfig.class.getClassLoader(),
-                new Class<?>[] { DpsProvisionerConfig.class }, (proxy, method, args) -> {
-                    if (method.getDeclaringClass() == Object.class) {
-                        return method.getName().equals("toString") ? "config" + properties
-                                : method.invoke(properties, args);
-                    }
-                    Object value = properties.get(propertyId(method));
-                    return value != null ? value : method.getDefaultValue();
-                });
-    }
-
-    private static String propertyId(Method method) {
-        return method.getName().replace('_', '.');
+        return Configs.of(DpsProvisionerConfig.class, properties);
     }
 }

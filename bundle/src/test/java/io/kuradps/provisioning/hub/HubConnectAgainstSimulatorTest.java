@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.kuradps.provisioning.hub.TransportProperties.Transport;
+import io.kuradps.provisioning.protocol.MqttTransport;
 import io.kuradps.provisioning.protocol.Credentials;
 import io.kuradps.provisioning.protocol.DerivedKeys;
 import io.kuradps.provisioning.protocol.DeviceRegistration;
@@ -71,20 +71,21 @@ class HubConnectAgainstSimulatorTest {
     @Test
     void individualKeyOverMqttIsAcceptedAndTelemetryCounted() throws Exception {
         DeviceRegistration assigned = provision("hub-gw-1", Credentials.symmetricKey(KEY));
-        sendTelemetry(assigned, KEY, Transport.MQTT);
+        sendTelemetry(assigned, KEY, MqttTransport.MQTT);
     }
 
     @Test
     void derivedGroupKeyOverWebSocketIsAcceptedAndTelemetryCounted() throws Exception {
         DeviceRegistration assigned = provision("hub-gw-group-1", Credentials.groupKey(GROUP_KEY));
-        sendTelemetry(assigned, DerivedKeys.deviceKey(GROUP_KEY, "hub-gw-group-1"), Transport.MQTT_WEBSOCKET);
+        sendTelemetry(assigned, DerivedKeys.deviceKey(GROUP_KEY, "hub-gw-group-1"), MqttTransport.MQTT_WEBSOCKET);
     }
 
     @Test
     void aTokenSignedWithAnotherKeyIsRefusedWithConnack5() throws Exception {
         DeviceRegistration assigned = provision("hub-gw-1", Credentials.symmetricKey(KEY));
         String deviceId = assigned.deviceId().get();
-        Map<String, Object> values = TransportProperties.of(HUB, deviceId, Transport.MQTT, null).values();
+        Map<String, Object> values = TransportValues.of(TransportProperties.of(HUB, deviceId, MqttTransport.MQTT,
+                null));
         String wrong = HubSasTokens.deviceToken(HUB, deviceId, GROUP_KEY, Instant.now().getEpochSecond() + 600);
         try (MqttClient client = client(values)) {
             MqttException refused = org.junit.jupiter.api.Assertions.assertThrows(MqttException.class,
@@ -105,12 +106,12 @@ class HubConnectAgainstSimulatorTest {
                 .registration().orElseThrow(() -> new AssertionError("not assigned"));
     }
 
-    private static void sendTelemetry(DeviceRegistration assigned, String deviceKey, Transport transport)
+    private static void sendTelemetry(DeviceRegistration assigned, String deviceKey, MqttTransport transport)
             throws Exception {
         String hub = assigned.assignedHub().get();
         String deviceId = assigned.deviceId().get();
-        Map<String, Object> values = TransportProperties.of(hub, deviceId, transport, "dtmi:com:example:Gateway;1")
-                .values();
+        Map<String, Object> values = TransportValues.of(TransportProperties.of(hub, deviceId, transport,
+                "dtmi:com:example:Gateway;1"));
         String token = HubSasTokens.deviceToken(hub, deviceId, deviceKey, Instant.now().getEpochSecond() + 600);
         try (MqttClient client = client(values)) {
             client.connect(options(values, token));

@@ -9,8 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-import io.kuradps.provisioning.hub.HubLinkTest.HubConfigs;
-import io.kuradps.provisioning.hub.TransportProperties.Transport;
+import io.kuradps.provisioning.protocol.MqttTransport;
 
 class HubLinkSettingsTest {
 
@@ -19,7 +18,7 @@ class HubLinkSettingsTest {
         HubLinkSettings settings = HubLinkSettings.from(HubConfigs.of("enabled", true));
         assertThat(settings.transportPid).isEqualTo("org.eclipse.kura.cloudconnection.raw.mqtt.MqttDataTransport");
         assertThat(settings.createStack).isTrue();
-        assertThat(settings.transport).isEqualTo(Transport.MQTT);
+        assertThat(settings.transport).isEqualTo(MqttTransport.MQTT);
         assertThat(settings.renewal.lifetime()).isEqualTo(Duration.ofHours(1));
         assertThat(settings.addAzureRoots).isFalse();
     }

@@ -1,16 +1,29 @@
 package io.kuradps.provisioning.hub;
 
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_CONNECTION_LOST;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_CONNECT_FAILED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_INVALID_CONFIGURATION;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_NO_CREDENTIALS;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_NO_TRANSPORT;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_TLS_FAILED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_TLS_SETUP;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_TRANSPORT_NOT_TRACKED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_UNUSABLE_DEVICE_ID;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_WRITE_FAILED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.REPROVISIONING;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOKEN_EXPIRY;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONNECTED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_MISCONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_REFUSED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_TOKEN_RENEWED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
+import static io.kuradps.provisioning.api.ProvisioningEvents.RETRY_AT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +40,7 @@ import org.junit.jupiter.api.Test;
 
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.IssuedCertificate;
+import io.kuradps.provisioning.kura.DeviceCredentials;
 
 class HubLinkTest {
 
@@ -34,6 +48,8 @@ class HubLinkTest {
     private static final String HUB_A = "hub-a.azure-devices.net";
     private static final String HUB_B = "hub-b.azure-devices.net";
     private static final Instant START = Instant.parse("2026-12-01T08:00:00Z");
+    /** The lowest wait after a first failure of the device's own: a third of the doubling's 5 s window. */
+    private static final Duration FIRST_FAILURE_WAIT = Duration.ofMillis(1666);
 
     private final MovableClock clock = new MovableClock();
     private final FakeKura kura = new FakeKura();
@@ -48,7 +64,7 @@ class HubLinkTest {
     @Test
     void fromAnEmptyConfigurationTheStackIsCreatedWrittenConfirmedAndConnected() {
         link.configure(settings());
-        assertThat(link.state()).isEqualTo(HubLink.State.WAITING_FOR_ASSIGNMENT);
+        assertThat(state(link)).isEqualTo(HubLink.State.WAITING_FOR_ASSIGNMENT);
 
         link.assignment(assignment(HUB_A, "gw-1"));
 
@@ -66,7 +82,7 @@ class HubLinkTest {
         assertThat(topics()).containsExactly(TOPIC_CONFIGURED, TOPIC_CONNECTED);
         assertThat(events.get(0).properties).containsEntry(ASSIGNED_HUB, HUB_A)
                 .containsEntry(TOKEN_EXPIRY, START.plusSeconds(3600).toEpochMilli());
-        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
         assertThat(link.describe()).contains(HUB_A).contains("gw-1").doesNotContain("SharedAccessSignature");
     }
 
@@ -127,7 +143,9 @@ class HubLinkTest {
 
         assertThat(kura.writes).isEmpty();
         assertThat(kura.created).isEmpty();
-        assertThat(topics()).containsExactly(TOPIC_REFUSED);
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+        assertThat(events.get(0).properties).containsEntry(REASON, REASON_UNUSABLE_DEVICE_ID)
+                .doesNotContainKey(RETRY_AT);
         assertThat((String) events.get(0).properties.get(ERROR_MESSAGE)).contains("'gw.1'").contains("client id");
     }
 
@@ -137,6 +155,8 @@ class HubLinkTest {
         link.assignment(assignment(HUB_A, "gw-1"));
 
         assertThat(kura.writes).isEmpty();
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+        assertThat(events.get(0).properties).containsEntry(REASON, REASON_NO_TRANSPORT).doesNotContainKey(RETRY_AT);
         assertThat((String) events.get(0).properties.get(ERROR_MESSAGE)).contains(PID).contains("transport.create");
     }
 
@@ -147,7 +167,8 @@ class HubLinkTest {
         link.configure(settings());
         link.assignment(assignment(HUB_A, "gw-1"));
 
-        assertThat(topics()).containsExactly(TOPIC_REFUSED);
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+        assertThat(events.get(0).properties).containsEntry(REASON, REASON_TRANSPORT_NOT_TRACKED);
         assertThat((String) events.get(0).properties.get(ERROR_MESSAGE)).contains("did not take the values");
         assertThat(kura.connects).isZero();
     }
@@ -163,15 +184,20 @@ class HubLinkTest {
         scheduler.runNext();
 
         assertThat(kura.reprovisions).isEqualTo(1);
+        assertThat(events).filteredOn(e -> e.topic.equals(TOPIC_REFUSED)).hasSize(3);
+        assertThat(events.get(1).topic).isEqualTo(TOPIC_REFUSED);
+        assertThat(events.get(1).properties).as("the hub refused; tried again later").containsEntry(REPROVISIONING,
+                false).containsEntry(RETRY_AT, START.plus(FIRST_FAILURE_WAIT).toEpochMilli());
         Posted last = events.get(events.size() - 1);
         assertThat(last.topic).isEqualTo(TOPIC_REFUSED);
-        assertThat(last.properties).containsEntry(REPROVISIONING, true);
+        assertThat(last.properties).containsEntry(REPROVISIONING, true).doesNotContainKey(RETRY_AT);
+        assertThat(scheduler.tasks).as("DPS is asked instead").isEmpty();
 
         link.assignment(assignment(HUB_B, "gw-1"));
         Write moved = kura.writes.get(kura.writes.size() - 1);
         assertThat(moved.values).containsKeys("broker-url", "username");
         assertThat(moved.snapshot).isTrue();
-        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
     }
 
     @Test
@@ -196,6 +222,8 @@ class HubLinkTest {
         kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.TLS, "PKIX path building failed"));
         link.assignment(assignment(HUB_A, "gw-1"));
 
+        assertThat(events.get(1).topic).isEqualTo(TOPIC_RETRYING);
+        assertThat(events.get(1).properties).containsEntry(REASON, REASON_TLS_FAILED).containsKey(RETRY_AT);
         assertThat((String) events.get(1).properties.get(ERROR_MESSAGE)).contains("DigiCert Global Root G2")
                 .contains("azure.root.cas");
     }
@@ -209,7 +237,7 @@ class HubLinkTest {
         assertThat(kura.writes.get(0).password).isNull();
         assertThat(scheduler.delays).isEmpty();
         assertThat(events.get(0).properties).doesNotContainKey(TOKEN_EXPIRY);
-        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
     }
 
     @Test
@@ -231,7 +259,7 @@ class HubLinkTest {
         assertThat(write.snapshot).isTrue();
         assertThat(scheduler.delays).as("no token to renew").isEmpty();
         assertThat(events.get(0).properties).doesNotContainKey(TOKEN_EXPIRY);
-        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
         assertThat(link.describe()).contains("by the issued certificate (until 2027-01-01T00:00:00Z)");
     }
 
@@ -251,20 +279,23 @@ class HubLinkTest {
         assertThat(kura.reprovisions).isZero();
         assertThat(kura.connects).as("made sure of, not made again: the DataService is connected")
                 .isEqualTo(connects + 1);
-        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
     }
 
     @Test
     void anIssuedKeystoreKuraMustChangeIsRefusedWithItsMessageBeforeWriting() {
-        kura.tlsProblem = new HubConfigurationException("KeystoreService DeviceKeystore of the issued certificate",
+        kura.tlsProblem = HubConfigurationException.tlsSetup("KeystoreService DeviceKeystore of the issued certificate",
                 "holds 2 keys [dps-device, other]");
         link.configure(settings());
 
         link.assignment(issuedAssignment(HUB_A, "gw-1", "AB01"));
 
         assertThat(kura.writes).isEmpty();
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+        assertThat(events.get(0).properties).as("checked again later").containsEntry(REASON, REASON_TLS_SETUP)
+                .containsKey(RETRY_AT);
         assertThat((String) events.get(0).properties.get(ERROR_MESSAGE)).contains("DeviceKeystore");
-        assertThat(link.state()).isEqualTo(HubLink.State.REFUSED);
+        assertThat(state(link)).isEqualTo(HubLink.State.MISCONFIGURED);
     }
 
     @Test
@@ -289,8 +320,12 @@ class HubLinkTest {
 
         link.connectionLost("MqttException (reason 32109): Connection lost");
 
-        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTING);
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTING);
         assertThat(link.describe()).contains("connection lost");
+        Posted lost = events.get(events.size() - 1);
+        assertThat(lost.topic).isEqualTo(TOPIC_RETRYING);
+        assertThat(lost.properties).containsEntry(REASON, REASON_CONNECTION_LOST)
+                .containsEntry(RETRY_AT, clock.now.plusSeconds(1).toEpochMilli());
         assertThat(scheduler.cancelled).as("the renewal timer").isEqualTo(1);
         assertThat(scheduler.delays).as("a third of the 3 s window after a loss").last()
                 .isEqualTo(Duration.ofSeconds(1));
@@ -329,7 +364,7 @@ class HubLinkTest {
         assertThat((String) events.get(events.size() - 1).properties.get(ERROR_MESSAGE)).contains("refused");
 
         scheduler.runNext();
-        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
         kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.SERVER_UNAVAILABLE, "reason 3"));
         link.connectionLost("reset");
         scheduler.runNext();
@@ -344,9 +379,12 @@ class HubLinkTest {
         link.assignment(assignment(HUB_A, "gw-1"));
         int scheduled = scheduler.delays.size();
 
+        assertThat(topics()).containsExactly(TOPIC_CONFIGURED, TOPIC_RETRYING);
+        assertThat(events.get(1).properties).containsEntry(REASON, REASON_CONNECT_FAILED);
+
         link.connectionLost("late");
 
-        assertThat(link.state()).isEqualTo(HubLink.State.REFUSED);
+        assertThat(state(link)).isEqualTo(HubLink.State.RETRYING);
         assertThat(scheduler.delays).hasSize(scheduled);
     }
 
@@ -357,29 +395,66 @@ class HubLinkTest {
 
         link.invalidConfiguration("transport: 'udp' is not one of mqtt, mqtt-websocket");
 
-        assertThat(link.state()).isEqualTo(HubLink.State.REFUSED);
+        assertThat(state(link)).isEqualTo(HubLink.State.MISCONFIGURED);
         assertThat(scheduler.tasks).as("the renewal was cancelled").isEmpty();
         Posted last = events.get(events.size() - 1);
-        assertThat(last.topic).isEqualTo(TOPIC_REFUSED);
+        assertThat(last.topic).isEqualTo(TOPIC_MISCONFIGURED);
+        assertThat(last.properties).containsEntry(REASON, REASON_INVALID_CONFIGURATION).doesNotContainKey(RETRY_AT);
         assertThat((String) last.properties.get(ERROR_MESSAGE)).startsWith("invalid configuration: transport:");
         link.configure(settings());
-        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
     }
 
     @Test
     void aTlsSetupKuraMustChangeIsRefusedWithItsMessageAndCheckedAgainLater() {
         credentials.kind = DeviceCredentials.Kind.X509;
-        kura.tlsProblem = new HubConfigurationException("SslManagerService.target", "is Kura's default");
+        kura.tlsProblem = HubConfigurationException.tlsSetup("SslManagerService.target", "is Kura's default");
         link.configure(settings());
         link.assignment(assignment(HUB_A, "gw-1"));
 
         assertThat(kura.tlsChecks).containsExactly("x509=true, roots=false");
         assertThat(kura.writes).isEmpty();
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+        assertThat(events.get(0).properties).containsEntry(REASON, REASON_TLS_SETUP).containsKey(RETRY_AT);
         assertThat((String) events.get(0).properties.get(ERROR_MESSAGE))
                 .isEqualTo("SslManagerService.target: is Kura's default");
         kura.tlsProblem = null;
         scheduler.runNext();
-        assertThat(link.state()).isEqualTo(HubLink.State.CONNECTED);
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
+    }
+
+    @Test
+    void withoutCredentialsTheLinkWaitsForTheProvisionerAndSaysSo() {
+        credentials.kind = DeviceCredentials.Kind.NONE;
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat(kura.writes).isEmpty();
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+        assertThat(events.get(0).properties).containsEntry(REASON, REASON_NO_CREDENTIALS).doesNotContainKey(RETRY_AT);
+        assertThat(state(link)).isEqualTo(HubLink.State.MISCONFIGURED);
+        assertThat(link.describe()).contains("error: provisioning is disabled");
+    }
+
+    @Test
+    void aWriteKuraFailsIsRetriedWithItsCause() {
+        kura.writeFailure = new IllegalStateException("ConfigurationService is stopping");
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat(topics()).containsExactly(TOPIC_RETRYING);
+        assertThat(events.get(0).properties).containsEntry(REASON, REASON_WRITE_FAILED)
+                .containsEntry(RETRY_AT, START.plus(FIRST_FAILURE_WAIT).toEpochMilli());
+        assertThat((String) events.get(0).properties.get(ERROR_MESSAGE))
+                .contains("IllegalStateException: ConfigurationService is stopping");
+        kura.writeFailure = null;
+        scheduler.runNext();
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
+    }
+
+    /** The link's state as dps:status shows it: the first word of its line. */
+    private static HubLink.State state(HubLink link) {
+        return HubLink.State.valueOf(link.describe().split(":", 2)[0]);
     }
 
     private List<String> topics() {
@@ -444,6 +519,7 @@ class HubLinkTest {
         final List<String> tlsChecks = new ArrayList<>();
         final List<String> readyWaits = new ArrayList<>();
         HubConfigurationException tlsProblem;
+        RuntimeException writeFailure;
         boolean dropWrites;
         int connects;
         int reprovisions;
@@ -464,27 +540,27 @@ class HubLinkTest {
         }
 
         @Override
-        public void prepareTls(String transportPid, Map<String, Object> transportConfiguration, boolean x509,
-                boolean addAzureRoots) throws HubConfigurationException {
-            tlsChecks.add("x509=" + x509 + ", roots=" + addAzureRoots);
+        public Optional<String> sslManagerOver(String keystorePid) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void prepareTls(String transportPid, TlsPlan plan) throws HubConfigurationException {
+            tlsChecks.add(plan.certificate().map(c -> "issued " + c.keystoreServicePid())
+                    .orElse("x509=" + (plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY)) + ", roots="
+                    + plan.addAzureRoots());
             if (tlsProblem != null) {
                 throw tlsProblem;
             }
         }
 
         @Override
-        public String prepareIssuedCertificateTls(String transportPid, IssuedCertificate certificate,
-                boolean addAzureRoots) throws HubConfigurationException {
-            tlsChecks.add("issued " + certificate.keystoreServicePid() + ", roots=" + addAzureRoots);
-            if (tlsProblem != null) {
-                throw tlsProblem;
+        public void writeTransport(String pid, Map<String, Object> values, PasswordChange password,
+                boolean snapshot) {
+            if (writeFailure != null) {
+                throw writeFailure;
             }
-            return "(kura.service.pid=" + certificate.keystoreServicePid() + "-SslManagerService)";
-        }
-
-        @Override
-        public void writeTransport(String pid, Map<String, Object> values, String password, boolean snapshot) {
-            writes.add(new Write(new HashMap<>(values), password, snapshot));
+            writes.add(new Write(new HashMap<>(values), password.newValue().orElse(null), snapshot));
             if (!dropWrites && configs.containsKey(pid)) {
                 configs.get(pid).putAll(values);
             }
@@ -580,22 +656,6 @@ class HubLinkTest {
         @Override
         public Clock withZone(java.time.ZoneId zone) {
             return this;
-        }
-    }
-
-    /** Builds configurations the way DS does: the annotation's defaults, overridden by the given properties. */
-    static final class HubConfigs {
-        static HubConnectionConfig of(Object... keyValues) {
-            Map<String, Object> properties = new HashMap<>();
-            for (int i = 0; i < keyValues.length; i += 2) {
-                properties.put((String) keyValues[i], keyValues[i + 1]);
-            }
-            return (HubConnectionConfig) Proxy.newProxyInstance(HubConnectionConfig.class.getClassLoader(),
-                    new Class<?>[] { HubConnectionConfig.class }, (proxy, method, args) -> {
-                        String id = method.getName().replace('_', '.');
-                        Object value = properties.get(id);
-                        return value != null ? value : method.getDefaultValue();
-                    });
         }
     }
 }

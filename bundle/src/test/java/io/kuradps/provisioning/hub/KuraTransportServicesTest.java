@@ -1,6 +1,7 @@
 package io.kuradps.provisioning.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.Collections;
@@ -9,6 +10,8 @@ import java.util.Map;
 
 import org.eclipse.kura.configuration.Password;
 import org.junit.jupiter.api.Test;
+
+import io.kuradps.provisioning.testing.Await;
 
 class KuraTransportServicesTest {
 
@@ -36,8 +39,8 @@ class KuraTransportServicesTest {
     void theTokenIsWrittenAsAKuraPasswordUnderPasswordWithTheSnapshotFlag() throws Exception {
         configurations.create(TRANSPORT, null);
 
-        kura.writeTransport(TRANSPORT, Collections.singletonMap("client-id", "gw-1"), TOKEN, true);
-        kura.writeTransport(TRANSPORT, Collections.emptyMap(), TOKEN, false);
+        kura.writeTransport(TRANSPORT, Collections.singletonMap("client-id", "gw-1"), PasswordChange.set(TOKEN), true);
+        kura.writeTransport(TRANSPORT, Collections.emptyMap(), PasswordChange.set(TOKEN), false);
 
         KuraFakes.Update first = configurations.updates.get(0);
         assertThat(first.properties).containsEntry("client-id", "gw-1").containsKey("password");
@@ -52,7 +55,7 @@ class KuraTransportServicesTest {
     void anEmptyPasswordIsWrittenAsAnEmptyKuraPasswordWhichKurasTransportSendsAsNone() throws Exception {
         configurations.create(TRANSPORT, null);
 
-        kura.writeTransport(TRANSPORT, Collections.emptyMap(), "", false);
+        kura.writeTransport(TRANSPORT, Collections.emptyMap(), PasswordChange.clear(), false);
 
         Object password = configurations.lastUpdate().properties.get("password");
         assertThat(password).isInstanceOf(Password.class);
@@ -63,7 +66,7 @@ class KuraTransportServicesTest {
     void nothingToWriteWritesNothing() throws Exception {
         configurations.create(TRANSPORT, null);
 
-        kura.writeTransport(TRANSPORT, new HashMap<>(), null, false);
+        kura.writeTransport(TRANSPORT, new HashMap<>(), PasswordChange.keep(), false);
 
         assertThat(configurations.updates).isEmpty();
     }
@@ -72,8 +75,8 @@ class KuraTransportServicesTest {
     void aTrackedPidNeedsNoReadyAndTheRequestGoesToTheProvisioner() throws Exception {
         configurations.create(TRANSPORT, null);
 
-        // Would wait a day if it waited for READY here.
-        kura.awaitConfigurationReady(TRANSPORT);
+        // Would wait a day for READY if it waited here; the bound fails the test instead.
+        assertTimeoutPreemptively(Await.DEFAULT_TIMEOUT, () -> kura.awaitConfigurationReady(TRANSPORT));
         kura.reprovision();
 
         assertThat(reprovisions).isEqualTo(1);

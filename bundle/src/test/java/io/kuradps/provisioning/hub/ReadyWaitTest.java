@@ -3,10 +3,10 @@ package io.kuradps.provisioning.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+
+import io.kuradps.provisioning.testing.Await;
 
 class ReadyWaitTest {
 
@@ -14,8 +14,9 @@ class ReadyWaitTest {
     void onceTheBoundHasPassedNothingWaitsAndReadyWasNotSeen() throws Exception {
         ReadyWait wait = new ReadyWait(Duration.ZERO);
 
-        assertThat(wait.await()).isFalse();
-        assertThat(wait.await()).isFalse();
+        wait.await();
+        wait.await();
+
         assertThat(wait.seen()).isFalse();
     }
 
@@ -24,22 +25,29 @@ class ReadyWaitTest {
         ReadyWait wait = new ReadyWait(Duration.ofDays(1));
         wait.ready();
 
-        assertThat(wait.await()).isTrue();
+        wait.await();
+
+        assertThat(wait.seen()).isTrue();
     }
 
     @Test
     void readyCutsAWaitInProgressShort() throws Exception {
         ReadyWait wait = new ReadyWait(Duration.ofDays(1));
-        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
+        Thread waiting = new Thread(() -> {
             try {
-                return wait.await();
+                wait.await();
             } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+                Thread.currentThread().interrupt();
             }
-        });
+        }, "waiting for READY");
+        waiting.start();
+        // Parked in the wait (its only blocking call) before READY comes, so it is READY that ends it, not the bound.
+        Await.until("the wait in progress", () -> waiting.getState() == Thread.State.TIMED_WAITING);
 
         wait.ready();
 
-        assertThat(waiting.get(10, TimeUnit.SECONDS)).isTrue();
+        waiting.join(Await.DEFAULT_TIMEOUT.toMillis());
+        assertThat(waiting.isAlive()).as("still waiting after READY").isFalse();
+        assertThat(wait.seen()).isTrue();
     }
 }

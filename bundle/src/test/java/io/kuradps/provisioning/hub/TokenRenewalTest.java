@@ -40,11 +40,16 @@ class TokenRenewalTest {
     }
 
     @Test
-    void refusesBoundsThatCannotRenewBeforeExpiry() {
+    void takesTheFormsBoundsOfTheShareAndAPositiveLifetime() {
         assertThatThrownBy(() -> new TokenRenewal(Duration.ZERO, 85)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new TokenRenewal(Duration.ofHours(1), 100))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new TokenRenewal(Duration.ofHours(1), 0))
-                .isInstanceOf(IllegalArgumentException.class);
+        for (int outside : new int[] { HubConnectionConfig.RENEWAL_PERCENT_MIN - 1,
+            HubConnectionConfig.RENEWAL_PERCENT_MAX + 1 }) {
+            assertThatThrownBy(() -> new TokenRenewal(Duration.ofHours(1), outside)).as("%d %%", outside)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("renewalPercent must be 50..95");
+        }
+        assertThat(new TokenRenewal(Duration.ofSeconds(100), HubConnectionConfig.RENEWAL_PERCENT_MIN)
+                .renewAt(ISSUED)).isEqualTo(ISSUED.plusSeconds(50));
+        assertThat(new TokenRenewal(Duration.ofSeconds(100), HubConnectionConfig.RENEWAL_PERCENT_MAX)
+                .renewAt(ISSUED)).isEqualTo(ISSUED.plusSeconds(95));
     }
 }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.kura.KuraConnectException;
@@ -19,6 +20,10 @@ import org.eclipse.kura.data.DataService;
 import org.eclipse.kura.data.DataTransportService;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.ServiceReference;
+
+import io.kuradps.provisioning.kura.KuraReferences;
+import io.kuradps.provisioning.testing.Await;
 
 class TransportConnectorTest {
 
@@ -36,8 +41,8 @@ class TransportConnectorTest {
 
     @Test
     void theDataServiceWhoseTargetSelectsTheTransportIsConnected() throws Exception {
-        dataServices.bound(theirs.service, dataService(OTHER_TRANSPORT));
-        dataServices.bound(ours.service, dataService(TRANSPORT));
+        dataServices.bound(theirs.service, KuraFakes.reference(dataService(OTHER_TRANSPORT)));
+        dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
 
         connector.connect(TRANSPORT);
 
@@ -50,11 +55,11 @@ class TransportConnectorTest {
 
     @Test
     void aTargetIsMatchedAgainstTheTransportsPropertiesWhenItIsRegistered() throws Exception {
-        transports.bound(transport, transportProperties(TRANSPORT, "mqtts://a:8883/"));
+        transports.bound(transport, transportAt("mqtts://a:8883/"));
         Map<String, Object> properties = dataService(TRANSPORT);
         properties.put(KuraReferences.DATA_TRANSPORT_TARGET, "(&(kura.service.pid=" + TRANSPORT
                 + ")(broker-url=mqtts://*))");
-        dataServices.bound(ours.service, properties);
+        dataServices.bound(ours.service, KuraFakes.reference(properties));
 
         connector.connect(TRANSPORT);
 
@@ -63,7 +68,7 @@ class TransportConnectorTest {
 
     @Test
     void withoutADataServiceTheFailureNamesTheTarget() {
-        dataServices.bound(theirs.service, dataService(OTHER_TRANSPORT));
+        dataServices.bound(theirs.service, KuraFakes.reference(dataService(OTHER_TRANSPORT)));
 
         assertThatThrownBy(() -> connector.connect(TRANSPORT)).isInstanceOf(HubConnectException.class)
                 .hasMessageContaining("DataTransportService.target selecting transport " + TRANSPORT);
@@ -72,34 +77,41 @@ class TransportConnectorTest {
     @Test
     void afterAWriteConnectingWaitsUntilTheTransportShowsTheValues() throws Exception {
         TransportConnector patient = new TransportConnector(dataServices, transports, Duration.ofDays(1), losses::add);
-        transports.bound(transport, transportProperties(TRANSPORT, "mqtts://old:8883/"));
-        dataServices.bound(ours.service, dataService(TRANSPORT));
+        transports.bound(transport, transportAt("mqtts://old:8883/"));
+        dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
         patient.beforeWrite(TRANSPORT, Collections.singletonMap("broker-url", "mqtts://new:8883/"));
-
-        CompletableFuture<Void> connecting = CompletableFuture.runAsync(() -> {
+        Thread connecting = new Thread(() -> {
             try {
                 patient.connect(TRANSPORT);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
-        // A property update that does not show the write yet (e.g. Kura's own) is not enough.
-        transports.updated(transport, transportProperties(TRANSPORT, "mqtts://old:8883/"));
-        assertThat(connecting).isNotDone();
-        assertThat(ours.connects).isZero();
-        transports.updated(transport, transportProperties(TRANSPORT, "mqtts://new:8883/"));
+        }, "connecting");
+        connecting.start();
 
-        connecting.get(10, TimeUnit.SECONDS);
+        // A property update that does not show the write yet (e.g. Kura's own) is not enough: once the connector has
+        // read it, it goes back to waiting instead of connecting.
+        CountDownLatch read = new CountDownLatch(1);
+        transports.updated(transport, readSignalling(transportAt("mqtts://old:8883/"), "broker-url", read));
+        assertThat(read.await(10, TimeUnit.SECONDS)).as("the connector read the update").isTrue();
+        Await.until("the connector waiting again, or done", () -> connecting.getState() == Thread.State.TIMED_WAITING
+                || connecting.getState() == Thread.State.TERMINATED);
+        assertThat(connecting.getState()).isEqualTo(Thread.State.TIMED_WAITING);
+        assertThat(ours.connects).isZero();
+        transports.updated(transport, transportAt("mqtts://new:8883/"));
+
+        connecting.join(Await.DEFAULT_TIMEOUT.toMillis());
+        assertThat(connecting.isAlive()).isFalse();
         assertThat(ours.connected).isTrue();
     }
 
     @Test
     void aTokenOnlyWriteIsShownByTheNextUpdate() throws Exception {
         TransportConnector patient = new TransportConnector(dataServices, transports, Duration.ofDays(1), losses::add);
-        transports.bound(transport, transportProperties(TRANSPORT, "mqtts://a:8883/"));
-        dataServices.bound(ours.service, dataService(TRANSPORT));
+        transports.bound(transport, transportAt("mqtts://a:8883/"));
+        dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
         patient.beforeWrite(TRANSPORT, Collections.emptyMap());
-        transports.updated(transport, transportProperties(TRANSPORT, "mqtts://a:8883/"));
+        transports.updated(transport, transportAt("mqtts://a:8883/"));
 
         CompletableFuture.runAsync(() -> {
             try {
@@ -113,7 +125,7 @@ class TransportConnectorTest {
 
     @Test
     void aRefusalIsClassifiedAndARaceKurasReconnectWonIsNoFailure() throws Exception {
-        dataServices.bound(ours.service, dataService(TRANSPORT));
+        dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
         ours.failures.add(new KuraConnectException(new MqttException(MqttException.REASON_CODE_NOT_AUTHORIZED),
                 "Cannot connect"));
         assertThatThrownBy(() -> connector.connect(TRANSPORT)).isInstanceOf(HubConnectException.class)
@@ -128,7 +140,7 @@ class TransportConnectorTest {
 
     @Test
     void aLostConnectionIsToldWithItsCauseAndTheListenerGoesOnClose() throws Exception {
-        dataServices.bound(ours.service, dataService(TRANSPORT));
+        dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
         connector.connect(TRANSPORT);
 
         ours.listeners.get(0).onConnectionLost(new MqttException(MqttException.REASON_CODE_CONNECTION_LOST));
@@ -139,6 +151,20 @@ class TransportConnectorTest {
         assertThat(ours.listeners).isEmpty();
     }
 
+    /** The reference, counting down {@code read} when the property {@code key} is read from it. */
+    @SuppressWarnings("unchecked")
+    private static <S> ServiceReference<S> readSignalling(ServiceReference<S> reference, String key,
+            CountDownLatch read) {
+        return (ServiceReference<S>) Proxy.newProxyInstance(TransportConnectorTest.class.getClassLoader(),
+                new Class<?>[] { ServiceReference.class }, (proxy, method, args) -> {
+                    Object result = method.invoke(reference, args);
+                    if (method.getName().equals("getProperty") && key.equals(args[0])) {
+                        read.countDown();
+                    }
+                    return result;
+                });
+    }
+
     private static Map<String, Object> dataService(String transportPid) {
         Map<String, Object> properties = new HashMap<>();
         properties.put(ConfigurationService.KURA_SERVICE_PID, transportPid.replace("MqttDataTransport", "DataService"));
@@ -146,11 +172,12 @@ class TransportConnectorTest {
         return properties;
     }
 
-    private static Map<String, Object> transportProperties(String pid, String brokerUrl) {
+    /** The transport's registration with this broker URL. */
+    private static ServiceReference<DataTransportService> transportAt(String brokerUrl) {
         Map<String, Object> properties = new HashMap<>();
-        properties.put(ConfigurationService.KURA_SERVICE_PID, pid);
+        properties.put(ConfigurationService.KURA_SERVICE_PID, TRANSPORT);
         properties.put("broker-url", brokerUrl);
-        return properties;
+        return KuraFakes.reference(properties);
     }
 
     private static DataTransportService transport() {

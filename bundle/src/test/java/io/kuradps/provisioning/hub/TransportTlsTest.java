@@ -20,6 +20,7 @@ import org.eclipse.kura.ssl.SslManagerService;
 import org.junit.jupiter.api.Test;
 
 import io.kuradps.provisioning.api.IssuedCertificate;
+import io.kuradps.provisioning.kura.KuraReferences;
 import io.kuradps.provisioning.transport.TrustAnchors;
 
 class TransportTlsTest {
@@ -37,36 +38,36 @@ class TransportTlsTest {
             Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC));
 
     TransportTlsTest() {
-        sslManagers.bound(inert(SslManagerService.class), sslManager(KuraReferences.DEFAULT_SSL_MANAGER_PID,
+        bind(sslManagers, inert(SslManagerService.class), sslManager(KuraReferences.SSL_MANAGER_PID,
                 "SSLKeystore"));
-        sslManagers.bound(inert(SslManagerService.class), sslManager(DEVICE_SSL, "HubDeviceKeystore"));
-        keystores.bound(keystore(kuraKeystore), pid("SSLKeystore"));
-        keystores.bound(keystore(deviceKeystore), pid("HubDeviceKeystore"));
+        bind(sslManagers, inert(SslManagerService.class), sslManager(DEVICE_SSL, "HubDeviceKeystore"));
+        bind(keystores, keystore(kuraKeystore), pid("SSLKeystore"));
+        bind(keystores, keystore(deviceKeystore), pid("HubDeviceKeystore"));
     }
 
     @Test
     void theAzureRootsGoToTheKeystoreOfTheDefaultSslManagerServiceOnceAndOnlyWhenMissing() throws Exception {
-        tls.prepare(TRANSPORT, new HashMap<>(), false, true);
+        prepare(new HashMap<>(), false, true);
 
         assertThat(kuraKeystore).containsOnlyKeys("azure-digicert-global-root-g2",
                 "azure-microsoft-rsa-root-certificate-authority-2017");
         assertThat(deviceKeystore).isEmpty();
         kuraKeystore.clear();
-        tls.prepare(TRANSPORT, new HashMap<>(), false, true);
+        prepare(new HashMap<>(), false, true);
         assertThat(kuraKeystore).as("once per keystore in an activation").isEmpty();
         assertThat(writes).isEqualTo(2);
     }
 
     @Test
     void withoutTheOptInAndForASymmetricKeyNothingIsTouched() throws Exception {
-        tls.prepare(TRANSPORT, transportUsing("(kura.service.pid=nothing-there)"), false, false);
+        prepare(transportUsing("(kura.service.pid=nothing-there)"), false, false);
 
         assertThat(writes).isZero();
     }
 
     @Test
     void x509OnKurasDefaultSslManagerServiceIsRefusedNamingThePropertyToSet() {
-        assertThatThrownBy(() -> tls.prepare(TRANSPORT, new HashMap<>(), true, false))
+        assertThatThrownBy(() -> prepare(new HashMap<>(), true, false))
                 .isInstanceOf(HubConfigurationException.class)
                 .hasMessageStartingWith("SslManagerService.target of transport " + TRANSPORT + ": ")
                 .hasMessageContaining("(kura.service.pid=<that SslManagerService>)");
@@ -76,28 +77,28 @@ class TransportTlsTest {
     void x509WithADedicatedSslManagerServiceHoldingOnlyTheDeviceKeyPasses() throws Exception {
         deviceKeystore.put("device", keyEntry());
 
-        tls.prepare(TRANSPORT, transportUsing(KuraReferences.target(DEVICE_SSL)), true, true);
+        prepare(transportUsing(KuraReferences.target(DEVICE_SSL)), true, true);
 
         assertThat(deviceKeystore).containsKeys("device", "azure-digicert-global-root-g2");
     }
 
     @Test
     void x509WithAKeystoreOfTwoKeysOrNoneIsRefusedNamingIt() throws Exception {
-        assertThatThrownBy(() -> tls.prepare(TRANSPORT, transportUsing(KuraReferences.target(DEVICE_SSL)), true,
+        assertThatThrownBy(() -> prepare(transportUsing(KuraReferences.target(DEVICE_SSL)), true,
                 false)).hasMessageStartingWith("KeystoreService.target of SslManagerService " + DEVICE_SSL)
                         .hasMessageContaining("holds no key");
         deviceKeystore.put("device", keyEntry());
         deviceKeystore.put("other", keyEntry());
-        assertThatThrownBy(() -> tls.prepare(TRANSPORT, transportUsing(KuraReferences.target(DEVICE_SSL)), true,
+        assertThatThrownBy(() -> prepare(transportUsing(KuraReferences.target(DEVICE_SSL)), true,
                 false)).hasMessageContaining("holds 2 keys [device, other]");
     }
 
     @Test
     void aTargetNoServiceMatchesIsNamed() {
-        assertThatThrownBy(() -> tls.prepare(TRANSPORT, transportUsing("(kura.service.pid=missing)"), false, true))
+        assertThatThrownBy(() -> prepare(transportUsing("(kura.service.pid=missing)"), false, true))
                 .hasMessage("SslManagerService.target of transport " + TRANSPORT
                         + ": no SslManagerService matches (kura.service.pid=missing) (yet)");
-        assertThatThrownBy(() -> tls.prepare(TRANSPORT, transportUsing("(kura.service.pid=missing"), false, true))
+        assertThatThrownBy(() -> prepare(transportUsing("(kura.service.pid=missing"), false, true))
                 .hasMessageContaining("is not an LDAP filter");
     }
 
@@ -105,9 +106,9 @@ class TransportTlsTest {
     void anIssuedCertificateGetsAnSslManagerServiceOverItsKeystoreCreatedOnceThroughKura() throws Exception {
         Map<String, KeyStore.Entry> issuedKeystore = new LinkedHashMap<>();
         issuedKeystore.put("dps-device", keyEntry());
-        keystores.bound(keystore(issuedKeystore), pid("DeviceKeystore"));
+        bind(keystores, keystore(issuedKeystore), pid("DeviceKeystore"));
 
-        String target = tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true);
+        String target = prepareIssued(issued("DeviceKeystore", "dps-device"), true);
 
         assertThat(target).isEqualTo("(kura.service.pid=DeviceKeystore-SslManagerService)");
         assertThat(configurations.created).containsExactly("DeviceKeystore-SslManagerService");
@@ -118,10 +119,10 @@ class TransportTlsTest {
         assertThat(kuraKeystore).isEmpty();
 
         // Registered meanwhile, or not yet: either way it is not created twice.
-        assertThat(tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
-        sslManagers.bound(inert(SslManagerService.class), sslManager("DeviceKeystore-SslManagerService",
+        assertThat(prepareIssued(issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
+        bind(sslManagers, inert(SslManagerService.class), sslManager("DeviceKeystore-SslManagerService",
                 "DeviceKeystore"));
-        assertThat(tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
+        assertThat(prepareIssued(issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
         assertThat(configurations.created).hasSize(1);
         assertThat(configurations.updates).isEmpty();
     }
@@ -130,7 +131,7 @@ class TransportTlsTest {
     void anSslManagerServiceAlreadyOverTheIssuedKeystoreIsUsedAsItIs() throws Exception {
         deviceKeystore.put("dps-device", keyEntry());
 
-        assertThat(tls.prepareIssued(TRANSPORT, issued("HubDeviceKeystore", "dps-device"), false))
+        assertThat(prepareIssued(issued("HubDeviceKeystore", "dps-device"), false))
                 .isEqualTo(KuraReferences.target(DEVICE_SSL));
         assertThat(configurations.created).isEmpty();
         assertThat(writes).isZero();
@@ -138,11 +139,11 @@ class TransportTlsTest {
 
     @Test
     void theNamedSslManagerServicePointingElsewhereIsPointedAtTheIssuedKeystore() throws Exception {
-        keystores.bound(keystore(singleKey("dps-device")), pid("DeviceKeystore"));
+        bind(keystores, keystore(singleKey("dps-device")), pid("DeviceKeystore"));
         configurations.create("DeviceKeystore-SslManagerService", sslManager("DeviceKeystore-SslManagerService",
                 "SSLKeystore"));
 
-        tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), false);
+        prepareIssued(issued("DeviceKeystore", "dps-device"), false);
 
         assertThat(configurations.created).hasSize(1);
         assertThat(configurations.lastUpdate().pid).isEqualTo("DeviceKeystore-SslManagerService");
@@ -154,20 +155,39 @@ class TransportTlsTest {
     void anIssuedKeystoreHoldingAnotherKeyOrNotYetTheIssuedOneIsRefusedNamingIt() throws Exception {
         Map<String, KeyStore.Entry> shared = singleKey("dps-device");
         shared.put("other", keyEntry());
-        keystores.bound(keystore(shared), pid("DeviceKeystore"));
+        bind(keystores, keystore(shared), pid("DeviceKeystore"));
 
-        assertThatThrownBy(() -> tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true))
+        assertThatThrownBy(() -> prepareIssued(issued("DeviceKeystore", "dps-device"), true))
                 .isInstanceOf(HubConfigurationException.class)
                 .hasMessageStartingWith("KeystoreService DeviceKeystore of the issued certificate: holds 2 keys "
                         + "[dps-device, other]")
                 .hasMessageContaining("certificate.keystore.service.pid");
         shared.remove("dps-device");
-        assertThatThrownBy(() -> tls.prepareIssued(TRANSPORT, issued("DeviceKeystore", "dps-device"), true))
+        assertThatThrownBy(() -> prepareIssued(issued("DeviceKeystore", "dps-device"), true))
                 .hasMessageContaining("holds only the key [other]");
-        assertThatThrownBy(() -> tls.prepareIssued(TRANSPORT, issued("Missing", "dps-device"), true))
+        assertThatThrownBy(() -> prepareIssued(issued("Missing", "dps-device"), true))
                 .hasMessage("KeystoreService Missing of the issued certificate: is not registered (yet)");
         assertThat(configurations.created).as("nothing set up for a keystore that cannot serve").isEmpty();
         assertThat(shared).doesNotContainKey("azure-digicert-global-root-g2");
+    }
+
+    /** What the hub link has carried out for a SAS token or an X.509 enrollment on a transport so configured. */
+    private void prepare(Map<String, Object> transport, boolean x509, boolean addAzureRoots) throws Exception {
+        String target = KuraReferences.sslManagerTarget(transport);
+        tls.prepare(TRANSPORT, x509 ? TlsPlan.enrollment(target, addAzureRoots)
+                : TlsPlan.sasToken(target, addAzureRoots));
+    }
+
+    /** What the hub link has carried out for an issued certificate; the transport's SslManagerService target. */
+    private String prepareIssued(IssuedCertificate certificate, boolean addAzureRoots) throws Exception {
+        TlsPlan plan = TlsPlan.issued(certificate, tls.sslManagerOver(certificate.keystoreServicePid()),
+                addAzureRoots);
+        tls.prepare(TRANSPORT, plan);
+        return plan.sslManagerTarget();
+    }
+
+    private static <S> void bind(ServiceSet<S> services, S service, Map<String, Object> properties) {
+        services.bound(service, KuraFakes.reference(properties));
     }
 
     private static IssuedCertificate issued(String keystorePid, String alias) {

@@ -3,7 +3,6 @@ package io.kuradps.provisioning.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -35,6 +34,7 @@ import io.kuradps.provisioning.protocol.HubConnectValues;
 import io.kuradps.provisioning.protocol.HubSasTokens;
 import io.kuradps.provisioning.protocol.RegistrationFlow;
 import io.kuradps.provisioning.protocol.RegistrationSettings;
+import io.kuradps.provisioning.testing.Configs;
 import io.kuradps.provisioning.transport.DpsEndpoint;
 import io.kuradps.provisioning.transport.MqttFlowRunner;
 import io.kuradps.provisioning.transport.TlsSocketFactories;
@@ -120,7 +120,7 @@ class ProxySslManagerTest {
     void withoutAProxyHostTheDelegatesFactoriesAreHandedOutUnchanged() throws Exception {
         ProxySslManager manager = new ProxySslManager();
         manager.setDelegate(new FakeSslManager());
-        manager.configure(config(new HashMap<>()));
+        manager.configure(Configs.of(ProxySslManagerConfig.class));
         assertThat(manager.getSSLSocketFactory()).isSameAs(trustingSimulator);
         assertThat(manager.getSSLSocketFactory("alias")).isSameAs(trustingSimulator);
     }
@@ -131,7 +131,7 @@ class ProxySslManagerTest {
         values.put("proxy.host", "http://proxy.example");
         ProxySslManager manager = new ProxySslManager();
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> manager.configure(config(values)));
+                () -> manager.configure(Configs.of(ProxySslManagerConfig.class, values)));
         assertThat(bad.getMessage()).startsWith("proxy.host: ");
     }
 
@@ -143,15 +143,8 @@ class ProxySslManagerTest {
         values.put("proxy.password", password);
         ProxySslManager manager = new ProxySslManager();
         manager.setDelegate(new FakeSslManager());
-        manager.configure(config(values));
+        manager.configure(Configs.of(ProxySslManagerConfig.class, values));
         return manager;
-    }
-
-    /** The configuration as DS hands it: the given values, the annotation's defaults for the rest. */
-    private static ProxySslManagerConfig config(Map<String, Object> values) {
-        return (ProxySslManagerConfig) Proxy.newProxyInstance(ProxySslManagerConfig.class.getClassLoader(),
-                new Class<?>[] { ProxySslManagerConfig.class }, (self, method, args) -> values
-                        .getOrDefault(method.getName().replace('_', '.'), method.getDefaultValue()));
     }
 
     private static DeviceRegistration provision(String registrationId) throws Exception {

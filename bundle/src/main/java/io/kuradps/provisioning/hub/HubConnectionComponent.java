@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.kura.cloudconnection.factory.CloudConnectionFactory;
 import org.eclipse.kura.configuration.ConfigurableComponent;
 import org.eclipse.kura.configuration.ConfigurationService;
-import org.eclipse.kura.configuration.KuraConfigReadyEvent;
 import org.eclipse.kura.data.DataService;
 import org.eclipse.kura.data.DataTransportService;
 import org.eclipse.kura.security.keystore.KeystoreService;
 import org.eclipse.kura.ssl.SslManagerService;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -39,11 +39,13 @@ import org.slf4j.LoggerFactory;
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningEvents;
-import io.kuradps.provisioning.component.DpsProvisioner;
+import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.HubLinkStatus;
+import io.kuradps.provisioning.kura.KuraTopics;
 
 /**
- * The hub link as a Kura component (PID {@value HubConnectionConfig#PID}): runs {@link HubLink} on one thread of its
- * own over Kura's services. It takes the assignment as any other bundle would, from the {@link DpsProvisioning}
+ * The hub link's Declarative Services component, named {@value HubConnectionConfig#PID} as its PID (which users see
+ * in Kura and keep): wires {@link HubLink}, the core, to Kura's services and runs it on one thread of its own. It takes the assignment as any other bundle would, from the {@link DpsProvisioning}
  * service (its properties change with every assignment; the service going withdraws it), and the device's hub tokens
  * from {@link DeviceCredentials}, so the key stays with the provisioner. Kura's cloud connection components are bound
  * all (multiple, dynamic) and followed by their reference targets, as Kura wires them.
@@ -55,13 +57,13 @@ import io.kuradps.provisioning.component.DpsProvisioner;
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = { ConfigurableComponent.class, EventHandler.class, HubLinkStatus.class },
         property = { ConfigurationService.KURA_SERVICE_PID + "=" + HubConnectionConfig.PID,
-            EventConstants.EVENT_TOPIC + "=" + KuraConfigReadyEvent.KURA_CONFIG_EVENT_READY_TOPIC,
-            EventConstants.EVENT_TOPIC + "=" + DpsProvisioner.KURA_CLOCK_TOPIC })
+            EventConstants.EVENT_TOPIC + "=" + KuraTopics.CONFIGURATION_READY,
+            EventConstants.EVENT_TOPIC + "=" + KuraTopics.CLOCK })
 @Designate(ocd = HubConnectionConfig.class)
-public final class HubConnection implements ConfigurableComponent, EventHandler, HubLinkStatus {
+public final class HubConnectionComponent implements ConfigurableComponent, EventHandler, HubLinkStatus {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final Logger LOG = LoggerFactory.getLogger(HubConnection.class);
+    private static final Logger LOG = LoggerFactory.getLogger(HubConnectionComponent.class);
 
     private final ServiceSet<DataService> dataServices = new ServiceSet<>();
     private final ServiceSet<DataTransportService> transports = new ServiceSet<>();
@@ -130,9 +132,9 @@ public final class HubConnection implements ConfigurableComponent, EventHandler,
     /** Kura's configuration READY, or Kura's clock service set the clock. */
     @Override
     public void handleEvent(Event event) {
-        if (KuraConfigReadyEvent.KURA_CONFIG_EVENT_READY_TOPIC.equals(event.getTopic())) {
+        if (KuraTopics.CONFIGURATION_READY.equals(event.getTopic())) {
             readyWait.ready();
-        } else if (DpsProvisioner.KURA_CLOCK_TOPIC.equals(event.getTopic())) {
+        } else if (KuraTopics.CLOCK.equals(event.getTopic())) {
             onWorker(() -> link.clockSet());
         }
     }
@@ -200,12 +202,12 @@ public final class HubConnection implements ConfigurableComponent, EventHandler,
 
     @Reference(name = "dataService", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "unsetDataService", updated = "updatedDataService")
-    void setDataService(DataService service, Map<String, Object> properties) {
-        dataServices.bound(service, properties);
+    void setDataService(DataService service, ServiceReference<DataService> reference) {
+        dataServices.bound(service, reference);
     }
 
-    void updatedDataService(DataService service, Map<String, Object> properties) {
-        dataServices.updated(service, properties);
+    void updatedDataService(DataService service, ServiceReference<DataService> reference) {
+        dataServices.updated(service, reference);
     }
 
     void unsetDataService(DataService service) {
@@ -214,12 +216,12 @@ public final class HubConnection implements ConfigurableComponent, EventHandler,
 
     @Reference(name = "transport", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "unsetTransport", updated = "updatedTransport")
-    void setTransport(DataTransportService service, Map<String, Object> properties) {
-        transports.bound(service, properties);
+    void setTransport(DataTransportService service, ServiceReference<DataTransportService> reference) {
+        transports.bound(service, reference);
     }
 
-    void updatedTransport(DataTransportService service, Map<String, Object> properties) {
-        transports.updated(service, properties);
+    void updatedTransport(DataTransportService service, ServiceReference<DataTransportService> reference) {
+        transports.updated(service, reference);
     }
 
     void unsetTransport(DataTransportService service) {
@@ -228,12 +230,12 @@ public final class HubConnection implements ConfigurableComponent, EventHandler,
 
     @Reference(name = "sslManager", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "unsetSslManager", updated = "updatedSslManager")
-    void setSslManager(SslManagerService service, Map<String, Object> properties) {
-        sslManagers.bound(service, properties);
+    void setSslManager(SslManagerService service, ServiceReference<SslManagerService> reference) {
+        sslManagers.bound(service, reference);
     }
 
-    void updatedSslManager(SslManagerService service, Map<String, Object> properties) {
-        sslManagers.updated(service, properties);
+    void updatedSslManager(SslManagerService service, ServiceReference<SslManagerService> reference) {
+        sslManagers.updated(service, reference);
     }
 
     void unsetSslManager(SslManagerService service) {
@@ -242,12 +244,12 @@ public final class HubConnection implements ConfigurableComponent, EventHandler,
 
     @Reference(name = "keystore", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "unsetKeystore", updated = "updatedKeystore")
-    void setKeystore(KeystoreService service, Map<String, Object> properties) {
-        keystores.bound(service, properties);
+    void setKeystore(KeystoreService service, ServiceReference<KeystoreService> reference) {
+        keystores.bound(service, reference);
     }
 
-    void updatedKeystore(KeystoreService service, Map<String, Object> properties) {
-        keystores.updated(service, properties);
+    void updatedKeystore(KeystoreService service, ServiceReference<KeystoreService> reference) {
+        keystores.updated(service, reference);
     }
 
     void unsetKeystore(KeystoreService service) {

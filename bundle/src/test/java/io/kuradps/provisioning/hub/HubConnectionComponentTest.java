@@ -2,6 +2,7 @@ package io.kuradps.provisioning.hub;
 
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONNECTED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_MISCONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_REFUSED;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,18 +33,20 @@ import org.osgi.service.event.EventAdmin;
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningStatus;
+import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.KuraReferences;
 
 /**
  * The component over fakes of Kura's services, wired as Declarative Services would: from an empty configuration to
  * a connected DataService, through the raw MQTT factory, ConfigurationService and the transport's update.
  */
-class HubConnectionTest {
+class HubConnectionComponentTest {
 
     private static final String TRANSPORT = HubConnectionConfig.RAW_MQTT_TRANSPORT_PID;
     private static final String DATA_SERVICE = "org.eclipse.kura.cloudconnection.raw.mqtt.DataService";
     private static final String HUB = "hub-a.azure-devices.net";
 
-    private final HubConnection component = new HubConnection();
+    private final HubConnectionComponent component = new HubConnectionComponent();
     private final KuraFakes.Configurations configurations = new KuraFakes.Configurations();
     private final KuraFakes.FakeDataService dataService = new KuraFakes.FakeDataService();
     private final DataTransportService transport = inert(DataTransportService.class);
@@ -62,7 +65,7 @@ class HubConnectionTest {
 
     @Test
     void fromAnEmptyConfigurationTheCreatedStackIsWrittenThroughKuraAndConnected() throws Exception {
-        start(HubLinkTest.HubConfigs.of("enabled", true));
+        start(HubConfigs.of("enabled", true));
 
         Event configured = next(TOPIC_CONFIGURED);
         next(TOPIC_CONNECTED);
@@ -85,7 +88,7 @@ class HubConnectionTest {
     void aRefusedConnectIsClassifiedAndReported() throws Exception {
         dataService.failures.add(new org.eclipse.kura.KuraConnectException(
                 new org.eclipse.paho.client.mqttv3.MqttException(ConnectFailures.NOT_AUTHORIZED), "Cannot connect"));
-        start(HubLinkTest.HubConfigs.of("enabled", true));
+        start(HubConfigs.of("enabled", true));
 
         Event refused = next(TOPIC_REFUSED);
 
@@ -96,9 +99,9 @@ class HubConnectionTest {
     @Test
     void x509OnKurasDefaultSslManagerServiceIsRefusedNamingWhatToSet() throws Exception {
         credentials.kind = DeviceCredentials.Kind.X509;
-        start(HubLinkTest.HubConfigs.of("enabled", true));
+        start(HubConfigs.of("enabled", true));
 
-        Event refused = next(TOPIC_REFUSED);
+        Event refused = next(TOPIC_MISCONFIGURED);
 
         assertThat((String) refused.getProperty(ERROR_MESSAGE)).startsWith("SslManagerService.target of transport "
                 + TRANSPORT).contains("Kura's default SslManagerService");
@@ -107,9 +110,9 @@ class HubConnectionTest {
 
     @Test
     void anInvalidConfigurationIsReportedNamingTheField() throws Exception {
-        start(HubLinkTest.HubConfigs.of("enabled", true, "transport", "udp"));
+        start(HubConfigs.of("enabled", true, "transport", "udp"));
 
-        Event refused = next(TOPIC_REFUSED);
+        Event refused = next(TOPIC_MISCONFIGURED);
 
         assertThat((String) refused.getProperty(ERROR_MESSAGE)).startsWith("invalid configuration: transport:");
         assertThat(configurations.updates).isEmpty();
@@ -118,7 +121,7 @@ class HubConnectionTest {
     private void start(HubConnectionConfig config) {
         configurations.applied = (pid, properties) -> {
             if (TRANSPORT.equals(pid)) {
-                component.updatedTransport(transport, properties);
+                component.updatedTransport(transport, KuraFakes.reference(properties));
             }
         };
         component.setConfigurationService(configurations.service);
@@ -156,14 +159,13 @@ class HubConnectionTest {
                     Map<String, Object> defaults = new HashMap<>();
                     defaults.put("lwt.topic", "$EDC/#account-name/#client-id/MQTT/LWT");
                     defaults.put("clean-session", true);
-                    defaults.put(KuraReferences.SSL_MANAGER_TARGET,
-                            KuraReferences.target(KuraReferences.DEFAULT_SSL_MANAGER_PID));
+                    defaults.put(KuraReferences.SSL_MANAGER_TARGET, KuraReferences.DEFAULT_SSL_MANAGER_TARGET);
                     configurations.create(TRANSPORT, defaults);
-                    component.setTransport(transport, configurations.tracked.get(TRANSPORT));
+                    component.setTransport(transport, KuraFakes.reference(configurations.tracked.get(TRANSPORT)));
                     Map<String, Object> dataServiceProperties = new HashMap<>();
                     dataServiceProperties.put(ConfigurationService.KURA_SERVICE_PID, DATA_SERVICE);
                     dataServiceProperties.put(KuraReferences.DATA_TRANSPORT_TARGET, KuraReferences.target(TRANSPORT));
-                    component.setDataService(dataService.service, dataServiceProperties);
+                    component.setDataService(dataService.service, KuraFakes.reference(dataServiceProperties));
                     return null;
                 });
     }
@@ -177,7 +179,7 @@ class HubConnectionTest {
     }
 
     private static <T> T inert(Class<T> type) {
-        return type.cast(Proxy.newProxyInstance(HubConnectionTest.class.getClassLoader(), new Class<?>[] { type },
+        return type.cast(Proxy.newProxyInstance(HubConnectionComponentTest.class.getClassLoader(), new Class<?>[] { type },
                 (proxy, method, args) -> {
                     if (method.getName().equals("toString")) {
                         return type.getSimpleName();

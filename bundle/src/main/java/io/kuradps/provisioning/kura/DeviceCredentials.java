@@ -1,4 +1,4 @@
-package io.kuradps.provisioning.hub;
+package io.kuradps.provisioning.kura;
 
 import java.time.Clock;
 import java.util.Optional;

@@ -1,0 +1,106 @@
+package io.kuradps.provisioning.hub;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+
+import io.kuradps.provisioning.api.Assignment;
+import io.kuradps.provisioning.api.IssuedCertificate;
+import io.kuradps.provisioning.kura.KuraReferences;
+
+/**
+ * What the hub link writes to its transport, decided from its inputs alone: the values that differ from the
+ * transport's configuration, what happens to the password, whether the write is worth a snapshot, and what the TLS
+ * side needs first. A pure function ({@link #decide}) with no Kura, clock or secret store behind it, tested with
+ * vectors; {@link HubLink} carries it out. Immutable; its text never shows the token.
+ */
+final class TransportPlan {
+
+    private final TransportProperties expected;
+    private final Map<String, Object> changed;
+    private final PasswordChange password;
+    private final boolean snapshot;
+    private final TlsPlan tls;
+
+    private TransportPlan(TransportProperties expected, Map<String, Object> changed, PasswordChange password,
+            boolean snapshot, TlsPlan tls) {
+        this.expected = expected;
+        this.changed = Collections.unmodifiableMap(changed);
+        this.password = password;
+        this.snapshot = snapshot;
+        this.tls = tls;
+    }
+
+    /**
+     * @param assignment        the hub and device, and the certificate DPS issued, if any (the device then
+     *                          authenticates by it, whatever it onboarded with)
+     * @param settings          the hub link's valid, enabled configuration
+     * @param credential        a SAS token signed for this hub and device, or X.509; an issued certificate in the
+     *                          assignment wins over a token
+     * @param current           the transport's configuration as Kura's ConfigurationService returns it
+     * @param issuedSslManager  the kura.service.pid of an SslManagerService bound over the issued certificate's
+     *                          keystore, if there is one (ignored without a certificate)
+     */
+    static TransportPlan decide(Assignment assignment, HubLinkSettings settings, HubCredential credential,
+            Map<String, ?> current, Optional<String> issuedSslManager) {
+        Optional<IssuedCertificate> certificate = assignment.certificate();
+        // The certificate DPS issued decides, whatever the device onboarded with.
+        Optional<String> token = certificate.isPresent() ? Optional.empty() : credential.token();
+        TlsPlan tls = certificate.isPresent()
+                ? TlsPlan.issued(certificate.get(), issuedSslManager, settings.addAzureRoots)
+                : token.isPresent()
+                        ? TlsPlan.sasToken(KuraReferences.sslManagerTarget(current), settings.addAzureRoots)
+                        : TlsPlan.enrollment(KuraReferences.sslManagerTarget(current), settings.addAzureRoots);
+        TransportProperties expected = TransportProperties.of(assignment.assignedHub(), assignment.deviceId(),
+                settings.transport, settings.modelId);
+        if (certificate.isPresent()) {
+            expected = expected.withSslManagerTarget(tls.sslManagerTarget());
+        }
+        Map<String, Object> changed = expected.changedFrom(current);
+        // Username and URL name hub and device, the SslManagerService the identity the device presents: a change
+        // there is worth a snapshot; a token is not.
+        boolean snapshot = changed.containsKey(TransportProperties.USERNAME)
+                || changed.containsKey(TransportProperties.BROKER_URL)
+                || changed.containsKey(KuraReferences.SSL_MANAGER_TARGET);
+        return new TransportPlan(expected, changed, password(token, current), snapshot, tls);
+    }
+
+    /** A fresh token every time; X.509 sends none, so a token left by an earlier connection or a snapshot goes. */
+    private static PasswordChange password(Optional<String> token, Map<String, ?> current) {
+        if (token.isPresent()) {
+            return PasswordChange.set(token.get());
+        }
+        Object password = current.get(TransportProperties.PASSWORD);
+        return password != null && !String.valueOf(password).isEmpty() ? PasswordChange.clear()
+                : PasswordChange.keep();
+    }
+
+    /** Every value the transport must show once written (the read-back's check), password excluded. */
+    TransportProperties expected() {
+        return expected;
+    }
+
+    /** The values to write: those that differ from the transport's configuration. */
+    Map<String, Object> changed() {
+        return changed;
+    }
+
+    PasswordChange password() {
+        return password;
+    }
+
+    /** Whether the write is worth a Kura snapshot: a new hub, device or identity, not a renewal. */
+    boolean snapshot() {
+        return snapshot;
+    }
+
+    TlsPlan tls() {
+        return tls;
+    }
+
+    @Override
+    public String toString() {
+        return "TransportPlan[" + changed.keySet() + " changed, password " + password + (snapshot ? ", snapshot" : "")
+                + ", " + tls + "]";
+    }
+}
