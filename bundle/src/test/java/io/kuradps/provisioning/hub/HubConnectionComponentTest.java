@@ -286,13 +286,7 @@ class HubConnectionComponentTest {
                     defaults.put(KuraReferences.SSL_MANAGER_TARGET, KuraReferences.DEFAULT_SSL_MANAGER_TARGET);
                     configurations.create(TRANSPORT, defaults);
                     component.setTransport(transport, KuraFakes.reference(configurations.tracked.get(TRANSPORT)));
-                    // The DataService's metatype defaults (kura.md fact 7).
-                    Map<String, Object> dataServiceProperties = new HashMap<>();
-                    dataServiceProperties.put("connect.auto-on-startup", false);
-                    dataServiceProperties.put("enable.rate.limit", true);
-                    dataServiceProperties.put("rate.limit.average", 1);
-                    dataServiceProperties.put("rate.limit.time.unit", "SECONDS");
-                    dataServiceProperties.put("rate.limit.burst.size", 1);
+                    Map<String, Object> dataServiceProperties = KuraFakes.dataServiceDefaults();
                     dataServiceProperties.put(KuraReferences.DATA_TRANSPORT_TARGET, KuraReferences.target(TRANSPORT));
                     configurations.create(DATA_SERVICE, dataServiceProperties);
                     component.setDataService(dataService.service,

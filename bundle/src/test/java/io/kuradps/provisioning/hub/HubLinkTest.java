@@ -58,8 +58,7 @@ class HubLinkTest {
     private final List<Posted> events = new ArrayList<>();
     /** Every reconnect wait's draw: 0 gives the lowest wait of each window (a third of it). */
     private double jitter;
-    private final HubLink link = new HubLink(kura, credentials, (topic, props) -> events.add(new Posted(topic, props)),
-            clock, scheduler, new ReconnectBackoff(() -> jitter));
+    private final HubLink link = newLink();
 
     @Test
     void fromAnEmptyConfigurationTheStackIsCreatedWrittenConfirmedAndConnected() {
@@ -94,8 +93,7 @@ class HubLinkTest {
         clock.now = START.plusSeconds(86_400);
 
         // A new hub link (the gateway rebooted); the snapshot restored the old, now expired token.
-        HubLink restarted = new HubLink(kura, credentials, (topic, props) -> events.add(new Posted(topic, props)),
-                clock, scheduler, new ReconnectBackoff(() -> jitter));
+        HubLink restarted = newLink();
         restarted.configure(settings());
         restarted.assignment(assignment(HUB_A, "gw-1").withSource(Assignment.Source.CACHE));
 
@@ -670,8 +668,7 @@ class HubLinkTest {
         credentials.kind = DeviceCredentials.Kind.X509;
         link.configure(settings());
         link.assignment(assignment(HUB_A, "gw-1"));
-        HubLink restarted = new HubLink(kura, credentials, (topic, props) -> events.add(new Posted(topic, props)),
-                clock, scheduler, new ReconnectBackoff(() -> jitter));
+        HubLink restarted = newLink();
         events.clear();
         kura.connected = false;
 
@@ -692,8 +689,7 @@ class HubLinkTest {
         assertThat(kura.created).isEmpty();
         assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
 
-        HubLink other = new HubLink(kura, credentials, (topic, props) -> events.add(new Posted(topic, props)),
-                clock, scheduler, new ReconnectBackoff(() -> jitter));
+        HubLink other = newLink();
         kura.configs.clear();
         kura.tracksWhenAsked = false;
         events.clear();
@@ -703,6 +699,12 @@ class HubLinkTest {
         assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
         assertThat(events.get(0).properties).containsEntry(REASON, REASON_TRANSPORT_NOT_TRACKED)
                 .containsKey(RETRY_AT);
+    }
+
+    /** A hub link over the same Kura, credentials, clock and scheduler: as after a restart of the component. */
+    private HubLink newLink() {
+        return new HubLink(kura, credentials, (topic, props) -> events.add(new Posted(topic, props)), clock, scheduler,
+                new ReconnectBackoff(() -> jitter));
     }
 
     /** The link's state as dps:status shows it: the first word of its line. */

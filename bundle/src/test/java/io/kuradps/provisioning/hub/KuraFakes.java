@@ -80,6 +80,17 @@ final class KuraFakes {
         return value instanceof Integer ? (Integer) value : 0;
     }
 
+    /** The raw MQTT stack's DataService as Kura's factory creates it: its metatype defaults (kura.md fact 7). */
+    static Map<String, Object> dataServiceDefaults() {
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put("connect.auto-on-startup", false);
+        defaults.put("enable.rate.limit", true);
+        defaults.put("rate.limit.average", 1);
+        defaults.put("rate.limit.time.unit", "SECONDS");
+        defaults.put("rate.limit.burst.size", 1);
+        return defaults;
+    }
+
     /** One updateConfiguration call. */
     static final class Update {
         final String pid;

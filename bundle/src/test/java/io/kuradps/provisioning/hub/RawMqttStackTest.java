@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.eclipse.kura.cloudconnection.factory.CloudConnectionFactory;
 import org.junit.jupiter.api.Test;
@@ -25,7 +23,7 @@ class RawMqttStackTest {
                 created.add(endpoint);
                 String suffix = endpoint.substring(RawMqttStack.ENDPOINT_PID.length());
                 configurations.create(endpoint, null);
-                configurations.create(RawMqttStack.DATA_SERVICE_PID + suffix, kurasDataServiceDefaults());
+                configurations.create(RawMqttStack.DATA_SERVICE_PID + suffix, KuraFakes.dataServiceDefaults());
                 configurations.create(TRANSPORT + suffix, null);
                 return null;
             });
@@ -55,16 +53,6 @@ class RawMqttStackTest {
         assertThat(write.snapshot).as("the transport's write takes the snapshot").isFalse();
         assertThat(configurations.tracked.get(RawMqttStack.DATA_SERVICE_PID + "-hub2"))
                 .containsAllEntriesOf(RawMqttStack.DATA_SERVICE_SETTINGS);
-    }
-
-    private static Map<String, Object> kurasDataServiceDefaults() {
-        Map<String, Object> defaults = new HashMap<>();
-        defaults.put("connect.auto-on-startup", false);
-        defaults.put("enable.rate.limit", true);
-        defaults.put("rate.limit.average", 1);
-        defaults.put("rate.limit.time.unit", "SECONDS");
-        defaults.put("rate.limit.burst.size", 1);
-        return defaults;
     }
 
     @Test
