@@ -31,7 +31,11 @@ public final class DpsSimulator implements AutoCloseable {
     /** The id scope when none is configured. */
     public static final String DEFAULT_ID_SCOPE = "0ne00000000";
 
-    /** What the simulator's credential policy issues for, within the 1 to 90 days of DPS's. */
+    /**
+     * What the simulator's credential policies issue for when neither the enrollment nor the builder says, within
+     * the {@value Enrollment#MIN_CERTIFICATE_VALIDITY_DAYS} to {@value Enrollment#MAX_CERTIFICATE_VALIDITY_DAYS} days
+     * of DPS's.
+     */
     public static final int DEFAULT_ISSUED_VALIDITY_DAYS = 30;
     static final Duration DEFAULT_ISSUED_CERTIFICATE_VALIDITY = Duration.ofDays(DEFAULT_ISSUED_VALIDITY_DAYS);
 
@@ -326,7 +330,24 @@ public final class DpsSimulator implements AutoCloseable {
             return this;
         }
 
-        /** How long a certificate issued for a csr lasts (default {@value #DEFAULT_ISSUED_VALIDITY_DAYS} days). */
+        /**
+         * How long a certificate issued for a csr lasts when its enrollment does not say
+         * ({@link Enrollment#withCertificateValidityDays(int)}): {@value Enrollment#MIN_CERTIFICATE_VALIDITY_DAYS} to
+         * {@value Enrollment#MAX_CERTIFICATE_VALIDITY_DAYS} days, as DPS's credential policies (default
+         * {@value #DEFAULT_ISSUED_VALIDITY_DAYS}).
+         *
+         * @throws IllegalArgumentException outside that range
+         */
+        public Builder issuedCertificateValidityDays(int days) {
+            this.issuedCertificateValidity = Duration.ofDays(
+                    Enrollment.checkCertificateValidityDays(days, "issuedCertificateValidityDays"));
+            return this;
+        }
+
+        /**
+         * A validity shorter than DPS allows, for tests that watch a certificate expire and be renewed on the real
+         * clock (seconds instead of days); everything else uses {@link #issuedCertificateValidityDays(int)}.
+         */
         public Builder issuedCertificateValidity(Duration validity) {
             if (validity == null || validity.isNegative() || validity.isZero()) {
                 throw new IllegalArgumentException("issuedCertificateValidity must be positive, was " + validity);

@@ -6,14 +6,14 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code java -jar kura-dps-simulator-<version>.jar --config enrollments.json [--host A] [--mqtt-port N]
  * [--ws-port N] [--hub-port N] [--hub-ws-port N] [--ca-dir DIR] [--id-scope S] [--polls N] [--retry-after S]
- * [--throttle R]}
+ * [--throttle R] [--issued-validity-days D]}
  */
 public final class Main {
 
     private static final String USAGE = "usage: java -jar kura-dps-simulator.jar --config enrollments.json"
             + " [--host 127.0.0.1] [--mqtt-port 8883] [--ws-port 443|-1] [--hub-port -1|0|N] [--hub-ws-port -1|0|N]"
             + " [--ca-dir DIR] [--id-scope SCOPE]"
-            + " [--polls 1] [--retry-after 1] [--throttle REGISTRATIONS_PER_SECOND]";
+            + " [--polls 1] [--retry-after 1] [--throttle REGISTRATIONS_PER_SECOND] [--issued-validity-days 1..90]";
 
     private Main() {
     }
@@ -83,6 +83,7 @@ public final class Main {
                 case "--polls" -> builder.pollsBeforeAssignment(integer(option, value));
                 case "--retry-after" -> builder.retryAfterSeconds(integer(option, value));
                 case "--throttle" -> builder.throttle(number(option, value));
+                case "--issued-validity-days" -> builder.issuedCertificateValidityDays(integer(option, value));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }

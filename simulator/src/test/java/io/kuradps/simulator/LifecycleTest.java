@@ -46,6 +46,8 @@ class LifecycleTest {
         assertThatThrownBy(() -> Main.configure(new String[] {"--config", "x.json", "--colour", "blue"}))
                 .hasMessageContaining("unknown option --colour");
         assertThatThrownBy(() -> Main.configure(new String[] {"--config"})).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> Main.configure(new String[] {"--config", "x.json", "--issued-validity-days", "91"}))
+                .hasMessageStartingWith("issuedCertificateValidityDays must be 1 to 90 days");
     }
 
     @Test
