@@ -194,6 +194,7 @@ public final class DpsSimulator implements AutoCloseable {
         private int webSocketPort = 443;
         private int hubPort = -1;
         private int hubWebSocketPort = -1;
+        private int hubServicePort = -1;
         private Enrollments enrollments;
         private Path enrollmentsFile;
         private Path caDirectory;
@@ -243,6 +244,15 @@ public final class DpsSimulator implements AutoCloseable {
         /** The IoT hub endpoint's MQTT over WebSocket port; 0 picks a free one, -1 (the default) turns it off. */
         public Builder hubWebSocketPort(int port) {
             this.hubWebSocketPort = checkPort(port, "hubWebSocketPort", true);
+            return this;
+        }
+
+        /**
+         * The IoT hub service API's HTTP port on loopback (twins, methods, cloud-to-device messages; see
+         * {@link HubSimulator#servicePort()}); 0 picks a free one, -1 (the default) runs none. Needs the hub endpoint.
+         */
+        public Builder hubServicePort(int port) {
+            this.hubServicePort = checkPort(port, "hubServicePort", true);
             return this;
         }
 
@@ -381,6 +391,10 @@ public final class DpsSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("hubWebSocketPort needs hubPort: the hub endpoint always serves "
                         + "MQTT over TLS");
             }
+            if (hubPort < 0 && hubServicePort >= 0) {
+                throw new IllegalArgumentException("hubServicePort needs hubPort: the service API drives the hub "
+                        + "endpoint's devices");
+            }
             Enrollments list = loadEnrollments();
             String scope = idScope != null ? idScope : list.idScope().orElse(DEFAULT_ID_SCOPE);
             CertificateAuthority authority = caCertificatePem != null
@@ -400,8 +414,8 @@ public final class DpsSimulator implements AutoCloseable {
             HubSimulator hub = null;
             if (hubPort >= 0) {
                 try {
-                    hub = HubSimulator.start(host, hubPort, hubWebSocketPort, authority, hubRegistry, list, clock,
-                            device -> clientSslContext(authority, device));
+                    hub = HubSimulator.start(host, hubPort, hubWebSocketPort, hubServicePort, authority, hubRegistry,
+                            list, clock, device -> clientSslContext(authority, device));
                 } catch (RuntimeException e) {
                     server.close();
                     throw e;
