@@ -11,12 +11,22 @@ import java.io.IOException;
  */
 final class DeviceTwinState {
 
-    /** A patch IoT Hub refuses: the status the device or the service gets, and why. */
+    /** A patch IoT Hub refuses: the status the device gets (400, or 412 for an out-of-date version), and why. */
     static final class Rejection extends Exception {
         private static final long serialVersionUID = 1L;
+        private final int status;
 
         Rejection(String message) {
+            this(400, message);
+        }
+
+        Rejection(int status, String message) {
             super(message);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
         }
     }
 
@@ -25,9 +35,20 @@ final class DeviceTwinState {
     private long desiredVersion = 1;
     private long reportedVersion = 1;
 
-    /** Patches the reported properties; returns their new version. */
-    synchronized long patchReported(byte[] patch) throws Rejection {
-        apply(reported, parse(patch), "reported");
+    /**
+     * Patches the reported properties; returns their new version.
+     *
+     * @param baseVersion the version the device believes current (the request's {@code $version}), null for none:
+     *        another one is refused with 412, as IoT Hub refuses it over MQTT (Azure IoT Java SDK's e2e test
+     *        {@code TwinTests.sendMultipleReportedPropertiesChecksForVersion})
+     */
+    synchronized long patchReported(byte[] patch, Long baseVersion) throws Rejection {
+        ObjectNode parsed = parse(patch);
+        if (baseVersion != null && baseVersion != reportedVersion) {
+            throw new Rejection(412, "the patch is for reported $version " + baseVersion + ", the twin's is "
+                    + reportedVersion);
+        }
+        apply(reported, parsed, "reported");
         return ++reportedVersion;
     }
 

@@ -350,13 +350,14 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
     }
 
     /**
-     * {@code $iothub/twin/GET/?$rid=} or {@code $iothub/twin/PATCH/properties/reported/?$rid=} (the Java SDK adds
-     * {@code &$version=}, which IoT Hub does not hold it to), answered on {@code $iothub/twin/res/{status}/?$rid=}
-     * when the device subscribed to {@value #TWIN_RESPONSES}.
+     * {@code $iothub/twin/GET/?$rid=} or {@code $iothub/twin/PATCH/properties/reported/?$rid=} (with an optional
+     * {@code &$version=}, the version the device believes current), answered on
+     * {@code $iothub/twin/res/{status}/?$rid=} when the device subscribed to {@value #TWIN_RESPONSES}.
      */
     private void onTwinRequest(ChannelHandlerContext ctx, MqttPublishMessage publish, boolean get) {
         String topic = publish.variableHeader().topicName();
-        String requestId = parameters(topic).get("$rid");
+        Map<String, String> parameters = parameters(topic);
+        String requestId = parameters.get("$rid");
         if (requestId == null || requestId.isEmpty()) {
             violation(ctx, "twin request " + topic + " without $rid");
             return;
@@ -374,7 +375,7 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
             return;
         }
         int status;
-        String parameters = "";
+        String answerParameters = "";
         byte[] body;
         if (fault instanceof Fault.ErrorStatus error) {
             status = error.status();
@@ -386,23 +387,35 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         } else {
             byte[] patch = ByteBufUtil.getBytes(publish.payload());
             try {
-                long version = state.twin().patchReported(patch);
+                long version = state.twin().patchReported(patch, baseVersion(parameters.get("$version")));
                 status = 204;
-                parameters = "&$version=" + version;
+                answerParameters = "&$version=" + version;
                 body = new byte[0];
             } catch (DeviceTwinState.Rejection e) {
-                status = 400;
-                body = errorBody(400004, "ArgumentInvalid: " + e.getMessage());
+                status = e.status();
+                body = errorBody(status * 1000 + (status == 400 ? 4 : 0),
+                        (status == 400 ? "ArgumentInvalid: " : "PreconditionFailed: ") + e.getMessage());
             }
         }
         MqttQoS answerQos = twinResponseQos;
-        counters.record(kind, device.hub(), device.deviceId(), "$rid=" + requestId + " -> " + status + parameters
+        counters.record(kind, device.hub(), device.deviceId(), "$rid=" + requestId + " -> " + status + answerParameters
                 + (status >= 400 ? " " + new String(body, StandardCharsets.UTF_8) : "")
                 + (answerQos == null ? " (not answered: the device has not subscribed to " + TWIN_RESPONSES + ")"
                         : ""));
         if (answerQos != null) {
             MqttPackets.reply(ctx, Optional.ofNullable(fault), publish("$iothub/twin/res/" + status + "/?$rid="
-                    + requestId + parameters, answerQos, body), latency());
+                    + requestId + answerParameters, answerQos, body), latency());
+        }
+    }
+
+    private static Long baseVersion(String parameter) throws DeviceTwinState.Rejection {
+        if (parameter == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(parameter);
+        } catch (NumberFormatException e) {
+            throw new DeviceTwinState.Rejection("$version '" + parameter + "' is not a number");
         }
     }
 

@@ -94,8 +94,12 @@ class HubTwinTest {
             Answer first = patchReported(raw, "1", "{\"kuraDps\":{\"hub\":\"h\",\"deviceId\":\"d\"},\"battery\":55}");
             assertThat(first.topic()).isEqualTo("$iothub/twin/res/204/?$rid=1&$version=2");
             assertThat(first.body()).isEmpty();
-            // the Java SDK adds the version it knows; IoT Hub does not hold the device to it
-            raw.publish("$iothub/twin/PATCH/properties/reported/?$rid=2&$version=7",
+            // the Java SDK adds the version it believes current: IoT Hub holds it to that (412 otherwise)
+            raw.publish("$iothub/twin/PATCH/properties/reported/?$rid=stale&$version=1", "{\"battery\":1}");
+            Answer stale = Answer.of(raw.nextPublish());
+            assertThat(stale.topic()).isEqualTo("$iothub/twin/res/412/?$rid=stale");
+            assertThat(stale.json().path("message").asText()).contains("reported $version 1, the twin's is 2");
+            raw.publish("$iothub/twin/PATCH/properties/reported/?$rid=2&$version=2",
                     "{\"kuraDps\":{\"deviceId\":\"d2\"},\"battery\":null}");
             assertThat(Answer.of(raw.nextPublish()).topic()).isEqualTo("$iothub/twin/res/204/?$rid=2&$version=3");
             Answer document = get(raw, "3");
@@ -107,7 +111,7 @@ class HubTwinTest {
         assertThat(twin.reportedAt("kuraDps", "deviceId")).contains("d2");
         assertThat(twin.reportedAt("battery")).isEmpty();
         assertThat(twin.reportedAt("kuraDps")).contains("{\"hub\":\"h\",\"deviceId\":\"d2\"}");
-        assertThat(hub.counters().count(device.deviceId(), HubCounters.EventKind.TWIN_REPORTED)).isEqualTo(2);
+        assertThat(hub.counters().count(device.deviceId(), HubCounters.EventKind.TWIN_REPORTED)).isEqualTo(3);
     }
 
     @Test
