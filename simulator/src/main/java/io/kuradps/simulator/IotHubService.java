@@ -86,14 +86,18 @@ final class IotHubService implements AutoCloseable {
     Twin updateDesired(String deviceId, String jsonMergePatch) {
         HubDevice device = resolve(deviceId);
         DeviceTwinState twin = state(device).twin();
-        ObjectNode pushed;
-        try {
-            pushed = twin.patchDesired(jsonMergePatch.getBytes(StandardCharsets.UTF_8));
-        } catch (DeviceTwinState.Rejection e) {
-            throw HubServiceException.argumentInvalid(e.getMessage());
+        long version;
+        boolean sent;
+        synchronized (twin) { // patches reach the device in the order of their versions
+            ObjectNode pushed;
+            try {
+                pushed = twin.patchDesired(jsonMergePatch.getBytes(StandardCharsets.UTF_8));
+            } catch (DeviceTwinState.Rejection e) {
+                throw HubServiceException.argumentInvalid(e.getMessage());
+            }
+            version = pushed.get("$version").asLong();
+            sent = sessions.handler(device).map(session -> session.pushDesired(pushed, version)).orElse(false);
         }
-        long version = pushed.get("$version").asLong();
-        boolean sent = sessions.handler(device).map(session -> session.pushDesired(pushed, version)).orElse(false);
         counters.record(HubCounters.EventKind.TWIN_DESIRED_UPDATED, device.hub(), device.deviceId(),
                 "$version=" + version + (sent ? ", pushed to the device" : ", not pushed (device not subscribed)"));
         return twin.snapshot(device.hub(), device.deviceId());

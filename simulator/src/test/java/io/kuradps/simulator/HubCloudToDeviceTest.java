@@ -9,11 +9,9 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,31 +20,9 @@ import org.junit.jupiter.api.Test;
  * kept for a disconnected device until it subscribes (or, in a persistent session, until it connects), back in the
  * queue when the connection ends before the PUBACK.
  */
-class HubCloudToDeviceTest {
+class HubCloudToDeviceTest extends HubServiceTestSupport {
 
-    static final String KEY = RegistrationTest.KEY;
-    static final String HUB = "kura-dps-c2d-hub.azure-devices.net";
     static final Clock CLOCK = Clock.systemUTC();
-    static final Duration WAIT = TestDevice.WAIT;
-
-    static DpsSimulator dps;
-    static HubSimulator hub;
-
-    @BeforeAll
-    static void start() {
-        dps = DpsSimulator.builder().mqttPort(0).webSocketPort(-1).hubPort(0).idScope("0ne0000C2D1").start();
-        hub = dps.hub();
-    }
-
-    @AfterAll
-    static void stop() {
-        dps.close();
-    }
-
-    static HubClient.Assignment provision(String registrationId) {
-        dps.enrollments().put(Enrollment.individual(registrationId, Attestation.symmetricKey(KEY)).withIotHubs(HUB));
-        return HubClient.provision(dps, registrationId, KEY);
-    }
 
     static String deviceBound(HubClient.Assignment device) {
         return "devices/" + device.deviceId() + "/messages/devicebound/#";
@@ -88,7 +64,7 @@ class HubCloudToDeviceTest {
     @Test
     void aQos0SubscriptionGetsMessagesFireAndForget() {
         HubClient.Assignment device = provision("c2d-gw-qos0");
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, true)) {
+        try (TestDevice raw = raw(device, true)) {
             assertThat(raw.subscribe(MqttQoS.AT_MOST_ONCE, deviceBound(device))).containsExactly(0);
             String messageId = hub.sendToDevice(device.deviceId(), "once", Map.of());
             MqttPublishMessage publish = raw.nextPublish();
@@ -109,7 +85,7 @@ class HubCloudToDeviceTest {
         String second = hub.sendToDevice(device.deviceId(), "second", Map.of("n", "2"));
         assertThat(hub.cloudToDeviceMessages(device.deviceId())).extracting(CloudToDeviceMessage::state)
                 .containsExactly(State.ENQUEUED, State.ENQUEUED);
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, true)) {
+        try (TestDevice raw = raw(device, true)) {
             assertThat(raw.sessionPresent()).isFalse();
             assertThat(raw.ping()).as("nothing before the subscription: PINGRESP is the next packet").isTrue();
             assertThat(raw.subscribe(MqttQoS.AT_LEAST_ONCE, deviceBound(device))).containsExactly(1);
@@ -129,12 +105,12 @@ class HubCloudToDeviceTest {
     @Test
     void aPersistentSessionKeepsItsSubscriptionAndGetsWhatWaitedAtConnect() {
         HubClient.Assignment device = provision("c2d-gw-persistent");
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, false)) {
+        try (TestDevice raw = raw(device, false)) {
             assertThat(raw.sessionPresent()).isFalse();
             assertThat(raw.subscribe(MqttQoS.AT_LEAST_ONCE, deviceBound(device))).containsExactly(1);
         }
         String waiting = hub.sendToDevice(device.deviceId(), "while away", Map.of());
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, false)) {
+        try (TestDevice raw = raw(device, false)) {
             assertThat(raw.sessionPresent()).isTrue();
             MqttPublishMessage publish = raw.nextPublish();
             assertThat(text(publish)).isEqualTo("while away");
@@ -145,11 +121,11 @@ class HubCloudToDeviceTest {
 
         // a clean session discards the subscription: the next message waits for a SUBSCRIBE again
         hub.sendToDevice(device.deviceId(), "after a clean start", Map.of());
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, true)) {
+        try (TestDevice raw = raw(device, true)) {
             assertThat(raw.sessionPresent()).isFalse();
             assertThat(raw.ping()).isTrue();
         }
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, false)) {
+        try (TestDevice raw = raw(device, false)) {
             assertThat(raw.sessionPresent()).isFalse();
             assertThat(raw.ping()).isTrue();
             assertThat(hub.cloudToDeviceMessages(device.deviceId())).last()
@@ -161,14 +137,14 @@ class HubCloudToDeviceTest {
     void aMessageLeftUnacknowledgedIsDeliveredAgainAfterTheConnectionEnds() {
         HubClient.Assignment device = provision("c2d-gw-unacked");
         String messageId;
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, true)) {
+        try (TestDevice raw = raw(device, true)) {
             raw.subscribe(MqttQoS.AT_LEAST_ONCE, deviceBound(device));
             messageId = hub.sendToDevice(device.deviceId(), "ack me", Map.of());
             assertThat(text(raw.nextPublish())).isEqualTo("ack me");
             assertThat(hub.cloudToDeviceMessages(device.deviceId())).singleElement()
                     .satisfies(m -> assertThat(m.state()).isEqualTo(State.DELIVERED));
         }
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, true)) {
+        try (TestDevice raw = raw(device, true)) {
             raw.subscribe(MqttQoS.AT_LEAST_ONCE, deviceBound(device));
             MqttPublishMessage again = raw.nextPublish();
             assertThat(again.variableHeader().topicName()).contains("%24.mid=" + messageId);
@@ -184,7 +160,7 @@ class HubCloudToDeviceTest {
     @Test
     void unsubscribingStopsDelivery() {
         HubClient.Assignment device = provision("c2d-gw-unsubscribe");
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, true)) {
+        try (TestDevice raw = raw(device, true)) {
             raw.subscribe(MqttQoS.AT_LEAST_ONCE, deviceBound(device));
             assertThat(raw.unsubscribe(deviceBound(device))).isTrue();
             hub.sendToDevice(device.deviceId(), "nobody listens", Map.of());
@@ -232,7 +208,7 @@ class HubCloudToDeviceTest {
     @Test
     void telemetryOverIotHubsLimitClosesTheConnection() throws InterruptedException {
         HubClient.Assignment device = provision("c2d-gw-big-telemetry");
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, true)) {
+        try (TestDevice raw = raw(device, true)) {
             raw.publish(device.telemetryTopic(), new byte[255 * 1024], MqttQoS.AT_LEAST_ONCE);
             assertThat(hub.counters().await(device.deviceId(), HubCounters.EventKind.TELEMETRY, 1, WAIT)).isTrue();
             raw.publish(device.telemetryTopic() + "k=v", new byte[256 * 1024], MqttQoS.AT_LEAST_ONCE);
@@ -247,30 +223,24 @@ class HubCloudToDeviceTest {
     }
 
     @Test
-    void aMessageExpiresWhenItsTimeToLivePassesOnTheSimulatorsClock() throws InterruptedException {
-        MutableClock clock = new MutableClock(Instant.now());
-        try (DpsSimulator timed = DpsSimulator.builder().mqttPort(0).webSocketPort(-1).hubPort(0).clock(clock)
-                .enrollments(Enrollments.of(Enrollment.individual("c2d-gw-ttl", Attestation.symmetricKey(KEY))
-                        .withIotHubs(HUB))).start()) {
-            HubClient.Assignment device = HubClient.provision(timed, "c2d-gw-ttl", KEY);
-            HubSimulator timedHub = timed.hub();
-            String shortLived = timedHub.sendToDevice(device.deviceId(), "soon stale".getBytes(StandardCharsets.UTF_8),
-                    Map.of(), Duration.ofMinutes(1));
-            String fresh = timedHub.sendToDevice(device.deviceId(), "fresh".getBytes(StandardCharsets.UTF_8),
-                    Map.of(), Duration.ofMinutes(10));
-            clock.advance(Duration.ofMinutes(2));
-            try (TestDevice raw = HubClient.raw(timed, device, KEY, true)) {
-                raw.subscribe(MqttQoS.AT_LEAST_ONCE, deviceBound(device));
-                MqttPublishMessage publish = raw.nextPublish();
-                assertThat(publish.variableHeader().topicName()).contains("%24.mid=" + fresh);
-                raw.puback(publish.variableHeader().packetId());
-                assertThat(raw.ping()).isTrue();
-            }
-            assertThat(timedHub.cloudToDeviceMessages(device.deviceId())).extracting(CloudToDeviceMessage::messageId,
-                    CloudToDeviceMessage::state).containsExactly(org.assertj.core.groups.Tuple.tuple(shortLived,
-                            State.EXPIRED), org.assertj.core.groups.Tuple.tuple(fresh, State.COMPLETED));
-            assertThat(timedHub.counters().count(device.deviceId(), HubCounters.EventKind.CLOUD_TO_DEVICE_EXPIRED))
-                    .isEqualTo(1);
+    void aMessageExpiresWhenItsTimeToLivePassesOnTheSimulatorsClock() {
+        HubClient.Assignment device = provision("c2d-gw-ttl");
+        String shortLived = hub.sendToDevice(device.deviceId(), "soon stale".getBytes(StandardCharsets.UTF_8),
+                Map.of(), Duration.ofMinutes(1));
+        String fresh = hub.sendToDevice(device.deviceId(), "fresh".getBytes(StandardCharsets.UTF_8), Map.of(),
+                Duration.ofMinutes(10));
+        clock.advance(Duration.ofMinutes(2));
+        try (TestDevice raw = raw(device, true)) {
+            raw.subscribe(MqttQoS.AT_LEAST_ONCE, deviceBound(device));
+            MqttPublishMessage publish = raw.nextPublish();
+            assertThat(publish.variableHeader().topicName()).contains("%24.mid=" + fresh);
+            raw.puback(publish.variableHeader().packetId());
+            assertThat(raw.ping()).isTrue();
         }
+        assertThat(hub.cloudToDeviceMessages(device.deviceId())).extracting(CloudToDeviceMessage::messageId,
+                CloudToDeviceMessage::state).containsExactly(Tuple.tuple(shortLived, State.EXPIRED),
+                        Tuple.tuple(fresh, State.COMPLETED));
+        assertThat(hub.counters().count(device.deviceId(), HubCounters.EventKind.CLOUD_TO_DEVICE_EXPIRED))
+                .isEqualTo(1);
     }
 }

@@ -7,11 +7,9 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,36 +17,10 @@ import org.junit.jupiter.api.Test;
  * {@code $iothub/methods/POST/{method}/?$rid=}, the device's {@code $iothub/methods/res/{status}/?$rid=} as the
  * result, 404103 for a device that cannot take it, 504101 when it does not answer in time.
  */
-class HubMethodTest {
-
-    static final String KEY = RegistrationTest.KEY;
-    static final String HUB = "kura-dps-method-hub.azure-devices.net";
-    static final Duration WAIT = TestDevice.WAIT;
-
-    static MutableClock clock;
-    static DpsSimulator dps;
-    static HubSimulator hub;
-
-    @BeforeAll
-    static void start() {
-        clock = new MutableClock(Instant.now());
-        dps = DpsSimulator.builder().mqttPort(0).webSocketPort(-1).hubPort(0).clock(clock).idScope("0ne00METHOD")
-                .start();
-        hub = dps.hub();
-    }
-
-    @AfterAll
-    static void stop() {
-        dps.close();
-    }
-
-    static HubClient.Assignment provision(String registrationId) {
-        dps.enrollments().put(Enrollment.individual(registrationId, Attestation.symmetricKey(KEY)).withIotHubs(HUB));
-        return HubClient.provision(dps, registrationId, KEY);
-    }
+class HubMethodTest extends HubServiceTestSupport {
 
     static TestDevice listening(HubClient.Assignment device) {
-        TestDevice raw = HubClient.raw(dps, device, KEY, true);
+        TestDevice raw = raw(device, true);
         assertThat(raw.subscribe(MqttQoS.AT_LEAST_ONCE, HubMqttHandler.METHOD_REQUESTS)).containsExactly(1);
         return raw;
     }
@@ -91,8 +63,8 @@ class HubMethodTest {
             assertThat(result(bare).payload()).isNull();
         }
         assertThat(hub.counters().methodResults(device.deviceId())).extracting(MethodResult::methodName,
-                MethodResult::status).containsExactly(org.assertj.core.groups.Tuple.tuple("kuraDps.status", 201),
-                        org.assertj.core.groups.Tuple.tuple("ping", 200));
+                MethodResult::status).containsExactly(Tuple.tuple("kuraDps.status", 201),
+                        Tuple.tuple("ping", 200));
     }
 
     @Test
@@ -104,7 +76,7 @@ class HubMethodTest {
         assertThat(offline.answeredByDevice()).isFalse();
         assertThat(offline.requestId()).isNull();
         assertThat(offline.payload()).contains("DeviceNotOnline");
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, true)) {
+        try (TestDevice raw = raw(device, true)) {
             MethodResult unsubscribed = result(hub.invokeMethod(device.deviceId(), "reboot", "{}"));
             assertThat(unsubscribed.errorCode()).isEqualTo(404103);
             assertThat(unsubscribed.payload()).contains("has not subscribed to $iothub/methods/POST/#");

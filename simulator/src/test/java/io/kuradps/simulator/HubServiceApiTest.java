@@ -11,36 +11,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The service side over HTTP on loopback, as a shell drives a running simulator (IoT Hub's REST paths and bodies). */
-class HubServiceApiTest {
+class HubServiceApiTest extends HubServiceTestSupport {
 
-    static final String KEY = RegistrationTest.KEY;
-    static final String HUB = "kura-dps-api-hub.azure-devices.net";
     static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    static DpsSimulator dps;
-    static HubSimulator hub;
-
-    @BeforeAll
-    static void start() {
-        dps = DpsSimulator.builder().mqttPort(0).webSocketPort(-1).hubPort(0).hubServicePort(0).idScope("0ne0000API1")
-                .start();
-        hub = dps.hub();
-    }
-
-    @AfterAll
-    static void stop() {
-        dps.close();
-    }
-
-    static HubClient.Assignment provision(String registrationId) {
-        dps.enrollments().put(Enrollment.individual(registrationId, Attestation.symmetricKey(KEY)).withIotHubs(HUB));
-        return HubClient.provision(dps, registrationId, KEY);
-    }
 
     static HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.servicePort() + path));
@@ -83,7 +59,7 @@ class HubServiceApiTest {
     @Test
     void aMethodCallWaitsForTheDevicesAnswer() throws Exception {
         HubClient.Assignment device = provision("api-gw-method");
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, true)) {
+        try (TestDevice raw = raw(device, true)) {
             raw.subscribe(MqttQoS.AT_LEAST_ONCE, HubMqttHandler.METHOD_REQUESTS);
             CompletableFuture<HttpResponse<String>> call = HTTP.sendAsync(request("/twins/" + device.deviceId()
                     + "/methods").POST(HttpRequest.BodyPublishers.ofString("{\"methodName\":\"kuraDps.status\","
@@ -112,7 +88,7 @@ class HubServiceApiTest {
                 .POST(HttpRequest.BodyPublishers.ofString("hello gateway")).build());
         assertThat(sent.statusCode()).isEqualTo(200);
         String messageId = json(sent).path("messageId").asText();
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, true)) {
+        try (TestDevice raw = raw(device, true)) {
             raw.subscribe(MqttQoS.AT_LEAST_ONCE, "devices/" + device.deviceId() + "/messages/devicebound/#");
             MqttPublishMessage message = raw.nextPublish();
             assertThat(message.variableHeader().topicName()).contains("%24.mid=" + messageId)

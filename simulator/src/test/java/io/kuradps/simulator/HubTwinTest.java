@@ -8,8 +8,6 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,33 +15,10 @@ import org.junit.jupiter.api.Test;
  * reported merge patches answered 204 with the new {@code $version}, desired patches pushed to a connected,
  * subscribed device, 400 for what IoT Hub refuses and 429 when throttled.
  */
-class HubTwinTest {
-
-    static final String KEY = RegistrationTest.KEY;
-    static final String HUB = "kura-dps-twin-hub.azure-devices.net";
-    static final Duration WAIT = TestDevice.WAIT;
-
-    static DpsSimulator dps;
-    static HubSimulator hub;
-
-    @BeforeAll
-    static void start() {
-        dps = DpsSimulator.builder().mqttPort(0).webSocketPort(-1).hubPort(0).idScope("0ne000TWIN1").start();
-        hub = dps.hub();
-    }
-
-    @AfterAll
-    static void stop() {
-        dps.close();
-    }
-
-    static HubClient.Assignment provision(String registrationId) {
-        dps.enrollments().put(Enrollment.individual(registrationId, Attestation.symmetricKey(KEY)).withIotHubs(HUB));
-        return HubClient.provision(dps, registrationId, KEY);
-    }
+class HubTwinTest extends HubServiceTestSupport {
 
     static TestDevice subscribed(HubClient.Assignment device, String... filters) {
-        TestDevice raw = HubClient.raw(dps, device, KEY, true);
+        TestDevice raw = raw(device, true);
         assertThat(raw.subscribe(MqttQoS.AT_LEAST_ONCE, filters)).hasSize(filters.length).doesNotContain(0x80);
         return raw;
     }
@@ -208,7 +183,7 @@ class HubTwinTest {
     @Test
     void aDeviceThatDidNotSubscribeGetsNoAnswerButItsPatchIsApplied() throws Exception {
         HubClient.Assignment device = provision("twin-gw-unsubscribed");
-        try (TestDevice raw = HubClient.raw(dps, device, KEY, true)) {
+        try (TestDevice raw = raw(device, true)) {
             raw.publish("$iothub/twin/PATCH/properties/reported/?$rid=1", "{\"seen\":true}", MqttQoS.AT_MOST_ONCE);
             assertThat(hub.awaitTwin(device.deviceId(), twin -> twin.reportedVersion() == 2, WAIT)).get()
                     .satisfies(twin -> assertThat(twin.reportedAt("seen")).contains("true"));
