@@ -65,9 +65,9 @@ import org.slf4j.LoggerFactory;
  * into ConfigAdmin, factory configurations re-created from it, so a value written without a snapshot is back to
  * its snapshot value after a restart.</li>
  * </ul>
- * Where it differs: it posts {@code org/eclipse/kura/configuration/ConfigEvent/READY} itself once it has restored
- * the snapshot (in Kura the web console posts it when it starts, and never when the web UI is disabled; set
- * {@value #READY_PROPERTY}=false to get that); when restoring finds a factory configuration with that
+ * As in Kura it posts no {@code org/eclipse/kura/configuration/ConfigEvent/READY}: Kura's web console does, and
+ * only when the web UI is on; {@value #READY_PROPERTY}=true stands for such a console ({@link WebConsoleReady}).
+ * Where it differs: when restoring finds a factory configuration with that
  * kura.service.pid already in ConfigAdmin (a framework that kept its storage) it updates it rather than creating a
  * second one; properties are not validated against the metatype (kura.md: that is a FIXME in Kura);
  * SelfConfiguringComponents are not tracked.
@@ -79,7 +79,10 @@ public final class StandInConfigurationService implements ConfigurationService {
 
     /** Kura's component name and service.pid. */
     public static final String COMPONENT_NAME = "org.eclipse.kura.configuration.ConfigurationService";
-    /** Framework property: {@code false} to post no READY event, as a Kura without web UI. */
+    /**
+     * Framework property: {@code true} for a Kura with its web UI on, whose web console posts READY after the
+     * add-ons have started; otherwise (a headless Kura) no READY at all.
+     */
     public static final String READY_PROPERTY = "kuradps.standin.configuration.ready";
     /** Where snapshots go when the SystemService names no snapshot directory: this under Kura's data directory. */
     public static final String SNAPSHOTS_UNDER_DATA_DIRECTORY = "snapshots";
@@ -103,6 +106,7 @@ public final class StandInConfigurationService implements ConfigurationService {
     private Consumer<Event> events;
     private Function<Filter, List<String>> pidsOfServicesMatching;
     private BundleTracker<Bundle> metatypeTracker;
+    private WebConsoleReady webConsole;
 
     /** kura.service.pid to where its configuration lives. */
     private final Map<String, Tracked> tracked = new LinkedHashMap<>();
@@ -137,9 +141,8 @@ public final class StandInConfigurationService implements ConfigurationService {
                 this.cryptoService, System::currentTimeMillis);
         this.events = this.eventAdmin::postEvent;
         this.pidsOfServicesMatching = filter -> kuraPidsOfServices(context, filter);
-        boolean postReady = !"false".equalsIgnoreCase(context.getProperty(READY_PROPERTY));
         try {
-            start(false);
+            start();
         } catch (KuraException | RuntimeException e) {
             // SCR would only hand this to a LogService, which a bare framework does not print.
             LOG.error("Stand-in ConfigurationService cannot restore the snapshot: {}", e.getMessage());
@@ -147,14 +150,17 @@ public final class StandInConfigurationService implements ConfigurationService {
         }
         this.metatypeTracker = new BundleTracker<>(context, Bundle.ACTIVE, new MetatypeReader());
         this.metatypeTracker.open();
-        if (postReady) {
-            postReady();
+        if (Boolean.parseBoolean(context.getProperty(READY_PROPERTY))) {
+            this.webConsole = WebConsoleReady.postOnceStarted(context, this::postReady);
         }
         LOG.info("Stand-in ConfigurationService: snapshots in {}", this.snapshots.directory());
     }
 
     @Deactivate
     void deactivate() {
+        if (this.webConsole != null) {
+            this.webConsole.close();
+        }
         if (this.metatypeTracker != null) {
             this.metatypeTracker.close();
         }
@@ -174,8 +180,8 @@ public final class StandInConfigurationService implements ConfigurationService {
         return Paths.get(dataDirectory, SNAPSHOTS_UNDER_DATA_DIRECTORY);
     }
 
-    /** Pushes the newest snapshot into ConfigAdmin, tracks what arrived early, then posts READY if asked. */
-    synchronized void start(boolean postReady) throws KuraException {
+    /** Pushes the newest snapshot into ConfigAdmin, then tracks what arrived early. */
+    synchronized void start() throws KuraException {
         for (ComponentConfiguration configuration : currentConfigurations(null)) {
             restore(configuration);
         }
@@ -184,12 +190,10 @@ public final class StandInConfigurationService implements ConfigurationService {
             addConfigurableComponent(reference);
         }
         this.earlyComponents.clear();
-        if (postReady) {
-            postReady();
-        }
     }
 
-    private void postReady() {
+    /** Kura's READY, as its web console posts it. */
+    void postReady() {
         this.events.accept(new KuraConfigReadyEvent(Collections.<String, Object>emptyMap()));
     }
 
