@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -107,6 +110,17 @@ public final class StandInConfigurationService implements ConfigurationService {
     private Function<Filter, List<String>> pidsOfServicesMatching;
     private BundleTracker<Bundle> metatypeTracker;
     private WebConsoleReady webConsole;
+    /**
+     * Where the writes of Kura's registerComponentOCD for an add-on's bundle run: on a thread of their own, each after
+     * the component of that PID (if one is registered) has activated, so that it gets them as a modified, as an
+     * add-on's component does on Kura about 200 ms after its activation (fact 1). Without a framework: at once.
+     */
+    private Executor rewrites = Runnable::run;
+    private ExecutorService rewriteThread;
+    private Consumer<String> awaitActivated = pid -> {
+    };
+    /** The bundle of these stand-ins, whose metatype Kura's ConfigurationService reads as it starts. */
+    private Bundle ownBundle;
 
     /** kura.service.pid to where its configuration lives. */
     private final Map<String, Tracked> tracked = new LinkedHashMap<>();
@@ -141,6 +155,14 @@ public final class StandInConfigurationService implements ConfigurationService {
                 this.cryptoService, System::currentTimeMillis);
         this.events = this.eventAdmin::postEvent;
         this.pidsOfServicesMatching = filter -> kuraPidsOfServices(context, filter);
+        this.rewriteThread = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "Kura configuration re-write");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.rewrites = this.rewriteThread;
+        this.awaitActivated = pid -> activate(context, pid);
+        this.ownBundle = context.getBundle();
         try {
             start();
         } catch (KuraException | RuntimeException e) {
@@ -163,6 +185,24 @@ public final class StandInConfigurationService implements ConfigurationService {
         }
         if (this.metatypeTracker != null) {
             this.metatypeTracker.close();
+        }
+        if (this.rewriteThread != null) {
+            this.rewriteThread.shutdownNow();
+        }
+    }
+
+    /** Gets (and so waits for the activation of) every ConfigurableComponent registered with that kura.service.pid. */
+    private static void activate(BundleContext context, String kuraPid) {
+        try {
+            ServiceReference<?>[] references = context.getServiceReferences(ConfigurableComponent.class.getName(),
+                    "(" + KURA_SERVICE_PID + "=" + ConfigAdminStore.escape(kuraPid) + ")");
+            for (ServiceReference<?> reference : references == null ? new ServiceReference<?>[0] : references) {
+                if (context.getService(reference) != null) {
+                    context.ungetService(reference);
+                }
+            }
+        } catch (InvalidSyntaxException | IllegalStateException e) {
+            LOG.debug("Cannot wait for {} to activate: {}", kuraPid, e.getMessage());
         }
     }
 
@@ -263,19 +303,36 @@ public final class StandInConfigurationService implements ConfigurationService {
      * As Kura's registerComponentOCD: remembers the definition and seeds ConfigAdmin with its defaults, for the
      * PID itself or, for a factory, for each tracked instance of it.
      */
-    synchronized void registerDefinition(String metatypePid, ObjectClassDefinition definition, boolean factory) {
+    void registerDefinition(String metatypePid, ObjectClassDefinition definition, boolean factory) {
+        for (Seed seed : define(metatypePid, definition, factory)) {
+            seed(seed);
+        }
+    }
+
+    /** Remembers the definition; returns the configurations to seed with it, which Kura writes at once. */
+    private synchronized List<Seed> define(String metatypePid, ObjectClassDefinition definition, boolean factory) {
         this.definitions.put(metatypePid, definition);
+        List<Seed> seeds = new ArrayList<>();
         if (factory) {
             this.factoryPids.add(metatypePid);
             for (Map.Entry<String, Tracked> instance : this.tracked.entrySet()) {
                 if (metatypePid.equals(instance.getValue().factoryPid)) {
-                    seedDefaults(instance.getKey(), instance.getValue().servicePid, definition);
+                    seeds.add(new Seed(instance.getKey(), definition, true));
                 }
             }
         } else {
-            Tracked where = this.tracked.get(metatypePid);
-            seedDefaults(metatypePid, where == null ? metatypePid : where.servicePid, definition);
+            seeds.add(new Seed(metatypePid, definition, false));
         }
+        return seeds;
+    }
+
+    /** A factory instance deleted meanwhile is not written again. */
+    private synchronized void seed(Seed seed) {
+        Tracked where = this.tracked.get(seed.kuraPid);
+        if (where == null && seed.factoryInstance) {
+            return;
+        }
+        seedDefaults(seed.kuraPid, where == null ? seed.kuraPid : where.servicePid, seed.definition);
     }
 
     /** As Kura's updateWithDefaultConfiguration: written every time, even when nothing is missing. */
@@ -678,6 +735,20 @@ public final class StandInConfigurationService implements ConfigurationService {
         return pids == null ? new String[0] : pids;
     }
 
+    /** A configuration Kura writes again, merged with its definition's defaults. */
+    private static final class Seed {
+
+        final String kuraPid;
+        final ObjectClassDefinition definition;
+        final boolean factoryInstance;
+
+        Seed(String kuraPid, ObjectClassDefinition definition, boolean factoryInstance) {
+            this.kuraPid = kuraPid;
+            this.definition = definition;
+            this.factoryInstance = factoryInstance;
+        }
+    }
+
     /** Where a tracked PID's configuration lives in ConfigAdmin. */
     private static final class Tracked {
 
@@ -698,12 +769,24 @@ public final class StandInConfigurationService implements ConfigurationService {
             MetaTypeInformation information = StandInConfigurationService.this.metaTypeService
                     .getMetaTypeInformation(bundle);
             if (information != null) {
+                List<Seed> seeds = new ArrayList<>();
                 for (String pid : orEmpty(information.getPids())) {
-                    registerDefinition(pid, information.getObjectClassDefinition(pid, null), false);
+                    seeds.addAll(define(pid, information.getObjectClassDefinition(pid, null), false));
                 }
                 for (String factoryPid : orEmpty(information.getFactoryPids())) {
-                    registerDefinition(factoryPid, information.getObjectClassDefinition(factoryPid, null), true);
+                    seeds.addAll(define(factoryPid, information.getObjectClassDefinition(factoryPid, null), true));
                 }
+                if (bundle.equals(StandInConfigurationService.this.ownBundle)) {
+                    // Kura's own components: re-written as the ConfigurationService starts, as Kura's are.
+                    seeds.forEach(StandInConfigurationService.this::seed);
+                    return bundle;
+                }
+                StandInConfigurationService.this.rewrites.execute(() -> {
+                    for (Seed seed : seeds) {
+                        StandInConfigurationService.this.awaitActivated.accept(seed.kuraPid);
+                        seed(seed);
+                    }
+                });
             }
             return bundle;
         }
