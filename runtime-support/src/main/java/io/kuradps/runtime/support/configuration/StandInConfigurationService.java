@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -87,6 +88,11 @@ public final class StandInConfigurationService implements ConfigurationService {
      * add-ons have started; otherwise (a headless Kura) no READY at all.
      */
     public static final String READY_PROPERTY = "kuradps.standin.configuration.ready";
+    /**
+     * When Kura's boot re-write reached an add-on's component in real Kura 5.5: about 200 ms after its activation
+     * (kura.md, "Measured in real Kura 5.5", fact 1), by which time the hub link had written its transport.
+     */
+    static final long REWRITE_AFTER_ACTIVATION_MILLIS = 200;
     /** Where snapshots go when the SystemService names no snapshot directory: this under Kura's data directory. */
     public static final String SNAPSHOTS_UNDER_DATA_DIRECTORY = "snapshots";
 
@@ -111,12 +117,13 @@ public final class StandInConfigurationService implements ConfigurationService {
     private BundleTracker<Bundle> metatypeTracker;
     private WebConsoleReady webConsole;
     /**
-     * Where the writes of Kura's registerComponentOCD for an add-on's bundle run: on a thread of their own, each after
-     * the component of that PID (if one is registered) has activated, so that it gets them as a modified, as an
-     * add-on's component does on Kura about 200 ms after its activation (fact 1). Without a framework: at once.
+     * Where the writes of Kura's registerComponentOCD for an add-on's bundle run: on a thread of their own,
+     * {@value #REWRITE_AFTER_ACTIVATION_MILLIS} ms after the bundle became ACTIVE, each once the component of that
+     * PID (if one is registered) has activated, so that it gets them as a modified, as an add-on's component does on
+     * Kura (fact 1). Without a framework: at once.
      */
     private Executor rewrites = Runnable::run;
-    private ExecutorService rewriteThread;
+    private ScheduledExecutorService rewriteThread;
     private Consumer<String> awaitActivated = pid -> {
     };
     /** The bundle of these stand-ins, whose metatype Kura's ConfigurationService reads as it starts. */
@@ -155,12 +162,13 @@ public final class StandInConfigurationService implements ConfigurationService {
                 this.cryptoService, System::currentTimeMillis);
         this.events = this.eventAdmin::postEvent;
         this.pidsOfServicesMatching = filter -> kuraPidsOfServices(context, filter);
-        this.rewriteThread = Executors.newSingleThreadExecutor(task -> {
+        ScheduledExecutorService rewriter = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "Kura configuration re-write");
             thread.setDaemon(true);
             return thread;
         });
-        this.rewrites = this.rewriteThread;
+        this.rewriteThread = rewriter;
+        this.rewrites = task -> rewriter.schedule(task, REWRITE_AFTER_ACTIVATION_MILLIS, TimeUnit.MILLISECONDS);
         this.awaitActivated = pid -> activate(context, pid);
         this.ownBundle = context.getBundle();
         try {
