@@ -54,9 +54,11 @@ import io.kuradps.runtime.support.system.StandInSystemService;
  * {@value ConfigurationSeeder#CONFIG_FILE_PROPERTY} is set (the seeder encrypts Password values with it, as Kura
  * does with its snapshot).</li>
  * </ul>
- * When the framework stops, the CryptoService goes first, before any bundle stops, as it went before the add-on at a
- * Kura shutdown (runtime-support/README.md, "Shutdown order"): every component that needs it goes with it, and an
- * add-on still running sees it leave.
+ * When the framework stops, a Kura shutdown begins before any bundle stops, as the real-Kura harness showed it
+ * (runtime-support/README.md, "Shutdown order"): the CryptoService goes first, then the SystemService (which Kura's
+ * CryptoService needs); every component that needs them goes with them, and an add-on still running sees them leave.
+ * A launcher or test that reboots Kura without stopping the framework runs the same through the {@link Runnable}
+ * service with {@value #KURA_SHUTDOWN_PROPERTY}{@code =true}.
  */
 @Component(immediate = true)
 public final class StandInRegistrar {
@@ -64,6 +66,8 @@ public final class StandInRegistrar {
     public static final String CONFIGURATION_PROPERTY = "kuradps.standin.configuration";
     public static final String SSL_PROPERTY = "kuradps.standin.ssl";
     public static final String CLOUD_CONNECTION_PROPERTY = "kuradps.standin.cloudconnection";
+    /** Service property of the Runnable that begins a Kura shutdown (only java.* types cross). */
+    public static final String KURA_SHUTDOWN_PROPERTY = "kuradps.standin.kuraShutdown";
     /** How long the framework's stop waits for the CryptoService to have gone. */
     private static final long CRYPTO_LEAVING_SECONDS = 30;
 
@@ -79,6 +83,7 @@ public final class StandInRegistrar {
     private ServiceComponentRuntime componentRuntime;
 
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private ServiceRegistration<?> systemService;
     private BundleContext context;
     private SynchronousBundleListener frameworkStop;
 
@@ -110,13 +115,17 @@ public final class StandInRegistrar {
                 || bundleContext.getProperty(ConfigurationSeeder.CONFIG_FILE_PROPERTY) != null) {
             enableComponent.accept(StandInCryptoService.COMPONENT_NAME);
             this.context = bundleContext;
+            Runnable kuraShutdown = () -> beginKuraShutdown(disableComponentNow);
             this.frameworkStop = event -> {
                 if (event.getBundle().getBundleId() == 0 && event.getType() == BundleEvent.STOPPING) {
                     LOG.info("The framework stops: the CryptoService goes first, as at a Kura shutdown");
-                    disableComponentNow.accept(StandInCryptoService.COMPONENT_NAME);
+                    kuraShutdown.run();
                 }
             };
             bundleContext.addBundleListener(this.frameworkStop);
+            Hashtable<String, Object> shutdown = new Hashtable<>();
+            shutdown.put(KURA_SHUTDOWN_PROPERTY, Boolean.TRUE);
+            this.registrations.add(bundleContext.registerService(Runnable.class, kuraShutdown, shutdown));
         }
         if (configuration) {
             enableComponent.accept(StandInConfigurationService.COMPONENT_NAME);
@@ -126,6 +135,17 @@ public final class StandInRegistrar {
         }
         if (cloudConnection) {
             CLOUD_CONNECTION_COMPONENTS.forEach(enableComponent);
+        }
+    }
+
+    /** The CryptoService leaves, then the SystemService; once only. */
+    private synchronized void beginKuraShutdown(Consumer<String> disableComponentNow) {
+        disableComponentNow.accept(StandInCryptoService.COMPONENT_NAME);
+        if (this.systemService != null) {
+            ServiceRegistration<?> leaving = this.systemService;
+            this.systemService = null;
+            this.registrations.removeIf(registration -> registration == leaving);
+            leaving.unregister();
         }
     }
 
@@ -162,13 +182,14 @@ public final class StandInRegistrar {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(Constants.SERVICE_PID, SystemService.class.getName());
         properties.put(ConfigurationService.KURA_SERVICE_PID, SystemService.class.getName());
-        this.registrations.add(context.registerService(SystemService.class, system, properties));
+        this.systemService = context.registerService(SystemService.class, system, properties);
+        this.registrations.add(this.systemService);
         LOG.info("Stand-in SystemService: Kura data directory {}, serial number {}", system.getKuraDataDirectory(),
                 system.getSerialNumber());
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
         if (this.frameworkStop != null) {
             this.context.removeBundleListener(this.frameworkStop);
             this.frameworkStop = null;

@@ -56,19 +56,43 @@ class StandInRegistrarTest {
                 this.enabled::add, this.disabled::add);
 
         assertThat(this.enabled).containsExactly(CRYPTO);
-        assertThat(this.registered).isEmpty();
+        assertThat(this.registered).extracting(registration -> (Object) registration.type)
+                .containsExactly(Runnable.class);
     }
 
     @Test
-    void whenTheFrameworkStopsTheCryptoServiceGoesBeforeAnyBundleStops() throws Exception {
-        this.registrar.activate(context(Map.of("kuradps.runtime.config", "/tmp/dps.properties")),
-                this.enabled::add, this.disabled::add);
+    void whenTheFrameworkStopsTheCryptoServiceThenTheSystemServiceGoBeforeAnyBundleStops() throws Exception {
+        this.registrar.activate(context(Map.of("kuradps.runtime.config", "/tmp/dps.properties", "kura.serialNumber",
+                "SN-1")), this.enabled::add, name -> {
+                    assertThat(systemServiceRegistration().unregistered).as("the SystemService, when " + name + " goes")
+                            .isFalse();
+                    this.disabled.add(name);
+                });
 
         bundleEvent(7, BundleEvent.STOPPING);
         assertThat(this.disabled).isEmpty();
         bundleEvent(0, BundleEvent.STOPPING);
 
         assertThat(this.disabled).containsExactly(CRYPTO);
+        assertThat(systemServiceRegistration().unregistered).isTrue();
+    }
+
+    @Test
+    void aLauncherBeginsTheSameKuraShutdownThroughItsRunnable() throws Exception {
+        this.registrar.activate(context(Map.of("kuradps.runtime.config", "/tmp/dps.properties", "kura.serialNumber",
+                "SN-1")), this.enabled::add, this.disabled::add);
+        Registered shutdown = this.registered.stream().filter(r -> r.type == Runnable.class).findFirst().orElseThrow();
+        assertThat(shutdown.properties.get("kuradps.standin.kuraShutdown")).isEqualTo(true);
+
+        ((Runnable) shutdown.service).run();
+        this.registrar.deactivate();
+
+        assertThat(this.disabled).containsExactly(CRYPTO);
+        assertThat(this.registered).allSatisfy(registration -> assertThat(registration.unregistered).isTrue());
+    }
+
+    private Registered systemServiceRegistration() {
+        return this.registered.stream().filter(r -> r.type == SystemService.class).findFirst().orElseThrow();
     }
 
     @Test
@@ -88,7 +112,7 @@ class StandInRegistrarTest {
 
         assertThat(this.enabled).containsExactly(CRYPTO, "org.eclipse.kura.configuration.ConfigurationService");
         assertThat(this.registered).extracting(registration -> (Object) registration.type)
-                .containsExactly(SystemService.class);
+                .containsExactly(SystemService.class, Runnable.class);
     }
 
     @Test
@@ -115,7 +139,7 @@ class StandInRegistrarTest {
     void deactivationUnregistersEverything(@TempDir Path data) throws Exception {
         this.registrar.activate(context(Map.of("kura.data", data.toString(), "kuradps.runtime.config",
                 "/tmp/dps.properties")), this.enabled::add, this.disabled::add);
-        assertThat(this.registered).hasSize(1);
+        assertThat(this.registered).hasSize(2);
         assertThat(this.bundleListeners).hasSize(1);
 
         this.registrar.deactivate();
