@@ -29,6 +29,11 @@ public class GatewayRuntimeIT {
 
     private static final String DEMO_HUB = "kura-dps-demo-hub.azure-devices.net";
     private static final String CONNECTED = "CONNECTED: hub " + DEMO_HUB + " as kura-gateway-demo, telemetry accepted";
+    /**
+     * An error or warning of anything but Kura's stand-ins, whose own lines are Kura's (e.g. its transport's "SSL setup
+     * failed" when the keystore goes at a shutdown, as Kura logs it).
+     */
+    private static final String ADD_ON_TROUBLE = "(?m)^\\S+ (ERROR|WARN) (?!StandIn)";
 
     @Rule
     public TemporaryFolder folder = new TemporaryFolder();
@@ -109,7 +114,7 @@ public class GatewayRuntimeIT {
 
         assertThat(second.awaitExit(90)).as(second.output()).isEqualTo(0);
         assertThat(second.output()).contains("ASSIGNED: hub " + DEMO_HUB).contains(CONNECTED)
-                .doesNotContain(firstCa.group(1)).doesNotContainPattern("(?m)^\\S+ (ERROR|WARN) ");
+                .doesNotContain(firstCa.group(1)).doesNotContainPattern(ADD_ON_TROUBLE);
         assertThat(Files.list(Paths.get(storage, "snapshots"))).as("snapshots kept in Kura's data directory")
                 .hasSizeGreaterThan(1);
     }
