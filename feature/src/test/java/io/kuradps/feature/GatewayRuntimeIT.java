@@ -52,6 +52,21 @@ public class GatewayRuntimeIT {
         System.out.printf("runtime: CONNECTED printed and JVM exited after %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * The runtime stops as Kura does, its CryptoService and SystemService first, the add-on still running
+     * (runtime-support/README.md, "Shutdown order"): that is no failure of the add-on, so neither a FAILED line nor an
+     * error of it comes after CONNECTED.
+     */
+    @Test
+    public void aShutdownWithKurasCryptoServiceGoingFirstIsNoFailure() throws Exception {
+        Run run = Run.start("--exit-after-first", "--timeout", "60");
+
+        assertThat(run.awaitExit(90)).as(run.output()).isEqualTo(0);
+        String shutdown = run.output().substring(run.output().indexOf(CONNECTED));
+        assertThat(shutdown).contains("The framework stops: the CryptoService goes first")
+                .doesNotContain("FAILED").doesNotContainPattern(ADD_ON_TROUBLE);
+    }
+
     /** The hub link writes a fresh token before the old one expires; the transport reconnects and telemetry flows. */
     @Test
     public void aShortHubTokenLifetimeShowsRenewalsAndTheRuntimeKeepsGoing() throws Exception {
