@@ -82,7 +82,8 @@ public final class GatewayReboot {
     public static Bundle reboot(BundleContext context, ConfigurationAdmin configurationAdmin, ShutdownStep whileStopping)
             throws Exception {
         if (context.getServiceReference(ConfigurationService.class) != null) {
-            return rebootWithKurasSnapshot(context, configurationAdmin, whileStopping);
+            return rebootWithKurasSnapshot(context, configurationAdmin, whileStopping, () -> {
+            });
         }
         Bundle before = KuraStack.provisioningBundle(context);
         String location = before.getLocation();
@@ -106,12 +107,26 @@ public final class GatewayReboot {
         return after;
     }
 
+    /**
+     * On a gateway with Kura's ConfigurationService: reboots as described above, running {@code whileStopping} before
+     * Kura's shutdown begins and {@code whileKuraShutsDown} once it has begun, while the provisioning bundle still runs
+     * (on Kura, other bundles stop meanwhile); returns the provisioning bundle now installed.
+     */
+    public static Bundle rebootKura(BundleContext context, ConfigurationAdmin configurationAdmin,
+            ShutdownStep whileStopping, ShutdownStep whileKuraShutsDown) throws Exception {
+        if (context.getServiceReference(ConfigurationService.class) == null) {
+            throw new AssertionError("no Kura ConfigurationService: this gateway has no Kura to shut down");
+        }
+        return rebootWithKurasSnapshot(context, configurationAdmin, whileStopping, whileKuraShutsDown);
+    }
+
     private static Bundle rebootWithKurasSnapshot(BundleContext context, ConfigurationAdmin configurationAdmin,
-            ShutdownStep whileStopping) throws Exception {
+            ShutdownStep whileStopping, ShutdownStep whileKuraShutsDown) throws Exception {
         Bundle before = KuraStack.provisioningBundle(context);
         String location = before.getLocation();
         whileStopping.run();
         kuraShutdownBegins(context);
+        whileKuraShutsDown.run();
         before.stop();
         Bundle kura = KuraStack.kuraServicesBundle(context);
         kura.stop();
