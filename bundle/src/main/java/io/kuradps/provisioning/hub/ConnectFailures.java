@@ -28,6 +28,10 @@ final class ConnectFailures {
     static final int NOT_AUTHORIZED = 5;
     /** MqttException.REASON_CODE_BROKER_UNAVAILABLE: CONNACK 3. */
     static final int SERVER_UNAVAILABLE = 3;
+    /** MqttException.REASON_CODE_CLIENT_DISCONNECTING: the client is still closing its last connection. */
+    static final int CLIENT_DISCONNECTING = 32102;
+    /** MqttException.REASON_CODE_CLIENT_CLOSED: the client was closed under the connect, before Kura let it go. */
+    static final int CLIENT_CLOSED = 32111;
     private static final int MAX_DEPTH = 32;
     /** The start of both messages of Kura's MqttDataTransport for a transport without a client configuration. */
     private static final String KURA_INVALID_CONFIGURATION = "Invalid c";
@@ -51,6 +55,9 @@ final class ConnectFailures {
             }
             if (reason != null && reason == SERVER_UNAVAILABLE) {
                 return new HubConnectException(HubConnectException.Kind.SERVER_UNAVAILABLE, describe(failure));
+            }
+            if (reason != null && (reason == CLIENT_DISCONNECTING || reason == CLIENT_CLOSED)) {
+                return new HubConnectException(HubConnectException.Kind.CLIENT_CLOSING, describe(failure));
             }
             if (cause instanceof IllegalStateException && cause.getMessage() != null
                     && cause.getMessage().startsWith(KURA_INVALID_CONFIGURATION)) {

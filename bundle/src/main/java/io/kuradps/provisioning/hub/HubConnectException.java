@@ -26,6 +26,13 @@ final class HubConnectException extends Exception {
          * until its configuration is written again (MqttDataTransport.activate and setSslManagerService).
          */
         TRANSPORT_INVALID,
+        /**
+         * Paho's client in Kura's transport is still closing (reason 32102, "client is currently disconnecting", or
+         * 32111 once closed, before Kura let it go): a
+         * keystore change or someone else's disconnect closes it with up to 2 s of quiesce, and the transport says
+         * "not connected" from the start of that (MqttDataTransport.disconnect, measured in real Kura 5.5).
+         */
+        CLIENT_CLOSING,
         /** Anything else: timed out, a client in the wrong state, an unknown error. */
         OTHER
     }

@@ -50,6 +50,18 @@ class ConnectFailuresTest {
     }
 
     @Test
+    void aClientStillDisconnectingInsideKurasConnectExceptionIsClientClosing() {
+        HubConnectException failure = ConnectFailures.classify(new KuraConnectException(
+                new MqttException(MqttException.REASON_CODE_CLIENT_DISCONNECTING), "Cannot connect"));
+
+        assertThat(failure.kind()).isEqualTo(HubConnectException.Kind.CLIENT_CLOSING);
+        assertThat(failure.getMessage()).contains("MqttException (reason 32102)");
+        assertThat(ConnectFailures.classify(new KuraConnectException(
+                new MqttException(MqttException.REASON_CODE_CLIENT_CLOSED), "Cannot connect")).kind())
+                .isEqualTo(HubConnectException.Kind.CLIENT_CLOSING);
+    }
+
+    @Test
     void connack3InsideKurasConnectExceptionIsServerUnavailable() {
         HubConnectException failure = ConnectFailures.classify(new KuraConnectException(
                 new MqttException(MqttException.REASON_CODE_BROKER_UNAVAILABLE), "Cannot connect"));

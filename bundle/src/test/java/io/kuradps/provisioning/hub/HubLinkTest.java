@@ -642,6 +642,60 @@ class HubLinkTest {
     }
 
     /**
+     * Kura's transport says "not connected" from the start of its close, which takes up to 2 s more (measured in real
+     * Kura 5.5 after a keystore change): a connect meanwhile finds the client still disconnecting (Paho 32102). The
+     * link tries again a moment later, with no RETRYING and no backoff, for as long as a close can take.
+     */
+    @Test
+    void aConnectThatFindsTheTransportStillClosingIsTriedAgainAtOnceWithoutRetrying() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+        Runnable renewal = scheduler.tasks.peek();
+        scheduler.tasks.remove(renewal);
+        link.keystoreChanged();
+        kura.connected = false;
+        kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.CLIENT_CLOSING, "reason 32102"));
+        kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.CLIENT_CLOSING, "reason 32102"));
+
+        scheduler.runNext();
+        clock.now = clock.now.plus(HubLink.CLOSING_POLL);
+        scheduler.runNext();
+        clock.now = clock.now.plus(HubLink.CLOSING_POLL);
+        scheduler.runNext();
+
+        assertThat(kura.connects).isEqualTo(4);
+        assertThat(scheduler.delays).as("the cut watch, then two short waits, then the renewal")
+                .containsSubsequence(HubLink.CUT_POLL, HubLink.CLOSING_POLL, HubLink.CLOSING_POLL);
+        assertThat(topics()).containsExactly(TOPIC_CONFIGURED, TOPIC_CONNECTED, TOPIC_CONNECTED);
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
+    }
+
+    /** A transport that is still closing after {@link HubLink#CUT_WAIT} is a failure like any other. */
+    @Test
+    void aTransportStillClosingAfterTheCutWaitIsRetriedWithBackoff() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+        Runnable renewal = scheduler.tasks.peek();
+        scheduler.tasks.remove(renewal);
+        link.keystoreChanged();
+        kura.connected = false;
+        int polls = (int) (HubLink.CUT_WAIT.toMillis() / HubLink.CLOSING_POLL.toMillis()) + 1;
+        for (int i = 0; i <= polls; i++) {
+            kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.CLIENT_CLOSING, "reason 32102"));
+        }
+
+        scheduler.runNext();
+        while (!topics().contains(TOPIC_RETRYING)) {
+            assertThat(kura.connects).as("gives up within the cut wait").isLessThanOrEqualTo(polls + 2);
+            clock.now = clock.now.plus(HubLink.CLOSING_POLL);
+            scheduler.runNext();
+        }
+
+        assertThat(kura.connects).isEqualTo(polls + 1);
+        assertThat(events.get(events.size() - 1).properties).containsEntry(REASON, REASON_CONNECT_FAILED);
+    }
+
+    /**
      * A transport Kura built no client for (activated before its SslManagerService, Kura 5.5's MqttDataTransport
      * builds one only when its configuration is written) is written again in full, even when nothing changed.
      */

@@ -271,8 +271,12 @@ public final class StandInMqttDataTransport
         return newSession;
     }
 
-    /** As Kura: forced off, its callback removed first, so no listener hears of it. */
-    private synchronized void closeClient() {
+    /**
+     * As Kura: forced off, its callback removed first, so no listener hears of it. Not synchronized, as Kura's
+     * closeMqttClient is not: a connect on another thread meanwhile finds the client still disconnecting (Paho 32102)
+     * or closed (32111), and the transport says "not connected" from the start of the close.
+     */
+    private void closeClient() {
         MqttAsyncClient closing = this.client;
         if (closing == null) {
             return;
