@@ -11,12 +11,19 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.nist.NISTNamedCurves;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -29,6 +36,9 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -42,14 +52,22 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
  * The simulator's certificate authority: a throwaway one generated at start, or one loaded from PEM files.
- * It signs the TLS server certificate and the device certificates tests ask for. EC P-256 keys keep TLS
- * handshakes cheap when thousands of devices connect.
+ * It signs the TLS server certificates, the device certificates tests ask for and the certificates DPS issues for
+ * CSRs. A generated CA has an EC P-384 key and signs with ECDSA P-384 / SHA-384, as the CA behind DPS's certificate
+ * issuance does (its keys are in Azure Managed HSM); the server and test device certificates it issues keep EC P-256
+ * keys, which keep TLS handshakes cheap when thousands of devices connect.
  */
 final class CertificateAuthority {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration BACKDATE = Duration.ofHours(1);
     private static final Duration VALIDITY = Duration.ofDays(365);
+    /** The curve of a generated CA's key, as DPS's issuing CA. */
+    private static final String CA_CURVE = "secp384r1";
+    /** The curve of the server and test device certificates' keys. */
+    private static final String LEAF_CURVE = "secp256r1";
+    /** The only CSR key DPS's certificate issuance (preview) takes: EC on NIST P-384. */
+    private static final ASN1ObjectIdentifier ISSUED_KEY_CURVE = SECObjectIdentifiers.secp384r1;
 
     private final X509Certificate certificate;
     private final PrivateKey key;
@@ -62,7 +80,7 @@ final class CertificateAuthority {
     }
 
     static CertificateAuthority generate(Clock clock) {
-        KeyPair pair = newKeyPair();
+        KeyPair pair = newKeyPair(CA_CURVE);
         X500Name name = name("kura-dps simulator CA " + Long.toHexString(RANDOM.nextLong()));
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(), notBefore(clock),
@@ -81,7 +99,7 @@ final class CertificateAuthority {
 
     /** An intermediate CA signed by this one (for tests of chains with intermediates). */
     CertificateAuthority issueIntermediate(String commonName) {
-        KeyPair pair = newKeyPair();
+        KeyPair pair = newKeyPair(LEAF_CURVE);
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(), notBefore(clock),
                     notAfter(clock), name(commonName), pair.getPublic());
@@ -140,7 +158,7 @@ final class CertificateAuthority {
     }
 
     private IssuedCertificate issue(X500Name subject, KeyPurposeId purpose, GeneralNames alternativeNames) {
-        KeyPair pair = newKeyPair();
+        KeyPair pair = newKeyPair(LEAF_CURVE);
         return new IssuedCertificate(certify(subject, pair.getPublic(), purpose, alternativeNames), pair.getPrivate(),
                 certificate);
     }
@@ -148,13 +166,18 @@ final class CertificateAuthority {
     /**
      * A device certificate for the key in a PKCS#10 request (DPS preview api-version's {@code csr}).
      *
-     * @throws IllegalArgumentException when the request is not DER PKCS#10, its signature is wrong or its
-     *         subject CN is not the registration id
+     * @param validity how long the issued certificate lasts (DPS's credential policies issue for 1 to 90 days)
+     * @throws IllegalArgumentException when the request is not DER PKCS#10, its key is not EC P-384, its signature
+     *         is wrong or its subject CN is not the registration id
      */
-    /** @param validity how long the issued certificate lasts (DPS's credential policies issue for 1 to 90 days) */
     X509Certificate issueFromCertificateRequest(byte[] der, String registrationId, Duration validity) {
         try {
             JcaPKCS10CertificationRequest request = new JcaPKCS10CertificationRequest(der);
+            String key = keyDescription(request.getSubjectPublicKeyInfo());
+            if (!key.equals(describeCurve(ISSUED_KEY_CURVE))) {
+                throw new IllegalArgumentException("the CSR's key is " + key
+                        + "; certificate issuance takes EC P-384 keys only");
+            }
             if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getPublicKey()))) {
                 throw new IllegalArgumentException("csr signature is not valid");
             }
@@ -172,6 +195,26 @@ final class CertificateAuthority {
             }
             throw new IllegalArgumentException("csr is not a valid PKCS#10 request", e);
         }
+    }
+
+    /** What a refusal names: "EC P-256", "EC P-384", "EC secp256k1", "RSA 2048", or the algorithm's OID. */
+    static String keyDescription(SubjectPublicKeyInfo key) throws IOException {
+        ASN1ObjectIdentifier algorithm = key.getAlgorithm().getAlgorithm();
+        if (algorithm.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+            ASN1Encodable parameters = key.getAlgorithm().getParameters();
+            return parameters instanceof ASN1ObjectIdentifier curve ? describeCurve(curve)
+                    : "EC on explicit curve parameters";
+        }
+        if (algorithm.equals(PKCSObjectIdentifiers.rsaEncryption)) {
+            return "RSA " + RSAPublicKey.getInstance(key.parsePublicKey()).getModulus().bitLength();
+        }
+        return "of algorithm " + algorithm.getId();
+    }
+
+    private static String describeCurve(ASN1ObjectIdentifier curve) {
+        String nist = NISTNamedCurves.getName(curve);
+        String name = nist != null ? nist : ECNamedCurveTable.getName(curve);
+        return "EC " + (name != null ? name : curve.getId());
     }
 
     private X509Certificate certify(X500Name subject, PublicKey publicKey, KeyPurposeId purpose,
@@ -222,20 +265,29 @@ final class CertificateAuthority {
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
             throws GeneralSecurityException {
         try {
-            return new JcaX509CertificateConverter()
-                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
+            return new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder(signatureAlgorithm(signer)).build(signer)));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e);
         }
     }
 
-    private static KeyPair newKeyPair() {
+    /** The signature a CA key makes: ECDSA with the hash of its curve's strength (P-384: SHA-384), or RSA. */
+    static String signatureAlgorithm(PrivateKey signer) {
+        if (signer instanceof ECPrivateKey ec) {
+            int bits = ec.getParams().getCurve().getField().getFieldSize();
+            return bits > 384 ? "SHA512withECDSA" : bits > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
+        }
+        return "SHA256with" + signer.getAlgorithm();
+    }
+
+    private static KeyPair newKeyPair(String curve) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            generator.initialize(new ECGenParameterSpec(curve), RANDOM);
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no EC P-256 key generator in this JDK", e);
+            throw new IllegalStateException("no EC " + curve + " key generator in this JDK", e);
         }
     }
 

@@ -88,8 +88,10 @@ final class DpsService {
                         + " certificates with.");
             }
             try {
+                Integer policyDays = authentication.enrollment().certificateValidityDays();
                 issued = authority.issueFromCertificateRequest(Base64.getDecoder().decode(csr.asText()),
-                        device.registrationId(), issuedCertificateValidity);
+                        device.registrationId(),
+                        policyDays != null ? Duration.ofDays(policyDays) : issuedCertificateValidity);
             } catch (IllegalArgumentException e) {
                 return error(400, 400000, "Invalid csr: " + e.getMessage());
             }

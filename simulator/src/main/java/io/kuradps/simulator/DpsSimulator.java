@@ -31,7 +31,11 @@ public final class DpsSimulator implements AutoCloseable {
     /** The id scope when none is configured. */
     public static final String DEFAULT_ID_SCOPE = "0ne00000000";
 
-    /** What the simulator's credential policy issues for, within the 1 to 90 days of DPS's. */
+    /**
+     * What the simulator's credential policies issue for when neither the enrollment nor the builder says, within
+     * the {@value Enrollment#MIN_CERTIFICATE_VALIDITY_DAYS} to {@value Enrollment#MAX_CERTIFICATE_VALIDITY_DAYS} days
+     * of DPS's.
+     */
     public static final int DEFAULT_ISSUED_VALIDITY_DAYS = 30;
     static final Duration DEFAULT_ISSUED_CERTIFICATE_VALIDITY = Duration.ofDays(DEFAULT_ISSUED_VALIDITY_DAYS);
 
@@ -190,6 +194,7 @@ public final class DpsSimulator implements AutoCloseable {
         private int webSocketPort = 443;
         private int hubPort = -1;
         private int hubWebSocketPort = -1;
+        private int hubServicePort = -1;
         private Enrollments enrollments;
         private Path enrollmentsFile;
         private Path caDirectory;
@@ -239,6 +244,15 @@ public final class DpsSimulator implements AutoCloseable {
         /** The IoT hub endpoint's MQTT over WebSocket port; 0 picks a free one, -1 (the default) turns it off. */
         public Builder hubWebSocketPort(int port) {
             this.hubWebSocketPort = checkPort(port, "hubWebSocketPort", true);
+            return this;
+        }
+
+        /**
+         * The IoT hub service API's HTTP port on loopback (twins, methods, cloud-to-device messages; see
+         * {@link HubSimulator#servicePort()}); 0 picks a free one, -1 (the default) runs none. Needs the hub endpoint.
+         */
+        public Builder hubServicePort(int port) {
+            this.hubServicePort = checkPort(port, "hubServicePort", true);
             return this;
         }
 
@@ -326,7 +340,24 @@ public final class DpsSimulator implements AutoCloseable {
             return this;
         }
 
-        /** How long a certificate issued for a csr lasts (default {@value #DEFAULT_ISSUED_VALIDITY_DAYS} days). */
+        /**
+         * How long a certificate issued for a csr lasts when its enrollment does not say
+         * ({@link Enrollment#withCertificateValidityDays(int)}): {@value Enrollment#MIN_CERTIFICATE_VALIDITY_DAYS} to
+         * {@value Enrollment#MAX_CERTIFICATE_VALIDITY_DAYS} days, as DPS's credential policies (default
+         * {@value #DEFAULT_ISSUED_VALIDITY_DAYS}).
+         *
+         * @throws IllegalArgumentException outside that range
+         */
+        public Builder issuedCertificateValidityDays(int days) {
+            this.issuedCertificateValidity = Duration.ofDays(
+                    Enrollment.checkCertificateValidityDays(days, "issuedCertificateValidityDays"));
+            return this;
+        }
+
+        /**
+         * A validity shorter than DPS allows, for tests that watch a certificate expire and be renewed on the real
+         * clock (seconds instead of days); everything else uses {@link #issuedCertificateValidityDays(int)}.
+         */
         public Builder issuedCertificateValidity(Duration validity) {
             if (validity == null || validity.isNegative() || validity.isZero()) {
                 throw new IllegalArgumentException("issuedCertificateValidity must be positive, was " + validity);
@@ -360,6 +391,10 @@ public final class DpsSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("hubWebSocketPort needs hubPort: the hub endpoint always serves "
                         + "MQTT over TLS");
             }
+            if (hubPort < 0 && hubServicePort >= 0) {
+                throw new IllegalArgumentException("hubServicePort needs hubPort: the service API drives the hub "
+                        + "endpoint's devices");
+            }
             Enrollments list = loadEnrollments();
             String scope = idScope != null ? idScope : list.idScope().orElse(DEFAULT_ID_SCOPE);
             CertificateAuthority authority = caCertificatePem != null
@@ -379,8 +414,8 @@ public final class DpsSimulator implements AutoCloseable {
             HubSimulator hub = null;
             if (hubPort >= 0) {
                 try {
-                    hub = HubSimulator.start(host, hubPort, hubWebSocketPort, authority, hubRegistry, list, clock,
-                            device -> clientSslContext(authority, device));
+                    hub = HubSimulator.start(host, hubPort, hubWebSocketPort, hubServicePort, authority, hubRegistry,
+                            list, clock, device -> clientSslContext(authority, device));
                 } catch (RuntimeException e) {
                     server.close();
                     throw e;

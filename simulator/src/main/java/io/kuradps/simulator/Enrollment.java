@@ -21,10 +21,19 @@ import java.util.regex.Pattern;
  * @param substatus forces the substatus answered (null computes it from the device's history)
  * @param issuesCertificates the enrollment has an Azure Device Registry credential policy: a csr in its
  *                           registrations gets a certificate from the simulator's CA (without one, a csr is refused)
+ * @param certificateValidityDays how long the policy's certificates last, {@value #MIN_CERTIFICATE_VALIDITY_DAYS}
+ *                                to {@value #MAX_CERTIFICATE_VALIDITY_DAYS} days as DPS's policies; null: the
+ *                                simulator's ({@link DpsSimulator.Builder#issuedCertificateValidityDays(int)})
  */
 public record Enrollment(Kind kind, String id, Attestation attestation, boolean enabled, String deviceId,
         List<String> iotHubs, AllocationPolicy allocationPolicy, CustomAllocation customAllocation,
-        boolean updateHubAssignment, boolean migrateDeviceData, Substatus substatus, boolean issuesCertificates) {
+        boolean updateHubAssignment, boolean migrateDeviceData, Substatus substatus, boolean issuesCertificates,
+        Integer certificateValidityDays) {
+
+    /** The shortest validity a DPS credential policy issues certificates for. */
+    public static final int MIN_CERTIFICATE_VALIDITY_DAYS = 1;
+    /** The longest validity a DPS credential policy issues certificates for. */
+    public static final int MAX_CERTIFICATE_VALIDITY_DAYS = 90;
 
     /** The hub assigned when an enrollment names none. */
     public static final String DEFAULT_HUB = "kura-dps-simulated-hub.azure-devices.net";
@@ -84,28 +93,45 @@ public record Enrollment(Kind kind, String id, Attestation attestation, boolean 
             throw new IllegalArgumentException("enrollment " + id + " has allocation policy custom but no custom "
                     + "allocation");
         }
+        if (certificateValidityDays != null) {
+            checkCertificateValidityDays(certificateValidityDays, "certificateValidityDays");
+        }
+    }
+
+    /**
+     * @return the days, when DPS's credential policies allow them
+     * @throws IllegalArgumentException naming the field otherwise
+     */
+    static int checkCertificateValidityDays(int days, String field) {
+        if (days < MIN_CERTIFICATE_VALIDITY_DAYS || days > MAX_CERTIFICATE_VALIDITY_DAYS) {
+            throw new IllegalArgumentException(field + " must be " + MIN_CERTIFICATE_VALIDITY_DAYS + " to "
+                    + MAX_CERTIFICATE_VALIDITY_DAYS + " days, as DPS's credential policies issue for, was " + days);
+        }
+        return days;
     }
 
     /** An enabled individual enrollment on the default hub with static allocation. */
     public static Enrollment individual(String registrationId, Attestation attestation) {
         return new Enrollment(Kind.INDIVIDUAL, registrationId, attestation, true, null, List.of(DEFAULT_HUB),
-                AllocationPolicy.STATIC, null, true, true, null, false);
+                AllocationPolicy.STATIC, null, true, true, null, false, null);
     }
 
     /** An enabled group enrollment on the default hub with static allocation. */
     public static Enrollment group(String enrollmentGroupId, Attestation attestation) {
         return new Enrollment(Kind.GROUP, enrollmentGroupId, attestation, true, null, List.of(DEFAULT_HUB),
-                AllocationPolicy.STATIC, null, true, true, null, false);
+                AllocationPolicy.STATIC, null, true, true, null, false, null);
     }
 
     public Enrollment withEnabled(boolean newEnabled) {
         return new Enrollment(kind, id, attestation, newEnabled, deviceId, iotHubs, allocationPolicy,
-                customAllocation, updateHubAssignment, migrateDeviceData, substatus, issuesCertificates);
+                customAllocation, updateHubAssignment, migrateDeviceData, substatus, issuesCertificates,
+                certificateValidityDays);
     }
 
     public Enrollment withDeviceId(String newDeviceId) {
         return new Enrollment(kind, id, attestation, enabled, newDeviceId, iotHubs, allocationPolicy,
-                customAllocation, updateHubAssignment, migrateDeviceData, substatus, issuesCertificates);
+                customAllocation, updateHubAssignment, migrateDeviceData, substatus, issuesCertificates,
+                certificateValidityDays);
     }
 
     public Enrollment withIotHubs(String... hubs) {
@@ -114,33 +140,51 @@ public record Enrollment(Kind kind, String id, Attestation attestation, boolean 
 
     public Enrollment withIotHubs(List<String> hubs) {
         return new Enrollment(kind, id, attestation, enabled, deviceId, hubs, allocationPolicy, customAllocation,
-                updateHubAssignment, migrateDeviceData, substatus, issuesCertificates);
+                updateHubAssignment, migrateDeviceData, substatus, issuesCertificates,
+                certificateValidityDays);
     }
 
     public Enrollment withAllocationPolicy(AllocationPolicy policy) {
         return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, policy, customAllocation,
-                updateHubAssignment, migrateDeviceData, substatus, issuesCertificates);
+                updateHubAssignment, migrateDeviceData, substatus, issuesCertificates,
+                certificateValidityDays);
     }
 
     public Enrollment withCustomAllocation(CustomAllocation allocation) {
         return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, AllocationPolicy.CUSTOM,
-                allocation, updateHubAssignment, migrateDeviceData, substatus, issuesCertificates);
+                allocation, updateHubAssignment, migrateDeviceData, substatus, issuesCertificates,
+                certificateValidityDays);
     }
 
     public Enrollment withReprovisioning(boolean newUpdateHubAssignment, boolean newMigrateDeviceData) {
         return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, allocationPolicy,
-                customAllocation, newUpdateHubAssignment, newMigrateDeviceData, substatus, issuesCertificates);
+                customAllocation, newUpdateHubAssignment, newMigrateDeviceData, substatus, issuesCertificates,
+                certificateValidityDays);
     }
 
     public Enrollment withSubstatus(Substatus forced) {
         return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, allocationPolicy,
-                customAllocation, updateHubAssignment, migrateDeviceData, forced, issuesCertificates);
+                customAllocation, updateHubAssignment, migrateDeviceData, forced, issuesCertificates,
+                certificateValidityDays);
     }
 
     /** With or without the credential policy that lets DPS issue certificates for csrs. */
     public Enrollment withCertificateIssuance(boolean issues) {
         return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, allocationPolicy,
-                customAllocation, updateHubAssignment, migrateDeviceData, substatus, issues);
+                customAllocation, updateHubAssignment, migrateDeviceData, substatus, issues,
+                certificateValidityDays);
+    }
+
+    /**
+     * With a credential policy issuing certificates for this many days ({@value #MIN_CERTIFICATE_VALIDITY_DAYS} to
+     * {@value #MAX_CERTIFICATE_VALIDITY_DAYS}, as DPS's policies).
+     *
+     * @throws IllegalArgumentException outside that range
+     */
+    public Enrollment withCertificateValidityDays(int days) {
+        return new Enrollment(kind, id, attestation, enabled, deviceId, iotHubs, allocationPolicy,
+                customAllocation, updateHubAssignment, migrateDeviceData, substatus, true,
+                checkCertificateValidityDays(days, "certificateValidityDays"));
     }
 
     static boolean isValidRegistrationId(String registrationId) {

@@ -19,7 +19,8 @@ final class EnrollmentFile {
     private static final Set<String> TOP_FIELDS = Set.of("idScope", "enrollments");
     private static final Set<String> ENROLLMENT_FIELDS = Set.of("registrationId", "enrollmentGroupId",
             "symmetricKey", "x509", "enabled", "provisioningStatus", "deviceId", "iotHubs", "allocationPolicy",
-            "customAllocation", "reprovisionPolicy", "substatus", "certificateIssuance");
+            "customAllocation", "reprovisionPolicy", "substatus", "certificateIssuance",
+            "certificateValidityDays");
 
     private EnrollmentFile() {
     }
@@ -166,6 +167,20 @@ final class EnrollmentFile {
                 throw new IllegalArgumentException(where + ".certificateIssuance must be true or false");
             }
             e = e.withCertificateIssuance(node.get("certificateIssuance").booleanValue());
+        }
+        if (node.has("certificateValidityDays")) {
+            JsonNode days = node.get("certificateValidityDays");
+            if (!days.canConvertToInt() || !days.isIntegralNumber()) {
+                throw new IllegalArgumentException(where + ".certificateValidityDays must be a whole number of days");
+            }
+            if (!e.issuesCertificates()) {
+                throw new IllegalArgumentException(where + ".certificateValidityDays needs certificateIssuance: true");
+            }
+            try {
+                e = e.withCertificateValidityDays(days.intValue());
+            } catch (IllegalArgumentException invalid) {
+                throw new IllegalArgumentException(where + "." + invalid.getMessage(), invalid);
+            }
         }
         return e;
     }

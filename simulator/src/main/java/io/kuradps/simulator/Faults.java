@@ -23,9 +23,10 @@ public final class Faults {
 
     /**
      * The packet a fault applies to. DPS has CONNECT, SUBSCRIBE, REGISTER and POLL; the IoT hub ({@link
-     * HubSimulator#faults()}) has CONNECT, SUBSCRIBE and TELEMETRY (a PUBLISH on the device's events topic).
+     * HubSimulator#faults()}) has CONNECT, SUBSCRIBE, TELEMETRY (a PUBLISH on the device's events topic) and TWIN (a
+     * twin GET or reported patch; e.g. {@code Fault.throttled(null)} answers 429).
      */
-    public enum Trigger { CONNECT, SUBSCRIBE, REGISTER, POLL, TELEMETRY }
+    public enum Trigger { CONNECT, SUBSCRIBE, REGISTER, POLL, TELEMETRY, TWIN }
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Map<String, Duration> latencies = new ConcurrentHashMap<>();

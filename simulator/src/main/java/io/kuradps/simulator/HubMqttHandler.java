@@ -1,14 +1,18 @@
 package io.kuradps.simulator;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectPayload;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
@@ -18,7 +22,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger.Level;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.ExtendedSSLSession;
@@ -38,7 +40,10 @@ import javax.net.ssl.SNIServerName;
 /**
  * One device's MQTT connection to the simulated IoT hub: CONNECT checked as IoT Hub checks it (refusals are
  * CONNACK 5, the only refusal IoT Hub sends), telemetry on the device's events topic, the subscriptions a device
- * may make, the session's end when its SAS token expires. Not sharable: one per channel.
+ * may make, cloud-to-device messages from the device's queue and their PUBACKs, twin requests, desired patches and
+ * direct method requests and answers, the session's end when its SAS token expires. Not sharable: one per channel.
+ * The service side ({@link IotHubService}) calls in from other threads only through the methods that hand work to
+ * the channel's event loop.
  */
 final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
 
@@ -48,8 +53,14 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
     static final Duration EXPIRY_CHECK_INTERVAL = Duration.ofSeconds(1);
     private static final System.Logger LOG = System.getLogger(HubMqttHandler.class.getName());
     private static final int MQTT_3_1_1 = 4;
-    private static final Set<String> SERVICE_FILTERS = Set.of("$iothub/twin/res/#", "$iothub/methods/POST/#",
-            "$iothub/twin/PATCH/properties/desired/#");
+    /** IoT Hub's largest device-to-cloud message, body and properties: 256 KB. */
+    static final int MAX_TELEMETRY_BYTES = 256 * 1024;
+    static final String TWIN_RESPONSES = "$iothub/twin/res/#";
+    static final String DESIRED_PATCHES = "$iothub/twin/PATCH/properties/desired/#";
+    static final String METHOD_REQUESTS = "$iothub/methods/POST/#";
+    private static final String TWIN_GET = "$iothub/twin/GET/";
+    private static final String REPORTED_PATCH = "$iothub/twin/PATCH/properties/reported/";
+    private static final String METHOD_ANSWER = "$iothub/methods/res/";
 
     private final HubRegistry registry;
     private final HubAuthenticator authenticator;
@@ -58,16 +69,26 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
     private final Faults faults;
     private final Clock clock;
     private final Consumer<TelemetryMessage> telemetryListener;
+    private final IotHubService service;
 
     private boolean connectSeen;
     private HubDevice device;
+    private HubDeviceState state;
+    private ChannelHandlerContext context;
+    private boolean cleanSession;
     private Instant tokenExpiry;
     private ScheduledFuture<?> expiryCheck;
     private TelemetryMessage will;
     private boolean disconnected;
+    private int lastPacketId;
+    /* What the device subscribed to; read by the service side's threads. Null: not subscribed. */
+    private volatile MqttQoS cloudToDeviceQos;
+    private volatile MqttQoS twinResponseQos;
+    private volatile MqttQoS desiredPatchQos;
+    private volatile boolean methodsSubscribed;
 
     HubMqttHandler(HubRegistry registry, HubAuthenticator authenticator, HubSessions sessions, HubCounters counters,
-            Faults faults, Clock clock, Consumer<TelemetryMessage> telemetryListener) {
+            Faults faults, Clock clock, Consumer<TelemetryMessage> telemetryListener, IotHubService service) {
         this.registry = registry;
         this.authenticator = authenticator;
         this.sessions = sessions;
@@ -75,6 +96,7 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         this.faults = faults;
         this.clock = clock;
         this.telemetryListener = telemetryListener;
+        this.service = service;
     }
 
     @Override
@@ -91,6 +113,10 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         }
         if (device != null) {
             sessions.closed(device, ctx.channel());
+            if (state.queue().connectionEnded(ctx.channel())) {
+                // a connection that replaced this one delivers them
+                sessions.handler(device).ifPresent(HubMqttHandler::offerCloudToDevice);
+            }
             HubSessions.End end = ctx.channel().attr(HubSessions.END).get();
             if (end != null && end.kind() != HubCounters.EventKind.DISCONNECTED) {
                 counters.record(end.kind(), device.hub(), device.deviceId(), end.detail());
@@ -123,16 +149,13 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         switch (type) {
             case PUBLISH -> onPublish(ctx, (MqttPublishMessage) message);
             case SUBSCRIBE -> onSubscribe(ctx, (MqttSubscribeMessage) message);
-            case UNSUBSCRIBE -> send(ctx, MqttMessageBuilders.unsubAck()
-                    .packetId(((MqttUnsubscribeMessage) message).variableHeader().messageId()).build(), false);
+            case UNSUBSCRIBE -> onUnsubscribe(ctx, (MqttUnsubscribeMessage) message);
             case PINGREQ -> send(ctx, MqttPackets.withoutBody(MqttMessageType.PINGRESP), false);
             case DISCONNECT -> {
                 disconnected = true;
                 ctx.close();
             }
-            case PUBACK -> {
-                // the hub sends no cloud-to-device messages, so there is nothing to acknowledge
-            }
+            case PUBACK -> onPubAck(((MqttMessageIdVariableHeader) message.variableHeader()).messageId());
             default -> violation(ctx, type + " packet, which a device does not send");
         }
     }
@@ -191,12 +214,24 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
             ctx.close();
             return;
         }
-        admit(ctx, known.get(), credentials, admission, connect.variableHeader().keepAliveTimeSeconds(), fault);
+        admit(ctx, known.get(), credentials, admission, connect.variableHeader(), fault);
     }
 
     private void admit(ChannelHandlerContext ctx, HubDevice admitted, HubCredentials credentials,
-            HubAuthenticator.Admission admission, int keepAliveSeconds, Optional<Fault> fault) {
+            HubAuthenticator.Admission admission, MqttConnectVariableHeader header, Optional<Fault> fault) {
+        int keepAliveSeconds = header.keepAliveTimeSeconds();
+        context = ctx;
         device = admitted;
+        state = service.state(admitted);
+        cleanSession = header.isCleanSession();
+        // IoT Hub keeps the devicebound subscription of a persistent session (CleanSession 0) across connections
+        boolean sessionPresent = false;
+        if (cleanSession) {
+            state.persistentCloudToDeviceQos(null);
+        } else if (state.persistentCloudToDeviceQos() != null) {
+            cloudToDeviceQos = MqttQoS.valueOf(state.persistentCloudToDeviceQos());
+            sessionPresent = true;
+        }
         sessions.open(admitted, ctx.channel());
         MqttPackets.enforceKeepAlive(ctx, keepAliveSeconds, MAX_KEEP_ALIVE_TIMEOUT_MILLIS);
         tokenExpiry = admission.tokenExpiry();
@@ -206,9 +241,13 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         counters.record(HubCounters.EventKind.CONNECTED, admitted.hub(), admitted.deviceId(),
                 "api-version=" + credentials.apiVersion()
                         + (credentials.modelId() == null ? "" : ", model-id=" + credentials.modelId())
-                        + ", " + admission.method());
+                        + ", " + admission.method() + (sessionPresent ? ", session present" : ""));
         MqttPackets.reply(ctx, fault, MqttMessageBuilders.connAck()
-                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(false).build(), latency());
+                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(sessionPresent).build(),
+                latency());
+        if (sessionPresent) {
+            pumpAfterAnswer(ctx, fault);
+        }
     }
 
     /** IoT Hub forwards a Will as telemetry; it must go to the device's events topic. */
@@ -262,6 +301,14 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
             violation(ctx, "QoS 2 publish, which IoT Hub does not support");
             return;
         }
+        if (topic.startsWith(TWIN_GET) || topic.startsWith(REPORTED_PATCH)) {
+            onTwinRequest(ctx, publish, topic.startsWith(TWIN_GET));
+            return;
+        }
+        if (topic.startsWith(METHOD_ANSWER)) {
+            onMethodAnswer(ctx, publish);
+            return;
+        }
         Map<String, String> properties;
         try {
             properties = telemetryProperties(device.deviceId(), topic);
@@ -271,6 +318,13 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         }
         if (properties == null) {
             violation(ctx, "publish to " + topic + ", which the hub does not take from " + device.deviceId());
+            return;
+        }
+        int size = publish.payload().readableBytes() + topic.length() - telemetryPrefix().length();
+        if (size > MAX_TELEMETRY_BYTES) {
+            // IoT Hub closes an MQTT connection that sends a message over its limit, with no other answer
+            violation(ctx, "413001 MessageTooLarge: a device-to-cloud message is at most " + MAX_TELEMETRY_BYTES
+                    + " bytes with its properties, this one " + size);
             return;
         }
         Fault fault = faults.take(Faults.Trigger.TELEMETRY, device.deviceId()).orElse(null);
@@ -289,6 +343,221 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         } else if (fault instanceof Fault.DropAfterAnswer) {
             ctx.close();
         }
+    }
+
+    private String telemetryPrefix() {
+        return "devices/" + device.deviceId() + "/messages/events/";
+    }
+
+    /**
+     * {@code $iothub/twin/GET/?$rid=} or {@code $iothub/twin/PATCH/properties/reported/?$rid=} (with an optional
+     * {@code &$version=}, the version the device believes current), answered on
+     * {@code $iothub/twin/res/{status}/?$rid=} when the device subscribed to {@value #TWIN_RESPONSES}.
+     */
+    private void onTwinRequest(ChannelHandlerContext ctx, MqttPublishMessage publish, boolean get) {
+        String topic = publish.variableHeader().topicName();
+        Map<String, String> parameters = parameters(topic);
+        String requestId = parameters.get("$rid");
+        if (requestId == null || requestId.isEmpty()) {
+            violation(ctx, "twin request " + topic + " without $rid");
+            return;
+        }
+        acknowledge(ctx, publish);
+        HubCounters.EventKind kind = get ? HubCounters.EventKind.TWIN_GET : HubCounters.EventKind.TWIN_REPORTED;
+        Fault fault = faults.take(Faults.Trigger.TWIN, device.deviceId()).orElse(null);
+        if (fault instanceof Fault.Drop) {
+            counters.record(kind, device.hub(), device.deviceId(), "$rid=" + requestId + ": injected fault, closed");
+            ctx.close();
+            return;
+        }
+        if (fault instanceof Fault.Silence) {
+            counters.record(kind, device.hub(), device.deviceId(), "$rid=" + requestId + ": injected silence");
+            return;
+        }
+        int status;
+        String answerParameters = "";
+        byte[] body;
+        if (fault instanceof Fault.ErrorStatus error) {
+            status = error.status();
+            body = errorBody(error.errorCode(), status == 429 ? "ThrottlingException: too many twin requests "
+                    + "(injected fault)" : "injected fault");
+        } else if (get) {
+            status = 200;
+            body = state.twin().snapshot(device.hub(), device.deviceId()).document().getBytes(StandardCharsets.UTF_8);
+        } else {
+            byte[] patch = ByteBufUtil.getBytes(publish.payload());
+            try {
+                long version = state.twin().patchReported(patch, baseVersion(parameters.get("$version")));
+                status = 204;
+                answerParameters = "&$version=" + version;
+                body = new byte[0];
+            } catch (DeviceTwinState.Rejection e) {
+                status = e.status();
+                body = errorBody(status * 1000 + (status == 400 ? 4 : 0),
+                        (status == 400 ? "ArgumentInvalid: " : "PreconditionFailed: ") + e.getMessage());
+            }
+        }
+        MqttQoS answerQos = twinResponseQos;
+        counters.record(kind, device.hub(), device.deviceId(), "$rid=" + requestId + " -> " + status + answerParameters
+                + (status >= 400 ? " " + new String(body, StandardCharsets.UTF_8) : "")
+                + (answerQos == null ? " (not answered: the device has not subscribed to " + TWIN_RESPONSES + ")"
+                        : ""));
+        if (answerQos != null) {
+            MqttPackets.reply(ctx, Optional.ofNullable(fault), publish("$iothub/twin/res/" + status + "/?$rid="
+                    + requestId + answerParameters, answerQos, body), latency());
+        }
+    }
+
+    private static Long baseVersion(String parameter) throws DeviceTwinState.Rejection {
+        if (parameter == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(parameter);
+        } catch (NumberFormatException e) {
+            throw new DeviceTwinState.Rejection("$version '" + parameter + "' is not a number");
+        }
+    }
+
+    /** {@code $iothub/methods/res/{status}/?$rid=}: the device's answer to a method request. */
+    private void onMethodAnswer(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+        String topic = publish.variableHeader().topicName();
+        String rest = topic.substring(METHOD_ANSWER.length());
+        int slash = rest.indexOf('/');
+        String requestId = parameters(topic).get("$rid");
+        int status;
+        try {
+            status = Integer.parseInt(slash < 0 ? rest : rest.substring(0, slash));
+        } catch (NumberFormatException e) {
+            violation(ctx, "method answer " + topic + " whose status is not an integer");
+            return;
+        }
+        if (requestId == null) {
+            violation(ctx, "method answer " + topic + " without $rid");
+            return;
+        }
+        acknowledge(ctx, publish);
+        service.methodAnswered(device, requestId, status, ByteBufUtil.getBytes(publish.payload()));
+    }
+
+    private void acknowledge(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+        if (publish.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+            send(ctx, MqttPackets.ack(MqttMessageType.PUBACK, publish.variableHeader().packetId()), false);
+        }
+    }
+
+    private byte[] errorBody(int errorCode, String message) {
+        return DpsJson.bytes(DpsJson.errorBody(errorCode, message, clock.instant()));
+    }
+
+    /** The parameters after the topic's {@code ?}, undecoded ({@code $rid} is echoed as sent). */
+    private static Map<String, String> parameters(String topic) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        int question = topic.indexOf('?');
+        if (question >= 0) {
+            for (String pair : topic.substring(question + 1).split("&")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0) {
+                    parameters.put(pair.substring(0, equals), pair.substring(equals + 1));
+                }
+            }
+        }
+        return parameters;
+    }
+
+    private void onPubAck(int packetId) {
+        CloudToDeviceMessage completed = state.queue().acknowledged(packetId, context.channel(), clock.instant());
+        if (completed != null) {
+            counters.record(HubCounters.EventKind.CLOUD_TO_DEVICE_ACKNOWLEDGED, device.hub(), device.deviceId(),
+                    HubCounters.MESSAGE_ID + completed.messageId());
+        }
+    }
+
+    // ---- called by the service side, from any thread ----
+
+    /** Publishes what waits in the device's queue, if the device has subscribed to its devicebound topic. */
+    void offerCloudToDevice() {
+        context.executor().execute(this::deliverCloudToDevice);
+    }
+
+    /**
+     * Pushes a desired patch to the device when it has subscribed to {@value #DESIRED_PATCHES}.
+     *
+     * @return false when it has not
+     */
+    boolean pushDesired(ObjectNode patch, long version) {
+        MqttQoS qos = desiredPatchQos;
+        if (qos == null) {
+            return false;
+        }
+        byte[] body = DpsJson.bytes(patch);
+        context.executor().execute(() -> send(context, publish("$iothub/twin/PATCH/properties/desired/?$version="
+                + version, qos, body), false));
+        return true;
+    }
+
+    /** True when the device has subscribed to {@value #METHOD_REQUESTS}. */
+    boolean subscribedToMethods() {
+        return methodsSubscribed;
+    }
+
+    /** Publishes a method request, at QoS 0 as IoT Hub does. */
+    void requestMethod(String methodName, String requestId, String jsonPayload) {
+        byte[] body = jsonPayload.getBytes(StandardCharsets.UTF_8);
+        context.executor().execute(() -> send(context, publish("$iothub/methods/POST/" + methodName + "/?$rid="
+                + requestId, MqttQoS.AT_MOST_ONCE, body), false));
+    }
+
+    // ---- on the event loop ----
+
+    private void deliverCloudToDevice() {
+        MqttQoS qos = cloudToDeviceQos;
+        if (qos == null || !context.channel().isActive()) {
+            return;
+        }
+        for (CloudToDeviceMessage expired : state.queue().expire(clock.instant())) {
+            counters.record(HubCounters.EventKind.CLOUD_TO_DEVICE_EXPIRED, device.hub(), device.deviceId(),
+                    HubCounters.MESSAGE_ID + expired.messageId());
+        }
+        while (true) {
+            int packetId = qos == MqttQoS.AT_MOST_ONCE ? 0 : nextPacketId();
+            CloudToDeviceMessage message = state.queue().deliverNext(qos.value(), packetId, context.channel(),
+                    clock.instant());
+            if (message == null) {
+                return;
+            }
+            counters.record(HubCounters.EventKind.CLOUD_TO_DEVICE_SENT, device.hub(), device.deviceId(),
+                    HubCounters.MESSAGE_ID + message.messageId() + ", qos=" + qos.value());
+            String topic = "devices/" + device.deviceId() + "/messages/devicebound/"
+                    + PropertyBag.encode(message.properties());
+            send(context, MqttMessageBuilders.publish().topicName(topic).qos(qos).retained(false).messageId(packetId)
+                    .payload(Unpooled.wrappedBuffer(message.payload())).build(), false);
+        }
+    }
+
+    /** Delivers the queue once the answer just handed to {@link MqttPackets#reply} is out. */
+    private void pumpAfterAnswer(ChannelHandlerContext ctx, Optional<Fault> fault) {
+        Fault f = fault.orElse(null);
+        if (f instanceof Fault.Silence || f instanceof Fault.Drop || f instanceof Fault.DropAfterAnswer) {
+            return;
+        }
+        Duration after = latency().plus(f instanceof Fault.Delay delay ? delay.delay() : Duration.ZERO);
+        if (after.isZero()) {
+            deliverCloudToDevice();
+        } else {
+            ctx.executor().schedule(this::deliverCloudToDevice, after.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private MqttPublishMessage publish(String topic, MqttQoS qos, byte[] body) {
+        return MqttMessageBuilders.publish().topicName(topic).qos(qos).retained(false)
+                .messageId(qos == MqttQoS.AT_MOST_ONCE ? 0 : nextPacketId()).payload(Unpooled.wrappedBuffer(body))
+                .build();
+    }
+
+    private int nextPacketId() {
+        lastPacketId = lastPacketId % 65535 + 1;
+        return lastPacketId;
     }
 
     private void accept(TelemetryMessage message) {
@@ -311,41 +580,72 @@ final class HubMqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
         if (topic == null || !topic.startsWith(prefix)) {
             return null;
         }
-        Map<String, String> properties = new LinkedHashMap<>();
-        for (String pair : topic.substring(prefix.length()).split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            try {
-                properties.put(URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8),
-                        equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("property bag of " + topic + " is not percent-encoded", e);
-            }
+        try {
+            return PropertyBag.decode(topic.substring(prefix.length()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("property bag of " + topic + " is not percent-encoded", e);
         }
-        return properties;
     }
 
     private void onSubscribe(ChannelHandlerContext ctx, MqttSubscribeMessage subscribe) {
-        String cloudToDevice = "devices/" + device.deviceId() + "/messages/devicebound/#";
+        String cloudToDevice = cloudToDeviceFilter();
         List<MqttQoS> granted = new ArrayList<>();
         List<String> filters = new ArrayList<>();
+        boolean deviceBound = false;
         for (MqttTopicSubscription subscription : subscribe.payload().topicSubscriptions()) {
             String filter = subscription.topicName();
             filters.add(filter);
-            if (filter.equals(cloudToDevice) || SERVICE_FILTERS.contains(filter)) {
-                // IoT Hub grants QoS 1 at most
-                granted.add(subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE
-                        : MqttQoS.AT_LEAST_ONCE);
-            } else {
-                granted.add(MqttQoS.FAILURE);
+            // IoT Hub grants QoS 1 at most
+            MqttQoS qos = subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE
+                    : MqttQoS.AT_LEAST_ONCE;
+            switch (filter) {
+                case TWIN_RESPONSES -> twinResponseQos = qos;
+                case DESIRED_PATCHES -> desiredPatchQos = qos;
+                case METHOD_REQUESTS -> methodsSubscribed = true;
+                default -> {
+                    if (!filter.equals(cloudToDevice)) {
+                        qos = MqttQoS.FAILURE;
+                    }
+                }
             }
+            if (filter.equals(cloudToDevice)) {
+                deviceBound = true;
+                cloudToDeviceQos = qos;
+                state.persistentCloudToDeviceQos(cleanSession ? null : qos.value());
+            }
+            granted.add(qos);
         }
         counters.record(HubCounters.EventKind.SUBSCRIBE, device.hub(), device.deviceId(), String.join(" ", filters));
-        MqttPackets.reply(ctx, faults.take(Faults.Trigger.SUBSCRIBE, device.deviceId()), MqttMessageBuilders.subAck()
+        Optional<Fault> fault = faults.take(Faults.Trigger.SUBSCRIBE, device.deviceId());
+        MqttPackets.reply(ctx, fault, MqttMessageBuilders.subAck()
                 .packetId(subscribe.variableHeader().messageId()).addGrantedQoses(granted.toArray(MqttQoS[]::new))
                 .build(), latency());
+        if (deviceBound) {
+            pumpAfterAnswer(ctx, fault);
+        }
+    }
+
+    private void onUnsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage unsubscribe) {
+        List<String> filters = unsubscribe.payload().topics();
+        for (String filter : filters) {
+            switch (filter) {
+                case TWIN_RESPONSES -> twinResponseQos = null;
+                case DESIRED_PATCHES -> desiredPatchQos = null;
+                case METHOD_REQUESTS -> methodsSubscribed = false;
+                default -> {
+                    if (filter.equals(cloudToDeviceFilter())) {
+                        cloudToDeviceQos = null;
+                        state.persistentCloudToDeviceQos(null);
+                    }
+                }
+            }
+        }
+        counters.record(HubCounters.EventKind.UNSUBSCRIBE, device.hub(), device.deviceId(), String.join(" ", filters));
+        send(ctx, MqttMessageBuilders.unsubAck().packetId(unsubscribe.variableHeader().messageId()).build(), false);
+    }
+
+    private String cloudToDeviceFilter() {
+        return "devices/" + device.deviceId() + "/messages/devicebound/#";
     }
 
     private void violation(ChannelHandlerContext ctx, String reason) {

@@ -20,6 +20,7 @@ public final class HubRegistry {
 
     private final Map<String, HubDevice> devices = new ConcurrentHashMap<>();
     private final Set<String> hubs = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> latestHubs = new ConcurrentHashMap<>();
     private final List<Consumer<HubDevice>> revocationListeners = new CopyOnWriteArrayList<>();
 
     HubRegistry() {
@@ -32,6 +33,7 @@ public final class HubRegistry {
     void assigned(String hub, String deviceId, String registrationId, Enrollment enrollment,
             boolean certificateIssued) {
         hubs.add(normalized(hub));
+        latestHubs.put(deviceId, hub);
         devices.compute(key(hub, deviceId), (key, existing) -> new HubDevice(hub, deviceId, registrationId,
                 enrollment.kind(), enrollment.id(), enrollment.attestation(), existing == null || existing.enabled(),
                 certificateIssued || existing != null && existing.certificateIssued()));
@@ -88,6 +90,11 @@ public final class HubRegistry {
     /** @return false when the hub had no such device */
     public boolean enable(String hub, String deviceId) {
         return devices.computeIfPresent(key(hub, deviceId), (key, device) -> device.withEnabled(true)) != null;
+    }
+
+    /** The hub DPS assigned (or {@link #register} registered) this device id to last, null when none. */
+    String latestHub(String deviceId) {
+        return latestHubs.get(deviceId);
     }
 
     /** True when DPS has assigned a device to this hub, even one deleted since. */

@@ -3,6 +3,7 @@ package io.kuradps.simulator;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -39,12 +40,20 @@ final class HubSessions {
         }
     }
 
+    /** The device's open session, if it has one. */
+    Optional<HubMqttHandler> handler(HubDevice device) {
+        Channel channel = open.get(key(device));
+        return channel == null || !channel.isActive() ? Optional.empty()
+                : Optional.ofNullable(channel.pipeline().get(HubMqttHandler.class));
+    }
+
     static void end(Channel channel, HubCounters.EventKind kind, String detail) {
         channel.attr(END).setIfAbsent(new End(kind, detail));
         channel.close();
     }
 
-    private static String key(HubDevice device) {
+    /** A device identity's key: its hub (case-insensitive) and device id. */
+    static String key(HubDevice device) {
         return HubRegistry.normalized(device.hub()) + "/" + device.deviceId();
     }
 }

@@ -5,15 +5,16 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar kura-dps-simulator-<version>.jar --config enrollments.json [--host A] [--mqtt-port N]
- * [--ws-port N] [--hub-port N] [--hub-ws-port N] [--ca-dir DIR] [--id-scope S] [--polls N] [--retry-after S]
- * [--throttle R]}
+ * [--ws-port N] [--hub-port N] [--hub-ws-port N] [--hub-service-port N] [--ca-dir DIR] [--id-scope S]
+ * [--polls N] [--retry-after S] [--throttle R] [--issued-validity-days D]}
  */
 public final class Main {
 
     private static final String USAGE = "usage: java -jar kura-dps-simulator.jar --config enrollments.json"
             + " [--host 127.0.0.1] [--mqtt-port 8883] [--ws-port 443|-1] [--hub-port -1|0|N] [--hub-ws-port -1|0|N]"
+            + " [--hub-service-port -1|0|N]"
             + " [--ca-dir DIR] [--id-scope SCOPE]"
-            + " [--polls 1] [--retry-after 1] [--throttle REGISTRATIONS_PER_SECOND]";
+            + " [--polls 1] [--retry-after 1] [--throttle REGISTRATIONS_PER_SECOND] [--issued-validity-days 1..90]";
 
     private Main() {
     }
@@ -49,6 +50,10 @@ public final class Main {
                 System.out.println("  IoT hub WebSocket:   wss://" + hub.host() + ":" + hub.webSocketPort()
                         + HubSimulator.WEBSOCKET_PATH);
             }
+            if (hub.servicePort() >= 0) {
+                System.out.println("  IoT hub service API: http://" + HubServiceApi.LOOPBACK + ":" + hub.servicePort()
+                        + " (twins, direct methods, cloud-to-device messages; simulator/README.md)");
+            }
         }
         System.out.println("  CA certificate:      " + simulator.caCertificateFile());
         System.out.println("  enrollments:         " + simulator.enrollments().all().size());
@@ -78,11 +83,13 @@ public final class Main {
                 case "--ws-port" -> builder.webSocketPort(integer(option, value));
                 case "--hub-port" -> builder.hubPort(integer(option, value));
                 case "--hub-ws-port" -> builder.hubWebSocketPort(integer(option, value));
+                case "--hub-service-port" -> builder.hubServicePort(integer(option, value));
                 case "--ca-dir" -> builder.caDirectory(Path.of(value));
                 case "--id-scope" -> builder.idScope(value);
                 case "--polls" -> builder.pollsBeforeAssignment(integer(option, value));
                 case "--retry-after" -> builder.retryAfterSeconds(integer(option, value));
                 case "--throttle" -> builder.throttle(number(option, value));
+                case "--issued-validity-days" -> builder.issuedCertificateValidityDays(integer(option, value));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }

@@ -33,7 +33,8 @@ import java.util.function.Supplier;
  */
 final class MqttServer implements AutoCloseable {
 
-    private static final int MAX_MQTT_PACKET = 256 * 1024;
+    /** DPS's bodies are small; the largest packet it decodes. */
+    static final int DPS_MAX_PACKET = 256 * 1024;
 
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup workers = new NioEventLoopGroup();
@@ -42,12 +43,13 @@ final class MqttServer implements AutoCloseable {
     private final Function<SocketChannel, ChannelHandler> tlsHandlers;
     private final Set<String> webSocketPaths;
     private final Supplier<ChannelHandler> mqttHandlers;
+    private final int maxPacket;
     private Channel mqttListener;
     private Channel webSocketListener;
 
     /** DPS: one server certificate, WebSocket on every path the SDKs use. */
     MqttServer(SslContext ssl, Supplier<ChannelHandler> dpsHandlers) {
-        this("", channel -> ssl.newHandler(channel.alloc()), WebSocketPathFilter.PATHS, dpsHandlers);
+        this("", channel -> ssl.newHandler(channel.alloc()), WebSocketPathFilter.PATHS, dpsHandlers, DPS_MAX_PACKET);
     }
 
     /**
@@ -55,9 +57,11 @@ final class MqttServer implements AutoCloseable {
      * @param tlsHandlers the TLS handler of a new connection
      * @param webSocketPaths the paths a WebSocket upgrade is accepted on
      * @param mqttHandlers the MQTT handler of a new connection
+     * @param maxPacket the largest MQTT packet decoded; a larger one closes the connection
      */
     MqttServer(String service, Function<SocketChannel, ChannelHandler> tlsHandlers, Set<String> webSocketPaths,
-            Supplier<ChannelHandler> mqttHandlers) {
+            Supplier<ChannelHandler> mqttHandlers, int maxPacket) {
+        this.maxPacket = maxPacket;
         this.service = service;
         this.tlsHandlers = tlsHandlers;
         this.webSocketPaths = webSocketPaths;
@@ -99,10 +103,10 @@ final class MqttServer implements AutoCloseable {
                                     new WebSocketPathFilter(webSocketPaths),
                                     new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                                             .websocketPath(WebSocketPathFilter.HANDLER_PATH).subprotocols("mqtt")
-                                            .maxFramePayloadLength(MAX_MQTT_PACKET).build()),
+                                            .maxFramePayloadLength(maxPacket).build()),
                                     new WebSocketMqttCodec());
                         }
-                        pipeline.addLast(new MqttDecoder(MAX_MQTT_PACKET), MqttEncoder.INSTANCE, mqttHandlers.get());
+                        pipeline.addLast(new MqttDecoder(maxPacket), MqttEncoder.INSTANCE, mqttHandlers.get());
                     }
                 });
         try {

@@ -8,6 +8,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -23,8 +24,13 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** api-version 2025-07-01-preview: a csr in the register request gets an issuedCertificateChain back. */
+/**
+ * api-version 2025-07-01-preview: a csr in the register request gets an issuedCertificateChain back, for an EC P-384
+ * key only, signed with ECDSA P-384 / SHA-384, as DPS's certificate issuance does.
+ */
 class CertificateSigningRequestTest {
 
     static final String KEY = RegistrationTest.KEY;
@@ -37,6 +43,8 @@ class CertificateSigningRequestTest {
                 .issuedCertificateValidity(Duration.ofDays(7))
                 .enrollments(Enrollments.of(
                         Enrollment.individual("dev-csr", Attestation.symmetricKey(KEY)).withCertificateIssuance(true),
+                        Enrollment.individual("dev-90-days", Attestation.symmetricKey(KEY))
+                                .withCertificateValidityDays(90),
                         Enrollment.individual("dev-no-policy", Attestation.symmetricKey(KEY))))
                 .start();
     }
@@ -46,15 +54,23 @@ class CertificateSigningRequestTest {
         simulator.close();
     }
 
+    /** A CSR signed as Kura's KeystoreService signs it for the key: SHA384withECDSA for P-384. */
     static String csr(String commonName, KeyPair pair) throws Exception {
+        String signature = pair.getPublic().getAlgorithm().equals("RSA") ? "SHA256withRSA"
+                : CertificateAuthority.signatureAlgorithm(pair.getPrivate());
         return Base64.getEncoder().encodeToString(new JcaPKCS10CertificationRequestBuilder(
                 new X500Principal("CN=" + commonName), pair.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())).getEncoded());
+                .build(new JcaContentSignerBuilder(signature).build(pair.getPrivate())).getEncoded());
     }
 
+    /** The key DPS's certificate issuance takes: EC P-384. */
     static KeyPair keyPair() throws Exception {
+        return ecKeyPair("secp384r1");
+    }
+
+    static KeyPair ecKeyPair(String curve) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        generator.initialize(new ECGenParameterSpec(curve));
         return generator.generateKeyPair();
     }
 
@@ -101,6 +117,10 @@ class CertificateSigningRequestTest {
         assertThat(leaf.getPublicKey()).isEqualTo(pair.getPublic());
         leaf.verify(ca.getPublicKey());
         assertThat(ca).isEqualTo(Pem.certificates(simulator.caCertificatePem()).get(0));
+        // ECDSA P-384 / SHA-384, as the service's issuing CA
+        assertThat(leaf.getSigAlgName()).isEqualTo("SHA384withECDSA");
+        assertThat(ca.getSigAlgName()).isEqualTo("SHA384withECDSA");
+        assertThat(((ECPublicKey) ca.getPublicKey()).getParams().getCurve().getField().getFieldSize()).isEqualTo(384);
 
         JsonNode spec = RealPayloadShapeTest.json(RealPayloadShapeTest.vector(
                 "restspec_2025-07-01-preview_RegisterDeviceAndIssueCertificate_MaximumSet_Gen.json"));
@@ -140,6 +160,34 @@ class CertificateSigningRequestTest {
         assertThat(hubs.counters().telemetry(deviceId)).isEqualTo(1);
         assertThat(hubs.counters().events(deviceId)).filteredOn(e -> e.kind() == HubCounters.EventKind.CONNECTED)
                 .singleElement().satisfies(e -> assertThat(e.detail()).endsWith(", X.509, certificate issued by DPS"));
+    }
+
+    @Test
+    void anEnrollmentsPolicyDecidesTheValidity() throws Exception {
+        TestDevice.Response answer = register("dev-90-days", PREVIEW, csr("dev-90-days", keyPair()));
+        X509Certificate leaf = chain(answer).get(0);
+        assertThat(Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()))
+                .isGreaterThan(Duration.ofDays(90)).isLessThan(Duration.ofDays(91));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"secp256r1, EC P-256", "secp521r1, EC P-521"})
+    void aCsrWhoseKeyIsNotP384IsRefusedNamingTheKey(String curve, String named) throws Exception {
+        TestDevice.Response answer = register(PREVIEW, csr("dev-csr", ecKeyPair(curve)));
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("errorCode").asInt()).isEqualTo(400000);
+        assertThat(answer.json().path("message").asText()).isEqualTo("Invalid csr: the CSR's key is " + named
+                + "; certificate issuance takes EC P-384 keys only");
+    }
+
+    @Test
+    void anRsaCsrIsRefusedNamingTheKey() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        TestDevice.Response answer = register(PREVIEW, csr("dev-csr", generator.generateKeyPair()));
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("message").asText())
+                .isEqualTo("Invalid csr: the CSR's key is RSA 2048; certificate issuance takes EC P-384 keys only");
     }
 
     @Test

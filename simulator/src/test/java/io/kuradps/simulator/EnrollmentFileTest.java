@@ -41,6 +41,24 @@ class EnrollmentFileTest {
         assertThat(enrollments.individual("a").orElseThrow().issuesCertificates()).isTrue();
         assertThat(enrollments.individual("b").orElseThrow().issuesCertificates()).isFalse();
         assertThat(enrollments.individual("a").orElseThrow().withEnabled(false).issuesCertificates()).isTrue();
+        assertThat(enrollments.individual("a").orElseThrow().certificateValidityDays()).isNull();
+    }
+
+    @Test
+    void aCredentialPolicyMayIssueForOneToNinetyDays() {
+        Enrollments enrollments = Enrollments.fromJson("{\"enrollments\":[{\"registrationId\":\"a\","
+                + "\"symmetricKey\":{\"primaryKey\":\"AAAA\"},\"certificateIssuance\":true,\"certificateValidityDays\":90}]}");
+        assertThat(enrollments.individual("a").orElseThrow().certificateValidityDays()).isEqualTo(90);
+        Enrollment plain = Enrollment.individual("b", Attestation.symmetricKey("AAAA"));
+        assertThat(plain.withCertificateValidityDays(1)).satisfies(e -> {
+            assertThat(e.certificateValidityDays()).isEqualTo(1);
+            assertThat(e.issuesCertificates()).isTrue();
+        });
+        assertThatThrownBy(() -> plain.withCertificateValidityDays(0)).hasMessage(
+                "certificateValidityDays must be 1 to 90 days, as DPS's credential policies issue for, was 0");
+        assertThatThrownBy(() -> plain.withCertificateValidityDays(91)).hasMessageContaining("was 91");
+        assertThatThrownBy(() -> DpsSimulator.builder().issuedCertificateValidityDays(91))
+                .hasMessageStartingWith("issuedCertificateValidityDays must be 1 to 90 days");
     }
 
     @Test
@@ -75,6 +93,9 @@ class EnrollmentFileTest {
         "{\"enrollments\":[{\"registrationId\":\"a\",\"x509\":{\"certificate\":\"nope\"}}]}|x509.certificate",
         "{\"enrollments\":[{\"registrationId\":\"a\",\"symmetricKey\":{\"primaryKey\":\"AAAA\"},\"substatus\":\"moved\"}]}|substatus 'moved'",
         "{\"enrollments\":[{\"registrationId\":\"a\",\"symmetricKey\":{\"primaryKey\":\"AAAA\"},\"certificateIssuance\":\"yes\"}]}|enrollments[0] (a).certificateIssuance must be true or false",
+        "{\"enrollments\":[{\"registrationId\":\"a\",\"symmetricKey\":{\"primaryKey\":\"AAAA\"},\"certificateIssuance\":true,\"certificateValidityDays\":120}]}|enrollments[0] (a).certificateValidityDays must be 1 to 90 days",
+        "{\"enrollments\":[{\"registrationId\":\"a\",\"symmetricKey\":{\"primaryKey\":\"AAAA\"},\"certificateIssuance\":true,\"certificateValidityDays\":1.5}]}|certificateValidityDays must be a whole number",
+        "{\"enrollments\":[{\"registrationId\":\"a\",\"symmetricKey\":{\"primaryKey\":\"AAAA\"},\"certificateValidityDays\":7}]}|certificateValidityDays needs certificateIssuance: true",
         "{\"enrolments\":[]}|unknown field 'enrolments'",
         "[1,2]|must hold a JSON object",
         "{\"enrollments\":[}|not valid JSON"})

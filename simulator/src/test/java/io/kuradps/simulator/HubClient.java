@@ -9,7 +9,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import javax.net.SocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -42,8 +44,16 @@ final class HubClient implements AutoCloseable {
         }
     }
 
+    /** A PUBLISH the hub sent to the Paho client. */
+    record Received(String topic, MqttMessage message) {
+        String text() {
+            return new String(message.getPayload(), StandardCharsets.UTF_8);
+        }
+    }
+
     final MqttClient paho;
     final CountDownLatch lost = new CountDownLatch(1);
+    final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
     private HubClient(MqttClient paho) {
         this.paho = paho;
@@ -118,7 +128,7 @@ final class HubClient implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                // the hub sends none
+                client.received.add(new Received(topic, message));
             }
 
             @Override
@@ -148,6 +158,22 @@ final class HubClient implements AutoCloseable {
                 MqttException.class);
         assertThat(refused).as("a refused CONNECT").isNotNull();
         return refused.getReasonCode();
+    }
+
+    /** Opens a raw MQTT connection to the device's hub under its name and connects it with a fresh token. */
+    static TestDevice raw(DpsSimulator dps, Assignment device, String key, boolean cleanSession) {
+        TestDevice raw = TestDevice.open(dps.hub().mqttPort(), dps.clientSslContext(), device.hub());
+        assertThat(raw.connect(device.deviceId(), device.username(),
+                sas(device.hub(), device.deviceId(), key, inAnHour(Clock.systemUTC())), cleanSession,
+                io.netty.handler.codec.mqtt.MqttVersion.MQTT_3_1_1)).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
+        return raw;
+    }
+
+    /** The next message the hub sent, waiting at most {@link TestDevice#WAIT}; fails the test when none came. */
+    Received next() throws InterruptedException {
+        Received next = received.poll(TestDevice.WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        assertThat(next).as("a message from the hub").isNotNull();
+        return next;
     }
 
     void publish(String topic, String body, int qos) throws MqttException {

@@ -321,7 +321,8 @@ class HubEndpointTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"devices/hub-device-other/messages/events/", "devices/%s/messages/events",
-        "$iothub/twin/PATCH/properties/reported/?$rid=1", "devices/%s/messages/devicebound/"})
+        "$iothub/twin/PATCH/properties/desired/?$rid=1", "devices/%s/messages/devicebound/",
+        "$iothub/twin/GET/", "$iothub/methods/res/ok/?$rid=1"})
     void publishingElsewhereClosesTheConnection(String topic) throws InterruptedException {
         HubClient.Assignment device = provisionNew("hub-gw-topics");
         long before = hub.counters().count(device.deviceId(), HubCounters.EventKind.PROTOCOL_VIOLATION);

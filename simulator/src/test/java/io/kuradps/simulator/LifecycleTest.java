@@ -46,6 +46,10 @@ class LifecycleTest {
         assertThatThrownBy(() -> Main.configure(new String[] {"--config", "x.json", "--colour", "blue"}))
                 .hasMessageContaining("unknown option --colour");
         assertThatThrownBy(() -> Main.configure(new String[] {"--config"})).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> Main.configure(new String[] {"--config", "x.json", "--issued-validity-days", "91"}))
+                .hasMessageStartingWith("issuedCertificateValidityDays must be 1 to 90 days");
+        assertThatThrownBy(() -> Main.configure(new String[] {"--config", "x.json", "--hub-service-port", "0"}).start())
+                .hasMessageContaining("hubServicePort needs hubPort");
     }
 
     @Test

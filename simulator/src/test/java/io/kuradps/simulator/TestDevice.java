@@ -58,6 +58,8 @@ final class TestDevice implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final AtomicInteger packetIds = new AtomicInteger(1);
     private final Channel channel;
+    /** The session present flag of the last CONNACK. */
+    private volatile boolean sessionPresent;
 
     private TestDevice(Channel channel, BlockingQueue<MqttMessage> received) {
         this.channel = channel;
@@ -122,6 +124,7 @@ final class TestDevice implements AutoCloseable {
             return null;
         }
         assertThat(answer).isInstanceOf(MqttConnAckMessage.class);
+        sessionPresent = ((MqttConnAckMessage) answer).variableHeader().isSessionPresent();
         return ((MqttConnAckMessage) answer).variableHeader().connectReturnCode();
     }
 
@@ -137,6 +140,38 @@ final class TestDevice implements AutoCloseable {
                 .username(username(simulator.idScope(), registrationId)).cleanSession(true).keepAlive(60)
                 .protocolVersion(MqttVersion.MQTT_3_1_1).password(sas(simulator.idScope(), registrationId, base64Key,
                         nowPlus(3600)).getBytes(StandardCharsets.UTF_8)).build());
+    }
+
+    /** The session present flag of the last CONNACK. */
+    boolean sessionPresent() {
+        return sessionPresent;
+    }
+
+    /** The next PUBLISH from the server within the time, not acknowledged (other packets are skipped), else null. */
+    MqttPublishMessage publishOrNull(Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            MqttMessage message = left > 0 ? next(Duration.ofNanos(left)) : null;
+            if (message == null) {
+                return null;
+            }
+            if (message instanceof MqttPublishMessage publish) {
+                return publish;
+            }
+        }
+    }
+
+    /** The next PUBLISH from the server, not acknowledged; fails the test after {@link #WAIT}. */
+    MqttPublishMessage nextPublish() {
+        MqttPublishMessage publish = publishOrNull(WAIT);
+        assertThat(publish).as("a PUBLISH from the server").isNotNull();
+        return publish;
+    }
+
+    /** Acknowledges a QoS 1 PUBLISH the server sent. */
+    void puback(int packetId) {
+        channel.writeAndFlush(MqttMessageBuilders.pubAck().packetId(packetId).build());
     }
 
     /** Any packet from the simulator within the time, else null. */
@@ -185,9 +220,13 @@ final class TestDevice implements AutoCloseable {
     }
 
     void publish(String topic, String body, MqttQoS qos) {
+        publish(topic, body.getBytes(StandardCharsets.UTF_8), qos);
+    }
+
+    void publish(String topic, byte[] body, MqttQoS qos) {
         channel.writeAndFlush(MqttMessageBuilders.publish().topicName(topic).qos(qos)
                 .messageId(qos == MqttQoS.AT_MOST_ONCE ? 0 : packetIds.getAndIncrement())
-                .payload(Unpooled.copiedBuffer(body, StandardCharsets.UTF_8)).build());
+                .payload(Unpooled.wrappedBuffer(body)).build());
     }
 
     void register(String requestId, String registrationId) {
