@@ -2,13 +2,13 @@ package io.kuradps.provisioning.kura;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.ServiceReference;
+
+import io.kuradps.provisioning.testing.ServiceReferences;
 
 class KuraReferencesTest {
 
@@ -40,18 +40,6 @@ class KuraReferencesTest {
         Map<String, Object> properties = new HashMap<>();
         properties.put("kura.service.pid", TRANSPORT);
         properties.put("broker-url", brokerUrl);
-        return (ServiceReference<?>) Proxy.newProxyInstance(KuraReferencesTest.class.getClassLoader(),
-                new Class<?>[] { ServiceReference.class }, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "getProperty":
-                            return properties.get(args[0]);
-                        case "getPropertyKeys":
-                            return properties.keySet().toArray(new String[0]);
-                        case "getProperties":
-                            return new Hashtable<>(properties);
-                        default:
-                            throw new UnsupportedOperationException(method.getName());
-                    }
-                });
+        return ServiceReferences.of(properties);
     }
 }
