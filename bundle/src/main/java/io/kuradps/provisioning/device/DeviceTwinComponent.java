@@ -11,11 +11,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +64,7 @@ import io.kuradps.provisioning.iothub.TwinBodies;
 import io.kuradps.provisioning.iothub.TwinLimits;
 import io.kuradps.provisioning.iothub.TwinSection;
 import io.kuradps.provisioning.kura.HubLinkStatus;
+import io.kuradps.provisioning.kura.TaskThread;
 
 /**
  * The device twin and direct methods' Declarative Services component, {@value DeviceTwinConfig#PID}: the gateway
@@ -110,7 +107,7 @@ public final class DeviceTwinComponent implements ConfigurableComponent, DeviceT
     private volatile SystemService systemService;
     private volatile HubLinkStatus hubLinkStatus;
 
-    private volatile ScheduledExecutorService worker;
+    private volatile TaskThread worker;
     private ExecutorService runners;
     private HubDevice device;
     private MethodCalls methods;
@@ -128,7 +125,7 @@ public final class DeviceTwinComponent implements ConfigurableComponent, DeviceT
     @Activate
     void activate(BundleContext context, DeviceTwinConfig config) {
         bundleVersion = context.getBundle().getVersion().toString();
-        worker = Executors.newSingleThreadScheduledExecutor(named("kura-dps device twin"));
+        worker = new TaskThread("kura-dps device twin", LOG);
         runners = new ThreadPoolExecutor(METHOD_THREADS, METHOD_THREADS, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<Runnable>(), numbered("kura-dps method-"));
         ((ThreadPoolExecutor) runners).allowCoreThreadTimeOut(true);
@@ -158,12 +155,11 @@ public final class DeviceTwinComponent implements ConfigurableComponent, DeviceT
     @Deactivate
     void deactivate() {
         link.close();
-        ScheduledExecutorService stopping = worker;
+        TaskThread stopping = worker;
         worker = null;
-        stopping.shutdownNow();
         runners.shutdownNow();
         try {
-            if (!stopping.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            if (!stopping.stop(STOP_TIMEOUT)
                     || !runners.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("The device twin's threads did not stop within {} s", STOP_TIMEOUT.getSeconds());
             }
@@ -410,44 +406,15 @@ public final class DeviceTwinComponent implements ConfigurableComponent, DeviceT
     }
 
     private void onWorker(Runnable task) {
-        ScheduledExecutorService executor = worker;
-        if (executor == null) {
-            return;
-        }
-        try {
-            executor.execute(() -> run(task));
-        } catch (RejectedExecutionException stopping) {
-            LOG.debug("The device twin is stopping; a task was dropped");
+        TaskThread thread = worker;
+        if (thread != null) {
+            thread.execute(task);
         }
     }
 
     private Runnable schedule(Runnable task, Duration delay) {
-        ScheduledExecutorService executor = worker;
-        if (executor == null) {
-            return () -> { };
-        }
-        try {
-            ScheduledFuture<?> future = executor.schedule(() -> run(task), delay.toMillis(), TimeUnit.MILLISECONDS);
-            return () -> future.cancel(false);
-        } catch (RejectedExecutionException stopping) {
-            return () -> { };
-        }
-    }
-
-    private static void run(Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException e) {
-            LOG.error("The device twin failed", e);
-        }
-    }
-
-    private static ThreadFactory named(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
+        TaskThread thread = worker;
+        return thread == null ? () -> { } : thread.schedule(task, delay);
     }
 
     private static ThreadFactory numbered(String prefix) {
