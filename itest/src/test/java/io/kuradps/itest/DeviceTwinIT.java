@@ -25,9 +25,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.Event;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.HubConnectionEvents;
 import io.kuradps.provisioning.api.device.DeviceTwin;
@@ -51,7 +48,6 @@ import io.kuradps.simulator.Twin;
 @ExamReactorStrategy(PerClass.class)
 public class DeviceTwinIT extends DeviceTwinSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DATA_SERVICE_2 = RAW_DATA_SERVICE_PID + "-2";
 
     @Test
@@ -88,8 +84,8 @@ public class DeviceTwinIT extends DeviceTwinSupport {
             Event pushed = desired.await(DeviceTwinEvents.TOPIC_DESIRED,
                     e -> Boolean.FALSE.equals(e.getProperty(DeviceTwinEvents.FULL)), STEP);
             assertEquals(patched.desiredVersion(), pushed.getProperty(DeviceTwinEvents.VERSION));
-            assertEquals(30, JSON.readTree((String) pushed.getProperty(DeviceTwinEvents.DESIRED))
-                    .get("telemetryInterval").asInt());
+            assertTrue((String) pushed.getProperty(DeviceTwinEvents.DESIRED), ((String) pushed.getProperty(
+                    DeviceTwinEvents.DESIRED)).contains("\"telemetryInterval\":30"));
             assertEquals("{\"telemetryInterval\":30}", pushed.getProperty(DeviceTwinEvents.PATCH));
             DeviceTwin service = kuraService(DeviceTwin.class, null);
             assertEquals(patched.desiredVersion(), service.desired().get().version());
@@ -133,19 +129,16 @@ public class DeviceTwinIT extends DeviceTwinSupport {
         awaitReportedState("gw-twin-builtins", HUB_A);
 
         MethodResult status = invoke("gw-twin-builtins", "kuraDps.status", "{}", 30);
+        // The probe has no JSON library (the bundle's Jackson is private): the gateway's compact JSON, as text.
         assertEquals(200, status.status());
-        JsonNode body = JSON.readTree(status.payload());
-        assertEquals("ASSIGNED", body.get("state").asText());
-        assertEquals(HUB_A, body.at("/assignment/hub").asText());
-        assertTrue(body.get("hubLink").asText(), body.get("hubLink").asText().startsWith("CONNECTED: hub " + HUB_A));
+        assertContains(status.payload(), "{\"state\":\"ASSIGNED\",", "\"assignment\":{\"hub\":\"" + HUB_A + "\"",
+                "\"hubLink\":\"CONNECTED: hub " + HUB_A, "\"deviceTwin\":\"connected");
         assertNoSecret(status.payload(), key);
 
         MethodResult reprovisioned = invoke("gw-twin-builtins", "kuraDps.reprovision", null, 30);
         assertEquals(reprovisioned.payload(), 200, reprovisioned.status());
-        JsonNode assigned = JSON.readTree(reprovisioned.payload());
-        assertEquals(HUB_A, assigned.at("/assigned/hub").asText());
-        assertEquals("dps", assigned.at("/assigned/source").asText());
-        assertFalse(assigned.get("hubChanged").asBoolean());
+        assertContains(reprovisioned.payload(), "{\"assigned\":{\"hub\":\"" + HUB_A + "\"", "\"source\":\"dps\"",
+                "\"hubChanged\":false}");
         assertNoSecret(reprovisioned.payload(), key);
     }
 
@@ -252,6 +245,12 @@ public class DeviceTwinIT extends DeviceTwinSupport {
                 Duration.ofSeconds(timeoutSeconds)).get(timeoutSeconds + 10L, TimeUnit.SECONDS);
         assertNotNull(result);
         return result;
+    }
+
+    private static void assertContains(String text, String... parts) {
+        for (String part : parts) {
+            assertTrue(part + " is not in " + text, text.contains(part));
+        }
     }
 
     /** A Kura id as a twin key: each '.' written '~' (bundle/README.md, "Desired Kura configuration"). */
