@@ -125,14 +125,15 @@ public final class DeviceTwinComponent implements ConfigurableComponent, DeviceT
     @Activate
     void activate(BundleContext context, DeviceTwinConfig config) {
         bundleVersion = context.getBundle().getVersion().toString();
-        worker = new TaskThread("kura-dps device twin", LOG);
         runners = new ThreadPoolExecutor(METHOD_THREADS, METHOD_THREADS, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<Runnable>(), numbered("kura-dps method-"));
         ((ThreadPoolExecutor) runners).allowCoreThreadTimeOut(true);
         device = new HubDevice(clock, new Random(), this::schedule, new KuraConfigurations(new KuraConfigurationAccess()),
                 this::protectedPids, new TwinListener());
         methods = new MethodCalls(clock, handlers, runners, this::schedule, this::answer);
-        DeviceSettings settings = settings(config);
+        // Last: a reference bound meanwhile hands work to the thread as soon as there is one, and finds the rest.
+        worker = new TaskThread("kura-dps device twin", LOG);
+        DeviceSettings settings = settings(config, DeviceSettings.defaults());
         onWorker(() -> {
             device.settings(settings);
             provisioningStateMayHaveChanged();
@@ -145,7 +146,7 @@ public final class DeviceTwinComponent implements ConfigurableComponent, DeviceT
 
     @Modified
     void modified(DeviceTwinConfig config) {
-        DeviceSettings settings = settings(config);
+        DeviceSettings settings = settings(config, null);
         if (settings != null) {
             LOG.info("Configuration modified: {}", settings);
             onWorker(() -> device.settings(settings));
@@ -342,13 +343,14 @@ public final class DeviceTwinComponent implements ConfigurableComponent, DeviceT
 
     // ---- the worker ---------------------------------------------------------------------------------------------
 
-    private DeviceSettings settings(DeviceTwinConfig config) {
+    /** The configuration's settings, or {@code otherwise} (null: keep those in force) when it is invalid. */
+    private static DeviceSettings settings(DeviceTwinConfig config, DeviceSettings otherwise) {
         try {
             return DeviceSettings.from(config);
         } catch (IllegalArgumentException e) {
             LOG.error("Invalid device twin configuration ({}); {}", e.getMessage(),
-                    device == null ? "the defaults apply" : "the one in force stays");
-            return device == null ? DeviceSettings.defaults() : null;
+                    otherwise == null ? "the one in force stays" : "the defaults apply");
+            return otherwise;
         }
     }
 

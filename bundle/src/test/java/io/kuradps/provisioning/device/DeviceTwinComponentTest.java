@@ -155,6 +155,19 @@ class DeviceTwinComponentTest {
     }
 
     @Test
+    void anInvalidConfigurationLeavesTheSettingsInForce() throws Exception {
+        wire(null, Configs.of(DeviceTwinConfig.class, "direct.methods", false));
+        component.modified(Configs.of(DeviceTwinConfig.class, "direct.methods", true,
+                "desired.configuration.pids", "org.eclipse.kura.clock.ClockService, a pid"));
+
+        ours.connected = true;
+        hubLinkEvent(TRANSPORT);
+
+        Await.until("the twin is read", () -> ours.on("$iothub/twin/GET/").size() == 1);
+        assertThat(ours.subscribed).as("methods stay off").doesNotContain("$iothub/methods/POST/#");
+    }
+
+    @Test
     void deactivationStopsListeningAndLeavesNoThread() throws Exception {
         wire(null);
         ours.connected = true;
@@ -173,6 +186,10 @@ class DeviceTwinComponentTest {
     // ---- wiring -------------------------------------------------------------------------------------------------
 
     private void wire(ConfigurationService configurationService) {
+        wire(configurationService, Configs.of(DeviceTwinConfig.class));
+    }
+
+    private void wire(ConfigurationService configurationService, DeviceTwinConfig config) {
         component.setProvisioning(provisioner);
         component.setEventAdmin(eventAdmin());
         if (configurationService != null) {
@@ -180,7 +197,7 @@ class DeviceTwinComponentTest {
         }
         component.setDataService(ours.service, dataService(TRANSPORT));
         component.setDataService(theirs.service, dataService(OTHER_TRANSPORT));
-        component.activate(bundleContext(), Configs.of(DeviceTwinConfig.class));
+        component.activate(bundleContext(), config);
         active = true;
     }
 
