@@ -530,8 +530,8 @@ public final class BenchMain {
                 Each boot is `kura-dps-runtime.jar` itself, its demo (`--exit-after-first --storage DIR`): Equinox \
                 with the Kura 5 stack and the stand-ins for Kura's ConfigurationService, SslManagerService and raw \
                 MQTT cloud connection, the simulator and its IoT hub in the runtime's JVM (retry-after 1 s). Timed \
-                from the provisioning bundle's start (the runtime starts it once its configuration is seeded, and \
-                posts Kura's configuration READY right after, as Kura's web console does) to the simulated hub \
+                from the provisioning bundle's start (the runtime starts it once its configuration is seeded; the \
+                gateway is headless, so nothing posts Kura's configuration READY) to the simulated hub \
                 counting the telemetry message the runtime publishes through the transport's DataService once the \
                 hub link reports CONNECTED. Cold = a new Kura data directory: DPS contacted, the raw MQTT stack \
                 created, the transport written with a snapshot. Cached = the same directory again: the cached \
@@ -547,10 +547,11 @@ public final class BenchMain {
             Stats assigned = Stats.of(list.stream().map(HubBench.Boot::startToAssignedMs).toList());
             Stats telemetry = Stats.of(list.stream().map(HubBench.Boot::startToTelemetryMs).toList());
             rows.add(List.of(kind, ms(assigned.median()), ms(telemetry.median()),
-                    ms(telemetry.min()) + " - " + ms(telemetry.max())));
+                    ms(telemetry.min()) + " - " + ms(telemetry.max()),
+                    list.stream().map(boot -> Long.toString(boot.hubConnections())).toList().toString()));
         }
         out.append(table(List.of("boot", "bundle start -> ASSIGNED median", "bundle start -> telemetry accepted "
-                + "median", "range"), rows));
+                + "median", "range", "hub connections by then, each boot"), rows));
         out.append(String.format(Locale.ROOT, "%nReconnects per renewal: %s over %d renewals (hub connections "
                 + "admitted per renewal, each %s).%n%n", num(reconnectsPerRenewal(result), 2),
                 result.connectionsPerRenewal().size(), result.connectionsPerRenewal()));

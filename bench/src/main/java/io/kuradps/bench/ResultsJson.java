@@ -70,6 +70,10 @@ final class ResultsJson {
                     .map(HubBench.Boot::startToTelemetryMs).toList()).median());
             hub.put("cached_bundle_start_to_telemetry_accepted_ms", Stats.of(hubLink.cached().stream()
                     .map(HubBench.Boot::startToTelemetryMs).toList()).median());
+            hub.put("cold_hub_connections_per_boot", Stats.of(hubLink.cold().stream()
+                    .map(boot -> (double) boot.hubConnections()).toList()).median());
+            hub.put("cached_hub_connections_per_boot", Stats.of(hubLink.cached().stream()
+                    .map(boot -> (double) boot.hubConnections()).toList()).median());
             hub.put("renewals", hubLink.connectionsPerRenewal().size());
             number(hub, "reconnects_per_renewal", BenchMain.reconnectsPerRenewal(hubLink));
         }

@@ -107,15 +107,10 @@ final class EmbeddedFramework {
     }
 
     /**
-     * Stops the add-on first, as uninstalling it from a running Kura would (else Kura's services would go from under
-     * it), then every other bundle, and waits, at most 30 s, for the end.
+     * Stops the framework as Kura's shutdown does, the add-on still running: Kura's CryptoService goes first
+     * (runtime-support/README.md, "Shutdown order"), then the bundles; waits, at most 30 s, for the end.
      */
     void stop() throws BundleException, InterruptedException {
-        for (Bundle addOn : this.addOns) {
-            if (addOn.getState() == Bundle.ACTIVE) {
-                addOn.stop(Bundle.STOP_TRANSIENT);
-            }
-        }
         this.framework.stop();
         this.framework.waitForStop(30_000);
     }

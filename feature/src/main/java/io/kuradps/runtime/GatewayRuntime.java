@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 import io.kuradps.runtime.EmbeddedFramework.SystemBundleService;
-import io.kuradps.runtime.support.configuration.StandInConfigurationService;
 import io.kuradps.runtime.support.seed.ConfigurationSeeder;
 import io.kuradps.runtime.support.ssl.StandInSslManagerService;
 import io.kuradps.runtime.support.standin.StandInRegistrar;
@@ -62,8 +61,6 @@ public final class GatewayRuntime {
     private static final String HUB_TOPICS = "io/kuradps/provisioning/HubConnection/";
     private static final String HUB_CONNECTION_PID = "io.kuradps.provisioning.HubConnection";
     private static final String PROVISIONING_BUNDLE = "io.kuradps.provisioning";
-    /** What the READY event says: the Kura release the stand-ins follow (runtime-support/README.md). */
-    private static final String KURA_VERSION = "KURA_5.0.0";
     /** Seeding ends well within this; beyond it the add-on starts all the same, as Kura would start it. */
     private static final Duration SEEDING_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration TELEMETRY_TIMEOUT = Duration.ofSeconds(30);
@@ -162,9 +159,8 @@ public final class GatewayRuntime {
                     properties.put(name, value);
                 }
             }
+            // A headless gateway, as most are: no web console, so no configuration READY (runtime-support/README.md).
             KURA_STAND_INS.forEach(name -> properties.put(name, "true"));
-            // Posted by the launcher once the add-on runs, as by Kura's web console (KuraWebConsole).
-            properties.put(StandInConfigurationService.READY_PROPERTY, "false");
             properties.put(ConfigurationSeeder.CONFIG_FILE_PROPERTY,
                     configuration.write(work.resolve("configuration.properties")).toString());
             boolean interactive = !options.exitAfterFirst() && System.console() != null;
@@ -177,7 +173,6 @@ public final class GatewayRuntime {
             awaitSeeding();
             this.addOnStartNanos = System.nanoTime();
             started.startAddOn();
-            KuraWebConsole.postReady(started.context(), KURA_VERSION);
 
             if (!options.exitAfterFirst()) {
                 System.out.println(interactive ? "Gogo shell ready: try dps:status; Ctrl-C or 'stop 0' to exit"

@@ -2,10 +2,14 @@ package io.kuradps.itest;
 
 import java.io.IOException;
 import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.eclipse.kura.KuraException;
+import org.eclipse.kura.configuration.ConfigurationService;
+import org.eclipse.kura.configuration.Password;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -69,6 +73,19 @@ public final class DpsProvisionerConfiguration {
         Dictionary<String, Object> dictionary = new Hashtable<>(properties);
         dictionary.put(KURA_SERVICE_PID, PID);
         configuration(configurationAdmin).update(dictionary);
+    }
+
+    /**
+     * Writes it through Kura's ConfigurationService as Kura's web UI's Apply does (with a snapshot), the key as a
+     * {@code Password}, so that Kura stores it encrypted (in ConfigAdmin directly it stays clear).
+     */
+    public void applyThrough(ConfigurationService configurationService) throws KuraException {
+        Map<String, Object> values = new HashMap<>(properties);
+        Object key = values.get("symmetric.key");
+        if (key != null) {
+            values.put("symmetric.key", new Password(key.toString()));
+        }
+        configurationService.updateConfiguration(PID, values);
     }
 
     /** Removes the configuration, which deactivates the component (configuration policy require). */

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertEquals;
 import java.io.File;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Enumeration;
@@ -16,6 +17,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
@@ -23,6 +26,7 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 import io.kuradps.provisioning.api.DpsProvisioning;
+import io.kuradps.runtime.support.standin.StandInRegistrar;
 
 /**
  * Reboots the gateway as a real Kura start looks to the provisioning bundle (kura.md, "What a real Kura start
@@ -41,7 +45,10 @@ import io.kuradps.provisioning.api.DpsProvisioning;
  * does. Nothing here touches the Kura data directory.
  * <p>
  * On a gateway that runs Kura's ConfigurationService (runtime-support's stand-in, {@link KuraStack#kuraCloudServices})
- * the reboot is Kura's whole start: the provisioning bundle stops, then the bundle of Kura's services
+ * the reboot is Kura's whole shutdown and start: the shutdown begins as the real-Kura harness showed it, Kura's
+ * CryptoService and SystemService leaving first, with everything that needs them, while the provisioning bundle still
+ * runs (runtime-support's {@code kuradps.standin.kuraShutdown} Runnable; runtime-support/README.md, "Shutdown order");
+ * then the provisioning bundle stops, then the bundle of Kura's services
  * (ConfigurationService, transports, DataServices, SSL), and every configuration leaves ConfigAdmin, as
  * {@code osgi.clean} wipes ConfigAdmin's store; the provisioning bundle is installed afresh as above; Kura's
  * services start again and the ConfigurationService pushes its newest snapshot back into ConfigAdmin, factory
@@ -53,7 +60,10 @@ public final class GatewayReboot {
     private GatewayReboot() {
     }
 
-    /** Something the test does while the gateway goes down: the provisioning bundle has stopped, Kura still runs. */
+    /**
+     * Something the test does while the gateway goes down: the provisioning bundle has stopped, Kura still runs; with
+     * Kura's ConfigurationService, before Kura's shutdown begins, so both still run.
+     */
     @FunctionalInterface
     public interface ShutdownStep {
         void run() throws Exception;
@@ -66,13 +76,14 @@ public final class GatewayReboot {
     }
 
     /**
-     * Reboots as described above, running {@code whileStopping} once the provisioning bundle has stopped (and, with
-     * Kura's ConfigurationService, before Kura's services stop); returns the provisioning bundle now installed.
+     * Reboots as described above, running {@code whileStopping} once the provisioning bundle has stopped (with Kura's
+     * ConfigurationService: before Kura's shutdown begins); returns the provisioning bundle now installed.
      */
     public static Bundle reboot(BundleContext context, ConfigurationAdmin configurationAdmin, ShutdownStep whileStopping)
             throws Exception {
         if (context.getServiceReference(ConfigurationService.class) != null) {
-            return rebootWithKurasSnapshot(context, configurationAdmin, whileStopping);
+            return rebootWithKurasSnapshot(context, configurationAdmin, whileStopping, () -> {
+            });
         }
         Bundle before = KuraStack.provisioningBundle(context);
         String location = before.getLocation();
@@ -96,12 +107,27 @@ public final class GatewayReboot {
         return after;
     }
 
+    /**
+     * On a gateway with Kura's ConfigurationService: reboots as described above, running {@code whileStopping} before
+     * Kura's shutdown begins and {@code whileKuraShutsDown} once it has begun, while the provisioning bundle still runs
+     * (on Kura, other bundles stop meanwhile); returns the provisioning bundle now installed.
+     */
+    public static Bundle rebootKura(BundleContext context, ConfigurationAdmin configurationAdmin,
+            ShutdownStep whileStopping, ShutdownStep whileKuraShutsDown) throws Exception {
+        if (context.getServiceReference(ConfigurationService.class) == null) {
+            throw new AssertionError("no Kura ConfigurationService: this gateway has no Kura to shut down");
+        }
+        return rebootWithKurasSnapshot(context, configurationAdmin, whileStopping, whileKuraShutsDown);
+    }
+
     private static Bundle rebootWithKurasSnapshot(BundleContext context, ConfigurationAdmin configurationAdmin,
-            ShutdownStep whileStopping) throws Exception {
+            ShutdownStep whileStopping, ShutdownStep whileKuraShutsDown) throws Exception {
         Bundle before = KuraStack.provisioningBundle(context);
         String location = before.getLocation();
-        before.stop();
         whileStopping.run();
+        kuraShutdownBegins(context);
+        whileKuraShutsDown.run();
+        before.stop();
         Bundle kura = KuraStack.kuraServicesBundle(context);
         kura.stop();
         Configuration[] all = configurationAdmin.listConfigurations(null);
@@ -117,6 +143,19 @@ public final class GatewayReboot {
         assertEquals("the rebooted bundle's api package comes from", FrameworkUtil.getBundle(DpsProvisioning.class),
                 apiPackageProvider(after));
         return after;
+    }
+
+    /** Runtime-support's Runnable that begins a Kura shutdown: the CryptoService, then the SystemService, leave. */
+    private static void kuraShutdownBegins(BundleContext context) throws InvalidSyntaxException {
+        Collection<ServiceReference<Runnable>> shutdown = context.getServiceReferences(Runnable.class,
+                "(" + StandInRegistrar.KURA_SHUTDOWN_PROPERTY + "=true)");
+        assertEquals("runtime-support's Kura shutdown services", 1, shutdown.size());
+        ServiceReference<Runnable> reference = shutdown.iterator().next();
+        try {
+            context.getService(reference).run();
+        } finally {
+            context.ungetService(reference);
+        }
     }
 
     private static Bundle apiPackageProvider(Bundle bundle) {

@@ -99,6 +99,14 @@ public final class ProvisioningEventLog implements EventHandler, AutoCloseable {
         return new ArrayList<>(seen);
     }
 
+    /** Every event so far, awaited or not (those not awaited are consumed), for a failure message. */
+    public List<String> seenSoFar() {
+        for (Event event = pending.poll(); event != null; event = pending.poll()) {
+            record(event);
+        }
+        return seen();
+    }
+
     private static String describe(Event event) {
         String topic = event.getTopic();
         StringBuilder text = new StringBuilder(topic.startsWith(ProvisioningEvents.TOPIC_PREFIX)

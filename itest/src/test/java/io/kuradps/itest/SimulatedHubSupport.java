@@ -117,13 +117,25 @@ public abstract class SimulatedHubSupport extends SimulatedDpsSupport {
     }
 
     /**
-     * Kura's web console starting, which posts the configuration READY, once per boot. The stand-in
-     * ConfigurationService posts READY itself when it starts, before the provisioning bundle does (a Kura whose web
-     * console came up before the add-on); this is the other order of a Kura start, the add-on first, so the hub link
-     * hears it. Posted once the hub link listens. Without it the hub link waits out its READY bound (bundle/README.md)
-     * before it creates the first stack of each boot, as it must on a Kura whose READY it missed.
+     * Whether this gateway's Kura has its web UI on, whose web console posts the configuration READY; true here, so
+     * the hub link's READY wait (which a fixed bundle may drop) does not slow every scenario. A headless Kura, as most
+     * gateways are, never posts READY: classes that show that answer false.
+     */
+    protected boolean kuraHasWebConsole() {
+        return true;
+    }
+
+    /**
+     * Kura's web console starting, which posts the configuration READY, once per boot, after the add-ons (it is the
+     * last thing a Kura start starts); nothing on a headless Kura ({@link #kuraHasWebConsole()}). The stand-in
+     * ConfigurationService posts no READY, as Kura's posts none. Posted once the hub link listens. Without it the hub
+     * link waits out its READY bound (bundle/README.md) before it creates the first stack of each boot, as it must on
+     * a Kura whose READY it missed.
      */
     protected void kuraWebConsoleStarts() {
+        if (!kuraHasWebConsole()) {
+            return;
+        }
         Await.until("the hub link runs", STEP, () -> !"none".equals(hubLinkState()));
         kuraService(EventAdmin.class, null).postEvent(new KuraConfigReadyEvent(Collections.<String, Object>emptyMap()));
     }

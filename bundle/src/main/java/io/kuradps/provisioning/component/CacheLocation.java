@@ -56,7 +56,7 @@ final class CacheLocation {
     }
 
     /** Kura's data directory, or null when there is no SystemService or it gives no usable directory. */
-    private static Path kuraDataDirectory(SystemService systemService) {
+    static Path kuraDataDirectory(SystemService systemService) {
         if (systemService == null) {
             return null;
         }

@@ -17,6 +17,12 @@ final class CertificateRequest {
 
     /** The alias suffix a new key pair is created under until its certificate is validated and stored. */
     static final String PENDING_SUFFIX = ".pending";
+    /**
+     * The KeystoreService where a new key pair waits for its certificate: never the certificate's own, since Kura's
+     * SslManagerService presents any key of its keystore, and no SslManagerService refers to this one. Created like
+     * the certificate's keystore when Kura has none of that name ({@link FileKeystores}).
+     */
+    static final String PENDING_KEYSTORE_PID = "KuraDpsPendingKeystore";
 
     final String keystorePid;
     final String alias;

@@ -1,19 +1,25 @@
 package io.kuradps.provisioning.component;
 
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
-import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.eclipse.kura.configuration.ConfigurableComponent;
+import org.eclipse.kura.configuration.ConfigurationService;
 import org.eclipse.kura.crypto.CryptoService;
+import org.eclipse.kura.security.keystore.KeystoreService;
 import org.eclipse.kura.system.SystemService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -63,33 +69,62 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(DpsProvisioner.class);
 
-    private volatile CryptoService cryptoService;
-    /** Static: fixed for one activation (see {@link #setSystemService}); null without one. */
-    private SystemService systemService;
+    /** Password values as the CryptoService, bound now or before, lets them be read. */
+    private final PasswordDecryptor passwords = new PasswordDecryptor();
     private volatile EventAdmin eventAdmin;
+    private final AtomicReference<ConfigurationService> configurationService = new AtomicReference<>();
+    /**
+     * ConfigAdmin, where a configuration Kura does not track yet (one restored from its snapshot) is seen. Its arrival
+     * wakes nothing: Kura's ConfigurationService, which a run that would create a keystore also needs, comes after it.
+     * Injected by DS into the field (tests set it too).
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ConfigurationAdmin configurationAdmin;
 
     private final Object registrationLock = new Object();
     private ServiceRegistration<DpsProvisioning> registration;
     /** The hub link's handle on the device key; see {@link DeviceCredentials}. */
     private ServiceRegistration<DeviceCredentials> credentialsRegistration;
-    private ProvisioningWorker worker;
     private ServiceClock serviceClock;
 
-    /** The last configuration DS gave us, kept to decrypt it again when a CryptoService arrives. */
+    /**
+     * Guards what follows: the last configuration DS gave us (kept to read it again when a service it depends on
+     * arrives), the worker (null while not active), and what the SystemService told us.
+     */
     private final Object configLock = new Object();
     private DpsProvisionerConfig rawConfig;
+    private BundleContext context;
+    /** Read without the lock by the service and the event handler, which exist only while it is set. */
+    private volatile ProvisioningWorker worker;
+    /** The SystemService bound now; null without one. */
+    private SystemService systemService;
+    /** Whether a SystemService was bound and has left: what it told us then still holds. */
+    private boolean systemServiceLeft;
+    /** Kura's data directory as the last SystemService gave it; null when none gave one. */
+    private Path kuraDataDirectory;
+    /** The cache file in use; it changes only when a SystemService brings another data directory. */
+    private Path cacheFile;
+    /** The last registration id template a SystemService resolved, and what it resolved to. */
+    private String[] resolvedTemplate;
 
     @Activate
-    void activate(BundleContext context, DpsProvisionerConfig config, Map<String, Object> properties) {
+    void activate(BundleContext bundleContext, DpsProvisionerConfig config, Map<String, Object> properties) {
         long started = System.nanoTime();
         Clock clock = clock(properties.get(CLOCK_OFFSET_SECONDS));
         serviceClock = new ServiceClock(clock);
-        worker = new ProvisioningWorker(CacheLocation.store(systemService, context),
-                new DpsRegistrar(new KuraKeystores(context), serviceClock), new Output(), clock,
-                new SecureRandom()::nextDouble, FIRST_PAUSE, new WorkerThread("kura-dps-provisioner"));
+        synchronized (configLock) {
+            context = bundleContext;
+            AssignmentStore store = CacheLocation.store(systemService, bundleContext);
+            cacheFile = store.file();
+            worker = new ProvisioningWorker(store, new DpsRegistrar(new KuraKeystores(bundleContext,
+                    new FileKeystores(new KuraServices())), serviceClock), new Output(), clock,
+                    new SecureRandom()::nextDouble, FIRST_PAUSE, new WorkerThread("kura-dps-provisioner"));
+        }
         synchronized (registrationLock) {
-            registration = context.registerService(DpsProvisioning.class, new Service(), serviceProperties(null));
-            credentialsRegistration = context.registerService(DeviceCredentials.class,
+            registration = bundleContext.registerService(DpsProvisioning.class, new Service(),
+                    serviceProperties(null));
+            credentialsRegistration = bundleContext.registerService(DeviceCredentials.class,
                     new ProvisionerCredentials(worker, serviceClock), null);
         }
         configure(config);
@@ -104,11 +139,13 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
 
     @Deactivate
     void deactivate() {
+        ProvisioningWorker stopping;
         synchronized (configLock) {
             rawConfig = null;
+            stopping = worker;
         }
         try {
-            if (!worker.close(STOP_TIMEOUT)) {
+            if (!stopping.close(STOP_TIMEOUT)) {
                 LOG.warn("The provisioning thread did not stop within {} s", STOP_TIMEOUT.getSeconds());
             }
         } catch (InterruptedException e) {
@@ -119,6 +156,9 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
             registration = null;
             unregister(credentialsRegistration);
             credentialsRegistration = null;
+        }
+        synchronized (configLock) {
+            worker = null;
         }
         LOG.info("Deactivated");
     }
@@ -157,14 +197,15 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
 
     /**
      * Password values stored before the CryptoService was there were taken as given; decrypt them now. When the
-     * values decrypt to what was used, the identity is unchanged and nothing restarts.
+     * values decrypt to what was used, the identity is unchanged and nothing restarts. A configuration that waited
+     * for a CryptoService to come back is taken now.
      */
     @Reference(name = "cryptoService", cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             unbind = "unsetCryptoService")
     void setCryptoService(CryptoService crypto) {
         synchronized (configLock) {
-            cryptoService = crypto;
+            passwords.bind(crypto);
             if (rawConfig != null) {
                 LOG.info("A CryptoService is bound; decrypting the configuration again");
                 configure(rawConfig);
@@ -172,24 +213,92 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         }
     }
 
-    /** The values already decrypted stay in force: without a CryptoService they would not decrypt at all. */
+    /**
+     * The values already decrypted stay in force, and so does the configuration: a CryptoService leaving (Kura
+     * stopping, say) is no failure. A Password value that changes before one comes back waits for it.
+     */
     void unsetCryptoService(CryptoService crypto) {
-        if (cryptoService == crypto) {
-            cryptoService = null;
-        }
+        passwords.unbind(crypto);
     }
 
     /**
-     * Kura's SystemService gives the data directory the cache lives in and the values of registration id
-     * templates. Optional, so activation never waits for it; static and greedy, so one that appears after
-     * activation (Kura registers it early, but DS gives no order) or a better-ranked one makes DS activate the
-     * component again, which moves the cache to it and resolves the registration id anew. Both are fixed for an
-     * activation, as the cache's place and the id it is keyed by must be.
+     * Kura's SystemService gives the data directory the cache (and a keystore the provisioner creates) lives in and
+     * the values of registration id templates. Optional, so activation never waits for it; dynamic and greedy, so
+     * neither its arrival nor its departure deactivates the component. One that arrives after activation (Kura
+     * registers it early, but DS gives no order) moves the cache to its data directory and starts the work over from
+     * there, and resolves the registration id anew; one that leaves (Kura stopping) changes nothing: what it said
+     * still holds, as the cache's place and the id it is keyed by must.
      */
     @Reference(name = "systemService", cardinality = ReferenceCardinality.OPTIONAL,
-            policy = ReferencePolicy.STATIC, policyOption = ReferencePolicyOption.GREEDY)
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetSystemService")
     void setSystemService(SystemService system) {
-        systemService = system;
+        synchronized (configLock) {
+            systemService = system;
+            systemServiceLeft = false;
+            Path directory = CacheLocation.kuraDataDirectory(system);
+            if (directory != null) {
+                kuraDataDirectory = directory;
+            }
+            if (worker == null) {
+                return;
+            }
+            AssignmentStore store = CacheLocation.store(system, context);
+            if (!store.file().equals(cacheFile)) {
+                cacheFile = store.file();
+                worker.relocate(store);
+            }
+            if (rawConfig != null) {
+                configure(rawConfig);
+            }
+            worker.servicesChanged();
+        }
+    }
+
+    void unsetSystemService(SystemService system) {
+        synchronized (configLock) {
+            if (systemService == system) {
+                systemService = null;
+                systemServiceLeft = true;
+            }
+        }
+    }
+
+    /** Kura's ConfigurationService: with it, a keystore the provisioner needs and Kura lacks is created. */
+    @Reference(name = "configurationService", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetConfigurationService")
+    void setConfigurationService(ConfigurationService service) {
+        configurationService.set(service);
+        servicesChanged();
+    }
+
+    void unsetConfigurationService(ConfigurationService service) {
+        configurationService.compareAndSet(service, null);
+    }
+
+    /**
+     * Every KeystoreService, by reference only (none is held): one that registers while a run waits for it lets the
+     * run go on. Which one a run uses is configuration, looked up by kura.service.pid ({@link KuraKeystores}).
+     */
+    @Reference(name = "keystoreService", service = KeystoreService.class,
+            cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "keystoreServiceRemoved")
+    void keystoreServiceAdded(ServiceReference<KeystoreService> keystore) {
+        servicesChanged();
+    }
+
+    /** A keystore that leaves is noticed by the run that looks for it. */
+    void keystoreServiceRemoved(ServiceReference<KeystoreService> keystore) {
+        // nothing to do until a run needs it
+    }
+
+    private void servicesChanged() {
+        synchronized (configLock) {
+            if (worker != null && worker.servicesChanged()) {
+                LOG.info("A service the provisioner waited for is there; the run goes on");
+            }
+        }
     }
 
     @Reference(name = "eventAdmin", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -209,12 +318,32 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
         synchronized (configLock) {
             rawConfig = config;
             try {
-                worker.apply(ProvisioningConfig.from(config, cryptoService,
-                        configured -> RegistrationIdTemplate.resolve(configured, systemService)));
+                worker.apply(ProvisioningConfig.from(config, passwords, this::registrationId));
+            } catch (MissingServiceException e) {
+                LOG.info("The configuration waits: {}; what is in force stays", e.getMessage());
             } catch (InvalidConfigurationException e) {
                 worker.reject(e);
             }
         }
+    }
+
+    /**
+     * The registration id a template stands for on this gateway; after the SystemService left, the one it resolved
+     * to then. Caller holds configLock.
+     */
+    private String registrationId(String configured) throws InvalidConfigurationException {
+        if (systemService == null && RegistrationIdTemplate.isTemplate(configured) && systemServiceLeft) {
+            if (resolvedTemplate != null && resolvedTemplate[0].equals(configured)) {
+                return resolvedTemplate[1];
+            }
+            throw new MissingServiceException(ProvisioningConfig.F_REGISTRATION_ID, "Kura's SystemService went away "
+                    + "and this template is not the one it resolved; waiting for a SystemService to resolve it");
+        }
+        String id = RegistrationIdTemplate.resolve(configured, systemService);
+        if (systemService != null) {
+            resolvedTemplate = new String[] { configured, id };
+        }
+        return id;
     }
 
     static Clock clock(Object offsetSeconds) {
@@ -239,6 +368,26 @@ public final class DpsProvisioner implements ConfigurableComponent, EventHandler
             properties.putAll(ProvisioningProperties.ofAssignment(assignment));
         }
         return properties;
+    }
+
+    /** Kura's services as the component holds them now, for the keystores it may create. */
+    private final class KuraServices implements FileKeystores.Kura {
+        @Override
+        public ConfigurationService configurationService() {
+            return configurationService.get();
+        }
+
+        @Override
+        public ConfigurationAdmin configurationAdmin() {
+            return configurationAdmin;
+        }
+
+        @Override
+        public Path dataDirectory() {
+            synchronized (configLock) {
+                return kuraDataDirectory;
+            }
+        }
     }
 
     /** Posts events and keeps the service properties in step with the assignment. */

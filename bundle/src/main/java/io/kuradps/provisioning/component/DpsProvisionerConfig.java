@@ -33,6 +33,11 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
     String KEY_EC_P384 = "ec-p384";
     String KEY_RSA_2048 = "rsa-2048";
     String KEY_RSA_3072 = "rsa-3072";
+    /**
+     * The KeystoreService the issued certificate is kept in; when Kura has none of that name, the provisioner creates
+     * it (a file keystore under Kura's data directory), so issuance works with nothing typed.
+     */
+    String CERTIFICATE_KEYSTORE_DEFAULT = "KuraDpsKeystore";
     String CERTIFICATE_ALIAS_DEFAULT = "kura-dps-device";
     /** DPS's credential policies issue for 1 to 90 days; renewing more than 90 days ahead would never wait. */
     int RENEW_BEFORE_HOURS_MIN = 1;
@@ -160,26 +165,30 @@ import io.kuradps.provisioning.protocol.RegistrationSettings;
                     + " enrollment needs an Azure Device Registry credential policy. Works with any attestation.")
     boolean certificate_issuance() default false;
 
-    @AttributeDefinition(name = "Certificate keystore service PID", required = false,
-            description = "kura.service.pid of the Kura KeystoreService that creates the key pair and keeps the "
-                    + "issued certificate (a dedicated one avoids the hub link picking another key). Required when a "
-                    + "certificate is requested.")
-    String certificate_keystore_service_pid() default "";
+    @AttributeDefinition(name = "Certificate keystore service PID",
+            description = "kura.service.pid of the Kura KeystoreService that keeps the issued certificate and its key. "
+                    + "When Kura has no KeystoreService and no configuration of that name, one is created (Kura's file "
+                    + "keystore, its file under Kura's data directory, its password chosen and kept by Kura): nothing "
+                    + "to type. A keystore of its own, holding no other key, since Kura's SSL manager presents any key "
+                    + "of its keystore.")
+    String certificate_keystore_service_pid() default CERTIFICATE_KEYSTORE_DEFAULT;
 
     @AttributeDefinition(name = "Certificate keystore alias",
-            description = "Alias of the issued certificate's key entry in that keystore. A renewal creates its key "
-                    + "under this alias + \"" + CertificateRequest.PENDING_SUFFIX + "\" and replaces the entry only once "
-                    + "the new certificate is validated.")
+            description = "Alias of the issued certificate's key entry in that keystore. A renewal's new key waits in "
+                    + "a keystore of its own (" + CertificateRequest.PENDING_KEYSTORE_PID + ") until its certificate is "
+                    + "validated; key and certificate then replace this entry in one write.")
     String certificate_keystore_alias() default CERTIFICATE_ALIAS_DEFAULT;
 
     @AttributeDefinition(name = "Certificate key type",
-            description = "Algorithm and size of the key pair the keystore creates for the certificate.",
+            description = "The key pair the keystore creates for the certificate. Azure's certificate issuance takes EC "
+                    + "P-384 keys only (CSR signed with ECDSA SHA-384); the other types are refused by Azure today and "
+                    + "are kept for a service that takes them.",
             options = {
-                @Option(label = "EC P-256 (ECDSA with SHA-256)", value = KEY_EC_P256),
-                @Option(label = "EC P-384 (ECDSA with SHA-384)", value = KEY_EC_P384),
-                @Option(label = "RSA 2048 (SHA-256 with RSA)", value = KEY_RSA_2048),
-                @Option(label = "RSA 3072 (SHA-256 with RSA)", value = KEY_RSA_3072) })
-    String certificate_key_type() default KEY_EC_P256;
+                @Option(label = "EC P-384 (ECDSA with SHA-384), what Azure takes", value = KEY_EC_P384),
+                @Option(label = "EC P-256 (ECDSA with SHA-256): Azure refuses it today", value = KEY_EC_P256),
+                @Option(label = "RSA 2048 (SHA-256 with RSA): Azure refuses RSA today", value = KEY_RSA_2048),
+                @Option(label = "RSA 3072 (SHA-256 with RSA): Azure refuses RSA today", value = KEY_RSA_3072) })
+    String certificate_key_type() default KEY_EC_P384;
 
     @AttributeDefinition(name = "Renew the certificate before expiry (h)", min = "" + RENEW_BEFORE_HOURS_MIN,
             max = "" + RENEW_BEFORE_HOURS_MAX,

@@ -1,7 +1,7 @@
 package io.kuradps.provisioning.component;
 
 /** A configuration value is missing or wrong; the message starts with the property id. Never carries secrets. */
-final class InvalidConfigurationException extends Exception {
+class InvalidConfigurationException extends Exception {
 
     private static final long serialVersionUID = 1L;
 

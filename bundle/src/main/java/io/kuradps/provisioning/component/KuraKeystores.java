@@ -29,11 +29,13 @@ import io.kuradps.provisioning.kura.KuraReferences;
 import io.kuradps.provisioning.transport.AliasKeyManager;
 
 /**
- * Kura's KeystoreServices, chosen by kura.service.pid: the device's X.509 identity and CA certificates to trust.
- * The identity goes through the service's own key managers, never a copy of the key entry, so a key that cannot
- * leave its store (a PKCS#11 token, Kura 5.2 and later) still signs. Looked up at each registration rather than
- * referenced, since the pid is configuration and Kura may add keystores later; a CA added in Kura's certificate
- * page therefore applies from the next registration on.
+ * Kura's KeystoreServices, chosen by kura.service.pid: the device's X.509 identity, CA certificates to trust, and
+ * the keystores of certificate issuance. The identity goes through the service's own key managers, never a copy of
+ * the key entry, so a key that cannot leave its store (a PKCS#11 token, Kura 5.2 and later) still signs. Looked up at
+ * each registration rather than referenced, since the pid is configuration and Kura may add keystores later; a CA
+ * added in Kura's certificate page therefore applies from the next registration on. A keystore that is not
+ * registered is waited for ({@link MissingServiceException}); the keystores of certificate issuance are created
+ * first when Kura has none of that name ({@link FileKeystores}).
  */
 final class KuraKeystores {
 
@@ -44,9 +46,17 @@ final class KuraKeystores {
     }
 
     private final BundleContext context;
+    /** Creates the keystores of certificate issuance that Kura does not have; null where none may be created. */
+    private final FileKeystores creator;
 
+    /** Keystores found only: none is ever created. */
     KuraKeystores(BundleContext context) {
+        this(context, null);
+    }
+
+    KuraKeystores(BundleContext context, FileKeystores creator) {
         this.context = context;
+        this.creator = creator;
     }
 
     /** A key manager presenting the key entry {@code alias} of the KeystoreService {@code pid}, and only it. */
@@ -83,13 +93,26 @@ final class KuraKeystores {
         });
     }
 
-    /** Applies {@code use} to the KeystoreService that creates the key and keeps the issued certificate. */
+    /**
+     * Applies {@code use} to the KeystoreService that keeps the issued certificate, or to the one where a new key
+     * waits for its certificate ({@link CertificateRequest#PENDING_KEYSTORE_PID}); either is created when Kura has
+     * none of that name.
+     */
     <T> T certificateKeystore(String pid, Use<T> use) throws InvalidConfigurationException {
-        return withKeystore(F_CERTIFICATE_KEYSTORE_PID, pid, use);
+        return withKeystore(F_CERTIFICATE_KEYSTORE_PID, pid, true, use);
     }
 
-    /** Finds the KeystoreService with kura.service.pid={@code pid} and applies {@code use} while holding it. */
     private <T> T withKeystore(String field, String pid, Use<T> use) throws InvalidConfigurationException {
+        return withKeystore(field, pid, false, use);
+    }
+
+    /**
+     * Finds the KeystoreService with kura.service.pid={@code pid} and applies {@code use} while holding it.
+     *
+     * @throws MissingServiceException when none is registered (after creating it, when it may be created)
+     */
+    private <T> T withKeystore(String field, String pid, boolean creatable, Use<T> use)
+            throws InvalidConfigurationException {
         Collection<ServiceReference<KeystoreService>> references;
         try {
             references = context.getServiceReferences(KeystoreService.class, KuraReferences.target(pid));
@@ -97,12 +120,16 @@ final class KuraKeystores {
             throw new InvalidConfigurationException(field, "'" + pid + "' is not a valid kura.service.pid");
         }
         if (references.isEmpty()) {
-            throw new InvalidConfigurationException(field, "no KeystoreService with kura.service.pid=" + pid);
+            if (creatable && creator != null) {
+                creator.createAndAwait(field, pid);
+            }
+            throw new MissingServiceException(field, "no KeystoreService with kura.service.pid=" + pid
+                    + " is registered; waiting for it");
         }
         ServiceReference<KeystoreService> reference = references.iterator().next();
         KeystoreService keystore = context.getService(reference);
         if (keystore == null) {
-            throw new InvalidConfigurationException(field, "KeystoreService " + pid + " went away");
+            throw new MissingServiceException(field, "KeystoreService " + pid + " went away; waiting for it");
         }
         try {
             return use.apply(keystore);

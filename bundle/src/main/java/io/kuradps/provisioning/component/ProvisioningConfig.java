@@ -75,21 +75,36 @@ final class ProvisioningConfig {
 
     enum X509Source { NONE, PKCS12, PEM, KEYSTORE }
 
-    /** The key pair a KeystoreService creates for a certificate: JCA algorithm, size and the CSR's signature. */
+    /**
+     * The key pair a KeystoreService creates for a certificate: JCA algorithm, size and the CSR's signature (which
+     * Kura's KeystoreService.getCSR takes by name, BouncyCastle's JcaContentSignerBuilder). Azure's certificate
+     * issuance takes EC P-384 keys only (Microsoft's "certificate issuance" page, dps-protocol.md); the others stay
+     * for a service that takes them, and choosing one is warned about.
+     */
     enum KeyType implements OptionValue {
-        EC_P256("EC", 256, "SHA256withECDSA"),
-        EC_P384("EC", 384, "SHA384withECDSA"),
-        RSA_2048("RSA", 2048, "SHA256withRSA"),
-        RSA_3072("RSA", 3072, "SHA256withRSA");
+        EC_P384("EC", 384, "SHA384withECDSA", true),
+        EC_P256("EC", 256, "SHA256withECDSA", false),
+        RSA_2048("RSA", 2048, "SHA256withRSA", false),
+        RSA_3072("RSA", 3072, "SHA256withRSA", false);
 
         final String algorithm;
         final int size;
         final String signatureAlgorithm;
+        private final boolean azureTakesIt;
 
-        KeyType(String algorithm, int size, String signatureAlgorithm) {
+        KeyType(String algorithm, int size, String signatureAlgorithm, boolean azureTakesIt) {
             this.algorithm = algorithm;
             this.size = size;
             this.signatureAlgorithm = signatureAlgorithm;
+            this.azureTakesIt = azureTakesIt;
+        }
+
+        /** What to tell the operator who chose a key Azure's DPS refuses today; empty for the one it takes. */
+        Optional<String> azureRefusal() {
+            return azureTakesIt ? Optional.empty()
+                    : Optional.of(F_CERTIFICATE_KEY_TYPE + " is " + value() + ", which Azure's certificate issuance "
+                            + "refuses today (it takes " + EC_P384.value() + " only): DPS will answer the CSR with "
+                            + "400 unless this endpoint is not Azure's");
         }
     }
 
@@ -102,6 +117,15 @@ final class ProvisioningConfig {
 
         /** @throws InvalidConfigurationException naming {@link #F_REGISTRATION_ID} when it cannot be resolved */
         String resolve(String configured) throws InvalidConfigurationException;
+    }
+
+    /** Turns a Password value from ConfigAdmin into the secret ({@link PasswordDecryptor}). */
+    interface Passwords {
+        /**
+         * @param value as stored; null or empty gives the empty string
+         * @throws MissingServiceException when it cannot be told now (the CryptoService went away)
+         */
+        String clear(String field, String value) throws MissingServiceException;
     }
 
     /** What an enabled configuration registers with. */
@@ -171,25 +195,31 @@ final class ProvisioningConfig {
         this.registration = registration;
     }
 
-    /** As {@link #from(DpsProvisionerConfig, CryptoService, RegistrationIdResolver)}, the registration id as given. */
+    /**
+     * Validates, decrypts with {@code crypto} (or takes Password values as given where it is null) and translates a
+     * configuration; the registration id as given.
+     */
     static ProvisioningConfig from(DpsProvisionerConfig raw, CryptoService crypto)
             throws InvalidConfigurationException {
-        return from(raw, crypto, RegistrationIdResolver.AS_GIVEN);
+        return from(raw, PasswordDecryptor.with(crypto), RegistrationIdResolver.AS_GIVEN);
     }
 
     /**
      * Validates, decrypts and translates a configuration. A disabled one may be half-configured: nothing else is
      * read.
      *
-     * @param crypto Kura's CryptoService, or null when none is present (Password values are then taken as given)
+     * @param passwords turns Password values into secrets; null takes them as given
+     * @throws MissingServiceException when a value cannot be read now for want of a service (the CryptoService or
+     *                                 SystemService went away); nothing is wrong with the configuration
      * @throws InvalidConfigurationException naming the first field that is missing or wrong
      */
-    static ProvisioningConfig from(DpsProvisionerConfig raw, CryptoService crypto,
+    static ProvisioningConfig from(DpsProvisionerConfig raw, Passwords passwords,
             RegistrationIdResolver registrationIds) throws InvalidConfigurationException {
         if (!raw.enabled()) {
             return DISABLED;
         }
-        RegistrationIdentity identity = identity(raw, crypto, registrationIds);
+        RegistrationIdentity identity = identity(raw, passwords == null ? PasswordDecryptor.with(null) : passwords,
+                registrationIds);
         RetryTiming timing = timing(raw);
         ReprovisionPolicy policy = option(F_POLICY, raw.reprovision_policy(), ReprovisionPolicy.class);
         // The protocol core owns the formats of id scope, registration id, key, api-version and payload.
@@ -212,7 +242,7 @@ final class ProvisioningConfig {
         return registration == null ? "ProvisioningConfig[enabled=false]" : "ProvisioningConfig[" + registration + "]";
     }
 
-    private static RegistrationIdentity identity(DpsProvisionerConfig raw, CryptoService crypto,
+    private static RegistrationIdentity identity(DpsProvisionerConfig raw, Passwords passwords,
             RegistrationIdResolver registrationIds) throws InvalidConfigurationException {
         RegistrationIdentity.Builder identity = new RegistrationIdentity.Builder();
         identity.transport = transport(raw.transport());
@@ -232,9 +262,9 @@ final class ProvisioningConfig {
                 registrationIds.resolve(required(F_REGISTRATION_ID, raw.registration_id())));
         identity.attestation = option(F_ATTESTATION, raw.attestation(), Attestation.class);
         identity.enrollmentKind = option(F_ENROLLMENT_KIND, raw.enrollment_kind(), EnrollmentKind.class);
-        identity.symmetricKey = PasswordDecryptor.decrypt(F_SYMMETRIC_KEY, trimmed(raw.symmetric_key()), crypto);
+        identity.symmetricKey = passwords.clear(F_SYMMETRIC_KEY, trimmed(raw.symmetric_key()));
         identity.pkcs12Path = path(F_PKCS12_PATH, raw.x509_pkcs12_path());
-        identity.pkcs12Password = PasswordDecryptor.decrypt(F_PKCS12_PASSWORD, raw.x509_pkcs12_password(), crypto);
+        identity.pkcs12Password = passwords.clear(F_PKCS12_PASSWORD, raw.x509_pkcs12_password());
         identity.certificatePath = path(F_CERTIFICATE_PATH, raw.x509_certificate_path());
         identity.keyPath = path(F_KEY_PATH, raw.x509_key_path());
         identity.keystorePid = trimmed(raw.x509_keystore_service_pid());
@@ -260,7 +290,7 @@ final class ProvisioningConfig {
         identity.caFile = path(F_CA_FILE, raw.ca_file());
         identity.caKeystorePid = trimmed(raw.ca_keystore_service_pid());
         identity.proxy = proxy(raw.proxy_host(), raw.proxy_port(), raw.proxy_username(), raw.proxy_password(),
-                crypto);
+                passwords);
         identity.sasLifetime = seconds(F_SAS_LIFETIME, raw.sas_lifetime_seconds(), SAS_LIFETIME_MIN,
                 SAS_LIFETIME_MAX);
         return identity.build();
@@ -272,6 +302,11 @@ final class ProvisioningConfig {
      */
     static HttpProxy proxy(String rawHost, int port, String rawUsername, String rawPassword, CryptoService crypto)
             throws InvalidConfigurationException {
+        return proxy(rawHost, port, rawUsername, rawPassword, PasswordDecryptor.with(crypto));
+    }
+
+    private static HttpProxy proxy(String rawHost, int port, String rawUsername, String rawPassword,
+            Passwords passwords) throws InvalidConfigurationException {
         String host = trimmed(rawHost).toLowerCase(Locale.ROOT);
         if (host.isEmpty()) {
             return null;
@@ -294,7 +329,7 @@ final class ProvisioningConfig {
         }
         HttpProxy proxy = HttpProxy.at(host, port);
         String username = trimmed(rawUsername);
-        String password = PasswordDecryptor.decrypt(F_PROXY_PASSWORD, rawPassword, crypto);
+        String password = passwords.clear(F_PROXY_PASSWORD, rawPassword);
         if (username.isEmpty()) {
             if (!password.isEmpty()) {
                 throw new InvalidConfigurationException(F_PROXY_USERNAME, "is required when " + F_PROXY_PASSWORD
@@ -316,7 +351,14 @@ final class ProvisioningConfig {
         if (!raw.certificate_issuance()) {
             return null;
         }
-        String pid = required(F_CERTIFICATE_KEYSTORE_PID, raw.certificate_keystore_service_pid());
+        // Empty as a configuration from before this field had a default holds it: the default, nothing to type.
+        String configuredPid = trimmed(raw.certificate_keystore_service_pid());
+        String pid = configuredPid.isEmpty() ? DpsProvisionerConfig.CERTIFICATE_KEYSTORE_DEFAULT : configuredPid;
+        if (pid.equals(CertificateRequest.PENDING_KEYSTORE_PID)) {
+            throw new InvalidConfigurationException(F_CERTIFICATE_KEYSTORE_PID, "'" + pid + "' is where a new key "
+                    + "waits for its certificate; name another KeystoreService (default "
+                    + DpsProvisionerConfig.CERTIFICATE_KEYSTORE_DEFAULT + ")");
+        }
         String alias = required(F_CERTIFICATE_ALIAS, raw.certificate_keystore_alias());
         KeyType keyType = option(F_CERTIFICATE_KEY_TYPE, raw.certificate_key_type(), KeyType.class);
         int hours = raw.certificate_renew_before_hours();

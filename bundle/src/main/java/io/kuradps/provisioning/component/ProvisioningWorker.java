@@ -60,9 +60,16 @@ final class ProvisioningWorker {
         boolean shutdown(Duration timeout) throws InterruptedException;
     }
 
+    /**
+     * How long a run waits for a service it needs (a KeystoreService, say) before it says so with a retryable FAILED;
+     * it goes on waiting, and the service's arrival starts the run again at once. At a Kura boot the services register
+     * within a fraction of a second of each other, so start order alone never reaches this.
+     */
+    static final Duration SERVICE_GRACE = Duration.ofSeconds(30);
+
     private static final Logger LOG = LoggerFactory.getLogger(ProvisioningWorker.class);
 
-    private final AssignmentStore store;
+    private AssignmentStore store;
     private final Registrar registrar;
     private final Output output;
     private final Clock clock;
@@ -79,6 +86,10 @@ final class ProvisioningWorker {
     private boolean closed;
     /** The last run failed in a way a wrong device clock may explain; its fresh run is scheduled. */
     private boolean awaitingTheClock;
+    /** The last run stopped for a service that is not there yet; its arrival starts the run again. */
+    private boolean awaitingAService;
+    /** Counts the services that appeared, so a run that looked before one came does not wait for it. */
+    private long servicesAppeared;
 
     // Written on the worker thread only.
     private volatile Assignment current;
@@ -168,6 +179,40 @@ final class ProvisioningWorker {
         }
     }
 
+    /**
+     * A service the provisioner may need has appeared (a KeystoreService, Kura's ConfigurationService): when the last
+     * run stopped for want of a service, it starts again now. Anything else is left alone.
+     *
+     * @return true when a run was started
+     */
+    boolean servicesChanged() {
+        synchronized (lock) {
+            servicesAppeared++;
+            if (closed || !awaitingAService) {
+                return false;
+            }
+            long gen = restart();
+            work = worker.submit(() -> resume(gen));
+            return true;
+        }
+    }
+
+    /**
+     * The cache now lives elsewhere (Kura's SystemService arrived after activation, with Kura's data directory): the
+     * work starts over from there, as at a start, so a cache found there is used before DPS is asked.
+     */
+    void relocate(AssignmentStore newStore) {
+        synchronized (lock) {
+            store = newStore;
+            if (closed || config == null) {
+                return;
+            }
+            ProvisioningConfig startConfig = config;
+            long gen = restart();
+            work = worker.submit(() -> start(startConfig, false, gen));
+        }
+    }
+
     Optional<Assignment> currentAssignment() {
         return Optional.ofNullable(current);
     }
@@ -196,6 +241,7 @@ final class ProvisioningWorker {
         }
         failedRuns = 0;
         awaitingTheClock = false;
+        awaitingAService = false;
         return ++generation;
     }
 
@@ -222,6 +268,10 @@ final class ProvisioningWorker {
             return;
         }
         LOG.info("Provisioning with {}", startConfig);
+        CertificateRequest certificate = registration.get().identity.certificateRequest;
+        if (certificate != null) {
+            certificate.keyType.azureRefusal().ifPresent(LOG::warn);
+        }
         AssignmentStore.Key key = cacheKey(registration.get().identity);
         if (current != null && !key.equals(currentKey)) {
             LOG.info("The assignment held belongs to another configuration; withdrawing it");
@@ -229,7 +279,7 @@ final class ProvisioningWorker {
             currentKey = null;
             output.assignmentChanged(null);
         }
-        Optional<Assignment> cached = store.load(key);
+        Optional<Assignment> cached = store().load(key);
         if (stale(gen)) {
             return;
         }
@@ -239,7 +289,6 @@ final class ProvisioningWorker {
             publish(cached.get(), key, State.ASSIGNED);
         }
         ProvisioningConfig.ReprovisionPolicy policy = registration.get().policy;
-        CertificateRequest certificate = registration.get().identity.certificateRequest;
         if (policy.trustsTheCache() && cached.isPresent() && !edited) {
             if (certificate != null && !certificate.isSatisfiedBy(cached.get())) {
                 LOG.info("The cached assignment has no certificate in {}/{}; registering to get one",
@@ -258,17 +307,30 @@ final class ProvisioningWorker {
     }
 
     private void register(long gen) {
+        register(gen, true);
+    }
+
+    /** The run that waited for a service goes on: a registration like any other, but no second STARTED. */
+    private void resume(long gen) {
+        register(gen, false);
+    }
+
+    private void register(long gen, boolean announce) {
         Registration run;
+        long servicesBefore;
         synchronized (lock) {
             if (gen != generation || config == null || !config.registration().isPresent()) {
                 return;
             }
             run = config.registration().get();
+            servicesBefore = servicesAppeared;
         }
         RegistrationIdentity identity = run.identity;
         setStatus(State.PROVISIONING);
-        output.post(TOPIC_STARTED, ProvisioningProperties.started(identity.idScope, identity.registrationId,
-                clock.instant()));
+        if (announce) {
+            output.post(TOPIC_STARTED, ProvisioningProperties.started(identity.idScope, identity.registrationId,
+                    clock.instant()));
+        }
         LOG.info("Registering {} with DPS at {}:{} over {}", identity.registrationId, identity.endpointHost,
                 identity.endpointPort, identity.transport);
         RunOutcome outcome;
@@ -276,6 +338,9 @@ final class ProvisioningWorker {
             outcome = registrar.register(run, retrying -> onRetrying(retrying, identity, gen));
         } catch (InterruptedException e) {
             LOG.info("Registration cancelled");
+            return;
+        } catch (MissingServiceException e) {
+            awaitService(run, e, servicesBefore, gen);
             return;
         } catch (InvalidConfigurationException e) {
             if (!stale(gen)) {
@@ -319,12 +384,55 @@ final class ProvisioningWorker {
                 retrying.attempt(), retrying.retryAt(), cause.code(), message, now));
     }
 
+    /**
+     * The run stopped for a service that is not there yet: not a failure of the configuration. The status says what
+     * is awaited; a FAILED (retryable) follows only if it is still missing after {@link #SERVICE_GRACE}, and its
+     * arrival ({@link #servicesChanged}) starts the run again, as does one that came while the run looked.
+     */
+    private void awaitService(Registration run, MissingServiceException missing, long servicesBefore, long gen) {
+        Instant now = clock.instant();
+        synchronized (lock) {
+            if (gen != generation) {
+                return;
+            }
+            if (servicesAppeared != servicesBefore) {
+                // What it looked for may have come while it looked (a keystore it created, say): look again.
+                work = worker.submit(() -> resume(gen));
+                return;
+            }
+            awaitingAService = true;
+            work = worker.schedule(() -> stillMissing(run, missing, gen), SERVICE_GRACE);
+        }
+        LOG.info("Waiting: {}", missing.getMessage());
+        status = ProvisioningStatus.failed(State.RETRYING, current, 0, 0, missing.getMessage(), null, now);
+    }
+
+    private void stillMissing(Registration run, MissingServiceException missing, long gen) {
+        if (stale(gen)) {
+            return;
+        }
+        String message = missing.getMessage() + " (for " + SERVICE_GRACE.getSeconds() + " s now; the run goes on "
+                + "when it registers)";
+        LOG.warn("{}", message);
+        Instant now = clock.instant();
+        status = ProvisioningStatus.failed(State.RETRYING, current, 0, 0, message, null, now);
+        output.post(TOPIC_FAILED, ProvisioningProperties.failed(run.identity.idScope, run.identity.registrationId,
+                0, 0, message, true, null, now));
+    }
+
+    private AssignmentStore store() {
+        synchronized (lock) {
+            return store;
+        }
+    }
+
     private void assigned(Assignment assignment, AssignmentStore.Key key) {
         LOG.info("Assigned to hub {} as device {}", assignment.assignedHub(), assignment.deviceId());
+        AssignmentStore cache = store();
         try {
-            store.save(key, assignment);
+            cache.save(key, assignment);
         } catch (IOException e) {
-            LOG.warn("Cannot persist the assignment to {} ({}); it holds until restart", store.file(),
+            LOG.warn("Cannot persist the assignment to {} ({}); it holds until restart", cache.file(),
                     e.getMessage());
         }
         synchronized (lock) {

@@ -16,8 +16,10 @@ import io.kuradps.provisioning.transport.TlsFailures;
  * wraps a refused TCP connect as reason 32103 around a {@link java.net.ConnectException}, a TLS handshake the hub cut
  * short as reason 0 around an SSLException caused by an {@link EOFException} or a {@link SocketException}
  * ("Connection reset"), a connection closed after CONNECT as 32109 around an EOFException; a certificate the JDK
- * refused leaves a {@link GeneralSecurityException} in the chain. Messages carry exception types, reason codes and
- * messages, which hold no secret (Paho never puts the password in them).
+ * refused leaves a {@link GeneralSecurityException} in the chain. A transport that holds no client configuration
+ * throws an IllegalStateException "Invalid client configuration" (or "Invalid configuration"), wrapped by Kura
+ * (MqttDataTransport.connect and setupMqttSession). Messages carry exception types, reason codes and messages,
+ * which hold no secret (Paho never puts the password in them).
  */
 final class ConnectFailures {
 
@@ -27,6 +29,8 @@ final class ConnectFailures {
     /** MqttException.REASON_CODE_BROKER_UNAVAILABLE: CONNACK 3. */
     static final int SERVER_UNAVAILABLE = 3;
     private static final int MAX_DEPTH = 32;
+    /** The start of both messages of Kura's MqttDataTransport for a transport without a client configuration. */
+    private static final String KURA_INVALID_CONFIGURATION = "Invalid c";
 
     private ConnectFailures() {
     }
@@ -47,6 +51,10 @@ final class ConnectFailures {
             }
             if (reason != null && reason == SERVER_UNAVAILABLE) {
                 return new HubConnectException(HubConnectException.Kind.SERVER_UNAVAILABLE, describe(failure));
+            }
+            if (cause instanceof IllegalStateException && cause.getMessage() != null
+                    && cause.getMessage().startsWith(KURA_INVALID_CONFIGURATION)) {
+                return new HubConnectException(HubConnectException.Kind.TRANSPORT_INVALID, describe(failure));
             }
             // ConnectException is a SocketException: refused, like a reset or an end of stream before CONNACK.
             cutShort |= cause instanceof SocketException || cause instanceof EOFException;

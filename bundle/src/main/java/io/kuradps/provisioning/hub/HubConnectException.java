@@ -20,6 +20,12 @@ final class HubConnectException extends Exception {
         CONNECTION_REFUSED,
         /** The TLS handshake failed, typically because the keystore does not trust the hub's root CA. */
         TLS,
+        /**
+         * Kura's transport has no MQTT client configuration to connect with: it builds one when it activates and when
+         * its configuration is written, and a transport activated before its SslManagerService was bound has none
+         * until its configuration is written again (MqttDataTransport.activate and setSslManagerService).
+         */
+        TRANSPORT_INVALID,
         /** Anything else: timed out, a client in the wrong state, an unknown error. */
         OTHER
     }

@@ -19,6 +19,7 @@ import org.eclipse.kura.data.DataTransportService;
 import org.eclipse.kura.security.keystore.KeystoreService;
 import org.eclipse.kura.ssl.SslManagerService;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -57,7 +58,8 @@ import io.kuradps.provisioning.kura.KuraTopics;
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = { ConfigurableComponent.class, EventHandler.class, HubLinkStatus.class },
         property = { ConfigurationService.KURA_SERVICE_PID + "=" + HubConnectionConfig.PID,
-            EventConstants.EVENT_TOPIC + "=" + KuraTopics.CONFIGURATION_READY,
+            EventConstants.EVENT_TOPIC + "=" + KuraTopics.KEYSTORE_CHANGED,
+            EventConstants.EVENT_TOPIC + "=" + EventFence.TOPIC,
             EventConstants.EVENT_TOPIC + "=" + KuraTopics.CLOCK })
 @Designate(ocd = HubConnectionConfig.class)
 public final class HubConnectionComponent implements ConfigurableComponent, EventHandler, HubLinkStatus {
@@ -74,11 +76,14 @@ public final class HubConnectionComponent implements ConfigurableComponent, Even
     private DeviceCredentials credentials;
     private volatile DpsProvisioning provisioning;
     private volatile EventAdmin eventAdmin;
+    private volatile ConfigurationAdmin configurationAdmin;
     private volatile CloudConnectionFactory rawMqttFactory;
 
     private volatile ScheduledExecutorService worker;
+    /** The worker's thread: what the DataService tells on it is the result of the hub link's own calls. */
+    private volatile Thread workerThread;
     private volatile String status = HubLink.State.DISABLED.name();
-    private ReadyWait readyWait;
+    private final EventFence fence = new EventFence(() -> eventAdmin);
     private TransportConnector connector;
     private HubLink link;
     /** The assignment the link was last given; read and written on the worker only. */
@@ -86,15 +91,30 @@ public final class HubConnectionComponent implements ConfigurableComponent, Even
 
     @Activate
     void activate(HubConnectionConfig config) {
-        readyWait = new ReadyWait(ReadyWait.BOUND);
         connector = new TransportConnector(dataServices, transports, TransportConnector.SERVICE_WAIT,
-                cause -> onWorker(() -> link.connectionLost(cause)));
+                () -> Thread.currentThread() == workerThread, new TransportConnector.KuraConnection() {
+                    @Override
+                    public void lost(String cause, long connection) {
+                        onWorker(() -> link.connectionLost(cause, connection));
+                    }
+
+                    @Override
+                    public void disconnected(long connection) {
+                        onWorker(() -> link.disconnectedByKura(connection));
+                    }
+
+                    @Override
+                    public void established(long connection) {
+                        onWorker(() -> link.connectedByKura(connection));
+                    }
+                });
         TransportTls tls = new TransportTls(configurationService, sslManagers, keystores, credentials.clock());
-        KuraTransportServices kura = new KuraTransportServices(configurationService, () -> rawMqttFactory, tls,
-                connector, readyWait, this::requestProvisioning);
+        KuraTransportServices kura = new KuraTransportServices(configurationService, () -> configurationAdmin,
+                () -> rawMqttFactory, tls, fence, connector, this::requestProvisioning);
         worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "kura-dps hub link");
             thread.setDaemon(true);
+            workerThread = thread;
             return thread;
         });
         link = new HubLink(kura, credentials, this::post, credentials.clock(), this::schedule,
@@ -114,7 +134,7 @@ public final class HubConnectionComponent implements ConfigurableComponent, Even
     void deactivate() {
         ScheduledExecutorService stopping = worker;
         worker = null;
-        // Interrupts a bounded wait (READY, a component, a connect) rather than sitting it out.
+        // Interrupts a bounded wait (a component, a fence, a connect) rather than sitting it out.
         stopping.shutdownNow();
         try {
             if (!stopping.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -129,13 +149,15 @@ public final class HubConnectionComponent implements ConfigurableComponent, Even
         LOG.info("Deactivated");
     }
 
-    /** Kura's configuration READY, or Kura's clock service set the clock. */
+    /** A keystore changed, Kura's clock service set the clock, or the link's own fence arrived. */
     @Override
     public void handleEvent(Event event) {
-        if (KuraTopics.CONFIGURATION_READY.equals(event.getTopic())) {
-            readyWait.ready();
+        if (KuraTopics.KEYSTORE_CHANGED.equals(event.getTopic())) {
+            onWorker(() -> link.keystoreChanged());
         } else if (KuraTopics.CLOCK.equals(event.getTopic())) {
             onWorker(() -> link.clockSet());
+        } else if (EventFence.TOPIC.equals(event.getTopic())) {
+            fence.delivered(event);
         }
     }
 
@@ -184,6 +206,19 @@ public final class HubConnectionComponent implements ConfigurableComponent, Even
     void unsetEventAdmin(EventAdmin admin) {
         if (eventAdmin == admin) {
             eventAdmin = null;
+        }
+    }
+
+    @Reference(name = "configurationAdmin", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetConfigurationAdmin")
+    void setConfigurationAdmin(ConfigurationAdmin admin) {
+        configurationAdmin = admin;
+    }
+
+    void unsetConfigurationAdmin(ConfigurationAdmin admin) {
+        if (configurationAdmin == admin) {
+            configurationAdmin = null;
         }
     }
 

@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -44,10 +45,11 @@ import io.kuradps.provisioning.protocol.HubConnectValues;
 
 /**
  * The hub link's core: keeps one Kura MqttDataTransport pointed at the assigned hub as the assigned device. It orders
- * the steps (sign, read, decide with {@link TransportPlan}, ready the TLS, write, read back, connect, renew) and keeps
- * the state (the assignment, the pending timer, refusals in a row, the token's expiry), and tells what happened as
- * events; Kura is behind {@link Kura}. Not thread-safe by design: {@link HubConnectionComponent} calls it from its one
- * worker thread only, and time comes from the clock and scheduler it is given.
+ * the steps (read, decide with {@link TransportPlan}, ready the TLS, sign, write, connect, renew) and keeps the state
+ * (the assignment, the pending timer, refusals in a row, the token, the connection it made), and tells what happened
+ * as events; Kura is behind {@link Kura}. It reconnects once whenever Kura drops that connection for a reason of its
+ * own (kura.md, "Measured in real Kura 5.5"). Not thread-safe by design: {@link HubConnectionComponent} calls it from
+ * its one worker thread only, and time comes from the clock and scheduler it is given.
  */
 final class HubLink {
 
@@ -55,6 +57,13 @@ final class HubLink {
     interface Kura {
         /** The transport's configuration as ConfigurationService returns it; empty when Kura does not track the PID. */
         Optional<Map<String, Object>> transportConfiguration(String pid) throws Exception;
+
+        /**
+         * Whether Kura holds a configuration of this PID it does not track (yet): one restored from the snapshot
+         * whose component has not registered. Then waits, bounded, until Kura tracks it. False when nothing names the
+         * PID: it does not exist.
+         */
+        boolean awaitTracked(String pid) throws Exception;
 
         /** Creates a raw MQTT cloud connection stack whose transport has this PID (CloudConnectionFactory). */
         void createStack(String transportPid) throws Exception;
@@ -68,24 +77,33 @@ final class HubLink {
         /**
          * Carries out the TLS side of a write before the transport is written: checks that an X.509 identity's
          * SslManagerService presents the device key and nothing else, sets up the one over an issued certificate's
-         * keystore, adds the Azure root CAs to the keystore in use when the plan says so (once, only those missing).
+         * keystore, adds the Azure root CAs to the keystore in use when the plan says so (once, only those missing),
+         * and returns once Kura has acted on what that changed.
          *
          * @throws HubConfigurationException naming the transport property, keystore or Kura service to set
          */
         void prepareTls(String transportPid, TlsPlan plan) throws Exception;
 
+        /** Whether the DataService of this transport is connected now. */
+        boolean isConnected(String transportPid);
+
+        /** Has the DataService of this transport disconnect, letting messages in flight complete (bounded). */
+        void disconnect(String transportPid);
+
         /** Writes through ConfigurationService (which encrypts the password); nothing when nothing changes. */
         void writeTransport(String pid, Map<String, Object> values, PasswordChange password, boolean snapshot)
                 throws Exception;
 
-        /**
-         * Returns once Kura's configuration is READY, or at once when Kura tracks this PID already (then it cannot
-         * drop an update to it); bounded, and going on without READY after the bound.
-         */
-        void awaitConfigurationReady(String transportPid) throws Exception;
+        /** Returns once the transport took the configuration last written (bounded), at once without a write. */
+        void awaitApplied(String transportPid) throws InterruptedException;
 
-        /** Makes sure the DataService of this transport is connected; returns when it is. */
-        void connect(String transportPid) throws HubConnectException, InterruptedException;
+        /**
+         * Makes sure the DataService of this transport is connected; returns when it is.
+         *
+         * @return which connection of the DataService that is: how many it established so far, as its listener
+         *         counts them ({@link #connectionLost} and the other callbacks carry the same count)
+         */
+        long connect(String transportPid) throws HubConnectException, InterruptedException;
 
         /** Asks DPS for a fresh registration ({@code DpsProvisioning.reprovision()}). */
         void reprovision();
@@ -108,6 +126,19 @@ final class HubLink {
 
     /** CONNACK 5 this many times in a row means the hub no longer knows the device here. */
     static final int REFUSALS_BEFORE_REPROVISIONING = 3;
+    /**
+     * How long Kura's own reconnect may take after Kura disconnected the transport (its configuration was written, an
+     * SslManagerService came): DataServiceImpl.onConfigurationUpdated connects again at once when it was connected,
+     * and logs a failure without telling anyone, so after this the link connects itself.
+     */
+    static final Duration KURA_RECONNECT_GRACE = Duration.ofSeconds(2);
+    /**
+     * After a keystore change Kura's SslManagerService closes every SSL transport, on the EventAdmin thread and
+     * telling no listener (kura.md fact 3); the link looks this often whether its connection went...
+     */
+    static final Duration CUT_POLL = Duration.ofMillis(100);
+    /** ...for this long: Paho's forced close in Kura's MqttDataTransport waits up to 2 s quiesce and 2 s more. */
+    static final Duration CUT_WAIT = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(HubLink.class);
 
@@ -119,10 +150,22 @@ final class HubLink {
     private final ReconnectBackoff backoff;
 
     private HubLinkSettings settings;
+    /** The problem of the invalid configuration reported last; the same one again is not reported twice. */
+    private String invalidProblem;
     private Assignment assignment;
+    /** The renewal, or the next attempt. */
     private Runnable pending;
+    /** Looking after a connection Kura dropped or may drop: waiting for its own reconnect, or for the cut. */
+    private Runnable watch;
+    private Instant cutWatchEnds;
     private int refusals;
+    /** When the token in the transport was signed, and when it expires; null for X.509 or before the first. */
+    private Instant tokenIssued;
     private Instant tokenExpiry;
+    /** The DataService's connection the link knows of: callbacks about an older one are stale. */
+    private long connection;
+    /** Write every value next time: Kura's transport had no client configuration to connect with. */
+    private boolean rewriteTransport;
     private volatile State state = State.DISABLED;
     private volatile String lastError;
 
@@ -136,10 +179,19 @@ final class HubLink {
         this.backoff = backoff;
     }
 
-    /** A new valid configuration: applies it to the assignment held. */
+    /**
+     * A valid configuration: applies it to the assignment held, unless it equals the one in force (Kura writes every
+     * configuration again at each boot, kura.md fact 1: that changes nothing).
+     */
     void configure(HubLinkSettings newSettings) {
+        if (newSettings.equals(settings)) {
+            LOG.info("The hub link's configuration is unchanged; nothing to do");
+            return;
+        }
         settings = newSettings;
+        invalidProblem = null;
         cancelPending();
+        cancelWatch();
         if (!newSettings.enabled) {
             LOG.info("The hub link is disabled");
             state = State.DISABLED;
@@ -148,17 +200,28 @@ final class HubLink {
         apply(false);
     }
 
-    /** The assignment in force changed (fresh or from the cache), or was withdrawn (null). */
+    /**
+     * The assignment in force changed (fresh or from the cache), or was withdrawn (null). One that names the same hub,
+     * device and certificate as the one held changes nothing while the link is connected or about to act (a cached
+     * assignment confirmed by DPS, the same one published again).
+     */
     void assignment(Assignment newAssignment) {
         boolean moved = newAssignment == null || !newAssignment.sameTarget(assignment);
+        boolean sameForTheLink = !moved && Objects.equals(newAssignment.certificate(), assignment.certificate());
         assignment = newAssignment;
         if (moved) {
             refusals = 0;
         }
-        if (settings != null && settings.enabled) {
-            cancelPending();
-            apply(false);
+        if (settings == null || !settings.enabled) {
+            return;
         }
+        if (sameForTheLink && (state == State.CONNECTED || pending != null || watch != null)) {
+            LOG.info("The assignment names the same hub, device and certificate; the hub link goes on as it is");
+            return;
+        }
+        cancelPending();
+        cancelWatch();
+        apply(false);
     }
 
     /** The system clock was set ({@code org/eclipse/kura/clock}): the token's expiry came from the old clock. */
@@ -166,32 +229,93 @@ final class HubLink {
         if (state == State.CONNECTED || state == State.CONNECTING) {
             LOG.info("The clock was set; renewing the hub token");
             cancelPending();
+            cancelWatch();
             apply(true);
         }
     }
 
     /**
      * The configuration is invalid: the link stops and says why (the message names the field); the assignment held
-     * stays, for the next valid configuration.
+     * stays, for the next valid configuration. The same problem again (Kura's re-write at boot) is not told twice.
      */
     void invalidConfiguration(String problem) {
+        if (settings == null && problem.equals(invalidProblem)) {
+            return;
+        }
         cancelPending();
+        cancelWatch();
         settings = null;
+        invalidProblem = problem;
         misconfigured(REASON_INVALID_CONFIGURATION, "invalid configuration: " + problem, false);
     }
 
     /**
      * The DataService lost the connection this link made: the hub closed it (an expired token, a device disabled or
      * deleted since) or the network went. Reconnects like a failed connect, with a fresh token, so a refusal from now
-     * on counts towards re-provisioning; a renewal's own reconnect is a disconnect, not a loss.
+     * on counts towards re-provisioning. A loss of an earlier connection, told after the link connected again, is
+     * stale and changes nothing.
+     *
+     * @param lostConnection the connection lost, as {@link Kura#connect} counts them
      */
-    void connectionLost(String cause) {
-        if (state != State.CONNECTED) {
+    void connectionLost(String cause, long lostConnection) {
+        if (state != State.CONNECTED || lostConnection != connection) {
             return;
         }
+        cancelWatch();
         retrying(REASON_CONNECTION_LOST, "connection lost: " + cause, backoff.lost(clock.instant()));
         // Reconnecting: a clock set meanwhile renews at once, as while connected.
         state = State.CONNECTING;
+    }
+
+    /**
+     * Someone else had the DataService disconnect the connection this link made: a write of the transport's
+     * configuration, an SslManagerService bound anew (Kura then connects again by itself, at once, if it was
+     * connected), a disconnect through Kura's web UI. Waits {@link #KURA_RECONNECT_GRACE} for Kura's own reconnect,
+     * then connects itself if it is still down.
+     */
+    void disconnectedByKura(long droppedConnection) {
+        if (state != State.CONNECTED || droppedConnection != connection) {
+            return;
+        }
+        LOG.info("Kura disconnected the transport {} (its configuration or SslManagerService changed, or someone "
+                + "disconnected it); waiting {} ms for Kura's own reconnect", settings.transportPid,
+                KURA_RECONNECT_GRACE.toMillis());
+        state = State.CONNECTING;
+        lastError = "Kura disconnected the transport; reconnecting";
+        watch(KURA_RECONNECT_GRACE, this::reconnect);
+    }
+
+    /**
+     * The DataService connected by someone else's call: Kura's own reconnect after it disconnected the transport, or
+     * its auto-connect. Taken as the link's connection when the link was waiting for one.
+     */
+    void connectedByKura(long newConnection) {
+        if (newConnection <= connection) {
+            return;
+        }
+        connection = newConnection;
+        if (state == State.CONNECTING || state == State.RETRYING) {
+            LOG.info("Kura connected the transport {} by itself", settings.transportPid);
+            cancelWatch();
+            cancelPending();
+            scheduleRenewal();
+            connected();
+        }
+    }
+
+    /**
+     * A keystore changed ({@code KeystoreChangedEvent}): Kura's SslManagerServices then close every SSL transport
+     * and nothing connects it again, nor is any listener told (kura.md fact 3). Watches the connection for
+     * {@link #CUT_WAIT} and connects again once, at once, if it went.
+     */
+    void keystoreChanged() {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        cutWatchEnds = clock.instant().plus(CUT_WAIT);
+        if (watch == null) {
+            watch(CUT_POLL, this::checkCut);
+        }
     }
 
     /** One line for {@code dps:status}: state, hub and device, token expiry, last error. No secret. */
@@ -215,11 +339,16 @@ final class HubLink {
 
     void close() {
         cancelPending();
+        cancelWatch();
         state = State.DISABLED;
     }
 
-    /** Writes the transport for the assignment held, with a fresh token, and connects; or says why it cannot. */
+    /**
+     * Writes the transport for the assignment held, a fresh token signed right before the write, and connects; or
+     * says why it cannot.
+     */
     private void apply(boolean renewal) {
+        cancelWatch();
         if (assignment == null) {
             state = State.WAITING_FOR_ASSIGNMENT;
             return;
@@ -230,114 +359,159 @@ final class HubLink {
             return;
         }
         state = State.CONFIGURING;
-        Instant issued = clock.instant();
-        Optional<HubCredential> credential = credential(issued);
-        if (!credential.isPresent()) {
+        DeviceCredentials.Kind onboarding = credentials.kind();
+        if (!assignment.certificate().isPresent() && onboarding == DeviceCredentials.Kind.NONE) {
+            misconfigured(REASON_NO_CREDENTIALS, "provisioning is disabled or not validly configured: there are "
+                    + "no device credentials", false);
             return;
         }
-        if (!write(credential.get())) {
+        Optional<Written> written = write(onboarding);
+        if (!written.isPresent()) {
             return;
         }
-        tokenExpiry = credential.get().expiry().orElse(null);
-        post(renewal ? TOPIC_TOKEN_RENEWED : TOPIC_CONFIGURED, Collections.emptyMap());
-        if (tokenExpiry != null) {
-            Duration delay = settings.renewal.delay(issued, clock.instant());
-            pending = scheduler.schedule(this::renew, delay);
+        tokenIssued = written.get().token ? written.get().issued : null;
+        tokenExpiry = written.get().credential.expiry().orElse(null);
+        if (written.get().wrote) {
+            post(renewal ? TOPIC_TOKEN_RENEWED : TOPIC_CONFIGURED, Collections.emptyMap());
+        }
+        scheduleRenewal();
+        try {
+            kura.awaitApplied(settings.transportPid);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (renewalDue()) {
+            // Kura took so long to take the token that it is due for renewal: a fresh one, not a connect with it.
+            retrying(REASON_WRITE_FAILED, "transport " + settings.transportPid + " took the token written only "
+                    + Duration.between(tokenIssued, clock.instant()).getSeconds() + " s later; writing a fresh one",
+                    backoff.failed(clock.instant()));
+            return;
         }
         connect();
     }
 
+    /** What one write did: how the device authenticates now, and whether anything was written. */
+    private static final class Written {
+        final HubCredential credential;
+        final Instant issued;
+        final boolean token;
+        final boolean wrote;
+
+        Written(HubCredential credential, Instant issued, boolean wrote) {
+            this.credential = credential;
+            this.issued = issued;
+            this.token = credential.token().isPresent();
+            this.wrote = wrote;
+        }
+    }
+
     /**
      * Reads the transport (creating it when allowed), decides what to write ({@link TransportPlan}), readies its TLS,
-     * writes and reads back.
+     * disconnects it if it is connected (so that Kura does not reconnect with what it holds while the link connects
+     * too: exactly one party reconnects, and with the token written), signs the token, writes and reads back.
      *
-     * @return whether the transport shows what was written; when not, why was told (and a retry scheduled where a
-     *         retry may help)
+     * @param onboarding how the device onboarded (an issued certificate wins over it)
+     * @return what was written; empty when the transport does not show it, after saying why (and scheduling a retry
+     *         where a retry may help)
      */
-    private boolean write(HubCredential credential) {
+    private Optional<Written> write(DeviceCredentials.Kind onboarding) {
         String pid = settings.transportPid;
         try {
             Optional<Map<String, Object>> current = readOrCreateTransport(pid);
             if (!current.isPresent()) {
-                misconfigured(REASON_NO_TRANSPORT, "no MqttDataTransport with kura.service.pid " + pid + " exists"
-                        + (settings.createStack ? " (creating one failed)" : "; create a raw MQTT cloud connection "
-                                + "with that PID, or enable transport.create"), false);
-                return false;
+                return Optional.empty();
             }
             Optional<String> issuedSslManager = assignment.certificate().isPresent()
                     ? kura.sslManagerOver(assignment.certificate().get().keystoreServicePid()) : Optional.empty();
-            TransportPlan plan = TransportPlan.decide(assignment, settings, credential, current.get(),
-                    issuedSslManager);
+            TransportPlan plan = TransportPlan.decide(assignment, settings, onboarding, current.get(),
+                    issuedSslManager, rewriteTransport);
             kura.prepareTls(pid, plan.tls());
-            LOG.info("Writing transport {} for hub {} as {} by {}: {} changed, password: {}{}", pid,
-                    assignment.assignedHub(), assignment.deviceId(), credential, plan.changed().keySet(),
-                    plan.password(), plan.snapshot() ? ", with snapshot" : "");
-            kura.writeTransport(pid, plan.changed(), plan.password(), plan.snapshot());
-            kura.awaitConfigurationReady(pid);
+            if (!plan.writes()) {
+                LOG.info("Transport {} holds the values for hub {} as {} already; nothing to write", pid,
+                        assignment.assignedHub(), assignment.deviceId());
+                return Optional.of(new Written(HubCredential.x509(), clock.instant(), false));
+            }
+            if (kura.isConnected(pid)) {
+                LOG.info("Disconnecting transport {} before writing it; the hub link connects it again once it took "
+                        + "the values", pid);
+                kura.disconnect(pid);
+            }
+            Instant issued = clock.instant();
+            Optional<HubCredential> credential = plan.password().setsToken() ? sign(issued)
+                    : Optional.of(HubCredential.x509());
+            if (!credential.isPresent()) {
+                return Optional.empty();
+            }
+            PasswordChange password = plan.password().signedWith(credential.get().token().orElse(null));
+            LOG.info("Writing transport {} for hub {} as {} by {}: {} {}, password: {}{}", pid,
+                    assignment.assignedHub(), assignment.deviceId(), credential.get(), plan.changed().keySet(),
+                    rewriteTransport ? "written again" : "changed", password, plan.snapshot() ? ", with snapshot" : "");
+            kura.writeTransport(pid, plan.changed(), password, plan.snapshot());
+            rewriteTransport = false;
             Map<String, Object> readBack = kura.transportConfiguration(pid).orElse(Collections.emptyMap());
             if (!plan.expected().appliedIn(readBack)) {
                 misconfigured(REASON_TRANSPORT_NOT_TRACKED, "the transport " + pid + " did not take the values "
                         + "written (" + plan.expected().changedFrom(readBack).keySet() + " differ on reading back); "
                         + "Kura drops updates to a PID it does not track", false);
-                return false;
+                return Optional.empty();
             }
-            return true;
+            return Optional.of(new Written(credential.get(), issued, true));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Optional.empty();
         } catch (HubConfigurationException e) {
             // Kura's side needs a change (a transport property, an SslManagerService): checked again on each retry.
             misconfigured(e.reason(), e.getMessage(), true);
-            return false;
+            return Optional.empty();
         } catch (Exception e) {
             retrying(REASON_WRITE_FAILED, "cannot configure transport " + pid + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), backoff.failed(clock.instant()));
-            return false;
+            return Optional.empty();
         }
     }
 
-    /**
-     * How the device authenticates this time: by the certificate DPS issued with the assignment whenever there is
-     * one, whatever the onboarding attestation; else as it onboarded, with a token signed now. Empty, after saying
-     * why, when there is nothing to authenticate with.
-     */
-    private Optional<HubCredential> credential(Instant issued) {
-        DeviceCredentials.Kind kind = assignment.certificate().isPresent() ? DeviceCredentials.Kind.X509
-                : credentials.kind();
-        switch (kind) {
-            case SYMMETRIC_KEY:
-                long se = settings.renewal.expiryEpochSeconds(issued);
-                Optional<String> token = credentials.hubToken(assignment.assignedHub(), assignment.deviceId(), se);
-                if (!token.isPresent()) {
-                    misconfigured(REASON_NO_CREDENTIALS, "the provisioning configuration holds no usable symmetric key "
-                            + "to sign a hub token", false);
-                    return Optional.empty();
-                }
-                return Optional.of(HubCredential.sasToken(token.get(), Instant.ofEpochSecond(se)));
-            case X509:
-                return Optional.of(HubCredential.x509());
-            default:
-                misconfigured(REASON_NO_CREDENTIALS, "provisioning is disabled or not validly configured: there are "
-                        + "no device credentials", false);
-                return Optional.empty();
+    /** A token for the assignment, signed now; empty, after saying why, when the provisioner cannot sign one. */
+    private Optional<HubCredential> sign(Instant issued) {
+        long se = settings.renewal.expiryEpochSeconds(issued);
+        Optional<String> token = credentials.hubToken(assignment.assignedHub(), assignment.deviceId(), se);
+        if (!token.isPresent()) {
+            misconfigured(REASON_NO_CREDENTIALS, "the provisioning configuration holds no usable symmetric key to "
+                    + "sign a hub token", false);
+            return Optional.empty();
         }
+        return Optional.of(HubCredential.sasToken(token.get(), Instant.ofEpochSecond(se)));
     }
 
     /**
-     * The transport's configuration; before Kura's configuration READY, a transport restored from the snapshot may
-     * not be tracked yet, so it is taken for absent only after READY, and then created when allowed.
+     * The transport's configuration, its stack created when it does not exist and that is allowed; empty, after
+     * saying why, when there is none. Kura tracks every factory configuration of its snapshot from its own start
+     * (ConfigurationServiceImpl.activate, before any add-on), and a stack it creates from the call on; only a
+     * configuration it holds but does not track yet is waited for, never Kura's READY, which a headless Kura never
+     * posts.
      */
     private Optional<Map<String, Object>> readOrCreateTransport(String pid) throws Exception {
         Optional<Map<String, Object>> current = kura.transportConfiguration(pid);
-        if (!current.isPresent()) {
-            kura.awaitConfigurationReady(pid);
-            current = kura.transportConfiguration(pid);
+        if (current.isPresent()) {
+            return current;
         }
-        if (!current.isPresent() && settings.createStack) {
+        if (kura.awaitTracked(pid)) {
+            current = kura.transportConfiguration(pid);
+            if (!current.isPresent()) {
+                misconfigured(REASON_TRANSPORT_NOT_TRACKED, "Kura holds a configuration of transport " + pid
+                        + " but does not track it (its component did not register)", true);
+            }
+            return current;
+        }
+        if (settings.createStack) {
             LOG.info("No transport {}; creating a raw MQTT cloud connection for it", pid);
             kura.createStack(pid);
-            kura.awaitConfigurationReady(pid);
             current = kura.transportConfiguration(pid);
+        }
+        if (!current.isPresent()) {
+            misconfigured(REASON_NO_TRANSPORT, "no MqttDataTransport with kura.service.pid " + pid + " exists"
+                    + (settings.createStack ? " (creating one failed)" : "; create a raw MQTT cloud connection "
+                            + "with that PID, or enable transport.create"), false);
         }
         return current;
     }
@@ -348,10 +522,50 @@ final class HubLink {
         apply(true);
     }
 
+    /** Schedules the renewal of the token in the transport, if there is one. */
+    private void scheduleRenewal() {
+        if (tokenIssued != null) {
+            cancelPending();
+            pending = scheduler.schedule(this::renew, settings.renewal.delay(tokenIssued, clock.instant()));
+        }
+    }
+
+    /** Whether the token in the transport is at its renewal point already. */
+    private boolean renewalDue() {
+        return tokenIssued != null && settings.renewal.delay(tokenIssued, clock.instant()).isZero();
+    }
+
+    /** Kura dropped the connection this link made: connects again, with a fresh token if this one is due. */
+    private void reconnect() {
+        watch = null;
+        if (renewalDue()) {
+            cancelPending();
+            apply(true);
+            return;
+        }
+        connect();
+    }
+
+    /** Whether Kura closed the transport after a keystore change; looks again until the watch ends. */
+    private void checkCut() {
+        watch = null;
+        if (state != State.CONNECTED) {
+            return;
+        }
+        if (!kura.isConnected(settings.transportPid)) {
+            LOG.info("Kura closed transport {} after a keystore change; connecting it again", settings.transportPid);
+            state = State.CONNECTING;
+            lastError = "Kura closed the transport after a keystore change; reconnecting";
+            reconnect();
+        } else if (clock.instant().isBefore(cutWatchEnds)) {
+            watch(CUT_POLL, this::checkCut);
+        }
+    }
+
     private void connect() {
         state = State.CONNECTING;
         try {
-            kura.connect(settings.transportPid);
+            connection = kura.connect(settings.transportPid);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -359,6 +573,10 @@ final class HubLink {
             connectFailed(e);
             return;
         }
+        connected();
+    }
+
+    private void connected() {
         refusals = 0;
         backoff.connected();
         lastError = null;
@@ -401,6 +619,13 @@ final class HubLink {
                         + (settings.addAzureRoots ? "it was added (azure.root.cas): check the keystore the "
                                 + "transport's SslManagerService.target names"
                                 : "enable azure.root.cas to add the Azure root CAs"), backoff.failed(clock.instant()));
+                break;
+            case TRANSPORT_INVALID:
+                // Kura builds the transport's client only when its configuration is written: write it all again.
+                rewriteTransport = true;
+                retrying(REASON_CONNECT_FAILED, "transport " + settings.transportPid + " has no client configuration "
+                        + "to connect with (Kura builds one only when the configuration is written; it is written "
+                        + "again): " + e.getMessage(), backoff.failed(clock.instant()));
                 break;
             default:
                 retrying(REASON_CONNECT_FAILED, "cannot connect to hub " + assignment.assignedHub() + ": "
@@ -492,6 +717,18 @@ final class HubLink {
         if (pending != null) {
             pending.run();
             pending = null;
+        }
+    }
+
+    private void watch(Duration delay, Runnable task) {
+        cancelWatch();
+        watch = scheduler.schedule(task, delay);
+    }
+
+    private void cancelWatch() {
+        if (watch != null) {
+            watch.run();
+            watch = null;
         }
     }
 }

@@ -6,10 +6,14 @@ import static io.kuradps.provisioning.hub.HubConnectionConfig.TOKEN_LIFETIME_MAX
 import static io.kuradps.provisioning.hub.HubConnectionConfig.TOKEN_LIFETIME_MIN;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import io.kuradps.provisioning.protocol.MqttTransport;
 
-/** The hub link's configuration, validated once. Immutable. */
+/**
+ * The hub link's configuration, validated once. Immutable; a value, so that a configuration Kura writes again with
+ * the same values (it does at every boot) is seen to change nothing.
+ */
 final class HubLinkSettings {
 
     static final String F_TRANSPORT_PID = "transport.service.pid";
@@ -72,6 +76,25 @@ final class HubLinkSettings {
 
     private static String trimmed(String value) {
         return value == null ? "" : value.trim();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof HubLinkSettings)) {
+            return false;
+        }
+        HubLinkSettings that = (HubLinkSettings) o;
+        return enabled == that.enabled && createStack == that.createStack && addAzureRoots == that.addAzureRoots
+                && transportPid.equals(that.transportPid) && transport == that.transport
+                && Objects.equals(renewal, that.renewal) && modelId.equals(that.modelId);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(enabled, transportPid, createStack, transport, renewal, modelId, addAzureRoots);
     }
 
     @Override

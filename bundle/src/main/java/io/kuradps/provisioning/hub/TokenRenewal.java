@@ -2,11 +2,12 @@ package io.kuradps.provisioning.hub;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * When a hub SAS token expires and when it is renewed: at {@code renewalPercent} of its lifetime, as the Azure SDKs
  * do (80 to 90 %). IoT Hub ends a session when its token expires and has no in-band renewal on MQTT 3.1.1, so a
- * renewal is a new token written to the transport, which then reconnects. Pure arithmetic, times passed in.
+ * renewal is a new token written to the transport, which then reconnects. Pure arithmetic, times passed in; a value.
  */
 final class TokenRenewal {
 
@@ -57,5 +58,22 @@ final class TokenRenewal {
 
     Duration lifetime() {
         return lifetime;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof TokenRenewal)) {
+            return false;
+        }
+        TokenRenewal that = (TokenRenewal) o;
+        return renewalPercent == that.renewalPercent && lifetime.equals(that.lifetime);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(lifetime, renewalPercent);
     }
 }

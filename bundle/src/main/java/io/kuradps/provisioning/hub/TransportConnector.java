@@ -4,9 +4,11 @@ import static org.eclipse.kura.configuration.ConfigurationService.KURA_SERVICE_P
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import org.eclipse.kura.KuraConnectException;
 import org.eclipse.kura.data.DataService;
@@ -18,36 +20,57 @@ import org.slf4j.LoggerFactory;
 import io.kuradps.provisioning.kura.KuraReferences;
 
 /**
- * Has the DataService of a transport connect, as Kura wires them: the DataService whose
+ * Has the DataService of a transport connect and disconnect, as Kura wires them: the DataService whose
  * {@code DataTransportService.target} selects the transport. A write to the transport reaches it asynchronously
  * (ConfigAdmin, then Declarative Services call its {@code updated}, which makes the DataService disconnect and,
- * if it was connected, connect again); so after a write, connecting waits until the transport's service properties
- * show the values written, bounded. It also listens to that DataService, so a connection lost later (the hub closed
- * it) reaches the hub link. Called from the hub link's thread only, except {@link #close}.
+ * if it was connected, connect again), so after a write the hub link waits until the transport's service properties
+ * show the values written, bounded ({@link #awaitApplied}). It also listens to that DataService and counts the
+ * connections it establishes, so that what Kura does by itself reaches the hub link with the connection it concerns:
+ * a connection lost (the hub closed it), a disconnect or a connect someone else made. What the hub link's own calls
+ * cause is not told back: DataServiceImpl calls its listeners on the thread that called it. Called from the hub
+ * link's thread only, except {@link #close} and the listener.
  */
 final class TransportConnector {
 
+    /** What Kura did by itself to the connection, told on Kura's thread. */
+    interface KuraConnection {
+        /** The DataService lost this connection (the hub or the network closed it). */
+        void lost(String cause, long connection);
+
+        /** Someone else had the DataService disconnect this connection. */
+        void disconnected(long connection);
+
+        /** Someone else had the DataService connect: this is its new connection. */
+        void established(long connection);
+    }
+
     /** How long Kura's components may take to appear or to take a configuration before the hub link goes on. */
     static final Duration SERVICE_WAIT = Duration.ofSeconds(30);
+    /**
+     * How long a disconnect before a write lets messages in flight complete (Paho's quiesce): a PUBACK on its way
+     * arrives, so the DataService need not send that message again on the new session.
+     */
+    static final long QUIESCE_MILLIS = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(TransportConnector.class);
 
     private final ServiceSet<DataService> dataServices;
     private final ServiceSet<DataTransportService> transports;
     private final Duration wait;
-    private final DataServiceListener listener;
+    private final ConnectionListener listener;
     private volatile DataService listenedTo;
     private Write pending;
 
     /**
-     * @param lost told the cause of each connection the DataService loses (on Kura's thread)
+     * @param ownThread true when called on the hub link's thread: a callback there is the result of its own call
+     * @param kura      told what Kura did by itself (on Kura's thread)
      */
     TransportConnector(ServiceSet<DataService> dataServices, ServiceSet<DataTransportService> transports,
-            Duration wait, Consumer<String> lost) {
+            Duration wait, BooleanSupplier ownThread, KuraConnection kura) {
         this.dataServices = dataServices;
         this.transports = transports;
         this.wait = wait;
-        this.listener = new LossListener(lost);
+        this.listener = new ConnectionListener(ownThread, kura);
     }
 
     /** Just before the transport is written: what it must show afterwards (values without the password). */
@@ -57,9 +80,36 @@ final class TransportConnector {
                 now.map(e -> e.updates).orElse(-1L));
     }
 
+    /** See {@link HubLink.Kura#awaitApplied}. */
+    void awaitApplied(String transportPid) throws InterruptedException {
+        Write write = pending;
+        pending = null;
+        if (write == null || !write.transportPid.equals(transportPid)) {
+            return;
+        }
+        if (!transports.await(write::shownBy, wait).isPresent()) {
+            LOG.warn("Transport {} did not show the values written within {} s (is its component active?); "
+                    + "going on", transportPid, wait.getSeconds());
+        }
+    }
+
+    /** See {@link HubLink.Kura#isConnected}: false without a DataService. */
+    boolean isConnected(String transportPid) {
+        List<ServiceSet.Entry<DataService>> found = dataServices.matching(e -> drives(e, transportPid));
+        return !found.isEmpty() && found.get(0).service.isConnected();
+    }
+
+    /** See {@link HubLink.Kura#disconnect}. */
+    void disconnect(String transportPid) {
+        List<ServiceSet.Entry<DataService>> found = dataServices.matching(e -> drives(e, transportPid));
+        if (!found.isEmpty()) {
+            found.get(0).service.disconnect(QUIESCE_MILLIS);
+        }
+    }
+
     /** See {@link HubLink.Kura#connect}. */
-    void connect(String transportPid) throws HubConnectException, InterruptedException {
-        awaitWrite(transportPid);
+    long connect(String transportPid) throws HubConnectException, InterruptedException {
+        awaitApplied(transportPid);
         Optional<ServiceSet.Entry<DataService>> found = dataServices.await(e -> drives(e, transportPid), wait);
         if (!found.isPresent()) {
             throw new HubConnectException(HubConnectException.Kind.OTHER, "no DataService has "
@@ -69,16 +119,18 @@ final class TransportConnector {
         DataService dataService = found.get().service;
         listen(dataService);
         if (dataService.isConnected()) {
-            return;
+            return listener.connections();
         }
         try {
             dataService.connect();
         } catch (KuraConnectException | RuntimeException e) {
-            // Kura's own reconnect (after the write, or its auto-connect task) may have won the race.
+            // Kura's own reconnect (after someone else's write, or its auto-connect task) may have connected first:
+            // Kura's transport connects under its lock, and then refuses a second connect as "Already connected".
             if (!dataService.isConnected()) {
                 throw ConnectFailures.classify(e);
             }
         }
+        return listener.connections();
     }
 
     void close() {
@@ -97,18 +149,6 @@ final class TransportConnector {
     private boolean drives(ServiceSet.Entry<DataService> dataService, String transportPid) {
         return KuraReferences.selectsTransport(dataService.property(KuraReferences.DATA_TRANSPORT_TARGET),
                 transports.withKuraServicePid(transportPid).map(e -> e.reference).orElse(null), transportPid);
-    }
-
-    private void awaitWrite(String transportPid) throws InterruptedException {
-        Write write = pending;
-        pending = null;
-        if (write == null || !write.transportPid.equals(transportPid)) {
-            return;
-        }
-        if (!transports.await(write::shownBy, wait).isPresent()) {
-            LOG.warn("Transport {} did not show the values written within {} s (is its component active?); "
-                    + "connecting anyway", transportPid, wait.getSeconds());
-        }
     }
 
     private void listen(DataService dataService) {
@@ -152,21 +192,35 @@ final class TransportConnector {
         }
     }
 
-    /** Hears only losses: a renewal's reconnect is a disconnect, not a loss. */
-    private static final class LossListener implements DataServiceListener {
-        private final Consumer<String> lost;
+    /**
+     * Counts the connections the DataService establishes and tells the hub link what it did not cause itself: a
+     * connection lost, a disconnect or a connect on another thread.
+     */
+    private static final class ConnectionListener implements DataServiceListener {
+        private final BooleanSupplier ownThread;
+        private final KuraConnection kura;
+        private final AtomicLong established = new AtomicLong();
 
-        LossListener(Consumer<String> lost) {
-            this.lost = lost;
+        ConnectionListener(BooleanSupplier ownThread, KuraConnection kura) {
+            this.ownThread = ownThread;
+            this.kura = kura;
+        }
+
+        long connections() {
+            return established.get();
         }
 
         @Override
         public void onConnectionLost(Throwable cause) {
-            lost.accept(cause == null ? "no cause given" : ConnectFailures.describe(cause));
+            kura.lost(cause == null ? "no cause given" : ConnectFailures.describe(cause), established.get());
         }
 
         @Override
         public void onConnectionEstablished() {
+            long connection = established.incrementAndGet();
+            if (!ownThread.getAsBoolean()) {
+                kura.established(connection);
+            }
         }
 
         @Override
@@ -175,6 +229,9 @@ final class TransportConnector {
 
         @Override
         public void onDisconnected() {
+            if (!ownThread.getAsBoolean()) {
+                kura.disconnected(established.get());
+            }
         }
 
         @Override

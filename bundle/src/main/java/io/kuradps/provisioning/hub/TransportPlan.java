@@ -1,18 +1,21 @@
 package io.kuradps.provisioning.hub;
 
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.IssuedCertificate;
+import io.kuradps.provisioning.kura.DeviceCredentials;
 import io.kuradps.provisioning.kura.KuraReferences;
 
 /**
  * What the hub link writes to its transport, decided from its inputs alone: the values that differ from the
  * transport's configuration, what happens to the password, whether the write is worth a snapshot, and what the TLS
  * side needs first. A pure function ({@link #decide}) with no Kura, clock or secret store behind it, tested with
- * vectors; {@link HubLink} carries it out. Immutable; its text never shows the token.
+ * vectors; {@link HubLink} carries it out, signing the token only right before the write. Immutable; it holds no
+ * token.
  */
 final class TransportPlan {
 
@@ -35,20 +38,23 @@ final class TransportPlan {
      * @param assignment        the hub and device, and the certificate DPS issued, if any (the device then
      *                          authenticates by it, whatever it onboarded with)
      * @param settings          the hub link's valid, enabled configuration
-     * @param credential        a SAS token signed for this hub and device, or X.509; an issued certificate in the
-     *                          assignment wins over a token
+     * @param onboarding        how the device onboarded: {@code SYMMETRIC_KEY} (a SAS token, signed later, right
+     *                          before the write) or {@code X509}; an issued certificate in the assignment wins
      * @param current           the transport's configuration as Kura's ConfigurationService returns it
      * @param issuedSslManager  the kura.service.pid of an SslManagerService bound over the issued certificate's
      *                          keystore, if there is one (ignored without a certificate)
+     * @param rewrite           write every value, also those the configuration holds already: Kura's transport
+     *                          builds its MQTT client only when its configuration is written (a transport activated
+     *                          before its SslManagerService has none until then)
      */
-    static TransportPlan decide(Assignment assignment, HubLinkSettings settings, HubCredential credential,
-            Map<String, ?> current, Optional<String> issuedSslManager) {
+    static TransportPlan decide(Assignment assignment, HubLinkSettings settings, DeviceCredentials.Kind onboarding,
+            Map<String, ?> current, Optional<String> issuedSslManager, boolean rewrite) {
         Optional<IssuedCertificate> certificate = assignment.certificate();
         // The certificate DPS issued decides, whatever the device onboarded with.
-        Optional<String> token = certificate.isPresent() ? Optional.empty() : credential.token();
+        boolean byToken = !certificate.isPresent() && onboarding == DeviceCredentials.Kind.SYMMETRIC_KEY;
         TlsPlan tls = certificate.isPresent()
                 ? TlsPlan.issued(certificate.get(), issuedSslManager, settings.addAzureRoots)
-                : token.isPresent()
+                : byToken
                         ? TlsPlan.sasToken(KuraReferences.sslManagerTarget(current), settings.addAzureRoots)
                         : TlsPlan.enrollment(KuraReferences.sslManagerTarget(current), settings.addAzureRoots);
         TransportProperties expected = TransportProperties.of(assignment.assignedHub(), assignment.deviceId(),
@@ -58,17 +64,18 @@ final class TransportPlan {
         }
         Map<String, Object> changed = expected.changedFrom(current);
         // Username and URL name hub and device, the SslManagerService the identity the device presents: a change
-        // there is worth a snapshot; a token is not.
+        // there is worth a snapshot; a token is not, nor a value written again unchanged.
         boolean snapshot = changed.containsKey(TransportProperties.USERNAME)
                 || changed.containsKey(TransportProperties.BROKER_URL)
                 || changed.containsKey(KuraReferences.SSL_MANAGER_TARGET);
-        return new TransportPlan(expected, changed, password(token, current), snapshot, tls);
+        return new TransportPlan(expected, rewrite ? new LinkedHashMap<>(expected.values()) : changed,
+                password(byToken, current), snapshot, tls);
     }
 
     /** A fresh token every time; X.509 sends none, so a token left by an earlier connection or a snapshot goes. */
-    private static PasswordChange password(Optional<String> token, Map<String, ?> current) {
-        if (token.isPresent()) {
-            return PasswordChange.set(token.get());
+    private static PasswordChange password(boolean byToken, Map<String, ?> current) {
+        if (byToken) {
+            return PasswordChange.token();
         }
         Object password = current.get(TransportProperties.PASSWORD);
         return password != null && !String.valueOf(password).isEmpty() ? PasswordChange.clear()
@@ -80,13 +87,19 @@ final class TransportPlan {
         return expected;
     }
 
-    /** The values to write: those that differ from the transport's configuration. */
+    /** The values to write: those that differ from the transport's configuration; all of them for a rewrite. */
     Map<String, Object> changed() {
         return changed;
     }
 
+    /** What happens to the password; a token to set is signed right before the write ({@link PasswordChange}). */
     PasswordChange password() {
         return password;
+    }
+
+    /** Whether the write changes anything: a value, or the password. */
+    boolean writes() {
+        return !changed.isEmpty() || password != PasswordChange.keep();
     }
 
     /** Whether the write is worth a Kura snapshot: a new hub, device or identity, not a renewal. */

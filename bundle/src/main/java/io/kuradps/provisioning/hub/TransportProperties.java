@@ -57,6 +57,11 @@ final class TransportProperties {
         return new TransportProperties(more);
     }
 
+    /** Every value, as written to a transport that must take them all again (e.g. one Kura built no client from). */
+    Map<String, Object> values() {
+        return values;
+    }
+
     /**
      * The values that differ from {@code current} (the transport's configuration as read back), so that only what
      * changed is written. A value of another type but the same text (a Boolean stored as a String) is no change.

@@ -72,18 +72,21 @@ final class TransportTls {
      * Carries out the TLS side of a write: checks what an X.509 identity needs, sets up the SslManagerService over an
      * issued certificate's keystore, and with {@code azure.root.cas} adds the Azure roots to the keystore in use.
      *
+     * @return whether a keystore was written (Kura then closes every SSL transport, kura.md fact 3)
      * @throws HubConfigurationException naming the transport property, keystore or Kura service to set
      */
-    void prepare(String transportPid, TlsPlan plan) throws HubConfigurationException, KuraException {
+    boolean prepare(String transportPid, TlsPlan plan) throws HubConfigurationException, KuraException {
         if (plan.certificate().isPresent()) {
-            prepareIssued(transportPid, plan.certificate().get(), plan.dedicatedSslManager(), plan.addAzureRoots());
-        } else if (plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY || plan.addAzureRoots()) {
-            prepareTransports(transportPid, plan.sslManagerTarget(), plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY,
+            return prepareIssued(transportPid, plan.certificate().get(), plan.dedicatedSslManager(),
                     plan.addAzureRoots());
+        } else if (plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY || plan.addAzureRoots()) {
+            return prepareTransports(transportPid, plan.sslManagerTarget(),
+                    plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY, plan.addAzureRoots());
         }
+        return false;
     }
 
-    private void prepareTransports(String transportPid, String sslTarget, boolean x509, boolean addAzureRoots)
+    private boolean prepareTransports(String transportPid, String sslTarget, boolean x509, boolean addAzureRoots)
             throws HubConfigurationException, KuraException {
         String field = SSL_MANAGER_TARGET + " of transport " + transportPid;
         if (x509 && sslTarget.equals(KuraReferences.DEFAULT_SSL_MANAGER_TARGET)) {
@@ -105,12 +108,10 @@ final class TransportTls {
         if (x509) {
             checkOnlyOneKey(keystore, keystoreField + " (" + keystoreTarget + ")", null);
         }
-        if (addAzureRoots) {
-            addAzureRoots(keystore, String.valueOf(keystoreTarget), transportPid);
-        }
+        return addAzureRoots && addAzureRoots(keystore, String.valueOf(keystoreTarget), transportPid);
     }
 
-    private void prepareIssued(String transportPid, IssuedCertificate certificate, Optional<String> dedicated,
+    private boolean prepareIssued(String transportPid, IssuedCertificate certificate, Optional<String> dedicated,
             boolean addAzureRoots) throws HubConfigurationException, KuraException {
         String keystorePid = certificate.keystoreServicePid();
         String where = "KeystoreService " + keystorePid + " of the issued certificate";
@@ -120,9 +121,7 @@ final class TransportTls {
         if (dedicated.isPresent()) {
             pointAtKeystore(dedicated.get(), keystorePid);
         }
-        if (addAzureRoots) {
-            addAzureRoots(keystore, keystorePid, transportPid);
-        }
+        return addAzureRoots && addAzureRoots(keystore, keystorePid, transportPid);
     }
 
     /**
@@ -146,10 +145,11 @@ final class TransportTls {
         }
     }
 
-    private void addAzureRoots(KeystoreService keystore, String keystoreName, String transportPid)
+    /** @return whether a root was added */
+    private boolean addAzureRoots(KeystoreService keystore, String keystoreName, String transportPid)
             throws KuraException {
         if (rootsAdded.contains(keystore)) {
-            return;
+            return false;
         }
         List<String> added = AzureRootCas.addMissing(keystore, new Date(clock.millis()));
         rootsAdded.add(keystore);
@@ -159,6 +159,7 @@ final class TransportTls {
             LOG.info("Added the Azure root CAs {} to the keystore {} of transport {} (azure.root.cas)", added,
                     keystoreName, transportPid);
         }
+        return !added.isEmpty();
     }
 
     private static <S> ServiceSet.Entry<S> first(ServiceSet<S> services, String target, String field, String none)

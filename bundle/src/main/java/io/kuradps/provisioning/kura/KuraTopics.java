@@ -1,6 +1,6 @@
 package io.kuradps.provisioning.kura;
 
-import org.eclipse.kura.configuration.KuraConfigReadyEvent;
+import org.eclipse.kura.security.keystore.KeystoreChangedEvent;
 
 /** The EventAdmin topics of Kura's that the bundle's components listen to. */
 public final class KuraTopics {
@@ -12,10 +12,10 @@ public final class KuraTopics {
     public static final String CLOCK = "org/eclipse/kura/clock";
 
     /**
-     * Kura's configuration READY: until then Kura's ConfigurationService may not track every component yet. Kura's
-     * web console posts it once.
+     * A KeystoreService's entries changed (Kura 5.0 and later): Kura's SslManagerServices then close every SSL
+     * transport and tell none of its listeners (kura.md, "Measured in real Kura 5.5", fact 3).
      */
-    public static final String CONFIGURATION_READY = KuraConfigReadyEvent.KURA_CONFIG_EVENT_READY_TOPIC;
+    public static final String KEYSTORE_CHANGED = KeystoreChangedEvent.EVENT_TOPIC;
 
     private KuraTopics() {
     }

@@ -17,12 +17,15 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.security.interfaces.ECPublicKey;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import org.eclipse.kura.security.keystore.KeystoreService;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -36,6 +39,7 @@ import io.kuradps.provisioning.api.IssuedCertificate;
 import io.kuradps.provisioning.protocol.ApiVersions;
 import io.kuradps.provisioning.protocol.Failure;
 import io.kuradps.provisioning.protocol.ServiceClock;
+import io.kuradps.provisioning.testing.LogCapture;
 import io.kuradps.provisioning.transport.AliasKeyManager;
 import io.kuradps.provisioning.transport.TestCertificates;
 import io.kuradps.simulator.Attestation;
@@ -46,10 +50,10 @@ import io.kuradps.simulator.Enrollments;
 import io.kuradps.simulator.HubCounters;
 
 /**
- * The real registrar with a KeystoreService that creates keys and CSRs, against the simulator: symmetric-key and
+ * The real registrar with KeystoreServices that create keys and CSRs, against the simulator: symmetric-key and
  * X.509 onboarding end with an issued certificate in the keystore that the hub accepts, a renewal replaces it only
- * once the new one is validated, DPS's refusal of the CSR leaves the keystore as it was, and no key material is
- * ever read outside the keystore.
+ * once the new one is validated, with one write to the certificate's keystore and never a pending key in it, DPS's
+ * refusal of the CSR leaves the keystore as it was, and no key material is ever read outside the keystores.
  */
 class CertificateIssuanceTest {
 
@@ -79,9 +83,18 @@ class CertificateIssuanceTest {
         simulator.close();
     }
 
+    static final String PENDING_PID = CertificateRequest.PENDING_KEYSTORE_PID;
+
+    /** The certificate's keystore, which the transport's SslManagerService presents from. */
     final IssuingKeystore keystore = new IssuingKeystore();
-    final DpsRegistrar registrar = new DpsRegistrar(new KuraKeystores(KeystoreDoubles.context(
-            Collections.singletonMap(PID, keystore.service))), new ServiceClock(java.time.Clock.systemUTC()));
+    /** Where a new key waits for its certificate: a file keystore beside it. */
+    final IssuingKeystore pending = new IssuingKeystore(keystore);
+    final DpsRegistrar registrar = registrar(Map.of(PID, keystore.service, PENDING_PID, pending.service));
+
+    static DpsRegistrar registrar(Map<String, KeystoreService> keystores) {
+        return new DpsRegistrar(new KuraKeystores(KeystoreDoubles.context(keystores)),
+                new ServiceClock(java.time.Clock.systemUTC()));
+    }
 
     @Test
     void aSymmetricKeyOnboardingEndsWithAnIssuedCertificateTheHubAccepts() throws Exception {
@@ -93,15 +106,20 @@ class CertificateIssuanceTest {
         X509Certificate leaf = keystore.leaf(ALIAS);
         IssuedCertificate certificate = assignment.certificate().get();
         assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=gw-issued");
+        assertThat(((ECPublicKey) leaf.getPublicKey()).getParams().getCurve().getField().getFieldSize())
+                .as("the default key: EC P-384, the one Azure takes").isEqualTo(384);
+        assertThat(leaf.getSigAlgName()).isEqualTo("SHA384withECDSA");
         assertThat(leaf.getIssuerX500Principal()).isNotEqualTo(leaf.getSubjectX500Principal());
         assertThat(certificate.sha256Fingerprint()).isEqualTo(sha256(leaf));
         assertThat(certificate.notAfter()).isEqualTo(leaf.getNotAfter().toInstant());
         assertThat(certificate.keystoreServicePid()).isEqualTo(PID);
         assertThat(certificate.alias()).isEqualTo(ALIAS);
         assertThat(((KeyStore.PrivateKeyEntry) keystore.entry(ALIAS)).getCertificateChain()).hasSize(2);
-        assertThat(keystore.entry(ALIAS + CertificateRequest.PENDING_SUFFIX)).isNull();
-        assertThat(keystore.writes).containsExactly("createKeyPair dps-device.pending", "setEntry dps-device",
+        assertThat(keystore.writes).as("one change of the keystore the transport presents from")
+                .containsExactly("setEntry dps-device");
+        assertThat(pending.writes).containsExactly("createKeyPair dps-device.pending",
                 "deleteEntry dps-device.pending");
+        assertThat(pending.entry(ALIAS + CertificateRequest.PENDING_SUFFIX)).isNull();
         assertThat(keystore.keyMaterialReads).hasValue(0);
         assertThat(assignment.toString()).contains(certificate.sha256Fingerprint());
 
@@ -136,9 +154,11 @@ class CertificateIssuanceTest {
         assertThat(keystore.leaf(ALIAS)).isNotEqualTo(oldLeaf);
         assertThat(keystore.leaf(ALIAS).getPublicKey()).isNotEqualTo(old.getCertificate().getPublicKey());
         assertThat(renewed.certificate().get().sha256Fingerprint()).isEqualTo(sha256(keystore.leaf(ALIAS)));
-        assertThat(keystore.writes).as("the entry in force is written once, after the new key has its certificate")
-                .containsExactly("createKeyPair dps-device.pending", "setEntry dps-device",
-                        "deleteEntry dps-device.pending");
+        assertThat(keystore.writes).as("the entry in force is written once, after the new key has its certificate; "
+                + "the new key never sat beside it").containsExactly("setEntry dps-device");
+        assertThat(pending.writes).containsExactly("createKeyPair dps-device.pending",
+                "deleteEntry dps-device.pending");
+        assertThat(keystore.keyMaterialReads).hasValue(0);
     }
 
     @Test
@@ -155,42 +175,84 @@ class CertificateIssuanceTest {
         assertThat(failure.message()).contains("no credential policy");
         assertThat(failure.explanation()).contains("Azure Device Registry credential policy");
         assertThat(keystore.leaf(ALIAS)).isEqualTo(held);
-        assertThat(keystore.entry(ALIAS + CertificateRequest.PENDING_SUFFIX)).isNull();
-        assertThat(keystore.writes).containsExactly("createKeyPair dps-device.pending",
+        assertThat(keystore.writes).isEmpty();
+        assertThat(pending.writes).containsExactly("createKeyPair dps-device.pending",
                 "deleteEntry dps-device.pending");
     }
 
     @Test
-    void aKeystoreThatCannotCreateKeysFailsClearlyBeforeAnythingIsSent() throws Exception {
-        keystore.refusesKeyCreation = true;
+    void aKeystoreThatCannotCreateKeysFailsClearlyBeforeAnythingIsSentAndLeavesNothingToDelete() throws Exception {
+        pending.refusesKeyCreation = true;
         long registersBefore = simulator.counters().registers();
 
         assertThatThrownBy(() -> registrar.register(registration("gw-issued"), retrying -> { }))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessage("certificate.keystore.service.pid: KeystoreService DeviceKeystore cannot create a EC "
-                        + "256-bit key pair (BAD_REQUEST); choose a KeystoreService that can, or another "
-                        + "certificate.key.type");
+                .isNotInstanceOf(MissingServiceException.class)
+                .hasMessage("certificate.keystore.service.pid: KeystoreService KuraDpsPendingKeystore cannot create a EC "
+                        + "384-bit key pair (BAD_REQUEST); choose another certificate.key.type");
         assertThat(simulator.counters().registers()).isEqualTo(registersBefore);
-        assertThat(keystore.writes).as("nothing was created; the cleanup finds nothing").containsExactly(
-                "deleteEntry dps-device.pending");
-
-        KuraKeystores none = new KuraKeystores(KeystoreDoubles.context(Collections.emptyMap()));
-        assertThatThrownBy(() -> new DpsRegistrar(none, new ServiceClock(java.time.Clock.systemUTC()))
-                .register(registration("gw-issued"), retrying -> { }))
-                .hasMessageStartingWith("certificate.keystore.service.pid: no KeystoreService");
-        KuraKeystores readOnly = new KuraKeystores(KeystoreDoubles.context(Collections.singletonMap(PID,
-                KeystoreDoubles.nonExtractable(KeystoreDoubles.store(Collections.emptyMap(), Collections.emptyMap())))));
-        assertThatThrownBy(() -> new DpsRegistrar(readOnly, new ServiceClock(java.time.Clock.systemUTC()))
-                .register(registration("gw-issued"), retrying -> { }))
-                .hasMessageContaining("cannot create a EC 256-bit key pair (UnsupportedOperationException)");
+        assertThat(pending.writes).as("nothing was created, so nothing is deleted").isEmpty();
+        assertThat(keystore.writes).isEmpty();
     }
 
     @Test
-    void rsaKeysAreRequestedWithTheirOwnSignature() throws Exception {
-        Assignment assignment = assigned(TestConfigs.registration(config("gw-issued", "certificate.key.type",
-                "rsa-2048")));
-        assertThat(keystore.leaf(ALIAS).getPublicKey().getAlgorithm()).isEqualTo("RSA");
-        assertThat(assignment.certificate()).isPresent();
+    void aKeystoreThatIsNotRegisteredYetIsAwaitedBeforeAnythingIsSent() throws Exception {
+        long registersBefore = simulator.counters().registers();
+
+        assertThatThrownBy(() -> registrar(Map.of(PENDING_PID, pending.service)).register(registration("gw-issued"),
+                retrying -> { }))
+                .isInstanceOf(MissingServiceException.class)
+                .hasMessage("certificate.keystore.service.pid: no KeystoreService with kura.service.pid=DeviceKeystore "
+                        + "is registered; waiting for it");
+        assertThatThrownBy(() -> registrar(Map.of(PID, keystore.service)).register(registration("gw-issued"),
+                retrying -> { }))
+                .isInstanceOf(MissingServiceException.class)
+                .hasMessageContaining("kura.service.pid=KuraDpsPendingKeystore");
+        try (LogCapture log = LogCapture.start()) {
+            assertThatThrownBy(() -> registrar(Map.of()).register(registration("gw-issued"), retrying -> { }))
+                    .isInstanceOf(MissingServiceException.class);
+            assertThat(log.lines("WARN")).as("no key pair was made, so none is said to be left behind").isEmpty();
+        }
+        assertThat(simulator.counters().registers()).isEqualTo(registersBefore);
+        assertThat(keystore.writes).isEmpty();
+        assertThat(pending.writes).isEmpty();
+    }
+
+    /**
+     * Kura 5.5's PKCS#11 KeystoreService takes no entries (setEntry: OPERATION_NOT_SUPPORTED): it cannot keep an issued
+     * certificate. The run fails by name once DPS has answered, the pending key is dropped, nothing else changes. (The
+     * double throws UnsupportedOperationException where Kura's throws KuraException(OPERATION_NOT_SUPPORTED).)
+     */
+    @Test
+    void aCertificateKeystoreThatTakesNoEntriesFailsByNameAndDropsThePendingKey() throws Exception {
+        KeystoreService token = KeystoreDoubles.nonExtractable(KeystoreDoubles.store(Collections.emptyMap(),
+                Collections.emptyMap()));
+
+        assertThatThrownBy(() -> registrar(Map.of(PID, token, PENDING_PID, pending.service))
+                .register(registration("gw-issued"), retrying -> { }))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .isNotInstanceOf(MissingServiceException.class)
+                .hasMessageStartingWith("certificate.keystore.service.pid: KeystoreService DeviceKeystore cannot store "
+                        + "the issued certificate and its key under dps-device (UnsupportedOperationException)");
+        assertThat(pending.writes).containsExactly("createKeyPair dps-device.pending",
+                "deleteEntry dps-device.pending");
+    }
+
+    @Test
+    void aKeyTypeAzureRefusesIsRefusedByDpsNamingTheKey() throws Exception {
+        keystore.put(ALIAS, TestCertificates.selfSignedKeyEntry("gw-issued"));
+        X509Certificate held = keystore.leaf(ALIAS);
+
+        RunOutcome outcome = registrar.register(TestConfigs.registration(config("gw-issued", "certificate.key.type",
+                "rsa-2048")), retrying -> { });
+
+        assertThat(outcome.failure().get().code()).isEqualTo(400000);
+        assertThat(outcome.failure().get().message()).contains("the CSR's key is RSA 2048",
+                "takes EC P-384 keys only");
+        assertThat(keystore.leaf(ALIAS)).isEqualTo(held);
+        assertThat(keystore.writes).isEmpty();
+        assertThat(pending.writes).containsExactly("createKeyPair dps-device.pending",
+                "deleteEntry dps-device.pending");
     }
 
     private Assignment assigned(ProvisioningConfig.Registration registration) throws Exception {

@@ -37,7 +37,9 @@ import org.eclipse.kura.security.keystore.KeystoreService;
 /**
  * A KeystoreService that creates key pairs and CSRs as Kura's does (a self-signed placeholder certificate for the
  * new key, a PEM CSR), but whose keys stay inside it: an entry's private key is a handle that has no encoding, and
- * every attempt to read key material is counted. The calls that change entries are recorded in order.
+ * every attempt to read key material is counted. The calls that change entries are recorded in order. Keystores made
+ * {@link #IssuingKeystore(IssuingKeystore) beside} one another stand for Kura's file keystores: one takes the other's
+ * key entry with {@code setEntry} (the keystore reads the key, not the caller), and they share the count of reads.
  */
 final class IssuingKeystore {
 
@@ -45,13 +47,25 @@ final class IssuingKeystore {
     /** "createKeyPair alias", "setEntry alias", "deleteEntry alias", in call order. */
     final List<String> writes = new CopyOnWriteArrayList<>();
     /** Reads of key material: getEncoded or getFormat on a key handle, or getKeyStore. */
-    final AtomicInteger keyMaterialReads = new AtomicInteger();
+    final AtomicInteger keyMaterialReads;
     volatile boolean refusesKeyCreation;
 
     private final Map<String, KeyStore.Entry> entries = new ConcurrentHashMap<>();
-    private final Map<PrivateKey, PrivateKey> secrets = Collections.synchronizedMap(new IdentityHashMap<>());
+    /** Every key of this keystore and of those beside it: the handle, and the key it stands for. */
+    private final Map<PrivateKey, PrivateKey> secrets;
 
     IssuingKeystore() {
+        this(new AtomicInteger(), Collections.synchronizedMap(new IdentityHashMap<>()));
+    }
+
+    /** A keystore beside {@code sibling}: each takes the other's keys, and reads of key material are counted once. */
+    IssuingKeystore(IssuingKeystore sibling) {
+        this(sibling.keyMaterialReads, sibling.secrets);
+    }
+
+    private IssuingKeystore(AtomicInteger keyMaterialReads, Map<PrivateKey, PrivateKey> secrets) {
+        this.keyMaterialReads = keyMaterialReads;
+        this.secrets = secrets;
         service = (KeystoreService) Proxy.newProxyInstance(IssuingKeystore.class.getClassLoader(),
                 new Class<?>[] { KeystoreService.class }, (proxy, method, args) -> {
                     switch (method.getName()) {
@@ -68,8 +82,10 @@ final class IssuingKeystore {
                         case "setEntry":
                             return setEntry((String) args[0], (KeyStore.Entry) args[1]);
                         case "deleteEntry":
-                            writes.add("deleteEntry " + args[0]);
-                            entries.remove((String) args[0]);
+                            // As Kura's: an alias it does not hold changes nothing and posts no event.
+                            if (entries.remove((String) args[0]) != null) {
+                                writes.add("deleteEntry " + args[0]);
+                            }
                             return null;
                         case "getAliases":
                             return new ArrayList<>(entries.keySet());
@@ -135,7 +151,7 @@ final class IssuingKeystore {
     private Object setEntry(String alias, KeyStore.Entry entry) {
         if (entry instanceof KeyStore.PrivateKeyEntry
                 && !secrets.containsKey(((KeyStore.PrivateKeyEntry) entry).getPrivateKey())) {
-            throw new IllegalArgumentException("a private key that did not come from this keystore");
+            throw new IllegalArgumentException("a private key that did not come from these keystores");
         }
         writes.add("setEntry " + alias);
         entries.put(alias, entry);

@@ -54,16 +54,21 @@ class KuraKeystoresTest {
     }
 
     @Test
-    void aMissingMalformedOrFailingKeystoreIsNamedByItsField() {
+    void aMissingMalformedOrFailingKeystoreIsNamedByItsFieldAndOnlyAMissingOneIsAwaited() {
         assertThatThrownBy(() -> keystores.identity("HttpsKeystore", "device"))
-                .hasMessage("x509.keystore.service.pid: no KeystoreService with kura.service.pid=HttpsKeystore");
+                .isInstanceOf(MissingServiceException.class)
+                .hasMessage("x509.keystore.service.pid: no KeystoreService with kura.service.pid=HttpsKeystore is "
+                        + "registered; waiting for it");
         assertThatThrownBy(() -> keystores.identity("bad(pid", "device"))
                 .hasMessageStartingWith("x509.keystore.service.pid: 'bad(pid'");
         assertThatThrownBy(() -> keystores.identity("BrokenKeystore", "device"))
                 .hasMessage("x509.keystore.service.pid: KeystoreService BrokenKeystore failed: INTERNAL_ERROR");
         assertThatThrownBy(() -> keystores.trustedCertificates("HttpsKeystore"))
-                .hasMessage("ca.keystore.service.pid: no KeystoreService with kura.service.pid=HttpsKeystore");
+                .isInstanceOf(MissingServiceException.class)
+                .hasMessage("ca.keystore.service.pid: no KeystoreService with kura.service.pid=HttpsKeystore is "
+                        + "registered; waiting for it");
         assertThatThrownBy(() -> keystores.trustedCertificates("BrokenKeystore"))
+                .isNotInstanceOf(MissingServiceException.class)
                 .hasMessage("ca.keystore.service.pid: KeystoreService BrokenKeystore failed: INTERNAL_ERROR");
     }
 

@@ -141,24 +141,44 @@ class ProvisioningConfigTest {
         assertThat(request.keystorePid).isEqualTo("DeviceKeystore");
         assertThat(request.alias).isEqualTo(DpsProvisionerConfig.CERTIFICATE_ALIAS_DEFAULT);
         assertThat(request.pendingAlias()).isEqualTo("kura-dps-device.pending");
-        assertThat(request.keyType).isEqualTo(ProvisioningConfig.KeyType.EC_P256);
+        assertThat(request.keyType).as("the key Azure takes").isEqualTo(ProvisioningConfig.KeyType.EC_P384);
+        assertThat(request.keyType.signatureAlgorithm).isEqualTo("SHA384withECDSA");
         assertThat(request.renewBefore).isEqualTo(Duration.ofHours(DpsProvisionerConfig.RENEW_BEFORE_HOURS_DEFAULT));
         assertThat(identity.apiVersion).isEqualTo(ApiVersions.CERTIFICATE_ISSUANCE);
-        assertThat(identity.toString()).contains("certificate=ec-p256 in DeviceKeystore/kura-dps-device");
+        assertThat(identity.toString()).contains("certificate=ec-p384 in DeviceKeystore/kura-dps-device");
         assertThat(identity).isNotEqualTo(TestConfigs.identity(valid()));
         assertThat(TestConfigs.identity(valid()).certificateRequest).isNull();
         assertThat(TestConfigs.identity(valid("certificate.issuance", true, "certificate.keystore.service.pid", "K",
                 "certificate.key.type", "rsa-2048")).certificateRequest.keyType.signatureAlgorithm)
                 .isEqualTo("SHA256withRSA");
 
-        assertThatThrownBy(() -> ProvisioningConfig.from(valid("certificate.issuance", true), null))
-                .hasMessage("certificate.keystore.service.pid: is required");
+        assertThat(TestConfigs.identity(valid("certificate.issuance", true)).certificateRequest.keystorePid)
+                .as("nothing typed").isEqualTo("KuraDpsKeystore");
+        assertThat(TestConfigs.identity(valid("certificate.issuance", true, "certificate.keystore.service.pid", " "))
+                .certificateRequest.keystorePid).as("empty, as stored before it had a default")
+                .isEqualTo("KuraDpsKeystore");
+        assertThatThrownBy(() -> ProvisioningConfig.from(valid("certificate.issuance", true,
+                "certificate.keystore.service.pid", "KuraDpsPendingKeystore"), null))
+                .hasMessageStartingWith("certificate.keystore.service.pid: 'KuraDpsPendingKeystore' is where a new "
+                        + "key waits for its certificate");
         assertThatThrownBy(() -> ProvisioningConfig.from(valid("certificate.issuance", true,
                 "certificate.keystore.service.pid", "K", "certificate.keystore.alias", " "), null))
                 .hasMessage("certificate.keystore.alias: is required");
         assertThatThrownBy(() -> ProvisioningConfig.from(valid("certificate.issuance", true,
                 "certificate.keystore.service.pid", "K", "certificate.key.type", "dsa-1024"), null))
-                .hasMessage("certificate.key.type: 'dsa-1024' is not one of ec-p256, ec-p384, rsa-2048, rsa-3072");
+                .hasMessage("certificate.key.type: 'dsa-1024' is not one of ec-p384, ec-p256, rsa-2048, rsa-3072");
+    }
+
+    @Test
+    void onlyEcP384IsTakenByAzureAndEveryOtherKeyTypeSaysSo() {
+        assertThat(ProvisioningConfig.KeyType.EC_P384.azureRefusal()).isEmpty();
+        for (ProvisioningConfig.KeyType type : ProvisioningConfig.KeyType.values()) {
+            if (type != ProvisioningConfig.KeyType.EC_P384) {
+                assertThat(type.azureRefusal()).as(type.value()).hasValueSatisfying(warning -> assertThat(warning)
+                        .startsWith("certificate.key.type is " + type.value() + ", which Azure's certificate issuance "
+                                + "refuses today (it takes ec-p384 only)"));
+            }
+        }
     }
 
     @Test

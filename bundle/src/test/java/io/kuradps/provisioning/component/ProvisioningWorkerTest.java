@@ -48,6 +48,7 @@ import io.kuradps.provisioning.protocol.FailureKind;
 import io.kuradps.provisioning.protocol.FakeClock;
 import io.kuradps.provisioning.protocol.FlowAction;
 import io.kuradps.provisioning.testing.Await;
+import io.kuradps.provisioning.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -500,6 +501,120 @@ class ProvisioningWorkerTest {
         assertThat(worker.clockSet()).isFalse();
         assertThat(worker.status().state()).isEqualTo(State.RETRYING);
         assertThat(runner.calls).hasSize(1);
+    }
+
+    @Test
+    void aServiceThatIsNotThereYetIsAwaitedWithoutFailingAndItsArrivalLetsTheRunGoOn() throws Exception {
+        runner.then(config -> {
+            throw new MissingServiceException("certificate.keystore.service.pid",
+                    "no KeystoreService with kura.service.pid=K is registered; waiting for it");
+        });
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(ISSUANCE), null));
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        Await.until("the wait reported in the status", () -> worker.status().errorMessage().isPresent());
+        assertThat(worker.status().state()).isEqualTo(State.RETRYING);
+        assertThat(worker.status().errorMessage()).hasValueSatisfying(m -> assertThat(m)
+                .startsWith("certificate.keystore.service.pid: no KeystoreService").endsWith("waiting for it"));
+        assertThat(worker.status().retryAt()).isEmpty();
+
+        // Start order alone never lasts this long: only then is the wait said with an event, which fails nothing.
+        scheduler.advance(ProvisioningWorker.SERVICE_GRACE.minusMillis(1));
+        assertThat(worker.clockSet()).as("a wait for a service is not the clock's").isFalse();
+        scheduler.advance(Duration.ofMillis(1));
+        Recorded stillMissing = output.next();
+        assertThat(stillMissing.topic).isEqualTo(TOPIC_FAILED);
+        assertThat(stillMissing.properties).containsEntry(RETRYABLE, true).doesNotContainKey(RETRY_AT)
+                .containsEntry(ATTEMPT, 0);
+        assertThat((String) stillMissing.properties.get(ERROR_MESSAGE)).contains("for 30 s now",
+                "the run goes on when it registers");
+
+        assertThat(worker.servicesChanged()).isTrue();
+
+        assertThat(output.next().topic).as("the same run goes on: no second STARTED").isEqualTo(TOPIC_ASSIGNED);
+        assertThat(worker.servicesChanged()).as("assigned: nothing awaited").isFalse();
+        assertThat(runner.calls).hasSize(2);
+    }
+
+    @Test
+    void aServiceThatCameWhileTheRunLookedIsLookedForAgainAtOnce() throws Exception {
+        runner.then(config -> {
+            // The keystore the run created registers before the run says it waits for it.
+            assertThat(worker.servicesChanged()).as("not waiting yet").isFalse();
+            throw new MissingServiceException("certificate.keystore.service.pid", "created it, waiting for it");
+        });
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(ISSUANCE), null));
+
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().topic).isEqualTo(TOPIC_ASSIGNED);
+        assertThat(scheduler.pending()).as("no report of a wait").isZero();
+    }
+
+    @Test
+    void aServiceThatArrivesWithinTheGraceLeavesNoEventButTheRun() throws Exception {
+        runner.then(config -> {
+            throw new MissingServiceException("x509.keystore.service.pid", "no KeystoreService; waiting for it");
+        });
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
+        worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(), null));
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        Await.until("waiting", () -> worker.status().errorMessage().isPresent());
+
+        assertThat(worker.servicesChanged()).isTrue();
+
+        assertThat(output.next().topic).isEqualTo(TOPIC_ASSIGNED);
+        scheduler.advance(ProvisioningWorker.SERVICE_GRACE);
+        assertThat(output.all).extracting(r -> r.topic).doesNotContain(TOPIC_FAILED);
+    }
+
+    @Test
+    void aCacheThatMovesIsReadFromItsNewPlaceAndTheWorkStartsOverThere() throws Exception {
+        runner.then(config -> RunOutcome.failed(failure(0, FailureKind.NETWORK, true, "unreachable"), 1));
+        worker(Duration.ofHours(1));
+        ProvisioningConfig config = ProvisioningConfig.from(valid(), null);
+        worker.apply(config);
+        assertThat(output.next().topic).isEqualTo(TOPIC_STARTED);
+        assertThat(output.next().topic).isEqualTo(TOPIC_FAILED);
+        AssignmentStore kuraData = new AssignmentStore(dir.resolve("kura-data").resolve("assignment.json"));
+        kuraData.save(ProvisioningWorker.cacheKey(config.identity().get()), fromDps("hub-k", "gateway-1"));
+
+        worker.relocate(kuraData);
+
+        Recorded cached = output.next();
+        assertThat(cached.topic).isEqualTo(TOPIC_ASSIGNED);
+        assertThat(cached.properties).containsEntry(SOURCE, "cache").containsEntry(ASSIGNED_HUB, "hub-k");
+        awaitState(State.ASSIGNED);
+        assertThat(scheduler.pending()).as("the fresh run of the old place is cancelled").isZero();
+        assertThat(runner.calls).hasSize(1);
+    }
+
+    @Test
+    void aKeyTypeAzureRefusesIsWarnedAboutOncePerConfiguration() throws Exception {
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
+        runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
+        Object[] rsa = concat(ISSUANCE, "certificate.key.type", "rsa-2048", "reprovision.policy", "every-start");
+        try (LogCapture log = LogCapture.start()) {
+            worker(Duration.ofHours(1)).apply(ProvisioningConfig.from(valid(rsa), null));
+            output.next();
+            output.next();
+            // The same registration with other timings: no new configuration to warn about.
+            worker.apply(ProvisioningConfig.from(valid(concat(rsa, "response.timeout.seconds", 20)), null));
+            worker.reprovision();
+            output.next();
+            output.next();
+
+            assertThat(log.lines("WARN")).filteredOn(line -> line.contains("certificate.key.type")).singleElement()
+                    .satisfies(line -> assertThat(line).contains("rsa-2048", "Azure's certificate issuance refuses "
+                            + "today", "ec-p384 only"));
+        }
+        try (LogCapture log = LogCapture.start()) {
+            runner.then(config -> RunOutcome.assigned(fromDps("hub-a", config.registrationId)));
+            worker.apply(ProvisioningConfig.from(valid(concat(ISSUANCE, "reprovision.policy", "every-start")), null));
+            output.next();
+            output.next();
+            assertThat(log.lines("WARN")).as("EC P-384").noneMatch(line -> line.contains("certificate.key.type"));
+        }
     }
 
     @Test

@@ -58,8 +58,7 @@ class HubLinkTest {
     private final List<Posted> events = new ArrayList<>();
     /** Every reconnect wait's draw: 0 gives the lowest wait of each window (a third of it). */
     private double jitter;
-    private final HubLink link = new HubLink(kura, credentials, (topic, props) -> events.add(new Posted(topic, props)),
-            clock, scheduler, new ReconnectBackoff(() -> jitter));
+    private final HubLink link = newLink();
 
     @Test
     void fromAnEmptyConfigurationTheStackIsCreatedWrittenConfirmedAndConnected() {
@@ -69,8 +68,8 @@ class HubLinkTest {
         link.assignment(assignment(HUB_A, "gw-1"));
 
         assertThat(kura.created).containsExactly(PID);
-        assertThat(kura.readyWaits).as("before deciding it is absent, after creating, after writing")
-                .containsExactly(PID, PID, PID);
+        assertThat(kura.calls).as("no wait for Kura's READY; the token is signed after the TLS side, for the write")
+                .containsExactly("read", "tracked?", "create", "read", "tls", "write", "read", "applied", "connect");
         Write write = kura.writes.get(0);
         assertThat(write.values).containsEntry("broker-url", "mqtts://hub-a.azure-devices.net:8883/")
                 .containsEntry("client-id", "gw-1").containsEntry("username", HUB_A + "/gw-1/?api-version=2021-04-12")
@@ -94,8 +93,7 @@ class HubLinkTest {
         clock.now = START.plusSeconds(86_400);
 
         // A new hub link (the gateway rebooted); the snapshot restored the old, now expired token.
-        HubLink restarted = new HubLink(kura, credentials, (topic, props) -> events.add(new Posted(topic, props)),
-                clock, scheduler, new ReconnectBackoff(() -> jitter));
+        HubLink restarted = newLink();
         restarted.configure(settings());
         restarted.assignment(assignment(HUB_A, "gw-1").withSource(Assignment.Source.CACHE));
 
@@ -268,17 +266,19 @@ class HubLinkTest {
         link.configure(settings());
         link.assignment(issuedAssignment(HUB_A, "gw-1", "AB01"));
         int connects = kura.connects;
+        int writes = kura.writes.size();
+        int posted = events.size();
 
         link.assignment(issuedAssignment(HUB_A, "gw-1", "CD02"));
 
-        Write renewal = kura.writes.get(kura.writes.size() - 1);
-        assertThat(renewal.values).as("the new key is in the same keystore: the transport stays as it is")
-                .isEmpty();
-        assertThat(renewal.password).isNull();
-        assertThat(renewal.snapshot).isFalse();
+        assertThat(kura.writes).as("the new key is in the same keystore: the transport stays as it is")
+                .hasSize(writes);
+        assertThat(kura.disconnects).isZero();
         assertThat(kura.reprovisions).isZero();
         assertThat(kura.connects).as("made sure of, not made again: the DataService is connected")
                 .isEqualTo(connects + 1);
+        assertThat(topics().subList(posted, events.size())).as("nothing written: no CONFIGURED")
+                .containsExactly(TOPIC_CONNECTED);
         assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
     }
 
@@ -318,7 +318,7 @@ class HubLinkTest {
         link.assignment(assignment(HUB_A, "gw-1"));
         clock.now = START.plusSeconds(600);
 
-        link.connectionLost("MqttException (reason 32109): Connection lost");
+        link.connectionLost("MqttException (reason 32109): Connection lost", kura.connection);
 
         assertThat(state(link)).isEqualTo(HubLink.State.CONNECTING);
         assertThat(link.describe()).contains("connection lost");
@@ -366,7 +366,7 @@ class HubLinkTest {
         scheduler.runNext();
         assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
         kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.SERVER_UNAVAILABLE, "reason 3"));
-        link.connectionLost("reset");
+        link.connectionLost("reset", kura.connection);
         scheduler.runNext();
         assertThat(scheduler.delays).as("connected in between: the count starts afresh").last()
                 .isEqualTo(Duration.ofMillis(3333));
@@ -382,7 +382,7 @@ class HubLinkTest {
         assertThat(topics()).containsExactly(TOPIC_CONFIGURED, TOPIC_RETRYING);
         assertThat(events.get(1).properties).containsEntry(REASON, REASON_CONNECT_FAILED);
 
-        link.connectionLost("late");
+        link.connectionLost("late", kura.connection);
 
         assertThat(state(link)).isEqualTo(HubLink.State.RETRYING);
         assertThat(scheduler.delays).hasSize(scheduled);
@@ -452,6 +452,261 @@ class HubLinkTest {
         assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
     }
 
+    // ---- Kura 5.5 as measured (kura.md, "Measured in real Kura 5.5") ----------------------------------------------
+
+    /** Kura writes every tracked configuration again at each boot, values unchanged (fact 1). */
+    @Test
+    void aConfigurationThatChangesNothingChangesNothing() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+        int posted = events.size();
+
+        link.configure(settings());
+
+        assertThat(kura.writes).as("no second token").hasSize(1);
+        assertThat(kura.connects).isEqualTo(1);
+        assertThat(kura.disconnects).isZero();
+        assertThat(scheduler.cancelled).as("the renewal stays as it was").isZero();
+        assertThat(events).hasSize(posted);
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
+    }
+
+    @Test
+    void theSameInvalidConfigurationAgainIsNotReportedTwice() {
+        link.configure(settings());
+        link.invalidConfiguration("transport: 'udp' is not one of mqtt, mqtt-websocket");
+        link.invalidConfiguration("transport: 'udp' is not one of mqtt, mqtt-websocket");
+
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+    }
+
+    /** A cached assignment DPS confirmed, or the same one published again: nothing to write, nothing to connect. */
+    @Test
+    void anAssignmentNamingTheSameHubDeviceAndCertificateChangesNothingWhileConnected() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1").withSource(Assignment.Source.CACHE));
+        int posted = events.size();
+
+        link.assignment(Assignment.builder().assignedHub(HUB_A).deviceId("gw-1").registrationId("gw-1")
+                .idScope("0ne00000001").assignedAt(START.plusSeconds(60)).source(Assignment.Source.DPS).build());
+
+        assertThat(kura.writes).hasSize(1);
+        assertThat(kura.connects).isEqualTo(1);
+        assertThat(events).hasSize(posted);
+        assertThat(link.describe()).startsWith("CONNECTED");
+    }
+
+    /**
+     * Whatever the link waits for before writing (Kura's side of the TLS, a keystore's event), the token is signed
+     * after it, right before the write: its whole lifetime is ahead of it (measured in real Kura: 2 s of 30 left).
+     */
+    @Test
+    void theTokenIsSignedRightBeforeTheWriteNotBeforeAWait() {
+        kura.tlsTakes = Duration.ofSeconds(25);
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        Write write = kura.writes.get(0);
+        assertThat(write.at).isEqualTo(START.plusSeconds(25));
+        assertThat(write.password).isEqualTo(credentials.token(HUB_A, "gw-1", write.at.getEpochSecond() + 3600));
+        assertThat(events.get(0).properties).containsEntry(TOKEN_EXPIRY, write.at.plusSeconds(3600).toEpochMilli());
+    }
+
+    /**
+     * A renewal of a connected transport: the link disconnects it before writing (so that Kura, whose DataService
+     * reconnects by itself after a write to a connected transport, fact 10, does not race it) and connects once, with
+     * the token written.
+     */
+    @Test
+    void aRenewalDisconnectsBeforeTheWriteAndConnectsOnceWithTheTokenWritten() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+        kura.calls.clear();
+
+        clock.now = START.plusSeconds(3060);
+        scheduler.runNext();
+
+        assertThat(kura.calls).containsExactly("read", "tls", "disconnect", "write", "read", "applied", "connect");
+        assertThat(kura.connects).isEqualTo(2);
+        assertThat(kura.connection).as("one connection per renewal").isEqualTo(2);
+        assertThat(topics()).containsExactly(TOPIC_CONFIGURED, TOPIC_CONNECTED, TOPIC_TOKEN_RENEWED, TOPIC_CONNECTED);
+    }
+
+    /**
+     * Kura took so long to apply the token (a reconnect of its own hanging 30 s holds its configuration thread) that
+     * the token is due: the link writes a fresh one instead of connecting with one about to expire.
+     */
+    @Test
+    void aTokenKuraTookTooLongToApplyIsNotConnectedWith() throws Exception {
+        link.configure(HubLinkSettings.from(HubConfigs.of("enabled", true, "token.lifetime.seconds", 30)));
+        kura.applyTakes = Duration.ofSeconds(27);
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat(kura.connects).isZero();
+        assertThat(topics()).containsExactly(TOPIC_CONFIGURED, TOPIC_RETRYING);
+        assertThat((String) events.get(1).properties.get(ERROR_MESSAGE)).contains("27 s later")
+                .contains("writing a fresh one");
+        kura.applyTakes = Duration.ZERO;
+        scheduler.runNext();
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
+        assertThat(kura.writes).hasSize(2);
+    }
+
+    /** A loss queued before the link's own reconnect is of an earlier connection: no second reconnect (finding 1). */
+    @Test
+    void aLossOfAnEarlierConnectionToldLateChangesNothing() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+        long lost = kura.connection;
+        clock.now = START.plusSeconds(3060);
+        scheduler.runNext();
+        int posted = events.size();
+
+        link.connectionLost("MqttException (reason 32109): Connection lost", lost);
+
+        assertThat(events).hasSize(posted);
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
+        assertThat(scheduler.tasks).as("only the next renewal").hasSize(1);
+    }
+
+    /** Someone else wrote the transport: Kura reconnects by itself, and the link takes that connection as its own. */
+    @Test
+    void kurasOwnReconnectAfterSomeoneElsesWriteIsTakenAsTheConnection() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        link.disconnectedByKura(kura.connection);
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTING);
+        assertThat(scheduler.delays).last().isEqualTo(HubLink.KURA_RECONNECT_GRACE);
+        kura.connection++;
+        link.connectedByKura(kura.connection);
+
+        assertThat(kura.connects).as("Kura's reconnect was enough").isEqualTo(1);
+        assertThat(topics()).containsExactly(TOPIC_CONFIGURED, TOPIC_CONNECTED, TOPIC_CONNECTED);
+        assertThat(scheduler.tasks).as("the grace ended, the renewal goes on").hasSize(1);
+        clock.now = START.plusSeconds(3060);
+        scheduler.runNext();
+        assertThat(topics()).last().isEqualTo(TOPIC_CONNECTED);
+        assertThat(kura.writes).hasSize(2);
+    }
+
+    /** Kura's own reconnect failed (it only logs it): after the grace the link connects, once. */
+    @Test
+    void whenKurasOwnReconnectFailsTheLinkConnectsOnceAfterTheGrace() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+        kura.connected = false;
+
+        link.disconnectedByKura(kura.connection);
+        Runnable grace = scheduler.tasks.peekLast();
+        scheduler.tasks.remove(grace);
+        grace.run();
+
+        assertThat(kura.connects).isEqualTo(2);
+        assertThat(kura.writes).as("the token in the transport is still good").hasSize(1);
+        assertThat(topics()).containsExactly(TOPIC_CONFIGURED, TOPIC_CONNECTED, TOPIC_CONNECTED);
+        link.disconnectedByKura(kura.connection - 1);
+        assertThat(state(link)).as("an older connection's disconnect").isEqualTo(HubLink.State.CONNECTED);
+    }
+
+    /**
+     * A keystore change: Kura closes the transport and tells nobody (fact 3). The link sees it go and connects again,
+     * once; a keystore change that leaves the connection alone costs nothing.
+     */
+    @Test
+    void aTransportKuraClosedAfterAKeystoreChangeIsConnectedAgainOnce() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+        Runnable renewal = scheduler.tasks.peek();
+
+        link.keystoreChanged();
+        scheduler.tasks.remove(renewal);
+        scheduler.runNext();
+        kura.connected = false;
+        scheduler.runNext();
+
+        assertThat(kura.connects).isEqualTo(2);
+        assertThat(topics()).containsExactly(TOPIC_CONFIGURED, TOPIC_CONNECTED, TOPIC_CONNECTED);
+        assertThat(scheduler.tasks).as("no more looking").isEmpty();
+
+        link.keystoreChanged();
+        int polls = 0;
+        while (!scheduler.tasks.isEmpty()) {
+            clock.now = clock.now.plus(HubLink.CUT_POLL);
+            scheduler.runNext();
+            polls++;
+        }
+        assertThat(polls).as("looked for " + HubLink.CUT_WAIT + ", then stopped")
+                .isEqualTo((int) (HubLink.CUT_WAIT.toMillis() / HubLink.CUT_POLL.toMillis()));
+        assertThat(kura.connects).isEqualTo(2);
+    }
+
+    /**
+     * A transport Kura built no client for (activated before its SslManagerService, Kura 5.5's MqttDataTransport
+     * builds one only when its configuration is written) is written again in full, even when nothing changed.
+     */
+    @Test
+    void aTransportWithoutClientConfigurationIsWrittenAgainInFull() {
+        credentials.kind = DeviceCredentials.Kind.X509;
+        link.configure(settings());
+        kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.TRANSPORT_INVALID,
+                "IllegalStateException: Invalid client configuration"));
+        link.assignment(assignment(HUB_A, "gw-1"));
+        assertThat(topics()).containsExactly(TOPIC_CONFIGURED, TOPIC_RETRYING);
+
+        scheduler.runNext();
+
+        Write again = kura.writes.get(1);
+        assertThat(again.values).containsKeys("broker-url", "client-id", "username", "clean-session", "lwt.topic");
+        assertThat(again.snapshot).isFalse();
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
+    }
+
+    /** A restart with a transport that holds the values already: nothing is written, so nothing is CONFIGURED. */
+    @Test
+    void nothingWrittenIsNoConfiguredEvent() {
+        credentials.kind = DeviceCredentials.Kind.X509;
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+        HubLink restarted = newLink();
+        events.clear();
+        kura.connected = false;
+
+        restarted.configure(settings());
+        restarted.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat(kura.writes).hasSize(1);
+        assertThat(topics()).containsExactly(TOPIC_CONNECTED);
+    }
+
+    /** A configuration ConfigAdmin holds but Kura does not track yet is waited for, and never created again. */
+    @Test
+    void aTransportKuraHoldsButDoesNotTrackYetIsWaitedForNotCreated() {
+        kura.heldUntracked = true;
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat(kura.created).isEmpty();
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
+
+        HubLink other = newLink();
+        kura.configs.clear();
+        kura.tracksWhenAsked = false;
+        events.clear();
+        other.configure(settings());
+        other.assignment(assignment(HUB_A, "gw-1"));
+        assertThat(kura.created).isEmpty();
+        assertThat(topics()).containsExactly(TOPIC_MISCONFIGURED);
+        assertThat(events.get(0).properties).containsEntry(REASON, REASON_TRANSPORT_NOT_TRACKED)
+                .containsKey(RETRY_AT);
+    }
+
+    /** A hub link over the same Kura, credentials, clock and scheduler: as after a restart of the component. */
+    private HubLink newLink() {
+        return new HubLink(kura, credentials, (topic, props) -> events.add(new Posted(topic, props)), clock, scheduler,
+                new ReconnectBackoff(() -> jitter));
+    }
+
     /** The link's state as dps:status shows it: the first word of its line. */
     private static HubLink.State state(HubLink link) {
         return HubLink.State.valueOf(link.describe().split(":", 2)[0]);
@@ -502,35 +757,58 @@ class HubLinkTest {
         final Map<String, Object> values;
         final String password;
         final boolean snapshot;
+        final Instant at;
 
-        Write(Map<String, Object> values, String password, boolean snapshot) {
+        Write(Map<String, Object> values, String password, boolean snapshot, Instant at) {
             this.values = values;
             this.password = password;
             this.snapshot = snapshot;
+            this.at = at;
         }
     }
 
     /** Kura's ConfigurationService and DataService, as far as the hub link sees them. */
-    private static final class FakeKura implements HubLink.Kura {
+    private final class FakeKura implements HubLink.Kura {
         final Map<String, Map<String, Object>> configs = new HashMap<>();
         final List<String> created = new ArrayList<>();
         final List<Write> writes = new ArrayList<>();
         final Deque<HubConnectException> connectFailures = new ArrayDeque<>();
         final List<String> tlsChecks = new ArrayList<>();
-        final List<String> readyWaits = new ArrayList<>();
+        /** Everything the link asked of Kura, in order: read, tracked?, create, tls, disconnect, write, applied, connect. */
+        final List<String> calls = new ArrayList<>();
         HubConfigurationException tlsProblem;
         RuntimeException writeFailure;
         boolean dropWrites;
+        /** Whether ConfigAdmin holds a configuration of the transport Kura does not track; tracked once asked. */
+        boolean heldUntracked;
+        boolean tracksWhenAsked = true;
+        /** How long preparing the TLS side and applying a write take, on the test's clock. */
+        Duration tlsTakes = Duration.ZERO;
+        Duration applyTakes = Duration.ZERO;
+        boolean connected;
+        long connection;
         int connects;
+        int disconnects;
         int reprovisions;
 
         @Override
         public Optional<Map<String, Object>> transportConfiguration(String pid) {
+            calls.add("read");
             return Optional.ofNullable(configs.get(pid)).map(HashMap::new);
         }
 
         @Override
+        public boolean awaitTracked(String pid) {
+            calls.add("tracked?");
+            if (heldUntracked && tracksWhenAsked) {
+                configs.put(pid, new HashMap<>());
+            }
+            return heldUntracked;
+        }
+
+        @Override
         public void createStack(String transportPid) {
+            calls.add("create");
             created.add(transportPid);
             // A new stack's transport carries the metatype defaults, among them an LWT topic IoT Hub refuses.
             Map<String, Object> defaults = new HashMap<>();
@@ -546,6 +824,8 @@ class HubLinkTest {
 
         @Override
         public void prepareTls(String transportPid, TlsPlan plan) throws HubConfigurationException {
+            calls.add("tls");
+            clock.now = clock.now.plus(tlsTakes);
             tlsChecks.add(plan.certificate().map(c -> "issued " + c.keystoreServicePid())
                     .orElse("x509=" + (plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY)) + ", roots="
                     + plan.addAzureRoots());
@@ -555,29 +835,49 @@ class HubLinkTest {
         }
 
         @Override
+        public boolean isConnected(String transportPid) {
+            return connected;
+        }
+
+        @Override
+        public void disconnect(String transportPid) {
+            calls.add("disconnect");
+            disconnects++;
+            connected = false;
+        }
+
+        @Override
         public void writeTransport(String pid, Map<String, Object> values, PasswordChange password,
                 boolean snapshot) {
+            calls.add("write");
             if (writeFailure != null) {
                 throw writeFailure;
             }
-            writes.add(new Write(new HashMap<>(values), password.newValue().orElse(null), snapshot));
+            writes.add(new Write(new HashMap<>(values), password.newValue().orElse(null), snapshot, clock.now));
             if (!dropWrites && configs.containsKey(pid)) {
                 configs.get(pid).putAll(values);
             }
         }
 
         @Override
-        public void awaitConfigurationReady(String transportPid) {
-            readyWaits.add(transportPid);
+        public void awaitApplied(String transportPid) {
+            calls.add("applied");
+            clock.now = clock.now.plus(applyTakes);
         }
 
         @Override
-        public void connect(String transportPid) throws HubConnectException {
+        public long connect(String transportPid) throws HubConnectException {
+            calls.add("connect");
             connects++;
             HubConnectException failure = connectFailures.poll();
             if (failure != null) {
                 throw failure;
             }
+            if (!connected) {
+                connected = true;
+                connection++;
+            }
+            return connection;
         }
 
         @Override

@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 import org.eclipse.kura.KuraConnectException;
@@ -32,6 +33,17 @@ final class KuraFakes {
     /** See {@link ServiceReferences#of}. */
     static <S> ServiceReference<S> reference(Map<String, Object> properties) {
         return ServiceReferences.of(properties);
+    }
+
+    /** The raw MQTT stack's DataService as Kura's factory creates it: its metatype defaults (kura.md fact 7). */
+    static Map<String, Object> dataServiceDefaults() {
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put("connect.auto-on-startup", false);
+        defaults.put("enable.rate.limit", true);
+        defaults.put("rate.limit.average", 1);
+        defaults.put("rate.limit.time.unit", "SECONDS");
+        defaults.put("rate.limit.burst.size", 1);
+        return defaults;
     }
 
     /** One updateConfiguration call. */
@@ -137,13 +149,22 @@ final class KuraFakes {
         }
     }
 
-    /** A DataService that connects, or throws the failures queued, and keeps its listeners. */
+    /**
+     * A DataService that connects, or throws the failures queued, and tells its listeners as DataServiceImpl does:
+     * on the thread that called it, {@code onConnectionEstablished} after a connect, {@code onDisconnecting} and
+     * {@code onDisconnected} around a disconnect of a connected transport. What Kura does by itself is there too:
+     * a transport reconfigured ({@link #reconfigured}), closed after a keystore change ({@link #cut}), lost.
+     */
     static final class FakeDataService {
         final Deque<RuntimeException> runtimeFailures = new ArrayDeque<>();
         final Deque<KuraConnectException> failures = new ArrayDeque<>();
-        final List<DataServiceListener> listeners = new ArrayList<>();
+        final List<DataServiceListener> listeners = new CopyOnWriteArrayList<>();
+        final List<Long> quiesces = new CopyOnWriteArrayList<>();
         volatile boolean connected;
         volatile int connects;
+        volatile int established;
+        /** Connects Kura's DataService made by itself after a write of its connected transport. */
+        volatile int reconnectsByKura;
         /** Kura's own reconnect connects the transport while a connect() call fails (the race it may win). */
         volatile boolean connectedByKuraOnFailure;
 
@@ -153,15 +174,11 @@ final class KuraFakes {
                         case "isConnected":
                             return connected;
                         case "connect":
-                            connects++;
-                            if (!runtimeFailures.isEmpty()) {
-                                connected = connectedByKuraOnFailure;
-                                throw runtimeFailures.poll();
-                            }
-                            if (!failures.isEmpty()) {
-                                throw failures.poll();
-                            }
-                            connected = true;
+                            connect();
+                            return null;
+                        case "disconnect":
+                            quiesces.add(args == null ? -1L : (Long) args[0]);
+                            disconnect();
                             return null;
                         case "addDataServiceListener":
                             listeners.add((DataServiceListener) args[0]);
@@ -179,5 +196,60 @@ final class KuraFakes {
                             throw new UnsupportedOperationException(method.getName());
                     }
                 });
+
+        private synchronized void connect() throws KuraConnectException {
+            connects++;
+            if (!runtimeFailures.isEmpty()) {
+                connected = connectedByKuraOnFailure;
+                throw runtimeFailures.poll();
+            }
+            if (!failures.isEmpty()) {
+                throw failures.poll();
+            }
+            if (connected) {
+                return;
+            }
+            connected = true;
+            established++;
+            listeners.forEach(DataServiceListener::onConnectionEstablished);
+        }
+
+        private synchronized void disconnect() {
+            if (!connected) {
+                return;
+            }
+            listeners.forEach(DataServiceListener::onDisconnecting);
+            connected = false;
+            listeners.forEach(DataServiceListener::onDisconnected);
+        }
+
+        /**
+         * The transport's configuration written by someone else, on this thread: DataServiceImpl disconnects and,
+         * if it was connected and no auto-connect strategy is set, connects again at once (kura.md fact 10); that
+         * connect fails with the failure queued, if any, and is only logged.
+         */
+        void reconfigured() {
+            boolean wasConnected = connected;
+            disconnect();
+            if (wasConnected) {
+                reconnectsByKura++;
+                try {
+                    connect();
+                } catch (KuraConnectException | RuntimeException e) {
+                    // DataServiceImpl.onConfigurationUpdated logs "Error during re-connect after configuration update"
+                }
+            }
+        }
+
+        /** Kura's SslManagerService closed the transport after a keystore change: no listener is told (fact 3). */
+        void cut() {
+            connected = false;
+        }
+
+        /** The hub or the network closed the connection. */
+        void lose(Throwable cause) {
+            connected = false;
+            listeners.forEach(l -> l.onConnectionLost(cause));
+        }
     }
 }

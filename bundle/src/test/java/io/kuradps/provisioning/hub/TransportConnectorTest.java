@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -32,9 +32,30 @@ class TransportConnectorTest {
 
     private final ServiceSet<DataService> dataServices = new ServiceSet<>();
     private final ServiceSet<DataTransportService> transports = new ServiceSet<>();
-    private final List<String> losses = new ArrayList<>();
+    private final List<String> losses = new CopyOnWriteArrayList<>();
+    /** What Kura did by itself, as told: "lost <connection>: <cause>", "disconnected <n>", "established <n>". */
+    private final List<String> told = new CopyOnWriteArrayList<>();
+    /** The thread the hub link calls on: the test's own (tests run on a thread of the timeout's). */
+    private volatile Thread hubLinkThread;
+    private final TransportConnector.KuraConnection kura = new TransportConnector.KuraConnection() {
+        @Override
+        public void lost(String cause, long connection) {
+            losses.add(cause);
+            told.add("lost " + connection);
+        }
+
+        @Override
+        public void disconnected(long connection) {
+            told.add("disconnected " + connection);
+        }
+
+        @Override
+        public void established(long connection) {
+            told.add("established " + connection);
+        }
+    };
     private final TransportConnector connector = new TransportConnector(dataServices, transports, Duration.ZERO,
-            losses::add);
+            () -> Thread.currentThread() == hubLinkThread, kura);
     private final KuraFakes.FakeDataService ours = new KuraFakes.FakeDataService();
     private final KuraFakes.FakeDataService theirs = new KuraFakes.FakeDataService();
     private final DataTransportService transport = transport();
@@ -76,12 +97,14 @@ class TransportConnectorTest {
 
     @Test
     void afterAWriteConnectingWaitsUntilTheTransportShowsTheValues() throws Exception {
-        TransportConnector patient = new TransportConnector(dataServices, transports, Duration.ofDays(1), losses::add);
+        TransportConnector patient = new TransportConnector(dataServices, transports, Duration.ofDays(1),
+                () -> false, kura);
         transports.bound(transport, transportAt("mqtts://old:8883/"));
         dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
         patient.beforeWrite(TRANSPORT, Collections.singletonMap("broker-url", "mqtts://new:8883/"));
         Thread connecting = new Thread(() -> {
             try {
+                patient.awaitApplied(TRANSPORT);
                 patient.connect(TRANSPORT);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -107,7 +130,8 @@ class TransportConnectorTest {
 
     @Test
     void aTokenOnlyWriteIsShownByTheNextUpdate() throws Exception {
-        TransportConnector patient = new TransportConnector(dataServices, transports, Duration.ofDays(1), losses::add);
+        TransportConnector patient = new TransportConnector(dataServices, transports, Duration.ofDays(1),
+                () -> false, kura);
         transports.bound(transport, transportAt("mqtts://a:8883/"));
         dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
         patient.beforeWrite(TRANSPORT, Collections.emptyMap());
@@ -143,12 +167,40 @@ class TransportConnectorTest {
         dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
         connector.connect(TRANSPORT);
 
-        ours.listeners.get(0).onConnectionLost(new MqttException(MqttException.REASON_CODE_CONNECTION_LOST));
-        ours.listeners.get(0).onDisconnected();
+        ours.lose(new MqttException(MqttException.REASON_CODE_CONNECTION_LOST));
 
         assertThat(losses).containsExactly("MqttException (reason 32109): Connection lost");
         connector.close();
         assertThat(ours.listeners).isEmpty();
+    }
+
+    /**
+     * DataServiceImpl tells its listeners on the thread that called it: what the hub link's own calls cause is not
+     * told back, what Kura does on its own threads is, with the connection it concerns.
+     */
+    @Test
+    void whatKuraDoesByItselfIsToldWithTheConnectionItConcernsAndWhatTheLinkDidIsNot() throws Exception {
+        hubLinkThread = Thread.currentThread();
+        dataServices.bound(ours.service, KuraFakes.reference(dataService(TRANSPORT)));
+        assertThat(connector.connect(TRANSPORT)).as("the first connection").isEqualTo(1);
+        connector.disconnect(TRANSPORT);
+        assertThat(connector.connect(TRANSPORT)).isEqualTo(2);
+        assertThat(told).as("the link's own disconnect and connects").isEmpty();
+        assertThat(ours.quiesces).containsExactly(TransportConnector.QUIESCE_MILLIS);
+
+        onKurasThread(ours::reconfigured);
+        onKurasThread(() -> ours.lose(new MqttException(MqttException.REASON_CODE_CONNECTION_LOST)));
+
+        assertThat(told).containsExactly("disconnected 2", "established 3", "lost 3");
+        assertThat(connector.isConnected(TRANSPORT)).isFalse();
+        assertThat(connector.isConnected(OTHER_TRANSPORT)).as("no DataService drives it").isFalse();
+    }
+
+    private static void onKurasThread(Runnable action) throws InterruptedException {
+        Thread kura = new Thread(action, "Kura");
+        kura.start();
+        kura.join(Await.DEFAULT_TIMEOUT.toMillis());
+        assertThat(kura.isAlive()).isFalse();
     }
 
     /** The reference, counting down {@code read} when the property {@code key} is read from it. */

@@ -1,6 +1,7 @@
 package io.kuradps.provisioning.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.IssuedCertificate;
+import io.kuradps.provisioning.kura.DeviceCredentials;
 import io.kuradps.provisioning.testing.Configs;
 
 /** What the hub link writes, decided from its inputs alone: the vectors of transport-plans.json. */
@@ -52,8 +54,8 @@ class TransportPlanTest {
         JsonNode expect = vector.get("expect");
         assertThat(plan.changed()).isEqualTo(JSON.convertValue(expect.get("changed"), PROPERTIES));
         assertThat(plan.password()).hasToString(expect.get("password").asText());
-        if (plan.password().toString().equals("set a token")) {
-            assertThat(plan.password().newValue()).hasValue(TOKEN);
+        if (plan.password().setsToken()) {
+            assertThat(plan.password().signedWith(TOKEN).newValue()).hasValue(TOKEN);
         }
         assertThat(plan.snapshot()).as("snapshot").isEqualTo(expect.get("snapshot").asBoolean());
         JsonNode tls = expect.get("tls");
@@ -95,16 +97,45 @@ class TransportPlanTest {
         assertThat(PasswordChange.keep().newValue()).isEmpty();
     }
 
+    /** The plan holds no token: it is signed right before the write, so no wait before it eats into its lifetime. */
+    @Test
+    void aTokenToSetIsSignedOnlyForTheWriteAndNeverWrittenUnsigned() {
+        PasswordChange unsigned = PasswordChange.token();
+
+        assertThat(unsigned.setsToken()).isTrue();
+        assertThatThrownBy(unsigned::newValue).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("signedWith");
+        assertThat(unsigned.signedWith(TOKEN).newValue()).hasValue(TOKEN);
+        assertThat(PasswordChange.keep().signedWith(TOKEN)).isSameAs(PasswordChange.keep());
+        assertThat(PasswordChange.clear().signedWith(TOKEN).newValue()).hasValue("");
+    }
+
+    /** Kura builds its transport's client only when the configuration is written: a rewrite writes every value. */
+    @Test
+    void aRewriteWritesEveryValueButTakesNoSnapshotForThem() throws Exception {
+        JsonNode file = file();
+        Map<String, Object> written = JSON.convertValue(file.get("written"), PROPERTIES);
+        TransportPlan plan = TransportPlan.decide(Assignment.builder().assignedHub("hub-a.azure-devices.net")
+                .deviceId("gw-1").registrationId("gw-1").idScope("0ne00000001").assignedAt(ISSUED)
+                .source(Assignment.Source.DPS).build(), HubLinkSettings.from(HubConfigs.of("enabled", true)),
+                DeviceCredentials.Kind.X509, written, Optional.empty(), true);
+
+        assertThat(plan.changed()).isEqualTo(written);
+        assertThat(plan.password()).isSameAs(PasswordChange.keep());
+        assertThat(plan.snapshot()).isFalse();
+        assertThat(plan.writes()).isTrue();
+    }
+
     private static TransportPlan plan(JsonNode vector, JsonNode written) throws Exception {
         Map<String, Object> settings = vector.has("settings") ? JSON.convertValue(vector.get("settings"), PROPERTIES)
                 : new HashMap<>();
         settings.put("enabled", true);
-        HubCredential credential = "x509".equals(vector.get("credential").asText()) ? HubCredential.x509()
-                : HubCredential.sasToken(TOKEN, ISSUED.plusSeconds(3600));
+        DeviceCredentials.Kind onboarding = "x509".equals(vector.get("credential").asText())
+                ? DeviceCredentials.Kind.X509 : DeviceCredentials.Kind.SYMMETRIC_KEY;
         Optional<String> issuedSslManager = Optional.ofNullable(vector.get("issuedSslManager")).map(JsonNode::asText);
         return TransportPlan.decide(assignment(vector.get("assignment")),
                 HubLinkSettings.from(Configs.of(HubConnectionConfig.class, settings)),
-                credential, current(vector, written), issuedSslManager);
+                onboarding, current(vector, written), issuedSslManager, false);
     }
 
     /** The transport as written for hub-a and gw-1, changed as the case says (a null value: absent). */

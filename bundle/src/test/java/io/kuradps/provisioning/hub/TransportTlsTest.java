@@ -45,22 +45,23 @@ class TransportTlsTest {
         bind(keystores, keystore(deviceKeystore), pid("HubDeviceKeystore"));
     }
 
+    /** A keystore write makes Kura close every SSL transport (kura.md fact 3): the hub link is told of each. */
     @Test
     void theAzureRootsGoToTheKeystoreOfTheDefaultSslManagerServiceOnceAndOnlyWhenMissing() throws Exception {
-        prepare(new HashMap<>(), false, true);
+        assertThat(prepare(new HashMap<>(), false, true)).as("a keystore was written").isTrue();
 
         assertThat(kuraKeystore).containsOnlyKeys("azure-digicert-global-root-g2",
                 "azure-microsoft-rsa-root-certificate-authority-2017");
         assertThat(deviceKeystore).isEmpty();
         kuraKeystore.clear();
-        prepare(new HashMap<>(), false, true);
+        assertThat(prepare(new HashMap<>(), false, true)).isFalse();
         assertThat(kuraKeystore).as("once per keystore in an activation").isEmpty();
         assertThat(writes).isEqualTo(2);
     }
 
     @Test
     void withoutTheOptInAndForASymmetricKeyNothingIsTouched() throws Exception {
-        prepare(transportUsing("(kura.service.pid=nothing-there)"), false, false);
+        assertThat(prepare(transportUsing("(kura.service.pid=nothing-there)"), false, false)).isFalse();
 
         assertThat(writes).isZero();
     }
@@ -172,9 +173,9 @@ class TransportTlsTest {
     }
 
     /** What the hub link has carried out for a SAS token or an X.509 enrollment on a transport so configured. */
-    private void prepare(Map<String, Object> transport, boolean x509, boolean addAzureRoots) throws Exception {
+    private boolean prepare(Map<String, Object> transport, boolean x509, boolean addAzureRoots) throws Exception {
         String target = KuraReferences.sslManagerTarget(transport);
-        tls.prepare(TRANSPORT, x509 ? TlsPlan.enrollment(target, addAzureRoots)
+        return tls.prepare(TRANSPORT, x509 ? TlsPlan.enrollment(target, addAzureRoots)
                 : TlsPlan.sasToken(target, addAzureRoots));
     }
 

@@ -2,10 +2,13 @@ package io.kuradps.runtime.support.cloud;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
- * The properties of Kura 5.0's DataService metatype that the stand-in reads, same ids and defaults. The others
- * (database, housekeeping, rate limit, connection recovery) have nothing to act on here and are left out.
+ * The properties of Kura 5.5's DataService metatype that the stand-in reads, same ids, types and defaults; these
+ * defaults are what a stack made by RawMqttCloudConnectionFactory gets (no auto-connect, 1 message/s). The others
+ * (database, housekeeping, connection recovery and schedule, payload size) have nothing to act on here and are
+ * left out.
  */
 @ObjectClassDefinition(id = StandInDataService.FACTORY_PID, name = "DataService (stand-in)",
         description = "Store and forward over one DataTransportService, as Kura's DataService.")
@@ -29,4 +32,20 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Maximum in-flight messages", min = "1")
     int in$_$flight$_$messages_max$_$number() default 9;
+
+    @AttributeDefinition(name = "Rate limit", description = "Hold back messages of priority 5 or more to the "
+            + "average rate below.")
+    boolean enable_rate_limit() default true;
+
+    @AttributeDefinition(name = "Rate limit: messages per time unit", min = "1")
+    int rate_limit_average() default 1;
+
+    @AttributeDefinition(name = "Rate limit: time unit", options = {
+        @Option(label = "MILLISECONDS", value = "MILLISECONDS"), @Option(label = "SECONDS", value = "SECONDS"),
+        @Option(label = "MINUTES", value = "MINUTES"), @Option(label = "HOURS", value = "HOURS"),
+        @Option(label = "DAYS", value = "DAYS") })
+    String rate_limit_time_unit() default "SECONDS";
+
+    @AttributeDefinition(name = "Rate limit: burst size (messages)", min = "1")
+    int rate_limit_burst_size() default 1;
 }

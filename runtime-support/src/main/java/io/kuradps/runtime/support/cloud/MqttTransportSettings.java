@@ -172,7 +172,12 @@ final class MqttTransportSettings {
 
     /** TLS, by Kura's test: the URL starts with ssl or wss. */
     boolean secure() {
-        return this.brokerUrl.startsWith("ssl") || this.brokerUrl.startsWith("wss");
+        return secure(this.brokerUrl);
+    }
+
+    /** Kura's test of a Paho URL for TLS. */
+    static boolean secure(String pahoUrl) {
+        return pahoUrl.startsWith("ssl") || pahoUrl.startsWith("wss");
     }
 
     /** Kura's session id: client id and broker URL. */

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import org.eclipse.kura.KuraConnectException;
 import org.eclipse.kura.KuraException;
@@ -32,30 +34,39 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kura's DataService (5.0) for a runtime without Kura: one per factory configuration, over the
- * DataTransportService its {@code DataTransportService.target} selects. What it does as Kura does:
+ * Kura's DataService (5.5) for a runtime without Kura: one per factory configuration, over the
+ * DataTransportService its {@code DataTransportService.target} selects. What it does as Kura does
+ * (runtime-support/README.md lists each fact with its source):
  * <ul>
  * <li>{@link #publish} only stores the message and returns its id; a publisher thread hands stored messages to
  * the transport whenever it is connected, lowest priority number first, at most the configured number of QoS &gt; 0
  * messages in flight; a new session sends the in-flight ones again (or drops them, if so configured);</li>
+ * <li>the rate limit (on by default: 1 message per second, burst 1) holds back every message of priority 5 or more
+ * ({@link PublishThrottle});</li>
  * <li>a changed transport configuration disconnects ({@code onConfigurationUpdating}) and connects again
  * ({@code onConfigurationUpdated}): at once if it was connected and auto-connect is off, else through the
- * reconnect task;</li>
+ * reconnect task; it was not connected, and auto-connect is off: it stays disconnected;</li>
  * <li>with {@code connect.auto-on-startup} the reconnect task tries every {@code connect.retry-interval} seconds,
- * the first time after a random delay below a fifth of it (none when the interval is under 10 s), at start, after
- * a loss and after a configuration change; {@link #connect} and {@link #disconnect} stop it.</li>
+ * the first time after a random delay below a fifth of it (at least 1 s), at start, after a loss and after a
+ * configuration change; {@link #connect} and {@link #disconnect} stop it;</li>
+ * <li>listeners added with {@link #addDataServiceListener} hear every callback; of the services registered as
+ * listeners, only those registered as the deprecated {@code org.eclipse.kura.data.DataServiceListener} are called
+ * (every one of them, by every DataService, before the added ones).</li>
  * </ul>
- * Its store is in memory (as Kura's default H2 database is); there is no rate limit, no watchdog recovery, and no
- * whiteboard of the deprecated {@code org.eclipse.kura.data.DataServiceListener}: listeners are added with
- * {@link #addDataServiceListener}.
+ * Its store is in memory (as Kura's default H2 database is); there is no watchdog recovery and no connection
+ * schedule. It activates as soon as it and its transport are configured (immediate), which activates the
+ * transport too: on a gateway something always asks for the DataService at boot (the hub link binds every one),
+ * and so a transport is built before an SslManagerService configured after it, as Kura's often is.
  */
 @Component(name = StandInDataService.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE, enabled = false,
-        service = { DataService.class, ConfigurableComponent.class })
+        immediate = true, service = { DataService.class, ConfigurableComponent.class })
 @Designate(ocd = DataServiceDefinition.class, factory = true)
 public final class StandInDataService implements DataService, DataTransportListener, ConfigurableComponent {
 
@@ -63,11 +74,15 @@ public final class StandInDataService implements DataService, DataTransportListe
     public static final String FACTORY_PID = "org.eclipse.kura.data.DataService";
 
     private static final Logger LOG = LoggerFactory.getLogger(StandInDataService.class);
+    private static final int MIN_RECONNECT_DELAY_SECONDS = 1;
 
     @Reference(name = "DataTransportService")
     private DataTransportService transport;
 
     private final Listeners<DataServiceListener> listeners = new Listeners<>();
+    /** The deprecated listeners registered as services, each adapted, told before the added ones. */
+    private final Listeners<DataServiceListener> serviceListeners = new Listeners<>();
+    private final LongSupplier nanoTime;
     private final MessageStore store = new MessageStore(Options.DEFAULT_CAPACITY);
     private final AtomicInteger connectionsEstablished = new AtomicInteger();
     private final Random random = new Random();
@@ -76,22 +91,27 @@ public final class StandInDataService implements DataService, DataTransportListe
     private boolean wakePending;
     private volatile boolean running;
     private volatile Options options;
+    /** Null while the rate limit is off. */
+    private volatile PublishThrottle throttle;
     private ScheduledExecutorService reconnects;
     private ExecutorService publisher;
     private ScheduledFuture<?> reconnectTask;
 
     /** For Declarative Services. */
     public StandInDataService() {
+        this.nanoTime = System::nanoTime;
     }
 
-    /** Without a framework: over that transport. */
-    StandInDataService(DataTransportService transport) {
+    /** Without a framework: over that transport, the rate limit timed by that clock. */
+    StandInDataService(DataTransportService transport, LongSupplier nanoTime) {
         this.transport = transport;
+        this.nanoTime = nanoTime;
     }
 
     @Activate
     void activate(Map<String, Object> configuration) {
         this.options = Options.of(configuration);
+        this.throttle = this.options.throttle(this.nanoTime);
         this.store.capacity(this.options.capacity);
         this.reconnects = Executors.newSingleThreadScheduledExecutor(named("DataService reconnect"));
         this.publisher = Executors.newSingleThreadExecutor(named("DataService publisher"));
@@ -105,6 +125,7 @@ public final class StandInDataService implements DataService, DataTransportListe
     void modified(Map<String, Object> configuration) {
         stopReconnectTask();
         this.options = Options.of(configuration);
+        this.throttle = this.options.throttle(this.nanoTime);
         this.store.capacity(this.options.capacity);
         if (!this.transport.isConnected()) {
             startReconnectTask();
@@ -200,6 +221,24 @@ public final class StandInDataService implements DataService, DataTransportListe
         this.listeners.remove(listener);
     }
 
+    /** Kura calls listener services only of the deprecated type; the other type is not even looked up. */
+    @Reference(name = "DataServiceListener", service = org.eclipse.kura.data.DataServiceListener.class,
+            cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeServiceListener")
+    void addServiceListener(org.eclipse.kura.data.DataServiceListener listener) {
+        this.serviceListeners.add(new DeprecatedListener(listener));
+    }
+
+    void removeServiceListener(org.eclipse.kura.data.DataServiceListener listener) {
+        this.serviceListeners.remove(new DeprecatedListener(listener));
+    }
+
+    /** Every listener service, then every added listener, as Kura's DataServiceListenerS. */
+    private void tell(String what, Consumer<DataServiceListener> call) {
+        this.serviceListeners.tell(what, call);
+        this.listeners.tell(what, call);
+    }
+
     // ---- what the transport tells ---------------------------------------------------------------------------
 
     @Override
@@ -212,18 +251,18 @@ public final class StandInDataService implements DataService, DataTransportListe
             }
         }
         this.connectionsEstablished.incrementAndGet();
-        this.listeners.tell("onConnectionEstablished", DataServiceListener::onConnectionEstablished);
+        tell("onConnectionEstablished", DataServiceListener::onConnectionEstablished);
         wakePublisher();
     }
 
     @Override
     public void onDisconnecting() {
-        this.listeners.tell("onDisconnecting", DataServiceListener::onDisconnecting);
+        tell("onDisconnecting", DataServiceListener::onDisconnecting);
     }
 
     @Override
     public void onDisconnected() {
-        this.listeners.tell("onDisconnected", DataServiceListener::onDisconnected);
+        tell("onDisconnected", DataServiceListener::onDisconnected);
     }
 
     @Override
@@ -247,19 +286,19 @@ public final class StandInDataService implements DataService, DataTransportListe
     public void onConnectionLost(Throwable cause) {
         stopReconnectTask();
         startReconnectTask();
-        this.listeners.tell("onConnectionLost", listener -> listener.onConnectionLost(cause));
+        tell("onConnectionLost", listener -> listener.onConnectionLost(cause));
     }
 
     @Override
     public void onMessageArrived(String topic, byte[] payload, int qos, boolean retained) {
-        this.listeners.tell("onMessageArrived", listener -> listener.onMessageArrived(topic, payload, qos, retained));
+        tell("onMessageArrived", listener -> listener.onMessageArrived(topic, payload, qos, retained));
     }
 
     @Override
     public void onMessageConfirmed(DataTransportToken token) {
         Optional<StoredMessage> confirmed = this.store.confirmed(token);
         if (confirmed.isPresent()) {
-            this.listeners.tell("onMessageConfirmed",
+            tell("onMessageConfirmed",
                     listener -> listener.onMessageConfirmed(confirmed.get().id(), confirmed.get().topic()));
         }
         wakePublisher();
@@ -271,11 +310,16 @@ public final class StandInDataService implements DataService, DataTransportListe
         while (this.running) {
             Optional<StoredMessage> next = this.transport.isConnected() ? this.store.next()
                     : Optional.<StoredMessage>empty();
-            if (next.isPresent() && (next.get().qos() == 0 || this.store.inFlightCount() < this.options.maxInFlight)
-                    && handOver(next.get())) {
-                continue;
+            long waitNanos = -1;
+            if (next.isPresent() && (next.get().qos() == 0 || this.store.inFlightCount() < this.options.maxInFlight)) {
+                PublishThrottle limit = this.throttle;
+                if (limit != null && next.get().priority() >= Options.THROTTLED_PRIORITY && !limit.take()) {
+                    waitNanos = limit.nanosToNextToken();
+                } else if (handOver(next.get())) {
+                    continue;
+                }
             }
-            awaitWake();
+            awaitWake(waitNanos);
         }
     }
 
@@ -285,7 +329,7 @@ public final class StandInDataService implements DataService, DataTransportListe
             DataTransportToken token = this.transport.publish(message.topic(), message.payload(), message.qos(),
                     message.retain());
             this.store.published(message, token);
-            this.listeners.tell("onMessagePublished",
+            tell("onMessagePublished",
                     listener -> listener.onMessagePublished(message.id(), message.topic()));
             return true;
         } catch (KuraNotConnectedException | KuraTooManyInflightMessagesException e) {
@@ -306,11 +350,16 @@ public final class StandInDataService implements DataService, DataTransportListe
         }
     }
 
-    private void awaitWake() {
+    /** @param nanos at most this long; -1: until woken */
+    private void awaitWake(long nanos) {
         this.wakeLock.lock();
         try {
-            while (!this.wakePending && this.running) {
-                this.wake.await();
+            if (nanos < 0) {
+                while (!this.wakePending && this.running) {
+                    this.wake.await();
+                }
+            } else if (!this.wakePending) {
+                this.wake.awaitNanos(nanos);
             }
             this.wakePending = false;
         } catch (InterruptedException e) {
@@ -328,7 +377,8 @@ public final class StandInDataService implements DataService, DataTransportListe
             return false;
         }
         if (this.reconnectTask == null || this.reconnectTask.isDone()) {
-            int initialDelay = this.random.nextInt(Math.max(1, current.retryIntervalSeconds / 5));
+            int initialDelay = Math.max(MIN_RECONNECT_DELAY_SECONDS,
+                    this.random.nextInt(Math.max(1, current.retryIntervalSeconds / 5)));
             this.reconnectTask = this.reconnects.scheduleAtFixedRate(this::tryToConnect, initialDelay,
                     current.retryIntervalSeconds, TimeUnit.SECONDS);
         }
@@ -369,6 +419,8 @@ public final class StandInDataService implements DataService, DataTransportListe
     private static final class Options {
 
         static final int DEFAULT_CAPACITY = 10000;
+        /** Messages of this priority or more wait for the rate limit; lower numbers (lifecycle, control) never. */
+        static final int THROTTLED_PRIORITY = 5;
 
         final boolean autoConnect;
         final int retryIntervalSeconds;
@@ -376,6 +428,10 @@ public final class StandInDataService implements DataService, DataTransportListe
         final int capacity;
         final boolean republishInFlight;
         final int maxInFlight;
+        final boolean rateLimit;
+        final int rateLimitAverage;
+        final TimeUnit rateLimitUnit;
+        final int rateLimitBurst;
 
         private Options(Map<String, Object> properties) {
             this.autoConnect = flag(properties, "connect.auto-on-startup", false);
@@ -384,6 +440,31 @@ public final class StandInDataService implements DataService, DataTransportListe
             this.capacity = positive(properties, "store.capacity", DEFAULT_CAPACITY);
             this.republishInFlight = flag(properties, "in-flight-messages.republish-on-new-session", true);
             this.maxInFlight = positive(properties, "in-flight-messages.max-number", 9);
+            this.rateLimit = flag(properties, "enable.rate.limit", true);
+            this.rateLimitAverage = positive(properties, "rate.limit.average", 1);
+            this.rateLimitUnit = unit(properties, "rate.limit.time.unit", TimeUnit.SECONDS);
+            this.rateLimitBurst = positive(properties, "rate.limit.burst.size", 1);
+        }
+
+        /** Null when the rate limit is off. */
+        PublishThrottle throttle(LongSupplier nanoTime) {
+            return this.rateLimit ? new PublishThrottle(this.rateLimitBurst,
+                    this.rateLimitUnit.toNanos(1) / this.rateLimitAverage, nanoTime) : null;
+        }
+
+        /** Kura takes these five units only. */
+        private static TimeUnit unit(Map<String, Object> properties, String key, TimeUnit fallback) {
+            Object value = properties.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            for (TimeUnit unit : new TimeUnit[] { TimeUnit.MILLISECONDS, TimeUnit.SECONDS, TimeUnit.MINUTES,
+                TimeUnit.HOURS, TimeUnit.DAYS }) {
+                if (unit.name().equals(value)) {
+                    return unit;
+                }
+            }
+            throw new IllegalArgumentException(key + " must be MILLISECONDS, SECONDS, MINUTES, HOURS or DAYS");
         }
 
         /** @throws IllegalArgumentException naming the property of the wrong type or range */

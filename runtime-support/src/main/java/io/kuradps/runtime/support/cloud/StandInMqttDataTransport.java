@@ -43,14 +43,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kura's MqttDataTransport (5.0) for a runtime without Kura: one Paho connection per factory configuration, with
- * the same property ids ({@link MqttTransportSettings}). As in Kura, the configuration, and with it the socket
- * factory of the SslManagerService its {@code SslManagerService.target} selects, is built when the configuration
- * arrives or changes, when that SslManagerService comes or goes, and when it reports a change; each time the
- * listeners (the DataService) hear {@code onConfigurationUpdating} before and {@code onConfigurationUpdated}
- * after, which is how a changed transport configuration costs one reconnect. A configuration that cannot be built
- * leaves the transport unable to connect until the next one. Connecting fails with a KuraConnectException whose
- * cause is Paho's MqttException (reason code 5 for CONNACK 5, "not authorized").
+ * Kura's MqttDataTransport (5.5) for a runtime without Kura: one Paho connection per factory configuration, with
+ * the same property ids ({@link MqttTransportSettings}). As in Kura (runtime-support/README.md has each fact and its
+ * source), the client configuration, and with it the socket factory of the SslManagerService its
+ * {@code SslManagerService.target} selects, is built:
+ * <ul>
+ * <li>at activation: one that cannot be built (for a TLS URL: no SslManagerService bound yet, "SSL setup failed")
+ * leaves the transport with none, logged as "Invalid client configuration. Service will not be able to connect
+ * until the configuration is updated"; every connect then fails;</li>
+ * <li>on {@code updated}, each time telling the listeners {@code onConfigurationUpdating} before and
+ * {@code onConfigurationUpdated} after (how a changed configuration costs one reconnect); one that cannot be built
+ * keeps the previous one and tells no {@code onConfigurationUpdated};</li>
+ * <li>when an SslManagerService is bound, but only if a configuration was built before: a transport that came up
+ * without its SslManagerService stays unable to connect after it arrives, until the next update;</li>
+ * <li>when any SslManagerService reports a change ({@link SslServiceListener}): for a TLS URL the client is closed
+ * first, without a word to the listeners, so the update sees a transport that was not connected and nothing
+ * reconnects it (unless the DataService auto-connects).</li>
+ * </ul>
+ * Connecting fails with a KuraConnectException whose cause is Paho's MqttException (reason code 5 for CONNACK 5,
+ * "not authorized").
  */
 @Component(name = StandInMqttDataTransport.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         enabled = false, service = { DataTransportService.class, SslServiceListener.class,
@@ -66,6 +77,9 @@ public final class StandInMqttDataTransport
 
     private static final Logger LOG = LoggerFactory.getLogger(StandInMqttDataTransport.class);
     private static final String NOT_CONNECTED = "Not connected";
+    /** Kura's bounds when it closes a client. */
+    private static final long CLOSE_QUIESCE_MILLIS = 2000;
+    private static final long CLOSE_DISCONNECT_MILLIS = 2000;
 
     @Reference
     private CryptoService cryptoService;
@@ -77,8 +91,8 @@ public final class StandInMqttDataTransport
     private final Object updateLock = new Object();
 
     private Map<String, Object> properties;
-    private volatile MqttTransportSettings settings;
-    private volatile SocketFactory socketFactory;
+    /** Null until one could be built. */
+    private volatile ClientConfiguration configuration;
     private volatile MqttAsyncClient client;
     /** Kura's session id, fixed at each connect: the confirmations of a session carry it. */
     private volatile String sessionId;
@@ -100,8 +114,13 @@ public final class StandInMqttDataTransport
     void activate(Map<String, Object> configuration) {
         synchronized (this.updateLock) {
             this.properties = new HashMap<>(configuration);
+            try {
+                this.configuration = build();
+            } catch (IllegalStateException e) {
+                LOG.error("Invalid client configuration. Service will not be able to connect until the configuration "
+                        + "is updated: {}", e.getMessage());
+            }
         }
-        update();
     }
 
     @Modified
@@ -118,58 +137,73 @@ public final class StandInMqttDataTransport
         closeClient();
     }
 
+    /** As Kura: the configuration is built again only if one was built before. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetSslManagerService")
     void setSslManagerService(SslManagerService ssl) {
-        this.sslManagerService = ssl;
-        boolean configured;
+        boolean rebuild;
         synchronized (this.updateLock) {
-            configured = this.properties != null;
+            this.sslManagerService = ssl;
+            rebuild = this.configuration != null;
         }
-        if (configured) {
+        if (rebuild) {
             update();
         }
     }
 
     void unsetSslManagerService(SslManagerService ssl) {
-        if (this.sslManagerService == ssl) {
-            this.sslManagerService = null;
+        synchronized (this.updateLock) {
+            if (this.sslManagerService == ssl) {
+                this.sslManagerService = null;
+            }
         }
     }
 
-    /** The SslManagerService changed: build the configuration, and the socket factory, again. */
+    /**
+     * An SslManagerService changed (any of them: Kura tells every transport). For a TLS URL the client is closed
+     * first, so the update that follows sees a transport that was not connected.
+     */
     @Override
     public void onConfigurationUpdated() {
+        MqttAsyncClient current = this.client;
+        if (current != null && MqttTransportSettings.secure(current.getServerURI())) {
+            closeClient();
+        }
         update();
     }
 
+    /** @throws IllegalStateException when the configuration cannot be built; the previous one stays */
     private void update() {
         boolean wasConnected = isConnected();
         this.listeners.tell("onConfigurationUpdating", listener -> listener.onConfigurationUpdating(wasConnected));
         synchronized (this.updateLock) {
-            try {
-                MqttTransportSettings built = MqttTransportSettings.of(this.properties, this.cryptoService,
-                        this.systemService.getPrimaryMacAddress());
-                this.socketFactory = built.secure() ? secureSockets() : null;
-                this.settings = built;
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                this.settings = null;
-                LOG.error("Invalid MqttDataTransport configuration, it cannot connect until it is updated: {}",
-                        e.getMessage());
-            }
+            this.configuration = build();
         }
         this.listeners.tell("onConfigurationUpdated", listener -> listener.onConfigurationUpdated(wasConnected));
     }
 
-    private SocketFactory secureSockets() {
-        SslManagerService ssl = this.sslManagerService;
-        if (ssl == null) {
-            throw new IllegalStateException("SSL setup failed: no SslManagerService matches SslManagerService.target");
-        }
+    /** @throws IllegalStateException naming what is wrong (never the password) */
+    private ClientConfiguration build() {
+        MqttTransportSettings built;
         try {
-            return ssl.getSSLSocketFactory();
+            built = MqttTransportSettings.of(this.properties, this.cryptoService,
+                    this.systemService.getPrimaryMacAddress());
+        } catch (IllegalArgumentException e) {
+            LOG.error("Invalid MQTT client configuration: {}", e.getMessage());
+            throw new IllegalStateException("Invalid MQTT client configuration: " + e.getMessage(), e);
+        }
+        if (!built.secure()) {
+            return new ClientConfiguration(built, null);
+        }
+        SslManagerService ssl = this.sslManagerService;
+        try {
+            if (ssl == null) {
+                throw new IllegalStateException("no SslManagerService matches SslManagerService.target");
+            }
+            return new ClientConfiguration(built, ssl.getSSLSocketFactory());
         } catch (Exception e) {
-            throw new IllegalStateException("SSL setup failed: " + e.getMessage(), e);
+            LOG.error("SSL setup failed: {}", e.toString());
+            throw new IllegalStateException("SSL setup failed", e);
         }
     }
 
@@ -180,33 +214,32 @@ public final class StandInMqttDataTransport
         if (isConnected()) {
             throw new IllegalStateException("Already connected");
         }
-        MqttTransportSettings current = this.settings;
-        if (current == null) {
-            throw new IllegalStateException("Invalid client configuration");
-        }
+        ClientConfiguration current = this.configuration;
         boolean newSession;
-        MqttConnectOptions options = current.connectOptions();
-        SocketFactory sockets = this.socketFactory;
-        if (sockets != null) {
-            options.setSocketFactory(sockets);
-        }
         try {
-            newSession = prepareClient(current);
+            if (current == null) {
+                throw new IllegalStateException("Invalid client configuration");
+            }
+            newSession = prepareClient(current.settings);
         } catch (RuntimeException e) {
             throw new KuraConnectException(e, "Unexpected exception setting up MQTT session");
         }
-        LOG.info("Connecting to {} as {} (user {}, password not shown)", current.brokerUrl(), current.clientId(),
-                current.username());
+        MqttConnectOptions options = current.settings.connectOptions();
+        if (current.sockets != null) {
+            options.setSocketFactory(current.sockets);
+        }
+        LOG.info("Connecting to {} as {} (user {}, password not shown)", current.settings.brokerUrl(),
+                current.settings.clientId(), current.settings.username());
         try {
             IMqttToken token = this.client.connect(options);
-            token.waitForCompletion(current.timeout() * 3000L);
+            token.waitForCompletion(current.settings.timeout() * 3000L);
         } catch (MqttException e) {
-            LOG.warn("Connect to {} failed: {}", current.brokerUrl(), e.getMessage());
+            LOG.warn("Connect to {} failed: {}", current.settings.brokerUrl(), e.getMessage());
             closeClient();
             throw new KuraConnectException(e, "Cannot connect");
         }
-        this.sessionId = current.sessionId();
-        LOG.info("Connected to {}", current.brokerUrl());
+        this.sessionId = current.settings.sessionId();
+        LOG.info("Connected to {}", current.settings.brokerUrl());
         this.listeners.tell("onConnectionEstablished", listener -> listener.onConnectionEstablished(newSession));
     }
 
@@ -238,19 +271,25 @@ public final class StandInMqttDataTransport
         return newSession;
     }
 
+    /** As Kura: forced off, its callback removed first, so no listener hears of it. */
     private synchronized void closeClient() {
-        if (this.client == null) {
+        MqttAsyncClient closing = this.client;
+        if (closing == null) {
             return;
         }
         try {
-            if (this.client.isConnected()) {
-                this.client.disconnectForcibly(0, 0);
-            }
-            this.client.close();
+            closing.disconnectForcibly(CLOSE_QUIESCE_MILLIS, CLOSE_DISCONNECT_MILLIS);
+        } catch (MqttException e) {
+            LOG.debug("Forced disconnect: {}", e.getMessage());
+        }
+        try {
+            closing.setCallback(null);
+            closing.close();
         } catch (MqttException e) {
             LOG.warn("Closing the MQTT client failed: {}", e.getMessage());
+        } finally {
+            this.client = null;
         }
-        this.client = null;
     }
 
     /** Not synchronized, as in Kura: Paho's callback threads ask it while a connect or disconnect runs. */
@@ -267,8 +306,8 @@ public final class StandInMqttDataTransport
         }
         this.listeners.tell("onDisconnecting", DataTransportListener::onDisconnecting);
         try {
-            MqttTransportSettings current = this.settings;
-            long wait = current == null ? 10_000L : current.timeout() * 1000L;
+            ClientConfiguration current = this.configuration;
+            long wait = current == null ? 10_000L : current.settings.timeout() * 1000L;
             this.client.disconnect(quiesceTimeout).waitForCompletion(wait);
         } catch (MqttException e) {
             LOG.warn("Disconnect failed: {}", e.getMessage());
@@ -280,7 +319,7 @@ public final class StandInMqttDataTransport
     public DataTransportToken publish(String topic, byte[] payload, int qos, boolean retain)
             throws KuraTooManyInflightMessagesException, KuraException, KuraNotConnectedException {
         MqttAsyncClient connected = this.client;
-        MqttTransportSettings current = this.settings;
+        MqttTransportSettings current = settings();
         if (connected == null || !connected.isConnected() || current == null) {
             throw new KuraNotConnectedException(NOT_CONNECTED);
         }
@@ -306,9 +345,10 @@ public final class StandInMqttDataTransport
         if (!isConnected()) {
             throw new KuraNotConnectedException(NOT_CONNECTED);
         }
-        String resolved = this.settings.replaceTopicVariables(topic);
+        MqttTransportSettings current = settings();
+        String resolved = current.replaceTopicVariables(topic);
         try {
-            this.client.subscribe(resolved, qos).waitForCompletion(this.settings.timeout() * 1000L);
+            this.client.subscribe(resolved, qos).waitForCompletion(current.timeout() * 1000L);
         } catch (MqttException e) {
             throw failure(e, "Cannot subscribe to " + resolved);
         }
@@ -320,9 +360,10 @@ public final class StandInMqttDataTransport
         if (!isConnected()) {
             throw new KuraNotConnectedException(NOT_CONNECTED);
         }
-        String resolved = this.settings.replaceTopicVariables(topic);
+        MqttTransportSettings current = settings();
+        String resolved = current.replaceTopicVariables(topic);
         try {
-            this.client.unsubscribe(resolved).waitForCompletion(this.settings.timeout() * 1000L);
+            this.client.unsubscribe(resolved).waitForCompletion(current.timeout() * 1000L);
         } catch (MqttException e) {
             throw failure(e, "Cannot unsubscribe from " + resolved);
         }
@@ -337,25 +378,25 @@ public final class StandInMqttDataTransport
 
     @Override
     public String getBrokerUrl() {
-        MqttTransportSettings current = this.settings;
+        MqttTransportSettings current = settings();
         return current == null ? "" : current.brokerUrl();
     }
 
     @Override
     public String getAccountName() {
-        MqttTransportSettings current = this.settings;
+        MqttTransportSettings current = settings();
         return current == null || current.accountName() == null ? "" : current.accountName();
     }
 
     @Override
     public String getUsername() {
-        MqttTransportSettings current = this.settings;
+        MqttTransportSettings current = settings();
         return current == null || current.username() == null ? "" : current.username();
     }
 
     @Override
     public String getClientId() {
-        MqttTransportSettings current = this.settings;
+        MqttTransportSettings current = settings();
         return current == null ? "" : current.clientId();
     }
 
@@ -400,10 +441,28 @@ public final class StandInMqttDataTransport
                 message.getQos(), message.isRetained()));
     }
 
+    /** The settings of the configuration built last; null when none could be built. */
+    private MqttTransportSettings settings() {
+        ClientConfiguration current = this.configuration;
+        return current == null ? null : current.settings;
+    }
+
     /** Where the current configuration points; no secret. */
     @Override
     public String toString() {
-        MqttTransportSettings current = this.settings;
+        MqttTransportSettings current = settings();
         return "MqttDataTransport " + (current == null ? "(not configured)" : current.toString());
+    }
+
+    /** What Kura's client configuration holds: the settings and, for TLS, the socket factory built with them. */
+    private static final class ClientConfiguration {
+
+        final MqttTransportSettings settings;
+        final SocketFactory sockets;
+
+        ClientConfiguration(MqttTransportSettings settings, SocketFactory sockets) {
+            this.settings = settings;
+            this.sockets = sockets;
+        }
     }
 }

@@ -84,7 +84,7 @@ final class ConfigAdminStore implements ConfigurationStore {
     }
 
     /** RFC 1960 escaping of a filter value. */
-    private static String escape(String value) {
+    static String escape(String value) {
         return value.replace("\\", "\\\\").replace("*", "\\*").replace("(", "\\(").replace(")", "\\)");
     }
 }

@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -65,9 +69,9 @@ import org.slf4j.LoggerFactory;
  * into ConfigAdmin, factory configurations re-created from it, so a value written without a snapshot is back to
  * its snapshot value after a restart.</li>
  * </ul>
- * Where it differs: it posts {@code org/eclipse/kura/configuration/ConfigEvent/READY} itself once it has restored
- * the snapshot (in Kura the web console posts it when it starts, and never when the web UI is disabled; set
- * {@value #READY_PROPERTY}=false to get that); when restoring finds a factory configuration with that
+ * As in Kura it posts no {@code org/eclipse/kura/configuration/ConfigEvent/READY}: Kura's web console does, and
+ * only when the web UI is on; {@value #READY_PROPERTY}=true stands for such a console ({@link WebConsoleReady}).
+ * Where it differs: when restoring finds a factory configuration with that
  * kura.service.pid already in ConfigAdmin (a framework that kept its storage) it updates it rather than creating a
  * second one; properties are not validated against the metatype (kura.md: that is a FIXME in Kura);
  * SelfConfiguringComponents are not tracked.
@@ -79,8 +83,16 @@ public final class StandInConfigurationService implements ConfigurationService {
 
     /** Kura's component name and service.pid. */
     public static final String COMPONENT_NAME = "org.eclipse.kura.configuration.ConfigurationService";
-    /** Framework property: {@code false} to post no READY event, as a Kura without web UI. */
+    /**
+     * Framework property: {@code true} for a Kura with its web UI on, whose web console posts READY after the
+     * add-ons have started; otherwise (a headless Kura) no READY at all.
+     */
     public static final String READY_PROPERTY = "kuradps.standin.configuration.ready";
+    /**
+     * When Kura's boot re-write reached an add-on's component in real Kura 5.5: about 200 ms after its activation
+     * (kura.md, "Measured in real Kura 5.5", fact 1), by which time the hub link had written its transport.
+     */
+    static final long REWRITE_AFTER_ACTIVATION_MILLIS = 200;
     /** Where snapshots go when the SystemService names no snapshot directory: this under Kura's data directory. */
     public static final String SNAPSHOTS_UNDER_DATA_DIRECTORY = "snapshots";
 
@@ -103,6 +115,19 @@ public final class StandInConfigurationService implements ConfigurationService {
     private Consumer<Event> events;
     private Function<Filter, List<String>> pidsOfServicesMatching;
     private BundleTracker<Bundle> metatypeTracker;
+    private WebConsoleReady webConsole;
+    /**
+     * Where the writes of Kura's registerComponentOCD for an add-on's bundle run: on a thread of their own,
+     * {@value #REWRITE_AFTER_ACTIVATION_MILLIS} ms after the bundle became ACTIVE, each once the component of that
+     * PID (if one is registered) has activated, so that it gets them as a modified, as an add-on's component does on
+     * Kura (fact 1). Without a framework: at once.
+     */
+    private Executor rewrites = Runnable::run;
+    private ScheduledExecutorService rewriteThread;
+    private Consumer<String> awaitActivated = pid -> {
+    };
+    /** The bundle of these stand-ins, whose metatype Kura's ConfigurationService reads as it starts. */
+    private Bundle ownBundle;
 
     /** kura.service.pid to where its configuration lives. */
     private final Map<String, Tracked> tracked = new LinkedHashMap<>();
@@ -137,26 +162,61 @@ public final class StandInConfigurationService implements ConfigurationService {
                 this.cryptoService, System::currentTimeMillis);
         this.events = this.eventAdmin::postEvent;
         this.pidsOfServicesMatching = filter -> kuraPidsOfServices(context, filter);
-        boolean postReady = !"false".equalsIgnoreCase(context.getProperty(READY_PROPERTY));
+        ScheduledExecutorService rewriter = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "Kura configuration re-write");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.rewriteThread = rewriter;
+        this.rewrites = task -> rewriter.schedule(task, REWRITE_AFTER_ACTIVATION_MILLIS, TimeUnit.MILLISECONDS);
+        this.awaitActivated = pid -> activate(context, pid);
+        this.ownBundle = context.getBundle();
+        MetatypeReader metatypes = new MetatypeReader();
+        // Kura's own definitions (the stand-ins' bundle) are known before the snapshot is restored: each restored
+        // factory instance is written again as it is created (registerComponentConfiguration, fact 1), before its
+        // component reads it, so the re-write does not rebuild a transport that comes up before its
+        // SslManagerService; that one stays without a configuration, as Kura's did in 5 of 7 restarts (issue 23).
+        metatypes.read(this.ownBundle).forEach(this::seed);
         try {
-            start(false);
+            start();
         } catch (KuraException | RuntimeException e) {
             // SCR would only hand this to a LogService, which a bare framework does not print.
             LOG.error("Stand-in ConfigurationService cannot restore the snapshot: {}", e.getMessage());
             throw e;
         }
-        this.metatypeTracker = new BundleTracker<>(context, Bundle.ACTIVE, new MetatypeReader());
+        this.metatypeTracker = new BundleTracker<>(context, Bundle.ACTIVE, metatypes);
         this.metatypeTracker.open();
-        if (postReady) {
-            postReady();
+        if (Boolean.parseBoolean(context.getProperty(READY_PROPERTY))) {
+            this.webConsole = WebConsoleReady.postOnceStarted(context, this::postReady);
         }
         LOG.info("Stand-in ConfigurationService: snapshots in {}", this.snapshots.directory());
     }
 
     @Deactivate
     void deactivate() {
+        if (this.webConsole != null) {
+            this.webConsole.close();
+        }
         if (this.metatypeTracker != null) {
             this.metatypeTracker.close();
+        }
+        if (this.rewriteThread != null) {
+            this.rewriteThread.shutdownNow();
+        }
+    }
+
+    /** Gets (and so waits for the activation of) every ConfigurableComponent registered with that kura.service.pid. */
+    private static void activate(BundleContext context, String kuraPid) {
+        try {
+            ServiceReference<?>[] references = context.getServiceReferences(ConfigurableComponent.class.getName(),
+                    "(" + KURA_SERVICE_PID + "=" + ConfigAdminStore.escape(kuraPid) + ")");
+            for (ServiceReference<?> reference : references == null ? new ServiceReference<?>[0] : references) {
+                if (context.getService(reference) != null) {
+                    context.ungetService(reference);
+                }
+            }
+        } catch (InvalidSyntaxException | IllegalStateException e) {
+            LOG.debug("Cannot wait for {} to activate: {}", kuraPid, e.getMessage());
         }
     }
 
@@ -174,8 +234,8 @@ public final class StandInConfigurationService implements ConfigurationService {
         return Paths.get(dataDirectory, SNAPSHOTS_UNDER_DATA_DIRECTORY);
     }
 
-    /** Pushes the newest snapshot into ConfigAdmin, tracks what arrived early, then posts READY if asked. */
-    synchronized void start(boolean postReady) throws KuraException {
+    /** Pushes the newest snapshot into ConfigAdmin, then tracks what arrived early. */
+    synchronized void start() throws KuraException {
         for (ComponentConfiguration configuration : currentConfigurations(null)) {
             restore(configuration);
         }
@@ -184,12 +244,10 @@ public final class StandInConfigurationService implements ConfigurationService {
             addConfigurableComponent(reference);
         }
         this.earlyComponents.clear();
-        if (postReady) {
-            postReady();
-        }
     }
 
-    private void postReady() {
+    /** Kura's READY, as its web console posts it. */
+    void postReady() {
         this.events.accept(new KuraConfigReadyEvent(Collections.<String, Object>emptyMap()));
     }
 
@@ -259,19 +317,36 @@ public final class StandInConfigurationService implements ConfigurationService {
      * As Kura's registerComponentOCD: remembers the definition and seeds ConfigAdmin with its defaults, for the
      * PID itself or, for a factory, for each tracked instance of it.
      */
-    synchronized void registerDefinition(String metatypePid, ObjectClassDefinition definition, boolean factory) {
+    void registerDefinition(String metatypePid, ObjectClassDefinition definition, boolean factory) {
+        for (Seed seed : define(metatypePid, definition, factory)) {
+            seed(seed);
+        }
+    }
+
+    /** Remembers the definition; returns the configurations to seed with it, which Kura writes at once. */
+    private synchronized List<Seed> define(String metatypePid, ObjectClassDefinition definition, boolean factory) {
         this.definitions.put(metatypePid, definition);
+        List<Seed> seeds = new ArrayList<>();
         if (factory) {
             this.factoryPids.add(metatypePid);
             for (Map.Entry<String, Tracked> instance : this.tracked.entrySet()) {
                 if (metatypePid.equals(instance.getValue().factoryPid)) {
-                    seedDefaults(instance.getKey(), instance.getValue().servicePid, definition);
+                    seeds.add(new Seed(instance.getKey(), definition, true));
                 }
             }
         } else {
-            Tracked where = this.tracked.get(metatypePid);
-            seedDefaults(metatypePid, where == null ? metatypePid : where.servicePid, definition);
+            seeds.add(new Seed(metatypePid, definition, false));
         }
+        return seeds;
+    }
+
+    /** A factory instance deleted meanwhile is not written again. */
+    private synchronized void seed(Seed seed) {
+        Tracked where = this.tracked.get(seed.kuraPid);
+        if (where == null && seed.factoryInstance) {
+            return;
+        }
+        seedDefaults(seed.kuraPid, where == null ? seed.kuraPid : where.servicePid, seed.definition);
     }
 
     /** As Kura's updateWithDefaultConfiguration: written every time, even when nothing is missing. */
@@ -674,6 +749,20 @@ public final class StandInConfigurationService implements ConfigurationService {
         return pids == null ? new String[0] : pids;
     }
 
+    /** A configuration Kura writes again, merged with its definition's defaults. */
+    private static final class Seed {
+
+        final String kuraPid;
+        final ObjectClassDefinition definition;
+        final boolean factoryInstance;
+
+        Seed(String kuraPid, ObjectClassDefinition definition, boolean factoryInstance) {
+            this.kuraPid = kuraPid;
+            this.definition = definition;
+            this.factoryInstance = factoryInstance;
+        }
+    }
+
     /** Where a tracked PID's configuration lives in ConfigAdmin. */
     private static final class Tracked {
 
@@ -691,17 +780,34 @@ public final class StandInConfigurationService implements ConfigurationService {
 
         @Override
         public Bundle addingBundle(Bundle bundle, BundleEvent event) {
+            if (bundle.equals(StandInConfigurationService.this.ownBundle)) {
+                // Read as the ConfigurationService started (readOwnMetatype).
+                return bundle;
+            }
+            List<Seed> seeds = read(bundle);
+            StandInConfigurationService.this.rewrites.execute(() -> {
+                for (Seed seed : seeds) {
+                    StandInConfigurationService.this.awaitActivated.accept(seed.kuraPid);
+                    seed(seed);
+                }
+            });
+            return bundle;
+        }
+
+        /** Remembers the definitions of the bundle's metatype; returns the configurations to write again. */
+        List<Seed> read(Bundle bundle) {
             MetaTypeInformation information = StandInConfigurationService.this.metaTypeService
                     .getMetaTypeInformation(bundle);
+            List<Seed> seeds = new ArrayList<>();
             if (information != null) {
                 for (String pid : orEmpty(information.getPids())) {
-                    registerDefinition(pid, information.getObjectClassDefinition(pid, null), false);
+                    seeds.addAll(define(pid, information.getObjectClassDefinition(pid, null), false));
                 }
                 for (String factoryPid : orEmpty(information.getFactoryPids())) {
-                    registerDefinition(factoryPid, information.getObjectClassDefinition(factoryPid, null), true);
+                    seeds.addAll(define(factoryPid, information.getObjectClassDefinition(factoryPid, null), true));
                 }
             }
-            return bundle;
+            return seeds;
         }
 
         @Override

@@ -27,12 +27,14 @@ import org.eclipse.kura.crypto.CryptoService;
  * Stands in for Kura's CryptoService in the demo runtime: AES/GCM with the text form Kura uses,
  * {@code base64(iv)-base64(ciphertext)}, so Password values travel through ConfigAdmin encrypted as on a
  * gateway. The key is random per process, or, where snapshots must be read again after a restart, random once
- * and kept in a file under Kura's data directory ({@link #keptIn(Path)}): Kura's own key is fixed per
+ * and kept in a file under Kura's data directory ({@link #keptIn(Path, Path)}): Kura's own key is fixed per
  * installation too (built in, or the system property {@code org.eclipse.kura.core.crypto.secretKey}). Either
  * way no fixed key is in the source.
  * <p>
- * Hashing and Base64 behave as Kura's implementation does. The demo runtime has no keystores and nothing in it
- * uses the String forms Kura deprecated, so those methods throw {@link UnsupportedOperationException}.
+ * Hashing and Base64 behave as Kura's implementation does, and so does keeping keystore passwords
+ * ({@link KeystorePasswords}): in a file under Kura's data directory with {@link #keptIn(Path, Path)}, else in
+ * memory. Nothing in the demo uses the String forms Kura deprecated, so those methods throw
+ * {@link UnsupportedOperationException}.
  * Registered by {@link io.kuradps.runtime.support.standin.StandInRegistrar}.
  */
 public final class DemoCryptoService implements CryptoService {
@@ -47,23 +49,27 @@ public final class DemoCryptoService implements CryptoService {
 
     private final SecureRandom random = new SecureRandom();
     private final SecretKey key;
+    private final KeystorePasswords keystorePasswords;
 
-    /** With a key of its own, lost with the process. */
+    /** With a key of its own, lost with the process, and keystore passwords kept in memory. */
     public DemoCryptoService() throws GeneralSecurityException {
-        this(newKey());
+        this(newKey(), new KeystorePasswords(null));
     }
 
-    private DemoCryptoService(SecretKey key) {
+    private DemoCryptoService(SecretKey key, KeystorePasswords keystorePasswords) {
         this.key = key;
+        this.keystorePasswords = keystorePasswords;
     }
 
     /**
      * With the key kept in that file, created with a new random key (readable by its owner only, where the file
-     * system allows) when it does not exist yet.
+     * system allows) when it does not exist yet, and keystore passwords kept in {@code keystorePasswordsFile} (Kura's
+     * {@value KeystorePasswords#FILE_NAME} under its data directory).
      *
      * @throws IOException naming the file when it cannot be read or written, or holds no key of the right size
      */
-    public static DemoCryptoService keptIn(Path keyFile) throws IOException, GeneralSecurityException {
+    public static DemoCryptoService keptIn(Path keyFile, Path keystorePasswordsFile)
+            throws IOException, GeneralSecurityException {
         if (!Files.exists(keyFile)) {
             Files.createDirectories(keyFile.toAbsolutePath().getParent());
             try {
@@ -84,7 +90,8 @@ public final class DemoCryptoService implements CryptoService {
         if (encoded.length * 8 != KEY_BITS) {
             throw new IOException(keyFile + " does not hold a " + KEY_BITS + "-bit key");
         }
-        return new DemoCryptoService(new SecretKeySpec(encoded, KEY_ALGORITHM));
+        return new DemoCryptoService(new SecretKeySpec(encoded, KEY_ALGORITHM),
+                new KeystorePasswords(keystorePasswordsFile));
     }
 
     private static SecretKey newKey() throws GeneralSecurityException {
@@ -173,20 +180,36 @@ public final class DemoCryptoService implements CryptoService {
         throw notInTheDemo("the deprecated decryptAes(String); use decryptAes(char[])");
     }
 
+    /**
+     * As Kura: {@value KeystorePasswords#KURA_DEFAULT} while no password is kept at all, else the one kept for that
+     * path (null when none is, or it does not decrypt).
+     */
     @Override
     public char[] getKeyStorePassword(String keyStorePath) {
-        throw notInTheDemo("keystore passwords: the demo runtime has no keystores");
+        if (!this.keystorePasswords.anyKept()) {
+            return KeystorePasswords.KURA_DEFAULT.toCharArray();
+        }
+        try {
+            String encrypted = this.keystorePasswords.encrypted(keyStorePath);
+            return encrypted == null ? null : decryptAes(encrypted.toCharArray());
+        } catch (IOException | KuraException e) {
+            return null;
+        }
     }
 
     @Override
-    public void setKeyStorePassword(String keyStorePath, char[] password) {
-        throw notInTheDemo("keystore passwords: the demo runtime has no keystores");
+    public void setKeyStorePassword(String keyStorePath, char[] password) throws KuraException {
+        this.keystorePasswords.keep(keyStorePath, new String(encryptAes(password)));
     }
 
     @Override
     @Deprecated
-    public void setKeyStorePassword(String keyStorePath, String password) {
-        throw notInTheDemo("keystore passwords: the demo runtime has no keystores");
+    public void setKeyStorePassword(String keyStorePath, String password) throws IOException {
+        try {
+            setKeyStorePassword(keyStorePath, password.toCharArray());
+        } catch (KuraException e) {
+            throw new IOException(e);
+        }
     }
 
     private static UnsupportedOperationException notInTheDemo(String what) {

@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -20,12 +20,16 @@ import java.security.SecureRandom;
 import java.security.cert.CRL;
 import java.security.cert.Certificate;
 import java.security.cert.CertStore;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -34,13 +38,16 @@ import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
+import org.eclipse.kura.configuration.ComponentConfiguration;
 import org.eclipse.kura.configuration.ConfigurableComponent;
 import org.eclipse.kura.configuration.ConfigurationService;
+import org.eclipse.kura.configuration.Password;
 import org.eclipse.kura.crypto.CryptoService;
 import org.eclipse.kura.security.keystore.KeystoreChangedEvent;
 import org.eclipse.kura.security.keystore.KeystoreService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
@@ -48,16 +55,29 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
-
-import io.kuradps.runtime.support.crypto.PasswordProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Kura's file keystore (FilesystemKeystoreServiceImpl, 5.0) for a runtime without Kura: one instance per factory
+ * Kura's file keystore (FilesystemKeystoreServiceImpl, 5.5) for a runtime without Kura: one instance per factory
  * configuration, named by its kura.service.pid (Kura's own are {@code SSLKeystore} and {@code HttpsKeystore}).
- * As in Kura the file must exist (nothing creates it: every call fails with BAD_REQUEST until it does), it is read
- * anew at every call, key entries are protected with the keystore password, and each change posts
- * {@link KeystoreChangedEvent} naming this instance. Key pairs and CSRs are made as Kura makes them
- * ({@link KeyPairCertificates}); CRLs are not offered.
+ * As in Kura (runtime-support/README.md has each fact and its source):
+ * <ul>
+ * <li>at activation, and when {@code keystore.path} changes, a path that is no file gets a new, empty keystore
+ * with the configured password; an existing file that is no keystore (a 0-byte one, say) is left as it is, and
+ * every call then fails with BAD_REQUEST "Failed to get the KeyStore";</li>
+ * <li>the file is loaded anew at every call, with {@code keystore.password} (decrypted, raw if that fails), or else
+ * with the password the CryptoService keeps for that path; the one that opened it is then kept there;</li>
+ * <li>{@code randomize.password=true} gives the keystore a random password at activation, keeps it in the
+ * CryptoService and writes it back through the ConfigurationService ({@code keystore.password} as a Password,
+ * {@code randomize.password=false}), retried each second until that PID is tracked;</li>
+ * <li>a changed {@code keystore.password} on the same path re-protects the keystore with it;</li>
+ * <li>key entries are protected with the keystore password, and each change posts {@link KeystoreChangedEvent}
+ * naming this instance.</li>
+ * </ul>
+ * Key pairs and CSRs are made as Kura makes them ({@link KeyPairCertificates}); CRLs are not offered. Deviation:
+ * the ConfigurationService is optional here (mandatory in Kura), so the keystore also serves a framework without
+ * the ConfigurationService stand-in; a random password is then kept only in the CryptoService.
  */
 @Component(name = StandInKeystoreService.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         enabled = false, service = { KeystoreService.class, ConfigurableComponent.class })
@@ -68,6 +88,10 @@ public final class StandInKeystoreService implements KeystoreService, Configurab
     public static final String FACTORY_PID = "org.eclipse.kura.core.keystore.FilesystemKeystoreServiceImpl";
     public static final String PATH_PROPERTY = "keystore.path";
     public static final String PASSWORD_PROPERTY = "keystore.password";
+    public static final String RANDOMIZE_PASSWORD_PROPERTY = "randomize.password";
+
+    private static final Logger LOG = LoggerFactory.getLogger(StandInKeystoreService.class);
+    private static final long PASSWORD_WRITE_BACK_PERIOD_MILLIS = 1000;
 
     @Reference
     private CryptoService cryptoService;
@@ -75,9 +99,11 @@ public final class StandInKeystoreService implements KeystoreService, Configurab
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
 
-    private volatile Path path;
-    private volatile char[] password;
-    private volatile String ownPid;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationService configurationService;
+
+    private volatile KeystoreOptions options;
+    private ScheduledExecutorService passwordWriteBack;
 
     /** For Declarative Services. */
     public StandInKeystoreService() {
@@ -89,37 +115,168 @@ public final class StandInKeystoreService implements KeystoreService, Configurab
         activate(properties);
     }
 
+    /** Without a framework: as above, writing a random password back through that ConfigurationService. */
+    StandInKeystoreService(CryptoService crypto, ConfigurationService configuration, Map<String, Object> properties) {
+        this.cryptoService = crypto;
+        this.configurationService = configuration;
+        activate(properties);
+    }
+
     @Activate
+    synchronized void activate(Map<String, Object> properties) {
+        this.options = KeystoreOptions.of(properties, this.cryptoService);
+        createWhenMissing(this.options);
+        if (this.options.randomizePassword()) {
+            randomizePassword();
+        }
+    }
+
     @Modified
-    void activate(Map<String, Object> properties) {
-        Object configuredPath = properties.get(PATH_PROPERTY);
-        this.path = Paths.get(configuredPath == null ? "/tmp" : configuredPath.toString());
-        this.password = PasswordProperties.clear(properties.get(PASSWORD_PROPERTY), this.cryptoService);
-        Object pid = properties.get(ConfigurationService.KURA_SERVICE_PID);
-        this.ownPid = pid == null ? null : pid.toString();
+    synchronized void modified(Map<String, Object> properties) {
+        KeystoreOptions changed = KeystoreOptions.of(properties, this.cryptoService);
+        if (!changed.path().equals(this.options.path())) {
+            createWhenMissing(changed);
+        } else if (!Arrays.equals(changed.password(), this.options.password())) {
+            try {
+                Loaded current = load(this.options);
+                if (!Arrays.equals(current.password, changed.password())) {
+                    protectWith(current, changed.password());
+                }
+            } catch (KuraException | GeneralSecurityException | IOException e) {
+                LOG.warn("Cannot give the keystore {} its new password: {}", changed.path(), e.getMessage());
+            }
+        }
+        this.options = changed;
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        if (this.passwordWriteBack != null) {
+            this.passwordWriteBack.shutdownNow();
+            this.passwordWriteBack = null;
+        }
+    }
+
+    /** As Kura: a path that is no file gets an empty keystore with the configured password. */
+    private void createWhenMissing(KeystoreOptions created) {
+        if (Files.isRegularFile(created.path())) {
+            return;
+        }
+        try {
+            KeyStore empty = KeyStore.getInstance(KeyStore.getDefaultType());
+            empty.load(null, created.password());
+            Files.createFile(created.path());
+            write(empty, created.password(), created.path());
+            this.cryptoService.setKeyStorePassword(created.path().toString(), created.password());
+        } catch (GeneralSecurityException | IOException | KuraException e) {
+            LOG.error("Keystore file creation failed at {}: {}", created.path(), e.getMessage());
+        }
+    }
+
+    /** As Kura's setRandomPassword: a fresh password, the keystore re-protected, written back to the configuration. */
+    private void randomizePassword() {
+        char[] fresh = new BigInteger(160, new SecureRandom()).toString(32).toCharArray();
+        try {
+            protectWith(load(this.options), fresh);
+            this.options = this.options.withPassword(new String(this.cryptoService.encryptAes(fresh)), this.cryptoService);
+        } catch (KuraException | GeneralSecurityException | IOException e) {
+            LOG.warn("Keystore password change failed for {}: {}", this.options.path(), e.getMessage());
+            return;
+        }
+        Map<String, Object> written = new HashMap<>(this.options.properties());
+        written.put(PASSWORD_PROPERTY, new Password(fresh));
+        written.put(RANDOMIZE_PASSWORD_PROPERTY, false);
+        String pid = this.options.pid();
+        this.passwordWriteBack = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "keystore password write-back " + pid);
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.passwordWriteBack.scheduleAtFixedRate(() -> writeBack(pid, written), PASSWORD_WRITE_BACK_PERIOD_MILLIS,
+                PASSWORD_WRITE_BACK_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Once the ConfigurationService tracks the PID with its definition, writes and ends the task. */
+    private void writeBack(String pid, Map<String, Object> written) {
+        ConfigurationService configuration = this.configurationService;
+        try {
+            ComponentConfiguration tracked = configuration == null || pid == null ? null
+                    : configuration.getComponentConfiguration(pid);
+            if (tracked == null || tracked.getDefinition() == null) {
+                return;
+            }
+            configuration.updateConfiguration(pid, written);
+        } catch (KuraException e) {
+            LOG.warn("Cannot write the keystore password of {} back: {}", pid, e.getMessage());
+            return;
+        }
+        throw new IllegalStateException("written back; the task ends");
+    }
+
+    /** Every key entry re-protected and the file saved with {@code password}, which the CryptoService then keeps. */
+    private void protectWith(Loaded loaded, char[] password) throws GeneralSecurityException, IOException,
+            KuraException {
+        for (String alias : Collections.list(loaded.keyStore.aliases())) {
+            if (loaded.keyStore.isKeyEntry(alias)) {
+                Entry entry = loaded.keyStore.getEntry(alias, new PasswordProtection(loaded.password));
+                loaded.keyStore.setEntry(alias, entry, new PasswordProtection(password));
+            }
+        }
+        write(loaded.keyStore, password, loaded.path);
+        this.cryptoService.setKeyStorePassword(loaded.path.toString(), password);
+    }
+
+    /**
+     * As Kura: with the configured password, else the one the CryptoService keeps for the path, which then keeps
+     * the one that opened it.
+     */
+    private Loaded load(KeystoreOptions current) throws KuraException {
+        List<char[]> passwords = new ArrayList<>();
+        passwords.add(current.password());
+        char[] kept = null;
+        try {
+            kept = this.cryptoService.getKeyStorePassword(current.path().toString());
+        } catch (RuntimeException notKept) {
+            LOG.debug("No keystore password kept: {}", notKept.getMessage());
+        }
+        if (kept != null) {
+            passwords.add(kept);
+        }
+        for (char[] password : passwords) {
+            try (InputStream in = Files.newInputStream(current.path())) {
+                KeyStore keyStore = KeyStore.getInstance(KeyStore.getDefaultType());
+                keyStore.load(in, password);
+                if (!Arrays.equals(kept, password)) {
+                    this.cryptoService.setKeyStorePassword(current.path().toString(), password);
+                }
+                return new Loaded(keyStore, password, current.path());
+            } catch (GeneralSecurityException | IOException e) {
+                LOG.debug("The keystore {} does not open with this password: {}", current.path(), e.getMessage());
+            }
+        }
+        throw new KuraException(KuraErrorCode.BAD_REQUEST, "Failed to get the KeyStore");
+    }
+
+    private Loaded load() throws KuraException {
+        return load(this.options);
     }
 
     @Override
     public synchronized KeyStore getKeyStore() throws KuraException {
-        try (InputStream in = Files.newInputStream(this.path)) {
-            KeyStore keyStore = KeyStore.getInstance(KeyStore.getDefaultType());
-            keyStore.load(in, this.password);
-            return keyStore;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new KuraException(KuraErrorCode.BAD_REQUEST, e, "Failed to get the KeyStore " + this.path);
-        }
+        return load().keyStore;
     }
 
     @Override
-    public Entry getEntry(String alias) throws KuraException {
+    public synchronized Entry getEntry(String alias) throws KuraException {
         if (alias == null) {
             throw new IllegalArgumentException("alias cannot be null");
         }
-        KeyStore keyStore = getKeyStore();
+        Loaded loaded = load();
+        KeyStore keyStore = loaded.keyStore;
         try {
             boolean keyEntry = keyStore.entryInstanceOf(alias, PrivateKeyEntry.class)
                     || keyStore.entryInstanceOf(alias, SecretKeyEntry.class);
-            return keyStore.getEntry(alias, keyEntry ? new PasswordProtection(this.password) : null);
+            return keyStore.getEntry(alias, keyEntry ? new PasswordProtection(loaded.password) : null);
         } catch (GeneralSecurityException e) {
             throw new KuraException(KuraErrorCode.BAD_REQUEST, e, "Failed to get the entry " + alias);
         }
@@ -148,11 +305,11 @@ public final class StandInKeystoreService implements KeystoreService, Configurab
         if (alias == null || alias.trim().isEmpty() || entry == null) {
             throw new IllegalArgumentException("alias and entry cannot be null or empty");
         }
-        KeyStore keyStore = getKeyStore();
+        Loaded loaded = load();
         try {
-            keyStore.setEntry(alias, entry,
-                    entry instanceof TrustedCertificateEntry ? null : new PasswordProtection(this.password));
-            save(keyStore);
+            loaded.keyStore.setEntry(alias, entry,
+                    entry instanceof TrustedCertificateEntry ? null : new PasswordProtection(loaded.password));
+            write(loaded.keyStore, loaded.password, loaded.path);
         } catch (GeneralSecurityException | IOException e) {
             throw new KuraException(KuraErrorCode.BAD_REQUEST, e, "Failed to set the entry " + alias);
         }
@@ -164,13 +321,13 @@ public final class StandInKeystoreService implements KeystoreService, Configurab
         if (alias == null) {
             throw new IllegalArgumentException("alias cannot be null");
         }
-        KeyStore keyStore = getKeyStore();
+        Loaded loaded = load();
         try {
-            if (!keyStore.containsAlias(alias)) {
+            if (!loaded.keyStore.containsAlias(alias)) {
                 return;
             }
-            keyStore.deleteEntry(alias);
-            save(keyStore);
+            loaded.keyStore.deleteEntry(alias);
+            write(loaded.keyStore, loaded.password, loaded.path);
         } catch (GeneralSecurityException | IOException e) {
             throw new KuraException(KuraErrorCode.BAD_REQUEST, e, "Failed to delete the entry " + alias);
         }
@@ -178,34 +335,36 @@ public final class StandInKeystoreService implements KeystoreService, Configurab
     }
 
     @Override
-    public List<KeyManager> getKeyManagers(String algorithm) throws KuraException {
+    public synchronized List<KeyManager> getKeyManagers(String algorithm) throws KuraException {
         if (algorithm == null) {
             throw new IllegalArgumentException("algorithm cannot be null");
         }
-        KeyStore keyStore = getKeyStore();
+        Loaded loaded = load();
         try {
             KeyManagerFactory factory = KeyManagerFactory.getInstance(algorithm);
-            factory.init(keyStore, this.password);
+            factory.init(loaded.keyStore, loaded.password);
             return Arrays.asList(factory.getKeyManagers());
         } catch (GeneralSecurityException e) {
             throw new KuraException(KuraErrorCode.BAD_REQUEST, e, "Failed to get the key managers for " + algorithm);
         }
     }
 
-    private void save(KeyStore keyStore) throws IOException, GeneralSecurityException {
-        // Written beside the file, then moved over it, so that a reader never sees half a keystore.
-        Path directory = this.path.toAbsolutePath().getParent();
-        Path temporary = Files.createTempFile(directory, this.path.getFileName().toString(), ".tmp");
+    /** Written beside the file, then moved over it, so that a reader never sees half a keystore. */
+    private static void write(KeyStore keyStore, char[] password, Path path) throws IOException,
+            GeneralSecurityException {
+        Path directory = path.toAbsolutePath().getParent();
+        Path temporary = Files.createTempFile(directory, path.getFileName().toString(), ".tmp");
         try (OutputStream out = Files.newOutputStream(temporary)) {
-            keyStore.store(out, this.password);
+            keyStore.store(out, password);
         }
-        Files.move(temporary, this.path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void postChanged() {
         EventAdmin events = this.eventAdmin;
-        if (events != null && this.ownPid != null) {
-            events.postEvent(new KeystoreChangedEvent(this.ownPid));
+        String pid = this.options.pid();
+        if (events != null && pid != null) {
+            events.postEvent(new KeystoreChangedEvent(pid));
         }
     }
 
@@ -284,5 +443,19 @@ public final class StandInKeystoreService implements KeystoreService, Configurab
 
     private static UnsupportedOperationException notOffered(String what) {
         return new UnsupportedOperationException("the stand-in KeystoreService does not offer " + what);
+    }
+
+    /** A keystore as loaded, with the password that opened it and its file. */
+    private static final class Loaded {
+
+        final KeyStore keyStore;
+        final char[] password;
+        final Path path;
+
+        Loaded(KeyStore keyStore, char[] password, Path path) {
+            this.keyStore = keyStore;
+            this.password = password;
+            this.path = path;
+        }
     }
 }

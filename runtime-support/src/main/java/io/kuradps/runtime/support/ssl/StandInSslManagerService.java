@@ -36,15 +36,24 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Kura's SslManagerService (5.0) for a runtime without Kura: one instance per factory configuration, the default
- * one with kura.service.pid {@value #FACTORY_PID}. As in Kura, its TLS trusts exactly the certificates of the
- * KeystoreService its {@code KeystoreService.target} selects (no fallback to the JVM's trust store), presents
- * the keys of that keystore (every key: Kura 5.0 ignores the alias argument, hence a keystore holding only the
- * device key for X.509), and tells every SslServiceListener when its configuration, its keystore or that
- * keystore's entries change.
- * <p>
+ * Kura's SslManagerService (5.5) for a runtime without Kura: a factory component, one instance per factory
+ * configuration (Kura's stock one, kura.service.pid {@value #FACTORY_PID}, comes from its {@code snapshot_0.xml}).
+ * As in Kura (runtime-support/README.md has each fact and its source):
+ * <ul>
+ * <li>its TLS trusts exactly the certificates of the KeystoreService its {@code TruststoreKeystoreService.target}
+ * selects, or, while that selects none (its default {@code (kura.service.pid=changeme)}), of the one its
+ * {@code KeystoreService.target} selects (also {@code changeme} by default); no fallback to the JVM's trust
+ * store;</li>
+ * <li>it presents the keys of the {@code KeystoreService.target} keystore, every key: the alias argument is
+ * ignored, so a keystore holding two keys may present either;</li>
+ * <li>it tells <em>every</em> SslServiceListener of the framework, not only the transports that use it, when its
+ * configuration changes, when either keystore is bound or unbound after activation, and when a
+ * {@link KeystoreChangedEvent} (that class only, not any event on its topic) comes from either keystore.</li>
+ * </ul>
  * A test or the demo routes the connections the TLS makes: a service of type {@link UnaryOperator} (of
  * SSLSocketFactory) with the property {@value #SOCKET_ROUTE_PROPERTY}{@code =true} is applied to every socket
  * factory handed out, e.g. the simulator's {@code hub::socketFactory}, which reaches the simulated hubs on
@@ -64,9 +73,12 @@ public final class StandInSslManagerService implements SslManagerService, Config
     public static final String SOCKET_ROUTE_PROPERTY = "kuradps.standin.ssl.socketRoute";
 
     private static final String DEFAULT_PROTOCOL = "TLSv1.2";
+    private static final Logger LOG = LoggerFactory.getLogger(StandInSslManagerService.class);
 
     private volatile KeystoreService keystoreService;
     private volatile String keystorePid;
+    private volatile KeystoreService truststoreService;
+    private volatile String truststorePid;
     private volatile UnaryOperator<SSLSocketFactory> route;
     private final List<SslServiceListener> listeners = new CopyOnWriteArrayList<>();
     private volatile String protocol = DEFAULT_PROTOCOL;
@@ -122,6 +134,24 @@ public final class StandInSslManagerService implements SslManagerService, Config
         }
     }
 
+    @Reference(name = "TruststoreKeystoreService", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetTruststoreKeystoreService")
+    void setTruststoreKeystoreService(KeystoreService truststore, Map<String, Object> properties) {
+        this.truststoreService = truststore;
+        Object pid = properties.get(ConfigurationService.KURA_SERVICE_PID);
+        this.truststorePid = pid == null ? null : pid.toString();
+        notifyListeners();
+    }
+
+    void unsetTruststoreKeystoreService(KeystoreService truststore) {
+        if (this.truststoreService == truststore) {
+            this.truststoreService = null;
+            this.truststorePid = null;
+            notifyListeners();
+        }
+    }
+
     @Reference(name = "SocketRoute", service = UnaryOperator.class, cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + SOCKET_ROUTE_PROPERTY + "=true)", unbind = "unsetRoute")
@@ -147,21 +177,32 @@ public final class StandInSslManagerService implements SslManagerService, Config
         this.listeners.remove(listener);
     }
 
-    /** A change of the bound keystore's entries: every listener rebuilds its TLS, as in Kura. */
+    /**
+     * A change of either keystore's entries: every listener rebuilds its TLS, as in Kura, which reacts to the event
+     * class only (an Event on the same topic built otherwise is ignored).
+     */
     @Override
     public void handleEvent(Event event) {
-        Object sender = event.getProperty(KeystoreChangedEvent.SENDER_PID_PROPERTY_KEY);
-        if (sender != null && sender.equals(this.keystorePid)) {
+        if (!(event instanceof KeystoreChangedEvent)) {
+            return;
+        }
+        String sender = ((KeystoreChangedEvent) event).getSenderPid();
+        if (sender != null && (sender.equals(this.keystorePid) || sender.equals(this.truststorePid))) {
             notifyListeners();
         }
     }
 
+    /** Each listener in turn; one that throws (a transport whose configuration cannot be built) is logged. */
     private void notifyListeners() {
         if (!this.active) {
             return;
         }
         for (SslServiceListener listener : this.listeners) {
-            listener.onConfigurationUpdated();
+            try {
+                listener.onConfigurationUpdated();
+            } catch (RuntimeException e) {
+                LOG.warn("An SslServiceListener failed to take the change: {}", e.getMessage());
+            }
         }
     }
 
@@ -170,7 +211,7 @@ public final class StandInSslManagerService implements SslManagerService, Config
         return getSSLContext("");
     }
 
-    /** The alias is ignored, as in Kura 5.0: the context presents every key of the keystore. */
+    /** The alias is ignored, as in Kura: the context presents any key of the keystore. */
     @Override
     public SSLContext getSSLContext(String keyAlias) throws GeneralSecurityException, IOException {
         if (this.protocol.isEmpty()) {
@@ -193,16 +234,19 @@ public final class StandInSslManagerService implements SslManagerService, Config
         return socketRoute == null ? tls : socketRoute.apply(tls);
     }
 
+    /** From the truststore when one is bound, else from the keystore; none without either. */
     private TrustManager[] trustManagers() throws GeneralSecurityException, IOException {
-        KeystoreService keystore = this.keystoreService;
-        if (keystore == null) {
+        KeystoreService truststore = this.truststoreService;
+        KeystoreService trusted = truststore != null ? truststore : this.keystoreService;
+        String trustedPid = truststore != null ? this.truststorePid : this.keystorePid;
+        if (trusted == null) {
             return new TrustManager[0];
         }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         try {
-            factory.init(keystore.getKeyStore());
+            factory.init(trusted.getKeyStore());
         } catch (KuraException e) {
-            throw new IOException("the keystore " + this.keystorePid + " cannot be read: " + e.getMessage(), e);
+            throw new IOException("the keystore " + trustedPid + " cannot be read: " + e.getMessage(), e);
         }
         return factory.getTrustManagers();
     }

@@ -136,7 +136,7 @@ class StandInCloudConnectionTest {
     }
 
     private StandInDataService dataService(StandInMqttDataTransport transport, Map<String, Object> properties) {
-        StandInDataService dataService = new StandInDataService(transport);
+        StandInDataService dataService = new StandInDataService(transport, System::nanoTime);
         dataService.activate(properties);
         this.dataServices.add(dataService);
         return dataService;
@@ -285,6 +285,77 @@ class StandInCloudConnectionTest {
         assertThat(simulated.hub.counters().await(device.id, EventKind.TELEMETRY, 1, WAIT)).isTrue();
         assertThat(simulated.hub.counters().events(device.id))
                 .anySatisfy(event -> assertThat(event.detail()).contains("X.509"));
+    }
+
+    /**
+     * What every SslManagerService does to every transport on a KeystoreChangedEvent of its keystore (Kura 5.5's
+     * MqttDataTransport.onConfigurationUpdated): the client is closed first, so the update sees a transport that
+     * was not connected; no listener hears anything, nothing reconnects, and the DataService keeps what it is given.
+     */
+    @Test
+    void anSslChangeClosesTheConnectionWithoutAWordToAnyListenerAndNothingReconnects() throws Exception {
+        Device device = simulated.provision("rts-gw-ssl-change", "rts-gw-ssl-change");
+        StandInMqttDataTransport transport = mqttsTransport(device);
+        StandInDataService dataService = dataService(transport, Map.of());
+        RecordingListener listener = new RecordingListener();
+        dataService.addDataServiceListener(listener);
+        dataService.connect();
+        int before = dataService.publish(device.telemetryTopic(), text("before"), 1, false, 5);
+        assertThat(listener.await("confirmed " + before, WAIT)).isTrue();
+        List<String> heardBefore = new ArrayList<>(listener.events);
+
+        transport.onConfigurationUpdated();
+
+        assertThat(transport.isConnected()).isFalse();
+        assertThat(dataService.isConnected()).isFalse();
+        assertThat(listener.events).isEqualTo(heardBefore);
+        int after = dataService.publish(device.telemetryTopic(), text("after"), 1, false, 5);
+        assertThat(dataService.getUnpublishedMessageIds(".*")).containsExactly(after);
+        assertThat(dataService.connectionsEstablished()).isEqualTo(1);
+    }
+
+    /**
+     * Kura 5.5's MqttDataTransport activated before its SslManagerService is bound: "SSL setup failed", no client
+     * configuration; binding the SslManagerService later does not build one (only an updated configuration does).
+     */
+    @Test
+    void aTransportActivatedBeforeItsSslManagerCannotConnectUntilItsConfigurationIsUpdated() throws Exception {
+        Device device = simulated.provision("rts-gw-no-ssl-yet", "rts-gw-no-ssl-yet");
+        Map<String, Object> properties = transportProperties(mqtts(device), device, token(device));
+        StandInMqttDataTransport transport = transport(properties, null);
+
+        assertThatThrownBy(transport::connect).isInstanceOf(KuraConnectException.class)
+                .hasMessageContaining("Unexpected exception setting up MQTT session")
+                .cause().isInstanceOf(IllegalStateException.class).hasMessage("Invalid client configuration");
+        transport.setSslManagerService(trustingTheSimulator());
+        assertThatThrownBy(transport::connect).isInstanceOf(KuraConnectException.class)
+                .cause().hasMessage("Invalid client configuration");
+
+        transport.modified(properties);
+        transport.connect();
+
+        assertThat(transport.isConnected()).isTrue();
+        assertThat(simulated.hub.counters().count(device.id, EventKind.CONNECTED)).isEqualTo(1);
+        transport.deactivate();
+    }
+
+    /** A configuration that cannot be built keeps the one before, and the listeners hear no onConfigurationUpdated. */
+    @Test
+    void anUpdateThatCannotBeBuiltKeepsTheConfigurationBeforeAndTellsNoOneItWasUpdated() throws Exception {
+        Device device = simulated.provision("rts-gw-bad-update", "rts-gw-bad-update");
+        StandInMqttDataTransport transport = mqttsTransport(device);
+        StandInDataService dataService = dataService(transport, Map.of());
+        dataService.connect();
+        Map<String, Object> broken = transportProperties(mqtts(device), device, token(device));
+        broken.put("in-flight.persistence", "disk");
+
+        assertThatThrownBy(() -> transport.modified(broken)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("in-flight.persistence");
+
+        assertThat(dataService.isConnected()).as("disconnected by onConfigurationUpdating, not reconnected").isFalse();
+        assertThat(transport.getBrokerUrl()).isEqualTo("ssl://" + device.hub + ":8883");
+        dataService.connect();
+        assertThat(simulated.hub.counters().count(device.id, EventKind.CONNECTED)).isEqualTo(2);
     }
 
     private static List<Throwable> causes(Throwable thrown) {

@@ -58,15 +58,14 @@ class StandInConfigurationServiceTest {
     void start() throws Exception {
         this.crypto = new DemoCryptoService();
         this.store = new InMemoryConfigurationStore();
-        this.service = started(this.store, true);
+        this.service = started(this.store);
     }
 
     /** A service on that store (ConfigAdmin), the same snapshot directory and key, restored and definitions read. */
-    private StandInConfigurationService started(InMemoryConfigurationStore configAdmin, boolean postReady)
-            throws KuraException {
+    private StandInConfigurationService started(InMemoryConfigurationStore configAdmin) throws KuraException {
         StandInConfigurationService started = new StandInConfigurationService(configAdmin, this.crypto,
                 snapshots(10), this.events::add);
-        started.start(postReady);
+        started.start();
         started.registerDefinition(TRANSPORT_FACTORY, TRANSPORT_DEFINITION, true);
         return started;
     }
@@ -79,7 +78,7 @@ class StandInConfigurationServiceTest {
     private InMemoryConfigurationStore restart() throws KuraException {
         InMemoryConfigurationStore wiped = new InMemoryConfigurationStore();
         this.events.clear();
-        this.service = started(wiped, true);
+        this.service = started(wiped);
         return wiped;
     }
 
@@ -175,13 +174,50 @@ class StandInConfigurationServiceTest {
     }
 
     @Test
-    void readyIsPostedOnceTheSnapshotIsRestoredAndNotWhenToldNotTo() throws Exception {
-        assertThat(this.events).extracting(Event::getTopic).containsExactly(READY);
+    void noReadyIsPostedByTheConfigurationServiceAsInKuraOnlyItsWebConsolePostsIt() throws Exception {
+        this.service.registerDefinition(PROVISIONER, PROVISIONER_DEFINITION, false);
+        this.service.createFactoryConfiguration(TRANSPORT_FACTORY, TRANSPORT, null, true);
 
-        this.events.clear();
-        started(new InMemoryConfigurationStore(), false);
+        restart();
 
         assertThat(this.events).isEmpty();
+        this.service.postReady();
+        assertThat(this.events).extracting(Event::getTopic).containsExactly(READY);
+    }
+
+    /**
+     * Kura's registerComponentOCD at every boot: each tracked configuration, factory instances included, is written
+     * again with the values it was restored with, after its component got them (ConfigAdmin then hands the same
+     * values to the component's modified).
+     */
+    @Test
+    void everyBootWritesEveryTrackedConfigurationAgainWithIdenticalValues() throws Exception {
+        this.service.registerDefinition(PROVISIONER, PROVISIONER_DEFINITION, false);
+        this.service.track(PROVISIONER, PROVISIONER, null);
+        this.service.updateConfiguration(PROVISIONER, Map.of("id.scope", "0ne000ABCDE"), false);
+        this.service.createFactoryConfiguration(TRANSPORT_FACTORY, TRANSPORT, null, false);
+        this.service.updateConfiguration(TRANSPORT, Map.of("broker-url", "mqtts://hub:8883/",
+                "password", new Password(TOKEN)), true);
+
+        InMemoryConfigurationStore afterBoot = new InMemoryConfigurationStore();
+        StandInConfigurationService booted = new StandInConfigurationService(afterBoot, this.crypto, snapshots(10),
+                this.events::add);
+        booted.start();
+        booted.track(PROVISIONER, PROVISIONER, null);
+        String transport = afterBoot.findFactoryConfiguration(TRANSPORT).orElseThrow();
+        Map<String, Object> restoredTransport = afterBoot.read(transport);
+        Map<String, Object> restoredProvisioner = afterBoot.read(PROVISIONER);
+        int transportWrites = afterBoot.writes(transport);
+        int provisionerWrites = afterBoot.writes(PROVISIONER);
+
+        booted.registerDefinition(PROVISIONER, PROVISIONER_DEFINITION, false);
+        booted.registerDefinition(TRANSPORT_FACTORY, TRANSPORT_DEFINITION, true);
+
+        assertThat(afterBoot.writes(transport)).isEqualTo(transportWrites + 1);
+        assertThat(afterBoot.writes(PROVISIONER)).isEqualTo(provisionerWrites + 1);
+        assertThat(afterBoot.read(transport)).isEqualTo(restoredTransport);
+        assertThat(afterBoot.read(PROVISIONER)).isEqualTo(restoredProvisioner)
+                .containsEntry("id.scope", "0ne000ABCDE");
     }
 
     @Test
@@ -227,7 +263,6 @@ class StandInConfigurationServiceTest {
         InMemoryConfigurationStore afterBoot = restart();
 
         assertThat(afterBoot.configurations).isEmpty();
-        assertThat(this.events).extracting(Event::getTopic).containsExactly(READY);
     }
 
     @Test

@@ -3,13 +3,18 @@ package io.kuradps.runtime.support.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DemoCryptoServiceTest {
 
     private static final String SECRET = "DfWFmJ5PfKyneA3UOtnHVcjBwxxBnlN3n+ANQ5VWj5g=";
+    private static final String CACERTS = "/opt/eclipse/kura/user/security/cacerts.ks";
 
     private final DemoCryptoService crypto = new DemoCryptoService();
 
@@ -58,10 +63,38 @@ class DemoCryptoServiceTest {
     }
 
     @Test
+    void keepsKeystorePasswordsAsKuraDoesChangeitUntilAnyIsKept() throws Exception {
+        assertThat(this.crypto.getKeyStorePassword(CACERTS)).containsExactly("changeit".toCharArray());
+
+        this.crypto.setKeyStorePassword("/opt/eclipse/kura/user/security/other.ks", "s3cret".toCharArray());
+
+        assertThat(this.crypto.getKeyStorePassword(CACERTS)).isNull();
+        assertThat(this.crypto.getKeyStorePassword("/opt/eclipse/kura/user/security/other.ks"))
+                .containsExactly("s3cret".toCharArray());
+    }
+
+    @Test
+    void keystorePasswordsKeptUnderTheDataDirectoryOutliveARestartEncrypted(@TempDir Path data) throws Exception {
+        StandInCryptoService.of(data.toString()).setKeyStorePassword(CACERTS, "s3cret".toCharArray());
+
+        DemoCryptoService restarted = StandInCryptoService.of(data.toString());
+
+        assertThat(restarted.getKeyStorePassword(CACERTS)).containsExactly("s3cret".toCharArray());
+        assertThat(Files.readString(data.resolve("store.save"))).doesNotContain("s3cret");
+    }
+
+    @Test
+    void theKeyUnderTheDataDirectoryDecryptsWhatAnEarlierStartEncrypted(@TempDir Path data) throws Exception {
+        char[] encrypted = StandInCryptoService.of(data.toString()).encryptAes("token".toCharArray());
+
+        assertThat(StandInCryptoService.of(data.toString()).decryptAes(encrypted))
+                .containsExactly("token".toCharArray());
+        assertThat(data.resolve("security/demo-crypto.key")).exists();
+    }
+
+    @Test
     @SuppressWarnings("deprecation")
     void whatTheDemoLacksFailsSayingSo() {
-        assertThatThrownBy(() -> this.crypto.getKeyStorePassword("/opt/eclipse/kura/user/security/cacerts.ks"))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("no keystores");
         assertThatThrownBy(() -> this.crypto.decryptAes(SECRET))
                 .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("decryptAes(char[])");
     }

@@ -1,0 +1,19 @@
+package io.kuradps.provisioning.hub;
+
+import org.junit.jupiter.api.Test;
+
+import nl.jqno.equalsverifier.EqualsVerifier;
+
+/** The hub link's settings are values: a configuration written again with the same values is the same settings. */
+class EqualsContractTest {
+
+    @Test
+    void hubLinkSettings() {
+        EqualsVerifier.forClass(HubLinkSettings.class).withNonnullFields("transportPid", "modelId").verify();
+    }
+
+    @Test
+    void tokenRenewal() {
+        EqualsVerifier.forClass(TokenRenewal.class).withNonnullFields("lifetime").verify();
+    }
+}
