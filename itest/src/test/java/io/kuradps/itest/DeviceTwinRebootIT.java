@@ -16,11 +16,17 @@ import io.kuradps.simulator.Twin;
  * The twin after a Kura reboot ({@link GatewayReboot}: storage and ConfigAdmin wiped, the snapshot restored, the
  * bundle installed afresh): the gateway comes back from its cached assignment, reconnects, reads the twin again and
  * reports what changed, the source now {@code cache}. Its own class: after a reboot the probe's view of the bundle's
- * API is the first boot's.
+ * API is the first boot's. The Kura is headless, as most gateways are: nothing posts the configuration READY, and
+ * the twin does not wait for it.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class DeviceTwinRebootIT extends DeviceTwinSupport {
+
+    @Override
+    protected boolean kuraHasWebConsole() {
+        return false;
+    }
 
     @Test
     public void afterARebootTheTwinHoldsTheStateFromTheCache() throws Exception {
