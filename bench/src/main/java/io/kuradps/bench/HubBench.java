@@ -77,7 +77,10 @@ final class HubBench {
 
     /** The runtime jar built by the feature module; fails naming how to build it. */
     static Path runtimeJar(Path root) {
-        Path jar = runtimeJar(root);
+        Path jar = root.resolve("feature/target/kura-dps-runtime.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the feature module first (bench/run does)");
+        }
         return jar;
     }
 
