@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  *
  * <p>Options: {@code --root DIR} (the repository; default .), {@code --registrations N} (default 30),
  * {@code --boots N} (default 5), {@code --gateways N} (default 2000), {@code --rate R} (default 50),
- * {@code --only assign,footprint,startup,fleet} (default all). {@code --only hub-reconnect} alone replaces its
- * section in the RESULTS.md and results.json there are, keeping the others.
+ * {@code --only assign,footprint,startup,fleet} (default all). {@code --only hub-reconnect} or {@code --only device}
+ * alone replaces its section in the RESULTS.md and results.json there are, keeping the others.
  */
 public final class BenchMain {
 
@@ -42,6 +42,9 @@ public final class BenchMain {
     /** The --only key of section 9, and its heading. */
     static final String HUB_RECONNECT = "hub-reconnect";
     static final String HUB_RECONNECT_HEADING = "## 9. ";
+    /** The --only key of section 10, and its heading. */
+    static final String DEVICE = "device";
+    static final String DEVICE_HEADING = "## 10. ";
 
     private Set<String> policies = Set.of("ours", "fixed", "sdk");
     private List<AssignmentBench.Scenario> assignments = List.of();
@@ -50,6 +53,7 @@ public final class BenchMain {
     private HubBench.Result hubLink;
     private List<FleetScaleBench.Row> scale = List.of();
     private HubReconnectBench.Result hubReconnect;
+    private DeviceBench.Result device;
     private int fleetRepeats = 2;
     private final StringBuilder report = new StringBuilder();
 
@@ -81,7 +85,7 @@ public final class BenchMain {
         int gateways = 2000;
         double rate = 50;
         Set<String> only = Set.of("assign", "timeline", "cold", "startup", "hub", "footprint", "fleet", "scale",
-                HUB_RECONNECT);
+                HUB_RECONNECT, DEVICE);
         Set<String> policies = Set.of("ours", "fixed", "sdk");
         int fleetRepeats = 2;
         for (int i = 0; i < args.length; i += 2) {
@@ -107,6 +111,10 @@ public final class BenchMain {
     private void run() throws Exception {
         if (only.equals(Set.of(HUB_RECONNECT))) {
             replaceHubReconnect();
+            return;
+        }
+        if (only.equals(Set.of(DEVICE))) {
+            replaceDevice();
             return;
         }
         Path work = Files.createTempDirectory("kura-dps-bench");
@@ -138,7 +146,7 @@ public final class BenchMain {
         System.out.println("wrote " + results);
         Path json = root.resolve("bench/results.json");
         ResultsJson.write(json, began, loadBefore, loadAfter, assignments, coldStarts, startups, hubLink, scale,
-                hubReconnect);
+                hubReconnect, device);
         System.out.println("wrote " + json);
     }
 
@@ -179,6 +187,9 @@ public final class BenchMain {
         if (only.contains(HUB_RECONNECT)) {
             out.append(hubReconnect());
         }
+        if (only.contains(DEVICE)) {
+            out.append(device(work));
+        }
         return out.toString();
     }
 
@@ -187,14 +198,56 @@ public final class BenchMain {
      * place of its earlier version in the files of the last full run instead of replacing them.
      */
     private void replaceHubReconnect() throws IOException {
-        String section = hubReconnect();
+        replaceAlone(HUB_RECONNECT_HEADING, hubReconnect());
+        ResultsJson.replaceHubReconnect(root.resolve("bench/results.json"), hubReconnect);
+        System.out.println("replaced hub_reconnect in bench/results.json");
+    }
+
+    /**
+     * Section 10 alone: it takes the place of its earlier version in the files of the last full run, keeping the
+     * other sections, so the device figures can be measured again without the quarter of an hour of the rest.
+     */
+    private void replaceDevice() throws Exception {
+        replaceAlone(DEVICE_HEADING, device(Files.createTempDirectory("kura-dps-bench")));
+        ResultsJson.replaceDevice(root.resolve("bench/results.json"), device);
+        System.out.println("replaced device in bench/results.json");
+    }
+
+    /** The section under {@code heading} of the RESULTS.md there is replaced (or appended), the rest kept. */
+    private void replaceAlone(String heading, String section) throws IOException {
         Path results = root.resolve("bench/RESULTS.md");
         String report = Files.exists(results) ? Files.readString(results) : "# kura-dps benchmarks: results\n\n";
-        Files.writeString(results, replaceSection(report, HUB_RECONNECT_HEADING, section));
-        System.out.println("replaced section 9 of " + results);
-        Path json = root.resolve("bench/results.json");
-        ResultsJson.replaceHubReconnect(json, hubReconnect);
-        System.out.println("replaced hub_reconnect in " + json);
+        Files.writeString(results, replaceSection(report, heading, section));
+        System.out.println("replaced section " + heading.substring(3).trim() + " of " + results);
+    }
+
+    private String device(Path work) throws Exception {
+        System.out.println("10. the gateway as an IoT Hub device: method round trip, reported patch");
+        device = new DeviceBench(root, work).run(boots);
+        StringBuilder out = new StringBuilder(DEVICE_HEADING + "The gateway as an IoT Hub device: direct method "
+                + "round trip and reported patch\n\n");
+        out.append(String.format(Locale.ROOT, """
+                Each boot is `kura-dps-runtime.jar` itself, its demo (`--exit-after-first`, \
+                `-Dkuradps.runtime.device.samples=%d`): the provisioning bundle on the Kura 5 stack with the stand-ins \
+                for Kura's raw MQTT cloud connection, the simulator and its IoT hub in the runtime's JVM, everything on \
+                loopback over TLS. Once the device twin's component has reported the provisioning state and answered \
+                `kuraDps.status` (the TWIN and METHOD lines), the runtime times, one at a time: **method round trip** \
+                = the simulated hub's service side invoking `kuraDps.status` (`HubSimulator.invokeMethod`) until its \
+                result is there (the hub's QoS 0 request, Kura's DataService listener, the handler on the room's \
+                method pool, the answer through the DataService's store at priority 1, the hub's PUBACK); **reported \
+                patch** = a `DeviceTwin.report` call until the hub holds the value (the room's thread, the merge \
+                patch, the DataService's store, the hub applying it and answering 204). %d boots of %d samples each.
+
+                """, DeviceBench.SAMPLES, device.boots(), device.samplesPerBoot()));
+        Stats methods = Stats.of(device.methodRoundTripMs());
+        Stats patches = Stats.of(device.reportedPatchMs());
+        out.append(table(List.of("what", "median", "p95", "min", "max", "samples"), List.of(
+                List.of("method round trip (hub invoke to answer)", ms(methods.median()), ms(methods.p95()),
+                        ms(methods.min()), ms(methods.max()), Integer.toString(methods.count())),
+                List.of("reported patch (report() to stored by the hub)", ms(patches.median()), ms(patches.p95()),
+                        ms(patches.min()), ms(patches.max()), Integer.toString(patches.count())))));
+        out.append('\n');
+        return out.toString();
     }
 
     /** {@code report} with the section under {@code heading} (to the next "## " heading) replaced, or appended. */

@@ -42,10 +42,7 @@ final class HubBench {
     }
 
     Result run(int boots, int renewals) throws Exception {
-        Path jar = root.resolve("feature/target/kura-dps-runtime.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build the feature module first (bench/run does)");
-        }
+        Path jar = runtimeJar(root);
         List<Boot> cold = new ArrayList<>();
         List<Boot> cached = new ArrayList<>();
         for (int i = 0; i < boots; i++) {
@@ -61,27 +58,52 @@ final class HubBench {
     }
 
     private List<String> command(Path jar, String... args) {
+        return runtimeCommand(root, jar, List.of(), args);
+    }
+
+    /**
+     * The runtime jar's command line: this JVM's java, the TIMING line on, only loopback names (the hub names go
+     * nowhere but the simulator's route), these JVM options, then the runtime's arguments.
+     */
+    static List<String> runtimeCommand(Path root, Path jar, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Dkuradps.runtime.timing=true",
-                // Only loopback names resolve: the hub names go nowhere but the simulator's route.
-                "-Djdk.net.hosts.file=" + root.resolve("simulator/src/test/resources/loopback-hosts"), "-jar",
-                jar.toString()));
+                "-Djdk.net.hosts.file=" + root.resolve("simulator/src/test/resources/loopback-hosts")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         return command;
     }
 
-    private Boot boot(Path jar, Path storage) throws Exception {
-        Path log = Files.createTempFile(work, "hub-boot", ".log");
-        Process process = new ProcessBuilder(command(jar, "--exit-after-first", "--timeout", "120", "--storage",
-                storage.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    /** The runtime jar built by the feature module; fails naming how to build it. */
+    static Path runtimeJar(Path root) {
+        Path jar = root.resolve("feature/target/kura-dps-runtime.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the feature module first (bench/run does)");
+        }
+        return jar;
+    }
+
+    /** Runs the runtime to its exit 0 within 180 s; its output, kept in a log under {@code work}. */
+    static String runToExit(List<String> command, Path work) throws Exception {
+        Path log = Files.createTempFile(work, "runtime", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!process.waitFor(180, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("a boot took over 180 s; log in " + log);
+            throw new IllegalStateException("the runtime took over 180 s; log in " + log);
         }
-        Matcher timing = TIMING.matcher(Files.readString(log));
-        if (process.exitValue() != 0 || !timing.find()) {
-            throw new IllegalStateException("boot exited " + process.exitValue() + " without a TIMING line; log in "
-                    + log);
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("the runtime exited " + process.exitValue() + "; log in " + log);
+        }
+        return Files.readString(log);
+    }
+
+    private Boot boot(Path jar, Path storage) throws Exception {
+        String output = runToExit(command(jar, "--exit-after-first", "--timeout", "120", "--storage",
+                storage.toString()), work);
+        Matcher timing = TIMING.matcher(output);
+        if (!timing.find()) {
+            throw new IllegalStateException("the runtime printed no TIMING line:\n" + output);
         }
         return boot(timing);
     }

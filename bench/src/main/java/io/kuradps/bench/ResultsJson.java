@@ -23,7 +23,7 @@ final class ResultsJson {
     static void write(Path file, Instant began, String loadBefore, String loadAfter,
             List<AssignmentBench.Scenario> assignments, List<ColdStartBench.Series> coldStarts,
             StartupBench.Result startups, HubBench.Result hubLink, List<FleetScaleBench.Row> scale,
-            HubReconnectBench.Result hubReconnect) throws IOException {
+            HubReconnectBench.Result hubReconnect, DeviceBench.Result device) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("generated", began.truncatedTo(ChronoUnit.SECONDS).toString());
@@ -94,18 +94,45 @@ final class ResultsJson {
         if (hubReconnect != null) {
             root.set(HUB_RECONNECT, hubReconnect(mapper, hubReconnect));
         }
+        if (device != null) {
+            root.set(DEVICE, device(mapper, device));
+        }
         mapper.writeValue(file.toFile(), root);
     }
 
     /** Sets {@code hub_reconnect} in the file there is (or a new one), keeping every other key as it was. */
     static void replaceHubReconnect(Path file, HubReconnectBench.Result hubReconnect) throws IOException {
+        replace(file, HUB_RECONNECT, mapper -> hubReconnect(mapper, hubReconnect));
+    }
+
+    /** Sets {@code device} in the file there is (or a new one), keeping every other key as it was. */
+    static void replaceDevice(Path file, DeviceBench.Result device) throws IOException {
+        replace(file, DEVICE, mapper -> device(mapper, device));
+    }
+
+    private static void replace(Path file, String key, java.util.function.Function<ObjectMapper, ObjectNode> section)
+            throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = Files.exists(file) ? (ObjectNode) mapper.readTree(file.toFile()) : mapper.createObjectNode();
-        root.set(HUB_RECONNECT, hubReconnect(mapper, hubReconnect));
+        root.set(key, section.apply(mapper));
         mapper.writeValue(file.toFile(), root);
     }
 
     private static final String HUB_RECONNECT = "hub_reconnect";
+    private static final String DEVICE = "device";
+
+    private static ObjectNode device(ObjectMapper mapper, DeviceBench.Result result) {
+        ObjectNode section = mapper.createObjectNode();
+        Stats methods = Stats.of(result.methodRoundTripMs());
+        Stats patches = Stats.of(result.reportedPatchMs());
+        section.put("method_round_trip_median_ms", methods.median());
+        section.put("method_round_trip_p95_ms", methods.p95());
+        section.put("reported_patch_median_ms", patches.median());
+        section.put("reported_patch_p95_ms", patches.p95());
+        section.put("boots", result.boots());
+        section.put("samples_per_boot", result.samplesPerBoot());
+        return section;
+    }
 
     private static ObjectNode hubReconnect(ObjectMapper mapper, HubReconnectBench.Result result) {
         ObjectNode section = mapper.createObjectNode();

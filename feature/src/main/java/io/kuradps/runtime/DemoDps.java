@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 
 import javax.net.ssl.SSLSocketFactory;
@@ -17,6 +21,8 @@ import javax.net.ssl.SSLSocketFactory;
 import io.kuradps.simulator.DpsSimulator;
 import io.kuradps.simulator.Enrollment;
 import io.kuradps.simulator.HubCounters;
+import io.kuradps.simulator.MethodResult;
+import io.kuradps.simulator.Twin;
 
 /**
  * The demo's DPS: the simulator in this process with the sample enrollments and its IoT hub endpoint, and the
@@ -49,6 +55,7 @@ final class DemoDps implements AutoCloseable {
                 .webSocketPort(0)
                 .hubPort(0)
                 .hubWebSocketPort(0)
+                .hubServicePort(0)
                 .enrollmentsFile(enrollments)
                 .caDirectory(workDirectory.resolve("simulator-ca"))
                 .start();
@@ -119,11 +126,39 @@ final class DemoDps implements AutoCloseable {
         return this.simulator.hub().counters().count(deviceId, HubCounters.EventKind.CONNECTED);
     }
 
+    /**
+     * Waits, at most {@code timeout}, until the hub holds the device's reported provisioning state ({@code kuraDps})
+     * naming that hub; the twin as the hub stored it then.
+     */
+    Optional<Twin> awaitReportedState(String deviceId, String hub, Duration timeout) throws InterruptedException {
+        return this.simulator.hub().awaitTwin(deviceId, twin -> twin.reportedAt("kuraDps", "hub")
+                .filter(hub::equals).isPresent(), timeout);
+    }
+
+    /** Waits, at most {@code timeout}, until the hub holds {@code name} with this value among the reported ones. */
+    boolean awaitReported(String deviceId, String name, String value, Duration timeout) throws InterruptedException {
+        return this.simulator.hub().awaitTwin(deviceId, twin -> twin.reportedAt(name).filter(value::equals)
+                .isPresent(), timeout).isPresent();
+    }
+
+    /** Invokes a direct method as IoT Hub's service API does and waits for its result (the hub's own on a timeout). */
+    MethodResult invoke(String deviceId, String method, String payloadJson, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return this.simulator.hub().invokeMethod(deviceId, method, payloadJson, timeout)
+                .get(timeout.toSeconds() + 10, TimeUnit.SECONDS);
+    }
+
+    /** The hub's service API on loopback (twins, direct methods, cloud-to-device messages; simulator/README.md). */
+    int servicePort() {
+        return this.simulator.hub().servicePort();
+    }
+
     String describe() {
         return "DPS simulator on " + this.simulator.host() + ":" + this.simulator.mqttPort() + " (MQTT/TLS), :"
                 + this.simulator.webSocketPort() + " (WebSocket), id scope " + this.simulator.idScope() + "; IoT hub "
                 + "endpoint on :" + this.simulator.hub().mqttPort() + " (MQTT/TLS), :"
-                + this.simulator.hub().webSocketPort() + " (WebSocket), CA " + this.simulator.caCertificateFile();
+                + this.simulator.hub().webSocketPort() + " (WebSocket), its service API on http://127.0.0.1:"
+                + servicePort() + ", CA " + this.simulator.caCertificateFile();
     }
 
     @Override

@@ -12,12 +12,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 import io.kuradps.runtime.EmbeddedFramework.SystemBundleService;
@@ -25,6 +27,8 @@ import io.kuradps.runtime.support.seed.ConfigurationSeeder;
 import io.kuradps.runtime.support.ssl.StandInSslManagerService;
 import io.kuradps.runtime.support.standin.StandInRegistrar;
 import io.kuradps.runtime.support.system.StandInSystemService;
+import io.kuradps.simulator.MethodResult;
+import io.kuradps.simulator.Twin;
 
 /**
  * A Kura-like gateway in one process: Equinox with the Kura 5 service bundles, the Kura API stand-in, stand-ins
@@ -39,7 +43,9 @@ import io.kuradps.runtime.support.system.StandInSystemService;
  * <p>
  * After ASSIGNED, when the hub link has connected Kura's transport to the hub (CONNECTED), the runtime publishes a
  * telemetry message through that transport's DataService, as a Kura application would, and prints the CONNECTED
- * line once the hub accepted it.
+ * line once the hub accepted it. With its demo DPS it then shows the gateway as an IoT Hub device, once: the
+ * reported provisioning state as the simulated hub stored it (TWIN) and the answer to {@code kuraDps.status} invoked
+ * through the hub's service side (METHOD).
  */
 public final class GatewayRuntime {
 
@@ -58,6 +64,8 @@ public final class GatewayRuntime {
     /** Seeding ends well within this; beyond it the add-on starts all the same, as Kura would start it. */
     private static final Duration SEEDING_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration TELEMETRY_TIMEOUT = Duration.ofSeconds(30);
+    /** The twin is read and reported within a second or two of the connect; IoT Hub's method timeout is 30 s. */
+    private static final Duration DEVICE_TIMEOUT = Duration.ofSeconds(30);
     // The runtime-support constants below are compile-time constants, copied into this class by javac, so the
     // bundle itself stays off the launcher's class path.
     /** Identity values of the stand-in SystemService a user may give with -D to try a templated registration id. */
@@ -72,6 +80,12 @@ public final class GatewayRuntime {
      * from the provisioning bundle's start, and the hub connections the demo hub admitted so far.
      */
     static final String TIMING_PROPERTY = "kuradps.runtime.timing";
+    /**
+     * For bench/: set to N (-D) to follow the METHOD line with a machine-readable {@code DEVICE_TIMING} line: N
+     * round trips of {@code kuraDps.status} from the hub's service side, then N reported patches from a
+     * {@code DeviceTwin.report} call until the hub holds them.
+     */
+    static final String DEVICE_SAMPLES_PROPERTY = "kuradps.runtime.device.samples";
 
     private final long startNanos = System.nanoTime();
     private final boolean timing = Boolean.getBoolean(TIMING_PROPERTY);
@@ -79,6 +93,7 @@ public final class GatewayRuntime {
     private volatile long assignedNanos;
     private final CompletableFuture<Integer> firstOutcome = new CompletableFuture<>();
     private final CompletableFuture<Boolean> hubLinkEnabled = new CompletableFuture<>();
+    private final AtomicBoolean deviceShown = new AtomicBoolean();
     /** Publishing waits for the hub; never on EventAdmin's thread. */
     private final ExecutorService telemetry = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "runtime-telemetry");
@@ -264,6 +279,10 @@ public final class GatewayRuntime {
                             (acceptedNanos - this.addOnStartNanos) / 1e6,
                             simulated == null ? -1 : simulated.hubConnections(deviceId));
                 }
+                if (simulated != null && this.deviceShown.compareAndSet(false, true)
+                        && !showDevice(simulated, hub, deviceId)) {
+                    this.firstOutcome.complete(EXIT_FAILED);
+                }
                 this.firstOutcome.complete(EXIT_CONNECTED);
             } else {
                 System.out.printf("%nCONNECTED: hub %s as %s, but the hub did not accept the telemetry within %d s%n%n",
@@ -274,6 +293,63 @@ public final class GatewayRuntime {
             System.out.printf("%nCONNECTED: hub %s as %s, but publishing failed: %s%n%n", hub, deviceId, e);
             this.firstOutcome.complete(EXIT_FAILED);
         }
+    }
+
+    /**
+     * The gateway as an IoT Hub device: its reported provisioning state as the hub stored it, and {@code
+     * kuraDps.status} invoked from the hub's service side. False when either did not come.
+     */
+    private boolean showDevice(DemoDps simulated, String hub, String deviceId) throws Exception {
+        Optional<Twin> twin = simulated.awaitReportedState(deviceId, hub, DEVICE_TIMEOUT);
+        if (twin.isEmpty()) {
+            System.out.printf("%nTWIN: hub %s holds no reported kuraDps of %s after %d s%n%n", hub, deviceId,
+                    DEVICE_TIMEOUT.toSeconds());
+            return false;
+        }
+        System.out.printf("TWIN: hub %s stored reported kuraDps ($version %d): %s%n", hub,
+                twin.get().reportedVersion(), twin.get().reportedAt("kuraDps").orElse(""));
+        MethodResult status;
+        try {
+            status = simulated.invoke(deviceId, "kuraDps.status", "{}", DEVICE_TIMEOUT);
+        } catch (ExecutionException | TimeoutException e) {
+            System.out.printf("%nMETHOD: kuraDps.status was not answered: %s%n%n", e);
+            return false;
+        }
+        System.out.printf("%nMETHOD: kuraDps.status answered %d: %s%n%n", status.status(), status.payload());
+        System.out.printf("Invoke it yourself: curl -s -X POST http://127.0.0.1:%d/twins/%s/methods -d "
+                + "'{\"methodName\":\"kuraDps.status\",\"payload\":{},\"responseTimeoutInSeconds\":30}'%n%n",
+                simulated.servicePort(), deviceId);
+        int samples = Integer.getInteger(DEVICE_SAMPLES_PROPERTY, 0);
+        if (samples > 0) {
+            timeDevice(simulated, deviceId, samples);
+        }
+        return status.status() == 200;
+    }
+
+    /** For bench/: method round trips and reported patches, one at a time, in ms. */
+    private void timeDevice(DemoDps simulated, String deviceId, int samples) throws Exception {
+        List<String> methods = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+            long started = System.nanoTime();
+            MethodResult result = simulated.invoke(deviceId, "kuraDps.status", "{}", DEVICE_TIMEOUT);
+            if (result.status() != 200) {
+                throw new IllegalStateException("kuraDps.status answered " + result.status());
+            }
+            methods.add(String.format(Locale.ROOT, "%.2f", (System.nanoTime() - started) / 1e6));
+        }
+        KuraDeviceTwin twin = KuraDeviceTwin.of(this.framework.context());
+        List<String> patches = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+            long started = System.nanoTime();
+            twin.report("benchSample", Integer.toString(i));
+            if (!simulated.awaitReported(deviceId, "benchSample", Integer.toString(i), DEVICE_TIMEOUT)) {
+                throw new IllegalStateException("the hub never held benchSample " + i);
+            }
+            patches.add(String.format(Locale.ROOT, "%.2f", (System.nanoTime() - started) / 1e6));
+        }
+        twin.report("benchSample", null);
+        System.out.printf("DEVICE_TIMING methodRoundTripMs=%s reportedPatchMs=%s%n", String.join(",", methods),
+                String.join(",", patches));
     }
 
     private double seconds() {

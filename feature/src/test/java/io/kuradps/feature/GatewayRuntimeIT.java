@@ -39,7 +39,8 @@ public class GatewayRuntimeIT {
     public TemporaryFolder folder = new TemporaryFolder();
 
     @Test
-    public void demoProvisionsConnectsToTheAssignedHubAndExitsWithZeroOnceTheHubAcceptedTelemetry() throws Exception {
+    public void demoProvisionsConnectsShowsTheTwinAndAMethodAndExitsWithZeroOnceTheHubAcceptedTelemetry()
+            throws Exception {
         long start = System.nanoTime();
         Run run = Run.start("--exit-after-first", "--timeout", "60");
 
@@ -49,6 +50,14 @@ public class GatewayRuntimeIT {
                 .containsPattern("(?m)^\\S+ INFO StandInMqttDataTransport - Connected to ssl://" + Pattern.quote(DEMO_HUB)
                         + ":8883$");
         assertThat(run.output().indexOf(CONNECTED)).isGreaterThan(run.output().indexOf("ASSIGNED: hub"));
+        // The gateway as an IoT Hub device: its provisioning state in the twin, and kuraDps.status answered.
+        assertThat(run.output()).containsPattern("(?m)^TWIN: hub " + Pattern.quote(DEMO_HUB)
+                + " stored reported kuraDps \\(\\$version \\d+\\): \\{\"hub\":\"" + Pattern.quote(DEMO_HUB)
+                + "\",\"deviceId\":\"kura-gateway-demo\",.*\"source\":\"dps\".*\\}$")
+                .containsPattern("(?m)^METHOD: kuraDps.status answered 200: \\{\"state\":\"ASSIGNED\".*\\}$")
+                .containsPattern("(?m)^Invoke it yourself: curl -s -X POST http://127.0.0.1:\\d+/twins/"
+                        + "kura-gateway-demo/methods ");
+        assertThat(run.output().indexOf("METHOD: ")).isGreaterThan(run.output().indexOf(CONNECTED));
         System.out.printf("runtime: CONNECTED printed and JVM exited after %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 

@@ -3,7 +3,6 @@ package io.kuradps.provisioning.hub;
 import static org.eclipse.kura.configuration.ConfigurationService.KURA_SERVICE_PID;
 
 import java.time.Duration;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +14,6 @@ import org.eclipse.kura.KuraConnectException;
 import org.eclipse.kura.data.DataService;
 import org.eclipse.kura.data.DataTransportService;
 import org.eclipse.kura.data.listener.DataServiceListener;
-import org.osgi.framework.Filter;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.InvalidSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,18 +147,8 @@ final class TransportConnector {
 
     /** Whether this DataService's transport target selects the transport with that PID. */
     private boolean drives(ServiceSet.Entry<DataService> dataService, String transportPid) {
-        Object target = dataService.property(KuraReferences.DATA_TRANSPORT_TARGET);
-        if (target == null) {
-            return false;
-        }
-        try {
-            Filter filter = FrameworkUtil.createFilter(String.valueOf(target));
-            // Against the transport's registration when there is one, else against the PID it will have.
-            return transports.withKuraServicePid(transportPid).map(e -> filter.match(e.reference))
-                    .orElseGet(() -> filter.matches(Collections.singletonMap(KURA_SERVICE_PID, transportPid)));
-        } catch (InvalidSyntaxException e) {
-            return false;
-        }
+        return KuraReferences.selectsTransport(dataService.property(KuraReferences.DATA_TRANSPORT_TARGET),
+                transports.withKuraServicePid(transportPid).map(e -> e.reference).orElse(null), transportPid);
     }
 
     private void listen(DataService dataService) {

@@ -5,8 +5,9 @@ import java.time.Duration;
 /**
  * How long to wait before sending a twin request again after the n-th consecutive 429, 5xx or unanswered request.
  * The bundle's one home of every wait is {@code protocol.RetryDelays} (exponential backoff with full jitter, the
- * jitter passed in); it is package-private there today, so the component that drives the session wires it in
- * through this interface, e.g. {@code n -> delays.backoff(n, random.nextDouble())}.
+ * jitter passed in); the room that drives the session wires it in, {@code n -> delays.backoff(n,
+ * random.nextDouble())} ({@code device.HubDevice}, whose bounds bundle/README.md's "Waits" tables), so the session's
+ * tests can give waits of their own.
  */
 @FunctionalInterface
 public interface BackoffWaits {

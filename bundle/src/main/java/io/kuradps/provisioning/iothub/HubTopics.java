@@ -2,6 +2,8 @@ package io.kuradps.provisioning.iothub;
 
 import java.util.regex.Pattern;
 
+import io.kuradps.provisioning.protocol.UrlEncoding;
+
 /**
  * Every topic a device uses on IoT Hub once connected (Microsoft's "Communicate with an IoT hub using the MQTT
  * protocol"): the subscription filters, the request topics built, the topics the hub publishes on parsed. Parameters
@@ -41,12 +43,12 @@ public final class HubTopics {
 
     /** {@code $iothub/twin/GET/?$rid={rid}}; publish an empty body. */
     public static String twinGet(String rid) {
-        return TWIN_GET_PREFIX + PercentEncoding.encode(requireRid(rid));
+        return TWIN_GET_PREFIX + UrlEncoding.encode(requireRid(rid));
     }
 
     /** {@code $iothub/twin/PATCH/properties/reported/?$rid={rid}}; publish the patch. */
     public static String reportedPatch(String rid) {
-        return REPORTED_PREFIX + PercentEncoding.encode(requireRid(rid));
+        return REPORTED_PREFIX + UrlEncoding.encode(requireRid(rid));
     }
 
     /** {@code $iothub/methods/res/{status}/?$rid={rid}}, the rid exactly as the call carried it. */
@@ -54,17 +56,17 @@ public final class HubTopics {
         if (status < 0 || status > MAX_METHOD_STATUS) {
             throw new IllegalArgumentException("method status " + status + " is outside 0.." + MAX_METHOD_STATUS);
         }
-        return METHOD_RESPONSE_PREFIX + status + "/?$rid=" + PercentEncoding.encode(requireRid(rid));
+        return METHOD_RESPONSE_PREFIX + status + "/?$rid=" + UrlEncoding.encode(requireRid(rid));
     }
 
     /** {@code devices/{deviceId}/messages/devicebound/#}. */
     public static String cloudToDeviceFilter(String deviceId) {
-        return DEVICES_PREFIX + PercentEncoding.encode(deviceId) + DEVICEBOUND + "#";
+        return DEVICES_PREFIX + UrlEncoding.encode(deviceId) + DEVICEBOUND + "#";
     }
 
     /** {@code devices/{deviceId}/messages/events/{property bag}}; the device id percent-encoded as the bag is. */
     public static String telemetry(String deviceId, PropertyBag properties) {
-        return DEVICES_PREFIX + PercentEncoding.encode(deviceId) + EVENTS + properties.encode();
+        return DEVICES_PREFIX + UrlEncoding.encode(deviceId) + EVENTS + properties.encode();
     }
 
     /**
@@ -134,7 +136,7 @@ public final class HubTopics {
         if (deviceId.indexOf('/') >= 0) {
             throw new HubProtocolException("cloud-to-device topic: expected devices/{deviceId}/messages/devicebound/");
         }
-        return new ReceivedTopic.CloudToDevice(PercentEncoding.decode(deviceId, "cloud-to-device topic device id"),
+        return new ReceivedTopic.CloudToDevice(PropertyBag.decode(deviceId, "cloud-to-device topic device id"),
                 PropertyBag.parse(topic.substring(end + DEVICEBOUND.length())));
     }
 

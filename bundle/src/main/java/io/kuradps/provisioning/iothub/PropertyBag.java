@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import io.kuradps.provisioning.protocol.UrlEncoding;
+
 /**
  * The properties a cloud-to-device or telemetry topic carries after its last fixed segment, as IoT Hub writes them
  * ({@code name=value&name=&name}, each part percent-encoded): the system properties, whose names start with
@@ -58,11 +60,11 @@ public final class PropertyBag {
                 continue;
             }
             int equals = part.indexOf('=');
-            String name = PercentEncoding.decode(equals < 0 ? part : part.substring(0, equals), "property name");
+            String name = decode(equals < 0 ? part : part.substring(0, equals), "property name");
             if (name.isEmpty()) {
                 throw new HubProtocolException("property bag: '" + part + "' has no name");
             }
-            String value = equals < 0 ? null : PercentEncoding.decode(part.substring(equals + 1), "property " + name);
+            String value = equals < 0 ? null : decode(part.substring(equals + 1), "property " + name);
             if (properties.containsKey(name)) {
                 throw new HubProtocolException("property bag: '" + name + "' is given twice");
             }
@@ -93,10 +95,10 @@ public final class PropertyBag {
             }
             String name = property.getKey();
             encoded.append(name.startsWith(SYSTEM_PREFIX)
-                    ? SYSTEM_PREFIX + PercentEncoding.encode(name.substring(SYSTEM_PREFIX.length()))
-                    : PercentEncoding.encode(name));
+                    ? SYSTEM_PREFIX + UrlEncoding.encode(name.substring(SYSTEM_PREFIX.length()))
+                    : UrlEncoding.encode(name));
             if (property.getValue() != null) {
-                encoded.append('=').append(PercentEncoding.encode(property.getValue()));
+                encoded.append('=').append(UrlEncoding.encode(property.getValue()));
             }
         }
         return encoded.toString();
@@ -166,5 +168,14 @@ public final class PropertyBag {
     @Override
     public String toString() {
         return "PropertyBag" + properties;
+    }
+
+    /** A percent-encoded part of a hub topic ({@link UrlEncoding}, the rule's one home), as the core's error. */
+    static String decode(String value, String part) throws HubProtocolException {
+        try {
+            return UrlEncoding.decode(value, part);
+        } catch (IllegalArgumentException e) {
+            throw new HubProtocolException(e.getMessage(), e);
+        }
     }
 }

@@ -75,6 +75,16 @@ public final class TwinBodies {
         return TwinJson.write(patch);
     }
 
+    /**
+     * JSON text the gateway itself gives, e.g. a value another bundle reports, read as the hub's bodies are (numbers
+     * exact, one value).
+     *
+     * @param what what the text is, for the message
+     */
+    public static JsonNode parseValue(String json, String what) throws HubProtocolException {
+        return TwinJson.parseText(json, what);
+    }
+
     private static TwinSection section(ObjectNode twin, String name) throws HubProtocolException {
         JsonNode section = twin.get(name);
         if (section == null || !section.isObject()) {

@@ -1,8 +1,13 @@
 package io.kuradps.provisioning.kura;
 
+import java.util.Collections;
 import java.util.Map;
 
 import org.eclipse.kura.configuration.ConfigurationService;
+import org.osgi.framework.Filter;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 
 /**
  * How Kura's components name each other: each layer's configuration holds the reference target of the next
@@ -40,5 +45,26 @@ public final class KuraReferences {
         Object target = transportConfiguration.get(SSL_MANAGER_TARGET);
         String text = target == null ? "" : String.valueOf(target).trim();
         return text.isEmpty() ? DEFAULT_SSL_MANAGER_TARGET : text;
+    }
+
+    /**
+     * Whether a DataService whose {@value #DATA_TRANSPORT_TARGET} is {@code target} drives the transport with this
+     * kura.service.pid, as Kura wires them: the filter is matched against the transport's registration when there is
+     * one (a target may name other properties too), else against the PID it will have. False for no target, or one
+     * that is not a filter.
+     *
+     * @param transport the transport's registration, null while it has none
+     */
+    public static boolean selectsTransport(Object target, ServiceReference<?> transport, String transportPid) {
+        if (target == null) {
+            return false;
+        }
+        try {
+            Filter filter = FrameworkUtil.createFilter(String.valueOf(target));
+            return transport != null ? filter.match(transport)
+                    : filter.matches(Collections.singletonMap(ConfigurationService.KURA_SERVICE_PID, transportPid));
+        } catch (InvalidSyntaxException e) {
+            return false;
+        }
     }
 }

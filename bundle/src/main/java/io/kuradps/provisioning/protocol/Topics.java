@@ -81,7 +81,11 @@ public final class Topics {
             if (earlier != null) {
                 throw new DpsProtocolException("topic parameter: '" + name + "' repeats '" + earlier + "'");
             }
-            parameters.put(name, UrlEncoding.decode(pair.substring(equals + 1), "topic parameter " + name));
+            try {
+                parameters.put(name, UrlEncoding.decode(pair.substring(equals + 1), "topic parameter " + name));
+            } catch (IllegalArgumentException e) {
+                throw new DpsProtocolException(e.getMessage(), e);
+            }
         }
         return parameters;
     }

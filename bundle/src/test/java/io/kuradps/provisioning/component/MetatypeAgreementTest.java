@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Element;
 
+import io.kuradps.provisioning.device.DeviceTwinForm;
 import io.kuradps.provisioning.hub.HubConnectionForm;
 import io.kuradps.provisioning.protocol.ApiVersions;
 import io.kuradps.provisioning.protocol.MqttTransport;
@@ -41,7 +42,7 @@ import io.kuradps.provisioning.testing.Metatype;
 class MetatypeAgreementTest {
 
     private static final List<FormValidation> OTHER_FORMS = Arrays.asList(new HubConnectionForm(),
-            new ProxySslManagerForm());
+            new ProxySslManagerForm(), new DeviceTwinForm());
     private static Map<String, Element> ATTRIBUTES;
 
     @BeforeAll

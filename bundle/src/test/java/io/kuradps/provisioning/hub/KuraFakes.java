@@ -5,11 +5,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 import org.eclipse.kura.KuraConnectException;
@@ -18,8 +16,9 @@ import org.eclipse.kura.configuration.ConfigurationService;
 import org.eclipse.kura.configuration.metatype.OCD;
 import org.eclipse.kura.data.DataService;
 import org.eclipse.kura.data.listener.DataServiceListener;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+
+import io.kuradps.provisioning.testing.ServiceReferences;
 
 /**
  * Kura's ConfigurationService and DataService as the hub link sees them (kura.md, runtime-support/README.md): an
@@ -31,53 +30,9 @@ final class KuraFakes {
     private KuraFakes() {
     }
 
-    /**
-     * A ServiceReference as the framework hands it to DS: these properties, with a {@code service.id} of its own, in
-     * the framework's order (a higher {@code service.ranking} first, then the older service).
-     */
-    @SuppressWarnings("unchecked")
+    /** See {@link ServiceReferences#of}. */
     static <S> ServiceReference<S> reference(Map<String, Object> properties) {
-        Map<String, Object> registered = new HashMap<>(properties);
-        registered.putIfAbsent(Constants.SERVICE_ID, NEXT_SERVICE_ID.incrementAndGet());
-        return (ServiceReference<S>) Proxy.newProxyInstance(KuraFakes.class.getClassLoader(),
-                new Class<?>[] { ServiceReference.class }, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "getProperty":
-                            return registered.get(args[0]);
-                        case "getPropertyKeys":
-                            return registered.keySet().toArray(new String[0]);
-                        case "getProperties":
-                            return new Hashtable<>(registered);
-                        case "compareTo":
-                            return ORDER.compare(registered, (ServiceReference<?>) args[0]);
-                        case "hashCode":
-                            return System.identityHashCode(proxy);
-                        case "equals":
-                            return proxy == args[0];
-                        case "toString":
-                            return "ServiceReference" + registered;
-                        default:
-                            throw new UnsupportedOperationException(method.getName());
-                    }
-                });
-    }
-
-    private static final AtomicLong NEXT_SERVICE_ID = new AtomicLong();
-
-    /** ServiceReference.compareTo: the higher ranking is greater; at the same ranking, the lower id (older) is. */
-    private static final ServiceOrder ORDER = (mine, other) -> {
-        int ranking = Integer.compare(ranking(mine.get(Constants.SERVICE_RANKING)),
-                ranking(other.getProperty(Constants.SERVICE_RANKING)));
-        return ranking != 0 ? ranking : Long.compare((Long) other.getProperty(Constants.SERVICE_ID),
-                (Long) mine.get(Constants.SERVICE_ID));
-    };
-
-    private interface ServiceOrder {
-        int compare(Map<String, Object> mine, ServiceReference<?> other);
-    }
-
-    private static int ranking(Object value) {
-        return value instanceof Integer ? (Integer) value : 0;
+        return ServiceReferences.of(properties);
     }
 
     /** The raw MQTT stack's DataService as Kura's factory creates it: its metatype defaults (kura.md fact 7). */

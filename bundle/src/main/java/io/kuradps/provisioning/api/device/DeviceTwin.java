@@ -8,7 +8,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * The gateway's device twin, as this bundle keeps it over the one hub connection: the desired properties (read
  * whole after every connect, then updated as the hub pushes changes) and the reported properties as the hub holds
  * them. Other bundles may report properties of their own, each under a top-level name; the bundle sends only what
- * changed, as IoT Hub asks. Registered while the hub link runs; implemented by this bundle only.
+ * changed, as IoT Hub asks. Registered while the component io.kuradps.provisioning.DeviceTwin runs (on by
+ * default); implemented by this bundle only.
  *
  * <pre>{@code
  * @Reference

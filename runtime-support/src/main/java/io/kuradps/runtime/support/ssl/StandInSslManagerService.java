@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * ignored, so a keystore holding two keys may present either;</li>
  * <li>it tells <em>every</em> SslServiceListener of the framework, not only the transports that use it, when its
  * configuration changes, when either keystore is bound or unbound after activation, and when a
- * {@link KeystoreChangedEvent} (that class only, not any event on its topic) comes from either keystore.</li>
+ * {@link KeystoreChangedEvent} (that class only, not any event on its topic) comes from either keystore;</li>
+ * <li>every TLS socket of its factories has Nagle's algorithm off ({@link NoDelaySslSocketFactory}).</li>
  * </ul>
  * A test or the demo routes the connections the TLS makes: a service of type {@link UnaryOperator} (of
  * SSLSocketFactory) with the property {@value #SOCKET_ROUTE_PROPERTY}{@code =true} is applied to every socket
@@ -231,7 +232,7 @@ public final class StandInSslManagerService implements SslManagerService, Config
     public SSLSocketFactory getSSLSocketFactory(String keyAlias) throws GeneralSecurityException, IOException {
         SSLSocketFactory tls = getSSLContext(keyAlias).getSocketFactory();
         UnaryOperator<SSLSocketFactory> socketRoute = this.route;
-        return socketRoute == null ? tls : socketRoute.apply(tls);
+        return new NoDelaySslSocketFactory(socketRoute == null ? tls : socketRoute.apply(tls));
     }
 
     /** From the truststore when one is bound, else from the keystore; none without either. */

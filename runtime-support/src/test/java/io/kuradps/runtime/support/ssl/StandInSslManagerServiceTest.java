@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -117,6 +118,21 @@ class StandInSslManagerServiceTest {
         ssl.handleEvent(new org.eclipse.kura.security.keystore.KeystoreChangedEvent("DeviceKeystore"));
 
         assertThat(told).containsExactly("transport A", "transport B", "transport A", "transport B");
+    }
+
+    /** As Kura's SSLSocketFactoryWrapper: no Nagle, whether Paho makes the socket unconnected or connected. */
+    @Test
+    void everySocketOfItsFactoryHasNagleOff() throws Exception {
+        StandInKeystoreService keystore = keystore("SSLKeystore");
+        keystore.createKeyPair("device", "EC", 256, "SHA256withECDSA", "CN=device");
+        StandInSslManagerService ssl = new StandInSslManagerService(keystore, "SSLKeystore", null, CONFIGURATION);
+        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Socket unconnected = ssl.getSSLSocketFactory().createSocket();
+                Socket connected = ssl.getSSLSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
+                        listening.getLocalPort())) {
+            assertThat(unconnected.getTcpNoDelay()).isTrue();
+            assertThat(connected.getTcpNoDelay()).isTrue();
+        }
     }
 
     private static X509Certificate certificate(StandInKeystoreService keystore, String alias) throws Exception {
