@@ -150,11 +150,8 @@ public class HubLinkIT extends SimulatedHubSupport {
     public void anX509EnrollmentConnectsWithNothingTypedButItsKeystoreAndTrustsWhatSslKeystoreTrusts()
             throws Exception {
         String id = "gw-hub-x509-keystore";
-        DeviceIdentity device = simulator.issueDeviceCertificate(id);
-        simulator.enrollments().put(Enrollment.individual(id, Attestation.x509(device.certificatePem()))
-                .withIotHubs(HUB_A));
         ConfigurationService configurationService = configurationService();
-        createDeviceKeystore(configurationService, device, false);
+        createDeviceKeystore(configurationService, enrolledByX509OnHubA(id), false);
         KeystoreService sslKeystore = kuraService(KeystoreService.class, KEYSTORE_PID);
         distrustTheSimulator(sslKeystore);
         try {
@@ -190,11 +187,8 @@ public class HubLinkIT extends SimulatedHubSupport {
     @Test
     public void anX509EnrollmentKeystoreHoldingAnotherKeyIsRefusedByNameAndNothingIsMadeOverIt() throws Exception {
         String id = "gw-hub-x509-shared";
-        DeviceIdentity device = simulator.issueDeviceCertificate(id);
-        simulator.enrollments().put(Enrollment.individual(id, Attestation.x509(device.certificatePem()))
-                .withIotHubs(HUB_A));
         ConfigurationService configurationService = configurationService();
-        createDeviceKeystore(configurationService, device, true);
+        createDeviceKeystore(configurationService, enrolledByX509OnHubA(id), true);
         try {
             provisionThenLink(x509FromTheDeviceKeystore(id), id, Collections.emptyMap());
 
@@ -211,6 +205,14 @@ public class HubLinkIT extends SimulatedHubSupport {
             deleteCloudConnections();
             configurationService.deleteFactoryConfiguration(DEVICE_KEYSTORE_PID, true);
         }
+    }
+
+    /** A device certificate the simulator issued, enrolled individually on hub A. */
+    private DeviceIdentity enrolledByX509OnHubA(String registrationId) {
+        DeviceIdentity device = simulator.issueDeviceCertificate(registrationId);
+        simulator.enrollments().put(Enrollment.individual(registrationId, Attestation.x509(device.certificatePem()))
+                .withIotHubs(HUB_A));
+        return device;
     }
 
     private DpsProvisionerConfiguration x509FromTheDeviceKeystore(String registrationId) {
