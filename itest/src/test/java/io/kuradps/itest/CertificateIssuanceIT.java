@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.eclipse.kura.security.keystore.KeystoreChangedEvent;
 import org.eclipse.kura.security.keystore.KeystoreService;
@@ -121,8 +122,9 @@ public class CertificateIssuanceIT extends SimulatedDpsSupport {
     public void aKeystoreThatRegistersAfterTheProvisionerAskedForItLetsTheRunGoOn() throws Exception {
         String key = enrollIndividual("gw-late-keystore", e -> e.withIotHubs(HUB_A).withCertificateIssuance(true));
         individual("gw-late-keystore", key).requestingACertificate(KEYSTORE_PID, ALIAS).applyTo(configurationAdmin);
-        Await.until("the provisioner says it waits for " + KEYSTORE_PID, STEP, () -> provisioner().status()
-                .errorMessage().filter(m -> m.contains(KEYSTORE_PID) && m.contains("waiting for it")).isPresent());
+        Await.until("the provisioner says it waits for " + KEYSTORE_PID, STEP, () -> provisioner()
+                .flatMap(p -> p.status().errorMessage())
+                .filter(m -> m.contains(KEYSTORE_PID) && m.contains("waiting for it")).isPresent());
 
         createTheDeviceKeystore();
 
@@ -203,8 +205,9 @@ public class CertificateIssuanceIT extends SimulatedDpsSupport {
         assertEquals(Collections.emptyList(), keystore(PENDING_KEYSTORE_PID).getAliases());
     }
 
-    private DpsProvisioning provisioner() {
-        return context.getService(context.getServiceReference(DpsProvisioning.class));
+    /** The provisioner's service; none while the configuration just written is still activating it. */
+    private Optional<DpsProvisioning> provisioner() {
+        return Optional.ofNullable(context.getServiceReference(DpsProvisioning.class)).map(context::getService);
     }
 
     private KeystoreService keystore() {
