@@ -196,7 +196,8 @@ public class HubLinkIT extends SimulatedHubSupport {
             assertEquals(REASON_TLS_SETUP, refused.getProperty(REASON));
             String message = (String) refused.getProperty(ERROR_MESSAGE);
             assertTrue("the refusal names the keystore, its keys and the field: " + message,
-                    message.contains(DEVICE_KEYSTORE_PID) && message.contains("[" + DEVICE_KEY_ALIAS + ", other]")
+                    message.contains(DEVICE_KEYSTORE_PID) && message.contains("holds 2 keys")
+                            && message.contains(DEVICE_KEY_ALIAS) && message.contains("other")
                             && message.contains("x509.keystore.service.pid"));
             assertFalse("no SslManagerService made over it",
                     configurationService.getConfigurableComponentPids().contains(ENROLLMENT_SSL_MANAGER_PID));
