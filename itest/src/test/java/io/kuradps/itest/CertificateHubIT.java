@@ -197,6 +197,8 @@ public class CertificateHubIT extends SimulatedHubSupport {
         // Ten seconds of validity: the renewal point is halfway, five seconds after each assignment.
         simulator = startSimulator(b -> b.issuedCertificateValidity(Duration.ofSeconds(10)));
         trustTheSimulator(kuraService(KeystoreService.class, DEVICE_KEYSTORE_PID));
+        // The hub link's SslManagerService takes its trust from where Kura keeps it (issue 23).
+        trustTheSimulator(kuraService(KeystoreService.class, KEYSTORE_PID));
         String deviceId = "gw-cert-renewed";
         String key = enrollIndividual(deviceId, e -> e.withIotHubs(HUB_A).withCertificateIssuance(true));
 

@@ -2,13 +2,17 @@ package io.kuradps.itest;
 
 import static io.kuradps.provisioning.api.HubConnectionEvents.REASON;
 import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_NO_TRANSPORT;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_TLS_FAILED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_TLS_SETUP;
 import static io.kuradps.provisioning.api.HubConnectionEvents.REASON_UNUSABLE_DEVICE_ID;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOKEN_EXPIRY;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONFIGURED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_CONNECTED;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_MISCONFIGURED;
+import static io.kuradps.provisioning.api.HubConnectionEvents.TOPIC_RETRYING;
 import static io.kuradps.provisioning.api.HubConnectionEvents.TRANSPORT_PID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ASSIGNED_HUB;
+import static io.kuradps.provisioning.api.ProvisioningEvents.DEVICE_ID;
 import static io.kuradps.provisioning.api.ProvisioningEvents.ERROR_MESSAGE;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -137,6 +141,86 @@ public class HubLinkIT extends SimulatedHubSupport {
         }
     }
 
+    /**
+     * Issue 23: an X.509 enrollment with nothing typed but the keystore that holds the device key: the hub link makes
+     * the SslManagerService over it and points the transport at it, trusting what Kura's SSLKeystore trusts, so a CA
+     * added there later (as Kura's certificate page adds it) is trusted from then on.
+     */
+    @Test
+    public void anX509EnrollmentConnectsWithNothingTypedButItsKeystoreAndTrustsWhatSslKeystoreTrusts()
+            throws Exception {
+        String id = "gw-hub-x509-keystore";
+        ConfigurationService configurationService = configurationService();
+        createDeviceKeystore(configurationService, enrolledByX509OnHubA(id), false);
+        KeystoreService sslKeystore = kuraService(KeystoreService.class, KEYSTORE_PID);
+        distrustTheSimulator(sslKeystore);
+        try {
+            provisionThenLink(x509FromTheDeviceKeystore(id), id, Collections.emptyMap());
+
+            Event untrusted = hubEvents.await(TOPIC_RETRYING, e -> id.equals(e.getProperty(DEVICE_ID))
+                    && REASON_TLS_FAILED.equals(e.getProperty(REASON)), STEP);
+            assertTrue("the TLS failure names where the trust is kept: " + untrusted.getProperty(ERROR_MESSAGE),
+                    String.valueOf(untrusted.getProperty(ERROR_MESSAGE)).contains("SSLKeystore"));
+            trustTheSimulator(sslKeystore);
+            awaitHubEvent(TOPIC_CONNECTED, id);
+            publishAndAwaitAccepted(RAW_DATA_SERVICE_PID, id, "{\"x509\":2}");
+
+            assertTrue("the hub admitted the device by its certificate: " + simulator.hub().counters().events(id),
+                    simulator.hub().counters().events(id).stream().anyMatch(e -> e.kind() == EventKind.CONNECTED
+                            && e.detail() != null && e.detail().contains("X.509")));
+            assertEquals("(kura.service.pid=" + ENROLLMENT_SSL_MANAGER_PID + ")",
+                    kuraConfiguration(RAW_TRANSPORT_PID).get("SslManagerService.target"));
+            Map<String, Object> sslManager = kuraConfiguration(ENROLLMENT_SSL_MANAGER_PID);
+            assertEquals("(kura.service.pid=" + DEVICE_KEYSTORE_PID + ")", sslManager.get("KeystoreService.target"));
+            assertEquals("(kura.service.pid=" + KEYSTORE_PID + ")", sslManager.get("TruststoreKeystoreService.target"));
+        } finally {
+            trustTheSimulator(sslKeystore);
+            deleteCloudConnections();
+            if (configurationService.getConfigurableComponentPids().contains(ENROLLMENT_SSL_MANAGER_PID)) {
+                configurationService.deleteFactoryConfiguration(ENROLLMENT_SSL_MANAGER_PID, false);
+            }
+            configurationService.deleteFactoryConfiguration(DEVICE_KEYSTORE_PID, true);
+        }
+    }
+
+    /** Kura's SslManagerService presents any key of its keystore: one with another key beside the device's is refused. */
+    @Test
+    public void anX509EnrollmentKeystoreHoldingAnotherKeyIsRefusedByNameAndNothingIsMadeOverIt() throws Exception {
+        String id = "gw-hub-x509-shared";
+        ConfigurationService configurationService = configurationService();
+        createDeviceKeystore(configurationService, enrolledByX509OnHubA(id), true);
+        try {
+            provisionThenLink(x509FromTheDeviceKeystore(id), id, Collections.emptyMap());
+
+            Event refused = awaitHubEvent(TOPIC_MISCONFIGURED, id);
+            assertEquals(REASON_TLS_SETUP, refused.getProperty(REASON));
+            String message = (String) refused.getProperty(ERROR_MESSAGE);
+            assertTrue("the refusal names the keystore, its keys and the field: " + message,
+                    message.contains(DEVICE_KEYSTORE_PID) && message.contains("holds 2 keys")
+                            && message.contains(DEVICE_KEY_ALIAS) && message.contains("other")
+                            && message.contains("x509.keystore.service.pid"));
+            assertFalse("no SslManagerService made over it",
+                    configurationService.getConfigurableComponentPids().contains(ENROLLMENT_SSL_MANAGER_PID));
+            assertEquals("connections the hub saw", 0, simulator.hub().counters().connections());
+        } finally {
+            deleteCloudConnections();
+            configurationService.deleteFactoryConfiguration(DEVICE_KEYSTORE_PID, true);
+        }
+    }
+
+    /** A device certificate the simulator issued, enrolled individually on hub A. */
+    private DeviceIdentity enrolledByX509OnHubA(String registrationId) {
+        DeviceIdentity device = simulator.issueDeviceCertificate(registrationId);
+        simulator.enrollments().put(Enrollment.individual(registrationId, Attestation.x509(device.certificatePem()))
+                .withIotHubs(HUB_A));
+        return device;
+    }
+
+    private DpsProvisionerConfiguration x509FromTheDeviceKeystore(String registrationId) {
+        return configuration(simulator).set("registration.id", registrationId).set("attestation", "x509")
+                .set("x509.keystore.service.pid", DEVICE_KEYSTORE_PID).set("x509.keystore.alias", DEVICE_KEY_ALIAS);
+    }
+
     @Test
     public void aDeviceIdWithADotIsRefusedWithTheReasonAndTheTransportIsNotTouched() throws Exception {
         String key = enrollIndividual("gw-hub-dot", e -> e.withDeviceId("gw.hub.dot").withIotHubs(HUB_A));
@@ -212,6 +296,8 @@ public class HubLinkIT extends SimulatedHubSupport {
     private static final String DEVICE_KEYSTORE_PID = "HubDeviceKeystore";
     private static final String DEVICE_SSL_MANAGER_PID = "HubDeviceSsl";
     private static final String DEVICE_KEY_ALIAS = "device";
+    /** The SslManagerService the hub link names after an X.509 enrollment's keystore (bundle/README.md). */
+    private static final String ENROLLMENT_SSL_MANAGER_PID = DEVICE_KEYSTORE_PID + "-SslManagerService";
 
     /** An individual enrollment on hub A, provisioned, and the hub link enabled for that transport. */
     private void provisionAndLink(String registrationId, String transportPid, boolean create) throws Exception {
@@ -225,10 +311,24 @@ public class HubLinkIT extends SimulatedHubSupport {
     /** A keystore holding the simulator's CA and only the device's key and chain, and its SslManagerService. */
     private void createDeviceSslManager(ConfigurationService configurationService, DeviceIdentity device)
             throws Exception {
+        createDeviceKeystore(configurationService, device, false);
+        trustTheSimulator(kuraService(KeystoreService.class, DEVICE_KEYSTORE_PID));
+        Map<String, Object> sslManager = new HashMap<>();
+        sslManager.put("KeystoreService.target", "(kura.service.pid=" + DEVICE_KEYSTORE_PID + ")");
+        configurationService.createFactoryConfiguration(SSL_MANAGER_PID, DEVICE_SSL_MANAGER_PID, sslManager, false);
+        kuraService(SslManagerService.class, DEVICE_SSL_MANAGER_PID);
+    }
+
+    /** A keystore holding the device's key and chain, and with {@code anotherKey} a second key beside it. */
+    private void createDeviceKeystore(ConfigurationService configurationService, DeviceIdentity device,
+            boolean anotherKey) throws Exception {
         KeyStore content = emptyKeystore();
         KeyStore deviceStore = device.keyStore();
         Key key = deviceStore.getKey(DeviceIdentity.ALIAS, device.password());
         content.setKeyEntry(DEVICE_KEY_ALIAS, key, KEYSTORE_PASSWORD, deviceStore.getCertificateChain(DeviceIdentity.ALIAS));
+        if (anotherKey) {
+            content.setKeyEntry("other", key, KEYSTORE_PASSWORD, deviceStore.getCertificateChain(DeviceIdentity.ALIAS));
+        }
         Path file = workDirectory.resolve("device-keystore.ks");
         writeKeystore(file, content);
         Map<String, Object> keystore = new HashMap<>();
@@ -236,11 +336,7 @@ public class HubLinkIT extends SimulatedHubSupport {
         keystore.put("keystore.password",
                 new String(kuraService(CryptoService.class, null).encryptAes(KEYSTORE_PASSWORD)));
         configurationService.createFactoryConfiguration(KEYSTORE_FACTORY_PID, DEVICE_KEYSTORE_PID, keystore, false);
-        trustTheSimulator(kuraService(KeystoreService.class, DEVICE_KEYSTORE_PID));
-        Map<String, Object> sslManager = new HashMap<>();
-        sslManager.put("KeystoreService.target", "(kura.service.pid=" + DEVICE_KEYSTORE_PID + ")");
-        configurationService.createFactoryConfiguration(SSL_MANAGER_PID, DEVICE_SSL_MANAGER_PID, sslManager, false);
-        kuraService(SslManagerService.class, DEVICE_SSL_MANAGER_PID);
+        kuraService(KeystoreService.class, DEVICE_KEYSTORE_PID);
     }
 
     /** Password values as their text, which Kura's Password class does not compare by. */

@@ -312,6 +312,11 @@ public abstract class SimulatedHubSupport extends SimulatedDpsSupport {
         }
     }
 
+    /** Takes the simulator's CA out of the keystore (the next test's set-up puts it into {@code SSLKeystore} again). */
+    protected void distrustTheSimulator(KeystoreService keystore) throws Exception {
+        keystore.deleteEntry(SIMULATOR_CA_ALIAS);
+    }
+
     /** Puts the simulator's CA into the keystore; the keystore tells its SslManagerServices, which tell their transports. */
     protected void trustTheSimulator(KeystoreService keystore) throws Exception {
         keystore.setEntry(SIMULATOR_CA_ALIAS, new KeyStore.TrustedCertificateEntry(CertificateFactory.getInstance("X.509")

@@ -6,14 +6,17 @@ import java.util.Optional;
 import io.kuradps.provisioning.component.ProvisioningConfig.Attestation;
 import io.kuradps.provisioning.component.ProvisioningConfig.EnrollmentKind;
 import io.kuradps.provisioning.component.ProvisioningConfig.Registration;
+import io.kuradps.provisioning.component.ProvisioningConfig.X509Source;
 import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.KeystoreKey;
 import io.kuradps.provisioning.protocol.DerivedKeys;
 import io.kuradps.provisioning.protocol.DpsProtocolException;
 import io.kuradps.provisioning.protocol.HubSasTokens;
 
 /**
  * The hub link's view of the provisioner's configuration in force: it signs hub tokens with the individual key, or
- * with the key derived from the group key for the registration id, and hands out nothing else.
+ * with the key derived from the group key for the registration id, and names the KeystoreService entry of an X.509
+ * enrollment's key; it hands out nothing else.
  */
 final class ProvisionerCredentials implements DeviceCredentials {
 
@@ -34,6 +37,13 @@ final class ProvisionerCredentials implements DeviceCredentials {
     public Kind kind() {
         return worker.registration().map(r -> r.identity.attestation == Attestation.X509 ? Kind.X509
                 : Kind.SYMMETRIC_KEY).orElse(Kind.NONE);
+    }
+
+    @Override
+    public Optional<KeystoreKey> enrollmentKey() {
+        return worker.registration().map(r -> r.identity)
+                .filter(i -> i.attestation == Attestation.X509 && i.x509Source == X509Source.KEYSTORE)
+                .map(i -> new KeystoreKey(i.keystorePid, i.keystoreAlias));
     }
 
     @Override

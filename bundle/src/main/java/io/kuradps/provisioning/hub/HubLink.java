@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.KeystoreKey;
+import io.kuradps.provisioning.kura.KuraReferences;
 import io.kuradps.provisioning.protocol.HubConnectValues;
 
 /**
@@ -69,15 +71,15 @@ final class HubLink {
         void createStack(String transportPid) throws Exception;
 
         /**
-         * The kura.service.pid of an SslManagerService bound over this keystore (the issued certificate's), if any:
-         * the transport then uses it as it is.
+         * What Kura's SslManagerServices hold: the one bound over this keystore (of the key to present), if any, and
+         * the keystores that the one this target selects (the transport's) and Kura's default one trust.
          */
-        Optional<String> sslManagerOver(String keystorePid);
+        SslManagersSeen sslManagersSeen(Optional<String> keyKeystorePid, String transportSslManagerTarget);
 
         /**
          * Carries out the TLS side of a write before the transport is written: checks that an X.509 identity's
-         * SslManagerService presents the device key and nothing else, sets up the one over an issued certificate's
-         * keystore, adds the Azure root CAs to the keystore in use when the plan says so (once, only those missing),
+         * SslManagerService presents the device key and nothing else, sets up the one over the keystore of the key
+         * to present (an issued certificate's, an X.509 enrollment's), adds the Azure root CAs to the keystore in use when the plan says so (once, only those missing),
          * and returns once Kura has acted on what that changed.
          *
          * @throws HubConfigurationException naming the transport property, keystore or Kura service to set
@@ -430,10 +432,12 @@ final class HubLink {
             if (!current.isPresent()) {
                 return Optional.empty();
             }
-            Optional<String> issuedSslManager = assignment.certificate().isPresent()
-                    ? kura.sslManagerOver(assignment.certificate().get().keystoreServicePid()) : Optional.empty();
-            TransportPlan plan = TransportPlan.decide(assignment, settings, onboarding, current.get(),
-                    issuedSslManager, rewriteTransport);
+            Optional<KeystoreKey> enrollmentKey = credentials.enrollmentKey();
+            SslManagersSeen seen = kura.sslManagersSeen(
+                    TransportPlan.keyToPresent(assignment, onboarding, enrollmentKey).map(KeystoreKey::keystorePid),
+                    KuraReferences.sslManagerTarget(current.get()));
+            TransportPlan plan = TransportPlan.decide(assignment, settings, onboarding, enrollmentKey, current.get(),
+                    seen, rewriteTransport);
             kura.prepareTls(pid, plan.tls());
             if (!plan.writes()) {
                 LOG.info("Transport {} holds the values for hub {} as {} already; nothing to write", pid,
@@ -632,10 +636,9 @@ final class HubLink {
                         + " (CONNACK 5, not authorized, " + refusals + " in a row)", false);
                 break;
             case TLS:
-                String keystore = assignment.certificate().map(c -> "the keystore " + c.keystoreServicePid()
-                        + " of the issued certificate").orElse("the SSL keystore of this transport");
                 retrying(REASON_TLS_FAILED, "TLS with hub " + assignment.assignedHub() + " failed (" + e.getMessage()
-                        + "): " + keystore + " probably lacks the hub's root CA (DigiCert Global Root G2); "
+                        + "): the keystore the transport's SslManagerService trusts (Kura's SSLKeystore unless it "
+                        + "was told otherwise) probably lacks the hub's root CA (DigiCert Global Root G2); "
                         + (settings.addAzureRoots ? "it was added (azure.root.cas): check the keystore the "
                                 + "transport's SslManagerService.target names"
                                 : "enable azure.root.cas to add the Azure root CAs"), backoff.failed(clock.instant()));

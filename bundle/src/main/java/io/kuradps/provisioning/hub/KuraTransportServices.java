@@ -119,8 +119,8 @@ final class KuraTransportServices implements HubLink.Kura {
     }
 
     @Override
-    public Optional<String> sslManagerOver(String keystorePid) {
-        return tls.sslManagerOver(keystorePid);
+    public SslManagersSeen sslManagersSeen(Optional<String> keyKeystorePid, String transportSslManagerTarget) {
+        return tls.seen(keyKeystorePid, transportSslManagerTarget);
     }
 
     /** After a keystore write, waits until Kura's SslManagerServices handled its event (they cut the transports). */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.IssuedCertificate;
 import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.KeystoreKey;
 import io.kuradps.provisioning.kura.KuraReferences;
 
 /**
@@ -35,31 +36,34 @@ final class TransportPlan {
     }
 
     /**
-     * @param assignment        the hub and device, and the certificate DPS issued, if any (the device then
-     *                          authenticates by it, whatever it onboarded with)
-     * @param settings          the hub link's valid, enabled configuration
-     * @param onboarding        how the device onboarded: {@code SYMMETRIC_KEY} (a SAS token, signed later, right
-     *                          before the write) or {@code X509}; an issued certificate in the assignment wins
-     * @param current           the transport's configuration as Kura's ConfigurationService returns it
-     * @param issuedSslManager  the kura.service.pid of an SslManagerService bound over the issued certificate's
-     *                          keystore, if there is one (ignored without a certificate)
-     * @param rewrite           write every value, also those the configuration holds already: Kura's transport
-     *                          builds its MQTT client only when its configuration is written (a transport activated
-     *                          before its SslManagerService has none until then)
+     * @param assignment     the hub and device, and the certificate DPS issued, if any (the device then
+     *                       authenticates by it, whatever it onboarded with)
+     * @param settings       the hub link's valid, enabled configuration
+     * @param onboarding     how the device onboarded: {@code SYMMETRIC_KEY} (a SAS token, signed later, right
+     *                       before the write) or {@code X509}; an issued certificate in the assignment wins
+     * @param enrollmentKey  where a KeystoreService holds the X.509 enrollment's key, if it does
+     * @param current        the transport's configuration as Kura's ConfigurationService returns it
+     * @param kura           what Kura's SslManagerServices hold, read for {@link #keyToPresent} of the same inputs
+     *                       and the SslManagerService {@code current} names
+     * @param rewrite        write every value, also those the configuration holds already: Kura's transport
+     *                       builds its MQTT client only when its configuration is written (a transport activated
+     *                       before its SslManagerService has none until then)
      */
     static TransportPlan decide(Assignment assignment, HubLinkSettings settings, DeviceCredentials.Kind onboarding,
-            Map<String, ?> current, Optional<String> issuedSslManager, boolean rewrite) {
+            Optional<KeystoreKey> enrollmentKey, Map<String, ?> current, SslManagersSeen kura, boolean rewrite) {
         Optional<IssuedCertificate> certificate = assignment.certificate();
         // The certificate DPS issued decides, whatever the device onboarded with.
         boolean byToken = !certificate.isPresent() && onboarding == DeviceCredentials.Kind.SYMMETRIC_KEY;
-        TlsPlan tls = certificate.isPresent()
-                ? TlsPlan.issued(certificate.get(), issuedSslManager, settings.addAzureRoots)
+        Optional<KeystoreKey> key = keyToPresent(assignment, onboarding, enrollmentKey);
+        TlsPlan tls = key.isPresent()
+                ? TlsPlan.keystoreKey(key.get(), certificate.isPresent() ? TlsPlan.KeyOrigin.ISSUED_CERTIFICATE
+                        : TlsPlan.KeyOrigin.X509_ENROLLMENT, kura, settings.addAzureRoots)
                 : byToken
                         ? TlsPlan.sasToken(KuraReferences.sslManagerTarget(current), settings.addAzureRoots)
                         : TlsPlan.enrollment(KuraReferences.sslManagerTarget(current), settings.addAzureRoots);
         TransportProperties expected = TransportProperties.of(assignment.assignedHub(), assignment.deviceId(),
                 settings.transport, settings.modelId);
-        if (certificate.isPresent()) {
+        if (key.isPresent()) {
             expected = expected.withSslManagerTarget(tls.sslManagerTarget());
         }
         Map<String, Object> changed = expected.changedFrom(current);
@@ -70,6 +74,19 @@ final class TransportPlan {
                 || changed.containsKey(KuraReferences.SSL_MANAGER_TARGET);
         return new TransportPlan(expected, rewrite ? new LinkedHashMap<>(expected.values()) : changed,
                 password(byToken, current), snapshot, tls);
+    }
+
+    /**
+     * The key Kura must present for the device, when a KeystoreService holds it: the issued certificate's, else, for
+     * an X.509 enrollment, the enrollment's. Empty for a SAS token and for an enrollment's key from a file.
+     */
+    static Optional<KeystoreKey> keyToPresent(Assignment assignment, DeviceCredentials.Kind onboarding,
+            Optional<KeystoreKey> enrollmentKey) {
+        if (assignment.certificate().isPresent()) {
+            IssuedCertificate certificate = assignment.certificate().get();
+            return Optional.of(new KeystoreKey(certificate.keystoreServicePid(), certificate.alias()));
+        }
+        return onboarding == DeviceCredentials.Kind.X509 ? enrollmentKey : Optional.empty();
     }
 
     /** A fresh token every time; X.509 sends none, so a token left by an earlier connection or a snapshot goes. */

@@ -2,6 +2,7 @@ package io.kuradps.provisioning.hub;
 
 import static io.kuradps.provisioning.kura.KuraReferences.KEYSTORE_TARGET;
 import static io.kuradps.provisioning.kura.KuraReferences.SSL_MANAGER_TARGET;
+import static io.kuradps.provisioning.kura.KuraReferences.TRUSTSTORE_TARGET;
 import static org.eclipse.kura.configuration.ConfigurationService.KURA_SERVICE_PID;
 
 import java.security.KeyStore;
@@ -25,7 +26,7 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.kuradps.provisioning.api.IssuedCertificate;
+import io.kuradps.provisioning.kura.KeystoreKey;
 import io.kuradps.provisioning.kura.KuraReferences;
 
 /**
@@ -33,9 +34,10 @@ import io.kuradps.provisioning.kura.KuraReferences;
  * selects an SslManagerService, whose {@code KeystoreService.target} selects the KeystoreService it trusts and
  * presents keys from. For X.509 the device key must be the only key there, since Kura 5.0's SslManagerService
  * ignores the key alias; with {@code azure.root.cas} the Azure roots are added to that keystore, once per keystore
- * in this activation, and only those missing ({@link AzureRootCas}). For a certificate DPS issued, the hub link
- * sets this up itself: an SslManagerService over the certificate's keystore (one there already, or one it creates
- * through Kura's ConfigurationService), so that keystore must be dedicated to that key.
+ * in this activation, and only those missing ({@link AzureRootCas}). For a key a KeystoreService holds (a
+ * certificate DPS issued, an X.509 enrollment's keystore), the hub link sets this up itself: an SslManagerService
+ * over that keystore (one there already, or one it creates through Kura's ConfigurationService, trusting what the
+ * transport trusted), so that keystore must be dedicated to that key.
  */
 final class TransportTls {
 
@@ -57,10 +59,20 @@ final class TransportTls {
     }
 
     /**
+     * What Kura's SslManagerServices hold for a plan: the one bound over the keystore of the key to present (if
+     * any), and the keystores the transport's SslManagerService and Kura's default one trust.
+     */
+    SslManagersSeen seen(Optional<String> keyKeystorePid, String transportSslManagerTarget) {
+        return new SslManagersSeen(keyKeystorePid.flatMap(this::sslManagerOver),
+                trustKeystoreOf(transportSslManagerTarget),
+                trustKeystoreOf(KuraReferences.DEFAULT_SSL_MANAGER_TARGET));
+    }
+
+    /**
      * The kura.service.pid of a bound SslManagerService whose {@code KeystoreService.target} selects this keystore
      * (an integrator's own, or the one the hub link created), best ranked first.
      */
-    Optional<String> sslManagerOver(String keystorePid) {
+    private Optional<String> sslManagerOver(String keystorePid) {
         String keystoreTarget = KuraReferences.target(keystorePid);
         List<ServiceSet.Entry<SslManagerService>> bound = sslManagers.matching(
                 e -> keystoreTarget.equals(String.valueOf(e.property(KEYSTORE_TARGET)).trim()));
@@ -69,16 +81,44 @@ final class TransportTls {
     }
 
     /**
-     * Carries out the TLS side of a write: checks what an X.509 identity needs, sets up the SslManagerService over an
-     * issued certificate's keystore, and with {@code azure.root.cas} adds the Azure roots to the keystore in use.
+     * The kura.service.pid of the KeystoreService whose certificates the SslManagerService this target selects
+     * trusts, as Kura picks it (SslManagerServiceImpl.getTrustManagers): the one its
+     * {@code TruststoreKeystoreService.target} selects, else, while that selects none (Kura's default
+     * {@code (kura.service.pid=changeme)}), the one of its {@code KeystoreService.target}. Empty when no
+     * SslManagerService or keystore is there (yet), or the target is no filter.
+     */
+    private Optional<String> trustKeystoreOf(String sslManagerTarget) {
+        try {
+            List<ServiceSet.Entry<SslManagerService>> ssl = sslManagers.matching(sslManagerTarget);
+            if (ssl.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<String> truststore = keystoreSelectedBy(ssl.get(0).property(TRUSTSTORE_TARGET));
+            return truststore.isPresent() ? truststore : keystoreSelectedBy(ssl.get(0).property(KEYSTORE_TARGET));
+        } catch (InvalidSyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<String> keystoreSelectedBy(Object target) throws InvalidSyntaxException {
+        if (target == null) {
+            return Optional.empty();
+        }
+        List<ServiceSet.Entry<KeystoreService>> found = keystores.matching(String.valueOf(target).trim());
+        return found.isEmpty() ? Optional.empty()
+                : Optional.ofNullable(found.get(0).property(KURA_SERVICE_PID)).map(String::valueOf);
+    }
+
+    /**
+     * Carries out the TLS side of a write: checks what an X.509 identity needs, sets up the SslManagerService over the
+     * keystore of the key to present, and with {@code azure.root.cas} adds the Azure roots to the keystore trusted.
      *
      * @return whether a keystore was written (Kura then closes every SSL transport, kura.md fact 3)
      * @throws HubConfigurationException naming the transport property, keystore or Kura service to set
      */
     boolean prepare(String transportPid, TlsPlan plan) throws HubConfigurationException, KuraException {
-        if (plan.certificate().isPresent()) {
-            return prepareIssued(transportPid, plan.certificate().get(), plan.dedicatedSslManager(),
-                    plan.addAzureRoots());
+        if (plan.key().isPresent()) {
+            return prepareKeystoreKey(transportPid, plan);
         } else if (plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY || plan.addAzureRoots()) {
             return prepareTransports(transportPid, plan.sslManagerTarget(),
                     plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY, plan.addAzureRoots());
@@ -106,41 +146,56 @@ final class TransportTls {
         KeystoreService keystore = first(keystores, String.valueOf(keystoreTarget), keystoreField,
                 "no KeystoreService").service;
         if (x509) {
-            checkOnlyOneKey(keystore, keystoreField + " (" + keystoreTarget + ")", null);
+            checkOnlyOneKey(keystore, keystoreField + " (" + keystoreTarget + ")", null, null);
         }
         return addAzureRoots && addAzureRoots(keystore, String.valueOf(keystoreTarget), transportPid);
     }
 
-    private boolean prepareIssued(String transportPid, IssuedCertificate certificate, Optional<String> dedicated,
-            boolean addAzureRoots) throws HubConfigurationException, KuraException {
-        String keystorePid = certificate.keystoreServicePid();
-        String where = "KeystoreService " + keystorePid + " of the issued certificate";
+    private boolean prepareKeystoreKey(String transportPid, TlsPlan plan)
+            throws HubConfigurationException, KuraException {
+        KeystoreKey key = plan.key().get();
+        String keystorePid = key.keystorePid();
+        String where = "KeystoreService " + keystorePid + " of " + plan.keyOrigin();
         KeystoreService keystore = keystores.withKuraServicePid(keystorePid)
                 .orElseThrow(() -> HubConfigurationException.tlsSetup(where, "is not registered (yet)")).service;
-        checkOnlyOneKey(keystore, where, certificate.alias());
-        if (dedicated.isPresent()) {
-            pointAtKeystore(dedicated.get(), keystorePid);
+        checkOnlyOneKey(keystore, where, key.alias(), plan.keyOrigin().keystoreField);
+        if (plan.dedicatedSslManager().isPresent()) {
+            pointAtKeystore(plan.dedicatedSslManager().get(), key, plan.keyOrigin(), plan.trustKeystore());
         }
-        return addAzureRoots && addAzureRoots(keystore, keystorePid, transportPid);
+        if (!plan.addAzureRoots()) {
+            return false;
+        }
+        // The roots go where the SslManagerService takes its trust from.
+        String trustPid = plan.trustKeystore().orElse(keystorePid);
+        Optional<ServiceSet.Entry<KeystoreService>> trust = keystores.withKuraServicePid(trustPid);
+        return trust.isPresent() && addAzureRoots(trust.get().service, trustPid, transportPid);
     }
 
     /**
-     * Creates the SslManagerService over the issued certificate's keystore, or re-points it, through Kura's
-     * ConfigurationService, so that Kura encrypts, tracks and snapshots it as any of its instances.
+     * Creates the SslManagerService over the key's keystore, or re-points it, through Kura's ConfigurationService,
+     * so that Kura encrypts, tracks and snapshots it as any of its instances. It trusts the keystore the plan names
+     * ({@code TruststoreKeystoreService.target}); without one, Kura's factory default stays, which selects nothing,
+     * so Kura trusts the key's keystore.
      */
-    private void pointAtKeystore(String pid, String keystorePid) throws KuraException {
-        String keystoreTarget = KuraReferences.target(keystorePid);
+    private void pointAtKeystore(String pid, KeystoreKey key, TlsPlan.KeyOrigin keyOrigin, Optional<String> trustPid)
+            throws KuraException {
         Map<String, Object> properties = new HashMap<>();
-        properties.put(KEYSTORE_TARGET, keystoreTarget);
+        properties.put(KEYSTORE_TARGET, KuraReferences.target(key.keystorePid()));
+        trustPid.ifPresent(trust -> properties.put(TRUSTSTORE_TARGET, KuraReferences.target(trust)));
         ComponentConfiguration existing = configurationService.getComponentConfiguration(pid);
         if (existing == null) {
-            LOG.info("Creating the SslManagerService {} over the keystore {} of the issued certificate", pid,
-                    keystorePid);
+            LOG.info("Creating the SslManagerService {} over the keystore {} of {}, trusting {}", pid,
+                    key.keystorePid(), keyOrigin, trustPid.orElse("that keystore"));
             configurationService.createFactoryConfiguration(KuraReferences.SSL_MANAGER_PID, pid, properties, true);
-        } else if (!keystoreTarget.equals(String.valueOf(Optional.ofNullable(existing.getConfigurationProperties())
-                .map(p -> p.get(KEYSTORE_TARGET)).orElse(null)))) {
-            LOG.info("Pointing the SslManagerService {} at the keystore {} of the issued certificate", pid,
-                    keystorePid);
+            return;
+        }
+        Map<String, Object> held = Optional.ofNullable(existing.getConfigurationProperties())
+                .orElse(Collections.emptyMap());
+        boolean differs = properties.entrySet().stream()
+                .anyMatch(p -> !p.getValue().equals(String.valueOf(held.get(p.getKey())).trim()));
+        if (differs) {
+            LOG.info("Pointing the SslManagerService {} at the keystore {} of {}, trusting {}", pid,
+                    key.keystorePid(), keyOrigin, trustPid.orElse("that keystore"));
             configurationService.updateConfiguration(pid, properties, true);
         }
     }
@@ -179,9 +234,10 @@ final class TransportTls {
     /**
      * Kura's SslManagerService presents any key of its keystore, so the device key must be the only one.
      *
-     * @param keyAlias the alias that key must have, or null for any
+     * @param keyAlias      the alias that key must have, or null for any
+     * @param keystoreField the provisioner's field that names the keystore, with {@code keyAlias}
      */
-    private static void checkOnlyOneKey(KeystoreService keystore, String where, String keyAlias)
+    private static void checkOnlyOneKey(KeystoreService keystore, String where, String keyAlias, String keystoreField)
             throws HubConfigurationException {
         Map<String, KeyStore.Entry> entries;
         try {
@@ -200,8 +256,8 @@ final class TransportTls {
         });
         if (keyAlias != null && !keys.equals(Collections.singletonList(keyAlias))) {
             throw HubConfigurationException.tlsSetup(where, "holds " + describe(keys) + ", but the transport presents "
-                    + "any key of it (Kura's SslManagerService ignores the alias), so it must hold the issued key "
-                    + keyAlias + " and no other: give certificate.keystore.service.pid a KeystoreService of its own; "
+                    + "any key of it (Kura's SslManagerService ignores the alias), so it must hold the key "
+                    + keyAlias + " and no other: give " + keystoreField + " a KeystoreService of its own; "
                     + README);
         }
         if (keys.size() != 1) {

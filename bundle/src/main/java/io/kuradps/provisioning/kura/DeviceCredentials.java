@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * What the hub link needs from the provisioner's configuration, without the device key leaving it: a signed hub
- * token. The provisioner registers this as an OSGi service of this bundle; the package is not exported, so no other
+ * token, or where an X.509 enrollment's key is kept. The provisioner registers this as an OSGi service of this bundle; the package is not exported, so no other
  * bundle can wire to it, and the registration carries no secret (the key stays inside the implementation).
  */
 public interface DeviceCredentials {
@@ -21,6 +21,12 @@ public interface DeviceCredentials {
     }
 
     Kind kind();
+
+    /**
+     * The key of an X.509 enrollment when a Kura KeystoreService holds it ({@code x509.keystore.service.pid} and
+     * {@code x509.keystore.alias}); empty for a key from a file, and for any other kind.
+     */
+    Optional<KeystoreKey> enrollmentKey();
 
     /**
      * A device SAS token for {@code {hub}/devices/{deviceId}} expiring at {@code expiryEpochSeconds}, signed with

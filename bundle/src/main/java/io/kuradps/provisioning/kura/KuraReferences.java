@@ -21,8 +21,14 @@ public final class KuraReferences {
     public static final String DATA_TRANSPORT_TARGET = "DataTransportService.target";
     /** An MqttDataTransport's target: the SslManagerService whose socket factory it connects with. */
     public static final String SSL_MANAGER_TARGET = "SslManagerService.target";
-    /** An SslManagerService's target: the KeystoreService it takes its trust and key from. */
+    /** An SslManagerService's target: the KeystoreService it presents keys from, and trusts unless told otherwise. */
     public static final String KEYSTORE_TARGET = "KeystoreService.target";
+    /**
+     * An SslManagerService's target: the KeystoreService it takes its trust from; while it selects none (its
+     * factory default {@code (kura.service.pid=changeme)}), Kura trusts the {@link #KEYSTORE_TARGET} one
+     * (SslManagerServiceImpl.getTrustManagers, its metatype).
+     */
+    public static final String TRUSTSTORE_TARGET = "TruststoreKeystoreService.target";
     /**
      * Kura's SslManagerService: the factory PID of its instances, and the PID of the default instance, which every
      * transport uses unless told otherwise.

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.kura.DeviceCredentials;
 import io.kuradps.provisioning.kura.DeviceCredentials.Kind;
+import io.kuradps.provisioning.kura.KeystoreKey;
 import io.kuradps.provisioning.protocol.DerivedKeys;
 import io.kuradps.provisioning.protocol.HubSasTokens;
 
@@ -81,5 +82,22 @@ class ProvisionerCredentialsTest {
         assertThat(credentials.kind()).isEqualTo(Kind.NONE);
         assertThat(credentials.hubToken(HUB, "gateway-1", EXPIRY)).isEmpty();
         assertThat(credentials.toString()).doesNotContain(DEVICE_KEY);
+    }
+
+    /** The hub link has the key of an X.509 enrollment presented from where its KeystoreService holds it. */
+    @Test
+    void anX509EnrollmentNamesItsKeystoreKeyAndNothingElseDoes() throws Exception {
+        DeviceCredentials keystore = credentials(valid("attestation", "x509", "symmetric.key", "",
+                "x509.keystore.service.pid", "HubDeviceKeystore", "x509.keystore.alias", "device"));
+        assertThat(keystore.kind()).isEqualTo(Kind.X509);
+        assertThat(keystore.enrollmentKey()).contains(new KeystoreKey("HubDeviceKeystore", "device"));
+        stop();
+
+        assertThat(credentials(valid()).enrollmentKey()).as("a symmetric key").isEmpty();
+        stop();
+        Path file = dir.resolve("device.pem");
+        java.nio.file.Files.writeString(file, "x");
+        assertThat(credentials(valid("attestation", "x509", "symmetric.key", "", "x509.certificate.path",
+                file.toString(), "x509.key.path", file.toString())).enrollmentKey()).as("a key from a file").isEmpty();
     }
 }

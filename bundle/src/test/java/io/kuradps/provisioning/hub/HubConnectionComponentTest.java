@@ -39,6 +39,7 @@ import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.DpsProvisioning;
 import io.kuradps.provisioning.api.ProvisioningStatus;
 import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.KeystoreKey;
 import io.kuradps.provisioning.kura.KuraReferences;
 
 /**
@@ -319,6 +320,11 @@ class HubConnectionComponentTest {
         @Override
         public Kind kind() {
             return kind;
+        }
+
+        @Override
+        public Optional<KeystoreKey> enrollmentKey() {
+            return Optional.empty();
         }
 
         @Override

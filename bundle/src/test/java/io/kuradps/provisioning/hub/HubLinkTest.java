@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.IssuedCertificate;
 import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.KeystoreKey;
 
 class HubLinkTest {
 
@@ -238,6 +239,25 @@ class HubLinkTest {
         assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
     }
 
+    /** Issue 23: nothing typed but the keystore; the SslManagerService over it is the hub link's to set up. */
+    @Test
+    void anX509EnrollmentFromAKeystoreConnectsThroughTheSslManagerServiceOverThatKeystore() {
+        credentials.kind = DeviceCredentials.Kind.X509;
+        credentials.enrollmentKey = Optional.of(new KeystoreKey("HubDeviceKeystore", "device"));
+        link.configure(settings());
+
+        link.assignment(assignment(HUB_A, "gw-1"));
+
+        assertThat(kura.seenForKeystores).containsExactly("HubDeviceKeystore");
+        assertThat(kura.tlsChecks).containsExactly("the X.509 enrollment in HubDeviceKeystore, roots=false");
+        Write write = kura.writes.get(0);
+        assertThat(write.values).containsEntry("SslManagerService.target",
+                "(kura.service.pid=HubDeviceKeystore-SslManagerService)");
+        assertThat(write.snapshot).isTrue();
+        assertThat(write.password).isNull();
+        assertThat(state(link)).isEqualTo(HubLink.State.CONNECTED);
+    }
+
     @Test
     void anIssuedCertificateConnectsByX509WithItsSslManagerServiceAndClearsAStaleToken() {
         // Onboarded with a symmetric key; the transport still holds a token (an earlier connection, a snapshot).
@@ -248,7 +268,7 @@ class HubLinkTest {
 
         link.assignment(issuedAssignment(HUB_A, "gw-1", "AB01"));
 
-        assertThat(kura.tlsChecks).containsExactly("issued DeviceKeystore, roots=false");
+        assertThat(kura.tlsChecks).containsExactly("the issued certificate in DeviceKeystore, roots=false");
         Write write = kura.writes.get(0);
         assertThat(write.password).as("an empty Kura Password: Kura's transport sends none").isEmpty();
         assertThat(write.values).containsEntry("SslManagerService.target",
@@ -828,6 +848,8 @@ class HubLinkTest {
         final List<Write> writes = new ArrayList<>();
         final Deque<HubConnectException> connectFailures = new ArrayDeque<>();
         final List<String> tlsChecks = new ArrayList<>();
+        /** The keystore of the key to present each time the link read Kura's SslManagerServices ("-": none). */
+        final List<String> seenForKeystores = new ArrayList<>();
         /** Everything the link asked of Kura, in order: read, tracked?, create, tls, disconnect, write, applied, connect. */
         final List<String> calls = new ArrayList<>();
         HubConfigurationException tlsProblem;
@@ -872,15 +894,16 @@ class HubLinkTest {
         }
 
         @Override
-        public Optional<String> sslManagerOver(String keystorePid) {
-            return Optional.empty();
+        public SslManagersSeen sslManagersSeen(Optional<String> keyKeystorePid, String transportSslManagerTarget) {
+            seenForKeystores.add(keyKeystorePid.orElse("-"));
+            return SslManagersSeen.NOTHING;
         }
 
         @Override
         public void prepareTls(String transportPid, TlsPlan plan) throws HubConfigurationException {
             calls.add("tls");
             clock.now = clock.now.plus(tlsTakes);
-            tlsChecks.add(plan.certificate().map(c -> "issued " + c.keystoreServicePid())
+            tlsChecks.add(plan.key().map(k -> plan.keyOrigin() + " in " + k.keystorePid())
                     .orElse("x509=" + (plan.step() == TlsPlan.Step.CHECK_ENROLLMENT_KEY)) + ", roots="
                     + plan.addAzureRoots());
             if (tlsProblem != null) {
@@ -942,6 +965,7 @@ class HubLinkTest {
 
     private static final class FakeCredentials implements DeviceCredentials {
         Kind kind = Kind.SYMMETRIC_KEY;
+        Optional<KeystoreKey> enrollmentKey = Optional.empty();
         boolean reprovision = true;
 
         String token(String hub, String deviceId, long expiry) {
@@ -951,6 +975,11 @@ class HubLinkTest {
         @Override
         public Kind kind() {
             return kind;
+        }
+
+        @Override
+        public Optional<KeystoreKey> enrollmentKey() {
+            return enrollmentKey;
         }
 
         @Override

@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kuradps.provisioning.api.Assignment;
 import io.kuradps.provisioning.api.IssuedCertificate;
 import io.kuradps.provisioning.kura.DeviceCredentials;
+import io.kuradps.provisioning.kura.KeystoreKey;
 import io.kuradps.provisioning.testing.Configs;
 
 /** What the hub link writes, decided from its inputs alone: the vectors of transport-plans.json. */
@@ -64,7 +65,10 @@ class TransportPlanTest {
         assertThat(plan.tls().dedicatedSslManager().orElse(null))
                 .isEqualTo(tls.has("dedicated") ? tls.get("dedicated").asText() : null);
         assertThat(plan.tls().addAzureRoots()).isEqualTo(tls.path("azureRoots").asBoolean(false));
-        assertThat(plan.tls().certificate().isPresent()).isEqualTo(vector.get("assignment").has("certificate"));
+        assertThat(plan.tls().key().map(KeystoreKey::toString).orElse(null))
+                .isEqualTo(tls.has("key") ? tls.get("key").asText() : null);
+        assertThat(plan.tls().trustKeystore().orElse(null))
+                .isEqualTo(tls.has("trust") ? tls.get("trust").asText() : null);
         // What the read-back must show: the transport as written, with what changed in it.
         Map<String, Object> after = current(vector, written);
         after.putAll(plan.changed());
@@ -118,7 +122,7 @@ class TransportPlanTest {
         TransportPlan plan = TransportPlan.decide(Assignment.builder().assignedHub("hub-a.azure-devices.net")
                 .deviceId("gw-1").registrationId("gw-1").idScope("0ne00000001").assignedAt(ISSUED)
                 .source(Assignment.Source.DPS).build(), HubLinkSettings.from(HubConfigs.of("enabled", true)),
-                DeviceCredentials.Kind.X509, written, Optional.empty(), true);
+                DeviceCredentials.Kind.X509, Optional.empty(), written, SslManagersSeen.NOTHING, true);
 
         assertThat(plan.changed()).isEqualTo(written);
         assertThat(plan.password()).isSameAs(PasswordChange.keep());
@@ -132,10 +136,18 @@ class TransportPlanTest {
         settings.put("enabled", true);
         DeviceCredentials.Kind onboarding = "x509".equals(vector.get("credential").asText())
                 ? DeviceCredentials.Kind.X509 : DeviceCredentials.Kind.SYMMETRIC_KEY;
-        Optional<String> issuedSslManager = Optional.ofNullable(vector.get("issuedSslManager")).map(JsonNode::asText);
+        Optional<KeystoreKey> enrollmentKey = Optional.ofNullable(vector.get("enrollmentKey"))
+                .map(k -> new KeystoreKey(k.get("keystore").asText(), k.get("alias").asText()));
+        JsonNode kura = vector.path("kura");
+        SslManagersSeen seen = new SslManagersSeen(text(kura, "sslManagerOverKey"), text(kura, "transportTrusts"),
+                text(kura, "defaultTrusts"));
         return TransportPlan.decide(assignment(vector.get("assignment")),
                 HubLinkSettings.from(Configs.of(HubConnectionConfig.class, settings)),
-                onboarding, current(vector, written), issuedSslManager, false);
+                onboarding, enrollmentKey, current(vector, written), seen, false);
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        return Optional.ofNullable(node.get(field)).map(JsonNode::asText);
     }
 
     /** The transport as written for hub-a and gw-1, changed as the case says (a null value: absent). */

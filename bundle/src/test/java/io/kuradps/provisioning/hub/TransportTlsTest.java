@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.eclipse.kura.configuration.ConfigurationService;
 import org.eclipse.kura.security.keystore.KeystoreService;
@@ -20,6 +21,7 @@ import org.eclipse.kura.ssl.SslManagerService;
 import org.junit.jupiter.api.Test;
 
 import io.kuradps.provisioning.api.IssuedCertificate;
+import io.kuradps.provisioning.kura.KeystoreKey;
 import io.kuradps.provisioning.kura.KuraReferences;
 import io.kuradps.provisioning.transport.TrustAnchors;
 
@@ -114,18 +116,65 @@ class TransportTlsTest {
         assertThat(target).isEqualTo("(kura.service.pid=DeviceKeystore-SslManagerService)");
         assertThat(configurations.created).containsExactly("DeviceKeystore-SslManagerService");
         assertThat(configurations.tracked.get("DeviceKeystore-SslManagerService"))
-                .containsEntry("KeystoreService.target", "(kura.service.pid=DeviceKeystore)");
-        assertThat(issuedKeystore).as("the hub's roots, for the SslManagerService trusts only this keystore")
-                .containsKeys("dps-device", "azure-digicert-global-root-g2");
-        assertThat(kuraKeystore).isEmpty();
+                .containsEntry("KeystoreService.target", "(kura.service.pid=DeviceKeystore)")
+                .as("trusting what the transport's SslManagerService (Kura's default) trusted")
+                .containsEntry("TruststoreKeystoreService.target", "(kura.service.pid=SSLKeystore)");
+        assertThat(kuraKeystore).as("the hub's roots, where the new SslManagerService takes its trust")
+                .containsKeys("azure-digicert-global-root-g2");
+        assertThat(issuedKeystore).containsOnlyKeys("dps-device");
 
         // Registered meanwhile, or not yet: either way it is not created twice.
         assertThat(prepareIssued(issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
-        bind(sslManagers, inert(SslManagerService.class), sslManager("DeviceKeystore-SslManagerService",
-                "DeviceKeystore"));
+        Map<String, Object> created = sslManager("DeviceKeystore-SslManagerService", "DeviceKeystore");
+        created.put(KuraReferences.TRUSTSTORE_TARGET, "(kura.service.pid=SSLKeystore)");
+        bind(sslManagers, inert(SslManagerService.class), created);
         assertThat(prepareIssued(issued("DeviceKeystore", "dps-device"), true)).isEqualTo(target);
         assertThat(configurations.created).hasSize(1);
         assertThat(configurations.updates).isEmpty();
+    }
+
+    /** Kura's rule (SslManagerServiceImpl.getTrustManagers): the truststore target's keystore, else the keystore's. */
+    @Test
+    void theTrustOfAnSslManagerServiceIsReadAsKuraPicksIt() {
+        Map<String, Object> ownTrust = sslManager("TrustingSsl", "HubDeviceKeystore");
+        ownTrust.put(KuraReferences.TRUSTSTORE_TARGET, "(kura.service.pid=SSLKeystore)");
+        bind(sslManagers, inert(SslManagerService.class), ownTrust);
+        Map<String, Object> changeme = sslManager("FallingBackSsl", "HubDeviceKeystore");
+        changeme.put(KuraReferences.TRUSTSTORE_TARGET, "(kura.service.pid=changeme)");
+        bind(sslManagers, inert(SslManagerService.class), changeme);
+
+        assertThat(tls.seen(Optional.empty(), KuraReferences.target("TrustingSsl")).transportTrust())
+                .hasValue("SSLKeystore");
+        assertThat(tls.seen(Optional.empty(), KuraReferences.target("FallingBackSsl")).transportTrust())
+                .hasValue("HubDeviceKeystore");
+        SslManagersSeen none = tls.seen(Optional.of("Elsewhere"), "(kura.service.pid=missing");
+        assertThat(none.transportTrust()).isEmpty();
+        assertThat(none.sslManagerOverKey()).isEmpty();
+        assertThat(none.defaultTrust()).hasValue("SSLKeystore");
+        assertThat(tls.seen(Optional.of("HubDeviceKeystore"), KuraReferences.DEFAULT_SSL_MANAGER_TARGET)
+                .sslManagerOverKey()).hasValue(DEVICE_SSL);
+    }
+
+    /** An X.509 enrollment from a keystore gets the same as an issued certificate, and the same refusal. */
+    @Test
+    void anX509EnrollmentKeystoreGetsItsSslManagerServiceAndHoldingAnotherKeyIsRefusedNamingTheField()
+            throws Exception {
+        Map<String, KeyStore.Entry> enrollment = singleKey("device");
+        bind(keystores, keystore(enrollment), pid("EnrollmentKeystore"));
+        TlsPlan plan = TlsPlan.keystoreKey(new KeystoreKey("EnrollmentKeystore", "device"),
+                TlsPlan.KeyOrigin.X509_ENROLLMENT, tls.seen(Optional.of("EnrollmentKeystore"),
+                        KuraReferences.DEFAULT_SSL_MANAGER_TARGET), false);
+
+        tls.prepare(TRANSPORT, plan);
+
+        assertThat(configurations.tracked.get("EnrollmentKeystore-SslManagerService"))
+                .containsEntry("KeystoreService.target", "(kura.service.pid=EnrollmentKeystore)")
+                .containsEntry("TruststoreKeystoreService.target", "(kura.service.pid=SSLKeystore)");
+        enrollment.put("other", keyEntry());
+        assertThatThrownBy(() -> tls.prepare(TRANSPORT, plan)).isInstanceOf(HubConfigurationException.class)
+                .hasMessageStartingWith("KeystoreService EnrollmentKeystore of the X.509 enrollment: holds 2 keys "
+                        + "[device, other]")
+                .hasMessageContaining("give x509.keystore.service.pid a KeystoreService of its own");
     }
 
     @Test
@@ -149,7 +198,8 @@ class TransportTlsTest {
         assertThat(configurations.created).hasSize(1);
         assertThat(configurations.lastUpdate().pid).isEqualTo("DeviceKeystore-SslManagerService");
         assertThat(configurations.lastUpdate().properties)
-                .containsEntry("KeystoreService.target", "(kura.service.pid=DeviceKeystore)");
+                .containsEntry("KeystoreService.target", "(kura.service.pid=DeviceKeystore)")
+                .containsEntry("TruststoreKeystoreService.target", "(kura.service.pid=SSLKeystore)");
     }
 
     @Test
@@ -181,8 +231,9 @@ class TransportTlsTest {
 
     /** What the hub link has carried out for an issued certificate; the transport's SslManagerService target. */
     private String prepareIssued(IssuedCertificate certificate, boolean addAzureRoots) throws Exception {
-        TlsPlan plan = TlsPlan.issued(certificate, tls.sslManagerOver(certificate.keystoreServicePid()),
-                addAzureRoots);
+        TlsPlan plan = TlsPlan.keystoreKey(new KeystoreKey(certificate.keystoreServicePid(), certificate.alias()),
+                TlsPlan.KeyOrigin.ISSUED_CERTIFICATE, tls.seen(Optional.of(certificate.keystoreServicePid()),
+                        KuraReferences.DEFAULT_SSL_MANAGER_TARGET), addAzureRoots);
         tls.prepare(TRANSPORT, plan);
         return plan.sslManagerTarget();
     }
