@@ -58,8 +58,6 @@ public class CertificateHubIT extends SimulatedHubSupport {
     private static final String PENDING_KEYSTORE_PID = "KuraDpsPendingKeystore";
     private static final String DEFAULT_ALIAS = "kura-dps-device";
 
-    private org.osgi.service.cm.Configuration keystoreConfiguration;
-
     /**
      * The keystore an integrator names in {@code certificate.keystore.service.pid}: empty but for the CA the hub's
      * server certificate chains to, as a gateway's must trust the hub's root (against Azure, {@code azure.root.cas}
@@ -70,14 +68,20 @@ public class CertificateHubIT extends SimulatedHubSupport {
         KeyStore keystore = FileKeystoreInstance.empty();
         keystore.setCertificateEntry("dps-simulator-ca", CertificateFactory.getInstance("X.509").generateCertificate(
                 new ByteArrayInputStream(simulator.caCertificatePem().getBytes(StandardCharsets.US_ASCII))));
-        keystoreConfiguration = FileKeystoreInstance.create(configurationAdmin,
+        FileKeystoreInstance.create(configurationAdmin,
                 workDirectory.resolve("device-keystore.p12"), keystore, DEVICE_KEYSTORE_PID);
     }
 
     /** The device keystore of the test, and those the provisioner created, so the next test starts without them. */
     @After
     public void deleteTheKeystores() throws Exception {
-        keystoreConfiguration.delete();
+        // A reboot restores the keystore from Kura's snapshot under a new configuration, deleting the one made here.
+        org.osgi.service.cm.Configuration[] deviceKeystores = configurationAdmin.listConfigurations(
+                "(" + ConfigurationService.KURA_SERVICE_PID + "=" + DEVICE_KEYSTORE_PID + ")");
+        for (org.osgi.service.cm.Configuration deviceKeystore : deviceKeystores == null
+                ? new org.osgi.service.cm.Configuration[0] : deviceKeystores) {
+            deviceKeystore.delete();
+        }
         ConfigurationService configurationService = configurationService();
         Path kuraData = Paths.get(kuraService(SystemService.class, null).getKuraDataDirectory());
         for (String pid : new String[] { DEFAULT_KEYSTORE_PID, PENDING_KEYSTORE_PID }) {
