@@ -61,6 +61,8 @@ public class BundleResolutionIT {
         KURA_IMPORT_RANGES.put("org.eclipse.kura.data", new VersionRange("[1.1,2)"));
         KURA_IMPORT_RANGES.put("org.eclipse.kura.data.listener", new VersionRange("[1.0,2)"));
         KURA_IMPORT_RANGES.put("org.eclipse.kura.cloudconnection.factory", new VersionRange("[1.0,2)"));
+        // The device twin reads a PID's definition (AD types): 1.1.0 in Kura 5.0 through 5.6 (the API bundle's manifest).
+        KURA_IMPORT_RANGES.put("org.eclipse.kura.configuration.metatype", new VersionRange("[1.1,2)"));
     }
 
     @Inject
