@@ -668,14 +668,9 @@ class HubLinkTest {
      */
     @Test
     void aConnectThatFindsTheTransportStillClosingIsTriedAgainAtOnceWithoutRetrying() {
-        link.configure(settings());
-        link.assignment(assignment(HUB_A, "gw-1"));
-        Runnable renewal = scheduler.tasks.peek();
-        scheduler.tasks.remove(renewal);
-        link.keystoreChanged();
-        kura.connected = false;
-        kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.CLIENT_CLOSING, "reason 32102"));
-        kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.CLIENT_CLOSING, "reason 32102"));
+        connectedThenCutByAKeystoreChange();
+        kura.connectFailures.add(stillClosing());
+        kura.connectFailures.add(stillClosing());
 
         scheduler.runNext();
         clock.now = clock.now.plus(HubLink.CLOSING_POLL);
@@ -693,15 +688,10 @@ class HubLinkTest {
     /** A transport that is still closing after {@link HubLink#CUT_WAIT} is a failure like any other. */
     @Test
     void aTransportStillClosingAfterTheCutWaitIsRetriedWithBackoff() {
-        link.configure(settings());
-        link.assignment(assignment(HUB_A, "gw-1"));
-        Runnable renewal = scheduler.tasks.peek();
-        scheduler.tasks.remove(renewal);
-        link.keystoreChanged();
-        kura.connected = false;
+        connectedThenCutByAKeystoreChange();
         int polls = (int) (HubLink.CUT_WAIT.toMillis() / HubLink.CLOSING_POLL.toMillis()) + 1;
         for (int i = 0; i <= polls; i++) {
-            kura.connectFailures.add(new HubConnectException(HubConnectException.Kind.CLIENT_CLOSING, "reason 32102"));
+            kura.connectFailures.add(stillClosing());
         }
 
         scheduler.runNext();
@@ -713,6 +703,19 @@ class HubLinkTest {
 
         assertThat(kura.connects).isEqualTo(polls + 1);
         assertThat(events.get(events.size() - 1).properties).containsEntry(REASON, REASON_CONNECT_FAILED);
+    }
+
+    /** Connected, its renewal set aside, then a keystore change after which Kura's transport says "not connected". */
+    private void connectedThenCutByAKeystoreChange() {
+        link.configure(settings());
+        link.assignment(assignment(HUB_A, "gw-1"));
+        scheduler.tasks.remove(scheduler.tasks.peek());
+        link.keystoreChanged();
+        kura.connected = false;
+    }
+
+    private static HubConnectException stillClosing() {
+        return new HubConnectException(HubConnectException.Kind.CLIENT_CLOSING, "reason 32102");
     }
 
     /**
